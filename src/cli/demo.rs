@@ -1,0 +1,23 @@
+use anyhow::Result;
+
+use super::Context_;
+use crate::demo::{add_scale, create_demo};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Also generate this many findings (with proportional interviews and samples), for benchmarks.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    scale: usize,
+}
+
+pub fn run(ctx: &Context_, args: Args) -> Result<()> {
+    let mut store = ctx.open()?;
+    let id = create_demo(&mut store)?;
+    if args.scale > 0 {
+        let audit = store.audit(&id)?;
+        let cat = store.catalogue(&audit.catalogue_id)?;
+        add_scale(&mut store, &id, &cat, args.scale)?;
+    }
+    println!("{id}");
+    Ok(())
+}

@@ -1,0 +1,122 @@
+use anyhow::{anyhow, Result};
+use clap::Subcommand;
+
+use super::{parse_opt, Context_};
+use crate::domain::{check_date, FindingStatus, Grade, NewFinding, Stage};
+use crate::store::FindingFilter;
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Raise a finding and print its reference (e.g. NC-003).
+    Add(AddArgs),
+    /// List the findings of an audit in report order.
+    List(ListArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// Audit id (or a unique prefix of it).
+    #[arg(long)]
+    audit: String,
+    /// Clause of the audit's catalogue, e.g. 8.5.1.
+    #[arg(long)]
+    clause: String,
+    /// major, minor, observation, ofi or good_practice.
+    #[arg(long)]
+    grade: String,
+    /// Short title.
+    #[arg(long)]
+    title: String,
+    /// The nonconformity statement (what was wrong, or what was seen).
+    #[arg(long, default_value = "")]
+    statement: String,
+    /// Objective evidence (records, interviews, observations).
+    #[arg(long, default_value = "")]
+    evidence: String,
+    /// The requirement (criterion) the evidence was compared with.
+    #[arg(long, default_value = "")]
+    requirement: String,
+    /// Audit stage: 1 or 2.
+    #[arg(long, default_value_t = 2)]
+    stage: u8,
+    /// Due date of the client's response, YYYY-MM-DD.
+    #[arg(long, default_value = "")]
+    due: String,
+    /// Auditor who raised it (default: the audit's lead auditor).
+    #[arg(long)]
+    raised_by: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Audit id (or a unique prefix of it).
+    #[arg(long)]
+    audit: String,
+    /// Only this grade.
+    #[arg(long)]
+    grade: Option<String>,
+    /// Only this status: open, response_received, closed.
+    #[arg(long)]
+    status: Option<String>,
+    /// Only this clause.
+    #[arg(long)]
+    clause: Option<String>,
+}
+
+pub fn run(ctx: &Context_, cmd: Command) -> Result<()> {
+    match cmd {
+        Command::Add(a) => add(ctx, a),
+        Command::List(a) => list(ctx, a),
+    }
+}
+
+fn add(ctx: &Context_, a: AddArgs) -> Result<()> {
+    // Validate everything we can before touching the file.
+    let grade = Grade::parse(&a.grade).map_err(|e| anyhow!(e))?;
+    let stage = Stage::new(a.stage).map_err(|e| anyhow!(e))?;
+    check_date("due date", &a.due).map_err(|e| anyhow!(e))?;
+    let mut store = ctx.open_existing()?;
+    let audit = store.find_audit(&a.audit)?;
+    let finding = store.add_finding(
+        &audit.id,
+        &NewFinding {
+            clause_id: a.clause,
+            stage,
+            grade,
+            title: a.title,
+            requirement: a.requirement,
+            statement: a.statement,
+            evidence: a.evidence,
+            raised_by: a.raised_by.unwrap_or(audit.lead_auditor),
+            due_date: a.due,
+        },
+    )?;
+    println!("{}", finding.reference);
+    Ok(())
+}
+
+fn list(ctx: &Context_, a: ListArgs) -> Result<()> {
+    let filter = FindingFilter {
+        grade: parse_opt(a.grade.as_deref(), Grade::parse)?,
+        status: parse_opt(a.status.as_deref(), FindingStatus::parse)?,
+        clause_id: a.clause,
+    };
+    let store = ctx.open_existing()?;
+    let audit = store.find_audit(&a.audit)?;
+    println!(
+        "{:<8}  {:<28}  {:<10}  {:<18}  title",
+        "ref", "grade", "clause", "status"
+    );
+    store.for_each_finding(&audit.id, &filter, |f| {
+        println!(
+            "{:<8}  {:<28}  {:<10}  {:<18}  {}",
+            f.reference,
+            f.grade.label(),
+            f.clause_id,
+            f.status.label(),
+            f.title
+        );
+        Ok(())
+    })?;
+    Ok(())
+}

@@ -1,0 +1,341 @@
+//! A realistic demo audit (for trying the workbench) and bulk generation
+//! (for benchmarks). Everything is written in one transaction.
+
+use crate::catalogue::Catalogue;
+use crate::domain::{
+    AuditStatus, AuditType, ClauseResult, ClauseReview, ClauseStatus, DocStatus, DocumentReview,
+    FindingStatus, Grade, Interview, NewAudit, NewFinding, Sample, SampleMethod, Stage,
+};
+use crate::store::{Result, Store};
+
+struct DemoFinding {
+    clause: &'static str,
+    stage: u8,
+    grade: Grade,
+    title: &'static str,
+    requirement: &'static str,
+    statement: &'static str,
+    evidence: &'static str,
+    response: Option<(FindingStatus, &'static str, &'static str, &'static str)>,
+    due: &'static str,
+}
+
+const FINDINGS: &[DemoFinding] = &[
+    DemoFinding {
+        clause: "8.7.2", stage: 2, grade: Grade::Major,
+        title: "Service continuity plan never tested",
+        requirement: "ISO/IEC 20000-1:2018 8.7.2 (continuity plans tested at planned intervals)",
+        statement: "The service continuity plan for the hosting service has not been tested since it was written; no test is scheduled.",
+        evidence: "SCP-HOST v1.0 dated 2024-02-12; test log empty; continuity manager confirmed in interview that no test, walk-through or simulation took place.",
+        response: None, due: "2026-12-20",
+    },
+    DemoFinding {
+        clause: "8.5.1.3", stage: 2, grade: Grade::Minor,
+        title: "Emergency change approved after implementation without review",
+        requirement: "ISO/IEC 20000-1:2018 8.5.1.3 (changes assessed and approved; emergency changes per policy)",
+        statement: "One of five sampled changes was an emergency change implemented before approval, and the retrospective review required by the change policy was not recorded.",
+        evidence: "CHG-1077 (firewall rule, 2026-09-14): approval timestamp 2026-09-15, no post-implementation review. Change policy CMP-02 section 4.3 requires review within 5 working days.",
+        response: Some((FindingStatus::ResponseReceived, "PIR for CHG-1077 held on 2026-11-20.", "The emergency change checklist does not prompt for the review; reviews depend on memory.", "Add a mandatory PIR task to emergency change tickets; weekly CAB checks open PIRs.")),
+        due: "2027-02-15",
+    },
+    DemoFinding {
+        clause: "9.2", stage: 2, grade: Grade::Minor,
+        title: "Internal audit programme does not cover all SMS processes",
+        requirement: "ISO/IEC 20000-1:2018 9.2 (audit programme covering the SMS)",
+        statement: "The 2026 internal audit programme omits capacity management and budgeting and accounting for services; no rationale is recorded.",
+        evidence: "Internal audit programme IAP-2026 rev 2: 11 of 13 SMS processes planned; audit lead interviewed.",
+        response: None, due: "2027-02-15",
+    },
+    DemoFinding {
+        clause: "8.3.4.1", stage: 2, grade: Grade::Minor,
+        title: "Supplier contract targets do not support SLA",
+        requirement: "ISO/IEC 20000-1:2018 8.3.4.1 (contracts with external suppliers support the SLAs)",
+        statement: "The data-centre supplier's contract allows a 24-hour restoration time, while the customer SLA promises restoration within 8 hours.",
+        evidence: "Contract DC-NORD-2023 schedule 3, clause 2.1 (24 h); SLA-ACME-2025 section 5 (8 h restoration for P1).",
+        response: Some((FindingStatus::Closed, "Addendum signed with the supplier: 6-hour restoration.", "Contracts were renewed by procurement without checking SLA targets.", "Supplier manager now signs off every contract renewal against an SLA target checklist.")),
+        due: "2026-10-31",
+    },
+    DemoFinding {
+        clause: "7.5.3", stage: 1, grade: Grade::Observation,
+        title: "Two versions of the incident procedure in circulation",
+        requirement: "ISO/IEC 20000-1:2018 7.5.3 (control of documented information)",
+        statement: "The wiki and the shared drive hold different versions of the incident management procedure; staff could use the obsolete one.",
+        evidence: "INC-PROC v3.1 on the wiki, v2.4 on S:\\SMS\\Procedures, both unmarked.",
+        response: None, due: "",
+    },
+    DemoFinding {
+        clause: "8.6.3", stage: 2, grade: Grade::Observation,
+        title: "Problem records lack evidence of trend analysis",
+        requirement: "ISO/IEC 20000-1:2018 8.6.3 (problem identification, including from trends)",
+        statement: "Problems are raised reactively after major incidents only; no trend analysis of incidents could be shown.",
+        evidence: "PRB-0311, PRB-0317, PRB-0320 all opened after P1 incidents; problem manager interviewed.",
+        response: None, due: "",
+    },
+    DemoFinding {
+        clause: "6.2.1", stage: 1, grade: Grade::Observation,
+        title: "Some objectives are not measurable",
+        requirement: "ISO/IEC 20000-1:2018 6.2.1 (objectives measurable where practicable)",
+        statement: "Two of six service management objectives ('improve customer focus', 'strengthen security culture') have no measure or target.",
+        evidence: "Objectives register OBJ-2026 rows 4 and 6.",
+        response: None, due: "",
+    },
+    DemoFinding {
+        clause: "8.2.6", stage: 2, grade: Grade::Ofi,
+        title: "Automate CMDB reconciliation",
+        requirement: "ISO/IEC 20000-1:2018 8.2.6",
+        statement: "Configuration verification is manual and quarterly; automated discovery already deployed for monitoring could reconcile the CMDB continuously.",
+        evidence: "Configuration audit CA-2026-Q3: 5 of 40 CIs had stale attributes.",
+        response: None, due: "",
+    },
+    DemoFinding {
+        clause: "9.4", stage: 2, grade: Grade::Ofi,
+        title: "Service reports could show trends, not only monthly figures",
+        requirement: "ISO/IEC 20000-1:2018 9.4",
+        statement: "Customer service reports list the month's figures; adding 12-month trends would support the service review discussions.",
+        evidence: "Service reports SR-ACME-2026-08, -09, -10.",
+        response: None, due: "",
+    },
+    DemoFinding {
+        clause: "8.6.1", stage: 2, grade: Grade::GoodPractice,
+        title: "Major incident reviews are thorough and shared",
+        requirement: "ISO/IEC 20000-1:2018 8.6.1",
+        statement: "Every major incident of the period had a review within 5 days, with actions tracked to closure and a summary shared with the customer.",
+        evidence: "MIR-2026-004, MIR-2026-007; customer acknowledgement e-mails.",
+        response: None, due: "",
+    },
+    DemoFinding {
+        clause: "7.2", stage: 2, grade: Grade::GoodPractice,
+        title: "Competence matrix linked to role descriptions",
+        requirement: "ISO/IEC 20000-1:2018 7.2",
+        statement: "Each SMS role has required competences in the HR system, and gaps automatically open training requests.",
+        evidence: "Competence matrix export 2026-11-02; training requests TR-551, TR-560.",
+        response: None, due: "",
+    },
+    DemoFinding {
+        clause: "5.2.2", stage: 1, grade: Grade::Observation,
+        title: "Policy not yet communicated to subcontracted staff",
+        requirement: "ISO/IEC 20000-1:2018 5.2.2",
+        statement: "The service management policy was published on the intranet, which subcontracted service desk staff cannot reach.",
+        evidence: "Intranet access list; interview with a subcontracted analyst.",
+        response: None, due: "",
+    },
+];
+
+const INTERVIEWS: &[(&str, &str, &str, &str, &str)] = &[
+    ("Claire Dubois", "SMS manager", "2026-11-16 09:30", "4.3, 4.4, 6.3, 9.1", "Walked through the SMS plan and process map. Scope excludes the Lyon office (no services delivered from there). SMS plan rev 4 approved in June."),
+    ("Marc Olsen", "Change manager", "2026-11-16 11:00", "8.5.1.1, 8.5.1.2, 8.5.1.3", "CAB weekly on Tuesdays. Emergency changes approved by duty manager by phone; PIR 'usually' done. Sampled 5 changes, see sample."),
+    ("Priya Raman", "Continuity manager", "2026-11-16 14:00", "8.7.1, 8.7.2", "Plan written in 2024 after the risk assessment. Test was planned for Q2 2025 but cancelled for a migration and never rescheduled."),
+    ("Tom Becker", "Service desk team lead", "2026-11-17 09:00", "8.6.1, 8.6.2, 7.6", "Showed priority matrix and knowledge base. Major incident procedure well known by the team."),
+    ("Aïcha Benali", "Internal audit lead", "2026-11-17 11:30", "9.2, 10.1", "Audit programme built from process risk; capacity and budgeting left out 'for lack of time'."),
+];
+
+const SAMPLES: &[(&str, &str, SampleMethod, u32, &str, &str)] = &[
+    ("8.5.1.3", "Changes closed 2026-08-01 to 2026-10-31 (214)", SampleMethod::Judgement, 5, "CHG-1042, CHG-1077, CHG-1091, CHG-1104, CHG-1120", "4 conforming; CHG-1077 emergency change without PIR (see NC)"),
+    ("8.6.1", "Incidents resolved in October 2026 (1 318)", SampleMethod::Statistical, 10, "INC-88102, INC-88160, INC-88231, INC-88307, INC-88399, INC-88420, INC-88516, INC-88590, INC-88641, INC-88702", "All prioritised per matrix; 1 P2 resolved 40 min late, breach recorded"),
+    ("8.3.4.1", "Active external supplier contracts (9)", SampleMethod::Judgement, 3, "DC-NORD-2023, NET-TEL-2024, SAAS-HR-2025", "DC-NORD-2023 restoration time weaker than SLA (see NC)"),
+    ("7.2", "Staff in SMS roles (46)", SampleMethod::Judgement, 4, "EMP-0142, EMP-0187, EMP-0203 (new joiner), EMP-0211", "All records complete"),
+    ("8.6.3", "Problems opened in 2026 (23)", SampleMethod::Judgement, 3, "PRB-0311, PRB-0317, PRB-0320", "Root causes recorded; all reactive"),
+];
+
+/// Create the demo audit and return its id.
+pub fn create_demo(store: &mut Store) -> Result<String> {
+    let audit = store.create_audit(&NewAudit {
+        organisation: "Northwind Managed Services Ltd".into(),
+        scope: "Design, transition, delivery and improvement of managed hosting, service desk and \
+                workplace services for business customers, from the Leeds and Rotterdam sites."
+            .into(),
+        catalogue_id: "iso20000-1-2018".into(),
+        edition: "2018".into(),
+        audit_type: AuditType::Stage2,
+        certification_body: "Example Certification Body".into(),
+        lead_auditor: "Jordan Lee".into(),
+        team: "Jordan Lee (lead), Sam Ortiz".into(),
+        start_date: "2026-11-16".into(),
+        end_date: "2026-11-19".into(),
+    })?;
+    store.set_audit_status(&audit.id, AuditStatus::InProgress)?;
+    let cat = store.catalogue(&audit.catalogue_id)?;
+    let id = audit.id.clone();
+    store.batch(|b| {
+        // Stage 1: every expected document reviewed.
+        for (i, (clause, doc)) in cat.documents().enumerate() {
+            let status = match doc.key.as_str() {
+                "continuity-plan" => DocStatus::NeedsImprovement,
+                "context-analysis" => DocStatus::Missing,
+                "document-list" => DocStatus::NeedsImprovement,
+                _ => DocStatus::Adequate,
+            };
+            b.document_review(&DocumentReview {
+                audit_id: id.clone(),
+                doc_key: doc.key.clone(),
+                clause_id: clause.id.clone(),
+                status,
+                reference: format!("NW-{}-{:02}", clause.id.replace('.', ""), i + 1),
+                version: "2026".into(),
+                notes: String::new(),
+                updated_at: String::new(),
+            })?;
+        }
+        // Stage 1 clause walk done; stage 2 walked through half the assessable clauses.
+        let assessable: Vec<_> = cat
+            .clauses()
+            .iter()
+            .filter(|c| cat.is_assessable(c))
+            .collect();
+        let half = assessable.len() / 2;
+        for (i, c) in assessable.iter().enumerate() {
+            b.clause_review(&ClauseReview {
+                audit_id: id.clone(),
+                clause_id: c.id.clone(),
+                stage: Stage::ONE,
+                status: ClauseStatus::Done,
+                result: ClauseResult::Conforming,
+                notes: String::new(),
+                questions_covered: vec![],
+                updated_at: String::new(),
+            })?;
+            if i <= half {
+                let nc = FINDINGS
+                    .iter()
+                    .any(|f| f.clause == c.id && f.grade.is_nonconformity());
+                b.clause_review(&ClauseReview {
+                    audit_id: id.clone(),
+                    clause_id: c.id.clone(),
+                    stage: Stage::TWO,
+                    status: if i == half {
+                        ClauseStatus::InProgress
+                    } else {
+                        ClauseStatus::Done
+                    },
+                    result: if i == half {
+                        ClauseResult::NotAssessed
+                    } else if nc {
+                        ClauseResult::Nonconforming
+                    } else {
+                        ClauseResult::Conforming
+                    },
+                    notes: String::new(),
+                    questions_covered: (0..c.questions.len()).collect(),
+                    updated_at: String::new(),
+                })?;
+            }
+        }
+        for f in FINDINGS {
+            let (fid, _) = b.add_finding(
+                &id,
+                &NewFinding {
+                    clause_id: f.clause.into(),
+                    stage: Stage::new(f.stage)?,
+                    grade: f.grade,
+                    title: f.title.into(),
+                    requirement: f.requirement.into(),
+                    statement: f.statement.into(),
+                    evidence: f.evidence.into(),
+                    raised_by: "Jordan Lee".into(),
+                    due_date: f.due.into(),
+                },
+            )?;
+            if let Some((status, correction, cause, action)) = f.response {
+                b.respond(&fid, status, correction, cause, action)?;
+            }
+        }
+        for (who, role, when, clauses, notes) in INTERVIEWS {
+            b.interview(&Interview {
+                id: String::new(),
+                audit_id: id.clone(),
+                interviewee: (*who).into(),
+                role: (*role).into(),
+                held_at: (*when).into(),
+                clauses: (*clauses).into(),
+                notes: (*notes).into(),
+                created_at: String::new(),
+                updated_at: String::new(),
+            })?;
+        }
+        for (clause, population, method, size, items, result) in SAMPLES {
+            b.sample(&Sample {
+                id: String::new(),
+                audit_id: id.clone(),
+                clause_id: (*clause).into(),
+                population: (*population).into(),
+                method: *method,
+                size: *size,
+                items: (*items).into(),
+                result: (*result).into(),
+                created_at: String::new(),
+                updated_at: String::new(),
+            })?;
+        }
+        Ok(())
+    })?;
+    Ok(audit.id)
+}
+
+/// Add `n` generated findings to an audit, with one interview per 20 findings
+/// and one sample per 10 (deterministic, for benchmarks).
+pub fn add_scale(store: &mut Store, audit_id: &str, cat: &Catalogue, n: usize) -> Result<()> {
+    let clauses: Vec<&str> = cat
+        .clauses()
+        .iter()
+        .filter(|c| cat.is_assessable(c))
+        .map(|c| c.id.as_str())
+        .collect();
+    let mut rng = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    store.batch(|b| {
+        for i in 0..n {
+            let r = next();
+            let clause = clauses[(r % clauses.len() as u64) as usize];
+            let grade = Grade::ALL[((r >> 16) % 5) as usize];
+            b.add_finding(
+                audit_id,
+                &NewFinding {
+                    clause_id: clause.into(),
+                    stage: if (r >> 24) % 4 == 0 { Stage::ONE } else { Stage::TWO },
+                    grade,
+                    title: format!("Generated finding {i} on {clause}"),
+                    requirement: format!("ISO/IEC 20000-1:2018 {clause}"),
+                    statement: format!(
+                        "Sampled record {i} did not show the expected control for clause {clause}, \"as described\", in the period."
+                    ),
+                    evidence: format!("REC-{:06}, REC-{:06}; interview note {}", r % 1_000_000, (r >> 20) % 1_000_000, i / 20),
+                    raised_by: "Generator".into(),
+                    due_date: if grade.is_nonconformity() { "2027-03-01".into() } else { String::new() },
+                },
+            )?;
+            if i % 20 == 0 {
+                b.interview(&Interview {
+                    id: String::new(),
+                    audit_id: audit_id.into(),
+                    interviewee: format!("Interviewee {}", i / 20),
+                    role: "Process owner".into(),
+                    held_at: "2026-11-18 10:00".into(),
+                    clauses: clause.into(),
+                    notes: format!("Generated interview notes {i}.\nSecond line of notes."),
+                    created_at: String::new(),
+                    updated_at: String::new(),
+                })?;
+            }
+            if i % 10 == 0 {
+                b.sample(&Sample {
+                    id: String::new(),
+                    audit_id: audit_id.into(),
+                    clause_id: clause.into(),
+                    population: format!("Records for {clause} in the period"),
+                    method: SampleMethod::Judgement,
+                    size: 5,
+                    items: format!("REC-{i}, REC-{}", i + 1),
+                    result: "Generated".into(),
+                    created_at: String::new(),
+                    updated_at: String::new(),
+                })?;
+            }
+        }
+        Ok(())
+    })
+}

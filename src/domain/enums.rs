@@ -1,0 +1,245 @@
+//! The closed vocabularies of an audit. Each has a stable code (stored in the
+//! database and accepted on the command line), a human label, and parsing that
+//! names the accepted values when it fails.
+
+use std::fmt;
+
+/// A value that is not one of an enum's accepted codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseEnumError {
+    pub what: &'static str,
+    pub value: String,
+    pub accepted: String,
+}
+
+impl fmt::Display for ParseEnumError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown {} {:?}; accepted: {}",
+            self.what, self.value, self.accepted
+        )
+    }
+}
+
+impl std::error::Error for ParseEnumError {}
+
+macro_rules! vocabulary {
+    (
+        $(#[$meta:meta])*
+        $name:ident, $what:literal {
+            $( $variant:ident = $code:literal, $label:literal $(, aliases [$($alias:literal),*])? ; )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $( $variant ),+ }
+
+        impl $name {
+            /// Every value, in display (and severity) order.
+            pub const ALL: &'static [$name] = &[ $( $name::$variant ),+ ];
+
+            /// The stable code stored in the database and used on the command line.
+            pub fn code(self) -> &'static str {
+                match self { $( $name::$variant => $code ),+ }
+            }
+
+            /// The label shown to people.
+            pub fn label(self) -> &'static str {
+                match self { $( $name::$variant => $label ),+ }
+            }
+
+            /// The accepted codes, for error messages and help.
+            pub fn accepted() -> String {
+                Self::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join(", ")
+            }
+
+            /// Parse a code (case-insensitive; `-`, `_` and spaces are equivalent).
+            pub fn parse(s: &str) -> Result<$name, ParseEnumError> {
+                let norm = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+                $(
+                    if norm == $code $( $(|| norm == $alias)* )? {
+                        return Ok($name::$variant);
+                    }
+                )+
+                Err(ParseEnumError { what: $what, value: s.to_string(), accepted: Self::accepted() })
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = ParseEnumError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> { $name::parse(s) }
+        }
+    };
+}
+
+vocabulary! {
+    /// How serious a finding is. Declaration order is severity order.
+    Grade, "grade" {
+        Major = "major", "Major NC", aliases ["major_nc", "major_nonconformity"];
+        Minor = "minor", "Minor NC", aliases ["minor_nc", "minor_nonconformity"];
+        Observation = "observation", "Observation", aliases ["obs", "area_of_concern"];
+        Ofi = "ofi", "Opportunity for improvement", aliases ["opportunity", "opportunity_for_improvement"];
+        GoodPractice = "good_practice", "Good practice", aliases ["gp", "strength"];
+    }
+}
+
+impl Grade {
+    /// Prefix of the finding's human reference (`NC-003`, `OBS-002`, ...).
+    /// Majors and minors share `NC`: a reference survives a change of grade.
+    pub fn ref_prefix(self) -> &'static str {
+        match self {
+            Grade::Major | Grade::Minor => "NC",
+            Grade::Observation => "OBS",
+            Grade::Ofi => "OFI",
+            Grade::GoodPractice => "GP",
+        }
+    }
+
+    /// 0 for the most severe.
+    pub fn severity(self) -> u8 {
+        self as u8
+    }
+
+    pub fn is_nonconformity(self) -> bool {
+        matches!(self, Grade::Major | Grade::Minor)
+    }
+}
+
+vocabulary! {
+    /// What kind of audit this is.
+    AuditType, "audit type" {
+        Stage1 = "stage1", "Stage 1", aliases ["stage_1", "s1"];
+        Stage2 = "stage2", "Stage 2", aliases ["stage_2", "s2"];
+        Surveillance = "surveillance", "Surveillance";
+        Recertification = "recertification", "Recertification", aliases ["recert"];
+        Internal = "internal", "Internal / rehearsal", aliases ["rehearsal", "gap", "gap_analysis"];
+    }
+}
+
+vocabulary! {
+    AuditStatus, "audit status" {
+        Planned = "planned", "Planned";
+        InProgress = "in_progress", "In progress";
+        Reported = "reported", "Reported";
+    }
+}
+
+vocabulary! {
+    /// Where the auditor is in reviewing a clause (kept apart from the result).
+    ClauseStatus, "clause status" {
+        NotStarted = "not_started", "Not started";
+        InProgress = "in_progress", "In progress";
+        Done = "done", "Done";
+    }
+}
+
+vocabulary! {
+    /// What the auditor concluded about a clause.
+    ClauseResult, "clause result" {
+        NotAssessed = "not_assessed", "Not assessed";
+        Conforming = "conforming", "Conforming";
+        Nonconforming = "nonconforming", "Nonconforming";
+        NotApplicable = "not_applicable", "Not applicable", aliases ["na", "n/a"];
+    }
+}
+
+vocabulary! {
+    /// Stage 1 verdict on one expected document.
+    DocStatus, "document status" {
+        NotReviewed = "not_reviewed", "Not reviewed";
+        Adequate = "adequate", "Adequate";
+        NeedsImprovement = "needs_improvement", "Needs improvement";
+        Missing = "missing", "Missing";
+        NotApplicable = "not_applicable", "Not applicable", aliases ["na", "n/a"];
+    }
+}
+
+vocabulary! {
+    FindingStatus, "finding status" {
+        Open = "open", "Open";
+        ResponseReceived = "response_received", "Response received", aliases ["response"];
+        Closed = "closed", "Closed (verified)", aliases ["verified", "closed_verified"];
+    }
+}
+
+vocabulary! {
+    /// ISO 19011 A.6 sampling method.
+    SampleMethod, "sampling method" {
+        Judgement = "judgement", "Judgement-based", aliases ["judgment"];
+        Statistical = "statistical", "Statistical";
+    }
+}
+
+/// Audit stage of a review or finding: 1 (documentation) or 2 (operational).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Stage(u8);
+
+impl Stage {
+    pub const ONE: Stage = Stage(1);
+    pub const TWO: Stage = Stage(2);
+
+    pub fn new(n: u8) -> Result<Stage, ParseEnumError> {
+        match n {
+            1 | 2 => Ok(Stage(n)),
+            _ => Err(ParseEnumError {
+                what: "stage",
+                value: n.to_string(),
+                accepted: "1, 2".into(),
+            }),
+        }
+    }
+
+    pub fn number(self) -> u8 {
+        self.0
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_accepts_codes_aliases_and_spelling_variants() {
+        assert_eq!(Grade::parse("Major").unwrap(), Grade::Major);
+        assert_eq!(Grade::parse("good-practice").unwrap(), Grade::GoodPractice);
+        assert_eq!(Grade::parse("OBS").unwrap(), Grade::Observation);
+        assert_eq!(AuditType::parse("stage 2").unwrap(), AuditType::Stage2);
+        let e = Grade::parse("critical").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unknown grade \"critical\"; accepted: major, minor, observation, ofi, good_practice"
+        );
+    }
+
+    #[test]
+    fn every_code_round_trips() {
+        for g in Grade::ALL {
+            assert_eq!(Grade::parse(g.code()).unwrap(), *g);
+        }
+        for t in AuditType::ALL {
+            assert_eq!(AuditType::parse(t.code()).unwrap(), *t);
+        }
+        for s in DocStatus::ALL {
+            assert_eq!(DocStatus::parse(s.code()).unwrap(), *s);
+        }
+    }
+
+    #[test]
+    fn severity_follows_declaration_order() {
+        assert!(Grade::Major.severity() < Grade::Minor.severity());
+        assert!(Grade::Ofi.severity() < Grade::GoodPractice.severity());
+    }
+}

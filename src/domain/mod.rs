@@ -1,0 +1,148 @@
+//! The audit's concepts, independent of storage and screens.
+
+mod enums;
+
+pub use enums::*;
+
+/// One audit: an organisation assessed against one catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audit {
+    pub id: String,
+    pub organisation: String,
+    pub scope: String,
+    pub catalogue_id: String,
+    pub edition: String,
+    pub audit_type: AuditType,
+    pub certification_body: String,
+    pub lead_auditor: String,
+    pub team: String,
+    /// `YYYY-MM-DD`, or empty when not planned yet.
+    pub start_date: String,
+    pub end_date: String,
+    pub status: AuditStatus,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// What is needed to create an audit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAudit {
+    pub organisation: String,
+    pub scope: String,
+    pub catalogue_id: String,
+    pub edition: String,
+    pub audit_type: AuditType,
+    pub certification_body: String,
+    pub lead_auditor: String,
+    pub team: String,
+    pub start_date: String,
+    pub end_date: String,
+}
+
+/// A finding: a nonconformity, observation, OFI or good practice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub id: String,
+    pub audit_id: String,
+    /// Human reference, stable and unique within the audit (`NC-003`).
+    pub reference: String,
+    pub clause_id: String,
+    pub stage: Stage,
+    pub grade: Grade,
+    pub title: String,
+    pub requirement: String,
+    pub statement: String,
+    pub evidence: String,
+    pub status: FindingStatus,
+    pub root_cause: String,
+    pub correction: String,
+    pub corrective_action: String,
+    /// `YYYY-MM-DD` or empty.
+    pub due_date: String,
+    pub raised_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// What is needed to raise a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFinding {
+    pub clause_id: String,
+    pub stage: Stage,
+    pub grade: Grade,
+    pub title: String,
+    pub requirement: String,
+    pub statement: String,
+    pub evidence: String,
+    pub raised_by: String,
+    pub due_date: String,
+}
+
+/// Per audit × clause × stage: workflow status and result, kept apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClauseReview {
+    pub audit_id: String,
+    pub clause_id: String,
+    pub stage: Stage,
+    pub status: ClauseStatus,
+    pub result: ClauseResult,
+    pub notes: String,
+    /// Indexes of the catalogue questions ticked as covered.
+    pub questions_covered: Vec<usize>,
+    pub updated_at: String,
+}
+
+/// Stage 1 review of one expected document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentReview {
+    pub audit_id: String,
+    pub doc_key: String,
+    pub clause_id: String,
+    pub status: DocStatus,
+    pub reference: String,
+    pub version: String,
+    pub notes: String,
+    pub updated_at: String,
+}
+
+/// An interview held during the audit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interview {
+    pub id: String,
+    pub audit_id: String,
+    pub interviewee: String,
+    pub role: String,
+    /// RFC 3339 or `YYYY-MM-DD HH:MM` as entered.
+    pub held_at: String,
+    /// Clause ids covered, comma separated.
+    pub clauses: String,
+    pub notes: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A record sample (ISO 19011 A.6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sample {
+    pub id: String,
+    pub audit_id: String,
+    pub clause_id: String,
+    pub population: String,
+    pub method: SampleMethod,
+    pub size: u32,
+    pub items: String,
+    pub result: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Validate a `YYYY-MM-DD` date (empty is allowed: "not set").
+pub fn check_date(what: &str, value: &str) -> Result<(), String> {
+    if value.is_empty() || chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} {value:?} is not a date; use YYYY-MM-DD, e.g. 2026-11-23"
+        ))
+    }
+}

@@ -1,0 +1,195 @@
+//! The findings CSV for the RCB report.
+//!
+//! RFC 4180 quoting by the `csv` crate; spreadsheet formula injection
+//! neutralised (OWASP): a field that starts with `=`, `+`, `-`, `@`, tab or
+//! carriage return gets a leading `'`.
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use crate::catalogue::Catalogue;
+use crate::domain::{Audit, Finding};
+use crate::store::{self, FindingFilter, Store};
+
+/// The header row, in column order.
+pub const COLUMNS: [&str; 18] = [
+    "reference",
+    "organisation",
+    "audit type",
+    "stage",
+    "clause",
+    "clause title",
+    "grade",
+    "title",
+    "requirement",
+    "statement",
+    "objective evidence",
+    "status",
+    "root cause",
+    "correction",
+    "corrective action",
+    "due date",
+    "raised by",
+    "raised at",
+];
+
+/// The UTF-8 byte order mark written with `--excel`.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Prefix a field that a spreadsheet would read as a formula.
+pub fn neutralise(field: &str) -> std::borrow::Cow<'_, str> {
+    match field.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{field}").into(),
+        _ => field.into(),
+    }
+}
+
+/// Writes findings of one audit as CSV rows.
+pub struct FindingsCsv<'a, W: Write> {
+    writer: csv::Writer<W>,
+    audit: &'a Audit,
+    catalogue: &'a Catalogue,
+}
+
+impl<'a, W: Write> FindingsCsv<'a, W> {
+    /// Start the CSV (BOM if asked, then the header row).
+    pub fn new(
+        mut out: W,
+        audit: &'a Audit,
+        catalogue: &'a Catalogue,
+        excel: bool,
+    ) -> io::Result<Self> {
+        if excel {
+            out.write_all(BOM)?;
+        }
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
+        writer.write_record(COLUMNS)?;
+        Ok(FindingsCsv {
+            writer,
+            audit,
+            catalogue,
+        })
+    }
+
+    pub fn write(&mut self, f: &Finding) -> io::Result<()> {
+        let clause_title = self
+            .catalogue
+            .get(&f.clause_id)
+            .map_or("", |c| c.title.as_str());
+        let stage = f.stage.to_string();
+        let fields: [&str; 18] = [
+            &f.reference,
+            &self.audit.organisation,
+            self.audit.audit_type.label(),
+            &stage,
+            &f.clause_id,
+            clause_title,
+            f.grade.label(),
+            &f.title,
+            &f.requirement,
+            &f.statement,
+            &f.evidence,
+            f.status.label(),
+            &f.root_cause,
+            &f.correction,
+            &f.corrective_action,
+            &f.due_date,
+            &f.raised_by,
+            &f.created_at,
+        ];
+        self.writer.write_record(
+            fields
+                .iter()
+                .map(|s| neutralise(s).into_owned().into_bytes()),
+        )?;
+        Ok(())
+    }
+
+    pub fn finish(self) -> io::Result<W> {
+        self.writer
+            .into_inner()
+            .map_err(|e| io::Error::other(e.to_string()))
+    }
+}
+
+/// Write every finding of the audit, in report order, to `out`. Returns the row count.
+pub fn write_findings<W: Write>(
+    store: &Store,
+    audit: &Audit,
+    excel: bool,
+    out: W,
+) -> store::Result<(usize, W)> {
+    let catalogue = store.catalogue(&audit.catalogue_id)?;
+    let io_err = |e: io::Error| store::Error::Io(format!("cannot write the CSV: {e}"));
+    let mut csv = FindingsCsv::new(out, audit, &catalogue, excel).map_err(io_err)?;
+    let mut rows = 0usize;
+    store.for_each_finding(&audit.id, &FindingFilter::default(), |f| {
+        rows += 1;
+        csv.write(&f).map_err(io_err)
+    })?;
+    let out = csv.finish().map_err(io_err)?;
+    Ok((rows, out))
+}
+
+/// Export to a file: written to a temporary file beside the target, synced,
+/// then renamed over it. A failure leaves any existing file as it was.
+pub fn export_to_file(
+    store: &Store,
+    audit: &Audit,
+    excel: bool,
+    target: &Path,
+) -> store::Result<usize> {
+    let shown = target.display();
+    if target.is_dir() {
+        return Err(store::Error::Invalid(format!(
+            "{shown} is a directory; give a file name for the CSV, e.g. {}/findings.csv",
+            shown
+        )));
+    }
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let cannot = |e: &dyn std::fmt::Display| {
+        store::Error::Io(format!("cannot write {shown}: {e}; choose another --out"))
+    };
+    if !dir.is_dir() {
+        return Err(store::Error::Io(format!(
+            "cannot write {shown}: the folder {} does not exist; choose another --out",
+            dir.display()
+        )));
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix(".auditbench-export-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| cannot(&std::io::Error::from(e.kind())))?;
+    let (rows, writer) = write_findings(store, audit, excel, BufWriter::new(tmp))?;
+    let tmp = writer
+        .into_inner()
+        .map_err(|e| cannot(&e.error().to_string()))?;
+    tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
+    tmp.persist(target).map_err(|e| cannot(&e.error))?;
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn formula_prefixes_are_neutralised() {
+        for bad in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(neutralise(bad), format!("'{bad}"));
+        }
+        assert_eq!(neutralise("plain"), "plain");
+        assert_eq!(neutralise(""), "");
+        assert_eq!(neutralise("a=b"), "a=b");
+    }
+}

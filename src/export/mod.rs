@@ -1,0 +1,3 @@
+//! Exports for the certification body's report. Pure: rows in, bytes to a `Write` out.
+
+pub mod csv;

@@ -1,0 +1,12 @@
+//! auditbench: a terminal workbench for ISO/IEC 20000-1 auditors.
+//!
+//! Layers: `catalogue` (the clause tree), `domain` (audit concepts), `store`
+//! (the SQLite audit file), `export` (CSV) and `cli`. None of these import
+//! ratatui or crossterm.
+
+pub mod catalogue;
+pub mod cli;
+pub mod demo;
+pub mod domain;
+pub mod export;
+pub mod store;

@@ -1,0 +1,173 @@
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::{found, new_id, stored, Error, Result, Store};
+use crate::domain::{check_date, Audit, AuditStatus, AuditType, Grade, NewAudit};
+
+/// An audit with what the audit list shows beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditSummary {
+    pub audit: Audit,
+    /// Finding counts in `Grade::ALL` order.
+    pub counts: [u64; 5],
+}
+
+const COLUMNS: &str =
+    "id, organisation, scope, catalogue_id, edition, audit_type, certification_body, \
+     lead_auditor, team, start_date, end_date, status, created_at, updated_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Audit> {
+    Ok(Audit {
+        id: r.get(0)?,
+        organisation: r.get(1)?,
+        scope: r.get(2)?,
+        catalogue_id: r.get(3)?,
+        edition: r.get(4)?,
+        audit_type: stored(5, AuditType::parse(&r.get::<_, String>(5)?))?,
+        certification_body: r.get(6)?,
+        lead_auditor: r.get(7)?,
+        team: r.get(8)?,
+        start_date: r.get(9)?,
+        end_date: r.get(10)?,
+        status: stored(11, AuditStatus::parse(&r.get::<_, String>(11)?))?,
+        created_at: r.get(12)?,
+        updated_at: r.get(13)?,
+    })
+}
+
+impl Store {
+    /// Create an audit; its catalogue must be resolvable (built in or stored).
+    pub fn create_audit(&mut self, new: &NewAudit) -> Result<Audit> {
+        if new.organisation.trim().is_empty() {
+            return Err(Error::Invalid(
+                "the organisation is empty; give the audited organisation's name".into(),
+            ));
+        }
+        check_date("start date", &new.start_date).map_err(Error::Invalid)?;
+        check_date("end date", &new.end_date).map_err(Error::Invalid)?;
+        if !new.start_date.is_empty() && !new.end_date.is_empty() && new.end_date < new.start_date {
+            return Err(Error::Invalid(format!(
+                "end date {} is before start date {}",
+                new.end_date, new.start_date
+            )));
+        }
+        self.catalogue(&new.catalogue_id)?;
+        let id = new_id();
+        let now = self.now();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            &format!("INSERT INTO audits ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13)"),
+            params![
+                id,
+                new.organisation.trim(),
+                new.scope,
+                new.catalogue_id,
+                new.edition,
+                new.audit_type.code(),
+                new.certification_body,
+                new.lead_auditor,
+                new.team,
+                new.start_date,
+                new.end_date,
+                AuditStatus::Planned.code(),
+                now,
+            ],
+        )?;
+        tx.commit()?;
+        self.audit(&id)
+    }
+
+    /// An audit by its full id.
+    pub fn audit(&self, id: &str) -> Result<Audit> {
+        found(
+            self.conn.query_row(
+                &format!("SELECT {COLUMNS} FROM audits WHERE id = ?1"),
+                [id],
+                from_row,
+            ),
+            || format!("no audit with id {id:?}; `auditbench list` shows the audits"),
+        )
+    }
+
+    /// An audit by full id or unique prefix (like git's short hashes).
+    pub fn find_audit(&self, id_or_prefix: &str) -> Result<Audit> {
+        let wanted = id_or_prefix.trim();
+        if wanted.is_empty() {
+            return Err(Error::Invalid(
+                "the audit id is empty; `auditbench list` shows the audits".into(),
+            ));
+        }
+        if let Some(a) = self
+            .conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM audits WHERE id = ?1"),
+                [wanted],
+                from_row,
+            )
+            .optional()?
+        {
+            return Ok(a);
+        }
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM audits WHERE substr(id, 1, length(?1)) = ?1 LIMIT 2"
+        ))?;
+        let mut matches: Vec<Audit> = stmt
+            .query_map([wanted], from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        match matches.len() {
+            1 => Ok(matches.remove(0)),
+            0 => Err(Error::NotFound(format!(
+                "no audit with id {wanted:?}; `auditbench list` shows the audits"
+            ))),
+            _ => Err(Error::Invalid(format!(
+                "audit id {wanted:?} matches several audits; give more characters of the id"
+            ))),
+        }
+    }
+
+    /// Every audit with its finding counts, newest start first.
+    pub fn list_audits(&self) -> Result<Vec<AuditSummary>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM audits ORDER BY start_date DESC, created_at DESC"
+        ))?;
+        let audits: Vec<Audit> = stmt
+            .query_map([], from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::with_capacity(audits.len());
+        for audit in audits {
+            let counts = self.finding_counts(&audit.id)?;
+            out.push(AuditSummary { audit, counts });
+        }
+        Ok(out)
+    }
+
+    /// Finding counts by grade, in `Grade::ALL` order (one aggregate query).
+    pub fn finding_counts(&self, audit_id: &str) -> Result<[u64; 5]> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT grade, count(*) FROM findings WHERE audit_id = ?1 GROUP BY grade",
+        )?;
+        let mut counts = [0u64; 5];
+        let rows = stmt.query_map([audit_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        for row in rows {
+            let (grade, n) = row?;
+            if let Ok(g) = Grade::parse(&grade) {
+                counts[g.severity() as usize] = n.max(0) as u64;
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Change an audit's status (planned, in progress, reported).
+    pub fn set_audit_status(&mut self, audit_id: &str, status: AuditStatus) -> Result<()> {
+        let now = self.now();
+        let n = self.conn.execute(
+            "UPDATE audits SET status = ?2, updated_at = ?3 WHERE id = ?1",
+            params![audit_id, status.code(), now],
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound(format!("no audit with id {audit_id:?}")));
+        }
+        Ok(())
+    }
+}

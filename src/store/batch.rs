@@ -1,0 +1,90 @@
+//! Many writes in one transaction: for generating demo and benchmark data.
+//! Interactive edits use the one-transaction-per-change methods on `Store`.
+
+use rusqlite::{params, Transaction};
+
+use super::{findings, interviews, new_id, reviews, Result, Store};
+use crate::domain::{ClauseReview, DocumentReview, FindingStatus, Interview, NewFinding, Sample};
+
+pub struct Batch<'a> {
+    tx: Transaction<'a>,
+    now: String,
+}
+
+impl Store {
+    /// Run `f` inside one transaction; commit if it succeeds, roll back if not.
+    pub fn batch<T>(&mut self, f: impl FnOnce(&mut Batch<'_>) -> Result<T>) -> Result<T> {
+        let now = self.now();
+        let tx = self.conn.transaction()?;
+        let mut batch = Batch { tx, now };
+        let out = f(&mut batch)?;
+        batch.tx.commit()?;
+        Ok(out)
+    }
+}
+
+impl Batch<'_> {
+    /// Insert a finding (no catalogue check: the caller vouches for the clause). Returns `(id, reference)`.
+    pub fn add_finding(&mut self, audit_id: &str, new: &NewFinding) -> Result<(String, String)> {
+        findings::insert_finding(&self.tx, audit_id, new, &self.now)
+    }
+
+    /// Fill in the client's response and the finding's status.
+    pub fn respond(
+        &mut self,
+        finding_id: &str,
+        status: FindingStatus,
+        correction: &str,
+        root_cause: &str,
+        corrective_action: &str,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE findings SET status = ?2, correction = ?3, root_cause = ?4,
+                     corrective_action = ?5, updated_at = ?6 WHERE id = ?1",
+            )?
+            .execute(params![
+                finding_id,
+                status.code(),
+                correction,
+                root_cause,
+                corrective_action,
+                self.now
+            ])?;
+        Ok(())
+    }
+
+    pub fn clause_review(&mut self, r: &ClauseReview) -> Result<()> {
+        let mut r = r.clone();
+        r.updated_at = self.now.clone();
+        reviews::upsert_clause_review(&self.tx, &r)
+    }
+
+    pub fn document_review(&mut self, d: &DocumentReview) -> Result<()> {
+        let mut d = d.clone();
+        d.updated_at = self.now.clone();
+        reviews::upsert_document_review(&self.tx, &d)
+    }
+
+    pub fn interview(&mut self, i: &Interview) -> Result<String> {
+        let mut i = i.clone();
+        if i.id.is_empty() {
+            i.id = new_id();
+        }
+        i.created_at = self.now.clone();
+        i.updated_at = self.now.clone();
+        interviews::upsert_interview(&self.tx, &i)?;
+        Ok(i.id)
+    }
+
+    pub fn sample(&mut self, s: &Sample) -> Result<String> {
+        let mut s = s.clone();
+        if s.id.is_empty() {
+            s.id = new_id();
+        }
+        s.created_at = self.now.clone();
+        s.updated_at = self.now.clone();
+        interviews::upsert_sample(&self.tx, &s)?;
+        Ok(s.id)
+    }
+}

@@ -1,0 +1,294 @@
+use rusqlite::{params, Row, Transaction};
+
+use super::{found, new_id, stored, Error, Result, Store};
+use crate::catalogue::natural;
+use crate::domain::{check_date, Finding, FindingStatus, Grade, NewFinding, Stage};
+
+const COLUMNS: &str = "id, audit_id, reference, clause_id, stage, grade, title, requirement, statement, \
+     evidence, status, root_cause, correction, corrective_action, due_date, raised_by, created_at, updated_at";
+
+/// Severity, then clause in natural order, then reference.
+const REPORT_ORDER: &str = "grade_rank, clause_key, ref_prefix, ref_seq";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Finding> {
+    Ok(Finding {
+        id: r.get(0)?,
+        audit_id: r.get(1)?,
+        reference: r.get(2)?,
+        clause_id: r.get(3)?,
+        stage: stored(4, Stage::new(r.get::<_, u8>(4)?))?,
+        grade: stored(5, Grade::parse(&r.get::<_, String>(5)?))?,
+        title: r.get(6)?,
+        requirement: r.get(7)?,
+        statement: r.get(8)?,
+        evidence: r.get(9)?,
+        status: stored(10, FindingStatus::parse(&r.get::<_, String>(10)?))?,
+        root_cause: r.get(11)?,
+        correction: r.get(12)?,
+        corrective_action: r.get(13)?,
+        due_date: r.get(14)?,
+        raised_by: r.get(15)?,
+        created_at: r.get(16)?,
+        updated_at: r.get(17)?,
+    })
+}
+
+/// Which findings to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FindingFilter {
+    pub grade: Option<Grade>,
+    pub status: Option<FindingStatus>,
+    pub clause_id: Option<String>,
+}
+
+/// A free-text field of a finding that can be edited on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingField {
+    Title,
+    Requirement,
+    Statement,
+    Evidence,
+    RootCause,
+    Correction,
+    CorrectiveAction,
+    DueDate,
+    RaisedBy,
+}
+
+impl FindingField {
+    pub const ALL: &'static [FindingField] = &[
+        FindingField::Title,
+        FindingField::Requirement,
+        FindingField::Statement,
+        FindingField::Evidence,
+        FindingField::RootCause,
+        FindingField::Correction,
+        FindingField::CorrectiveAction,
+        FindingField::DueDate,
+        FindingField::RaisedBy,
+    ];
+
+    fn column(self) -> &'static str {
+        match self {
+            FindingField::Title => "title",
+            FindingField::Requirement => "requirement",
+            FindingField::Statement => "statement",
+            FindingField::Evidence => "evidence",
+            FindingField::RootCause => "root_cause",
+            FindingField::Correction => "correction",
+            FindingField::CorrectiveAction => "corrective_action",
+            FindingField::DueDate => "due_date",
+            FindingField::RaisedBy => "raised_by",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingField::Title => "Title",
+            FindingField::Requirement => "Requirement",
+            FindingField::Statement => "Statement",
+            FindingField::Evidence => "Objective evidence",
+            FindingField::RootCause => "Root cause",
+            FindingField::Correction => "Correction",
+            FindingField::CorrectiveAction => "Corrective action",
+            FindingField::DueDate => "Due date",
+            FindingField::RaisedBy => "Raised by",
+        }
+    }
+
+    pub fn get(self, f: &Finding) -> &str {
+        match self {
+            FindingField::Title => &f.title,
+            FindingField::Requirement => &f.requirement,
+            FindingField::Statement => &f.statement,
+            FindingField::Evidence => &f.evidence,
+            FindingField::RootCause => &f.root_cause,
+            FindingField::Correction => &f.correction,
+            FindingField::CorrectiveAction => &f.corrective_action,
+            FindingField::DueDate => &f.due_date,
+            FindingField::RaisedBy => &f.raised_by,
+        }
+    }
+}
+
+/// Insert one finding inside an open transaction; allocates the next
+/// reference of its prefix (`NC-004` after `NC-003`). Shared by the CLI path
+/// and bulk generation.
+pub(crate) fn insert_finding(
+    tx: &Transaction<'_>,
+    audit_id: &str,
+    new: &NewFinding,
+    now: &str,
+) -> Result<(String, String)> {
+    let prefix = new.grade.ref_prefix();
+    let seq: i64 = tx
+        .prepare_cached(
+            "SELECT coalesce(max(ref_seq), 0) + 1 FROM findings WHERE audit_id = ?1 AND ref_prefix = ?2",
+        )?
+        .query_row(params![audit_id, prefix], |r| r.get(0))?;
+    let reference = format!("{prefix}-{seq:03}");
+    let id = new_id();
+    tx.prepare_cached(
+        "INSERT INTO findings (id, audit_id, reference, ref_prefix, ref_seq, clause_id, clause_key, stage,
+             grade, title, requirement, statement, evidence, status, due_date, raised_by, created_at, updated_at)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,'open',?14,?15,?16,?16)",
+    )?
+    .execute(params![
+        id,
+        audit_id,
+        reference,
+        prefix,
+        seq,
+        new.clause_id,
+        natural::sort_key(&new.clause_id),
+        new.stage.number(),
+        new.grade.code(),
+        new.title,
+        new.requirement,
+        new.statement,
+        new.evidence,
+        new.due_date,
+        new.raised_by,
+        now,
+    ])?;
+    Ok((id, reference))
+}
+
+impl Store {
+    /// Raise a finding. The clause must exist in the audit's catalogue.
+    pub fn add_finding(&mut self, audit_id: &str, new: &NewFinding) -> Result<Finding> {
+        let audit = self.audit(audit_id)?;
+        let cat = self.catalogue(&audit.catalogue_id)?;
+        if cat.get(&new.clause_id).is_none() {
+            return Err(Error::Invalid(format!(
+                "unknown clause {:?} for {} (catalogue {}); accepted: {}",
+                new.clause_id,
+                cat.title,
+                cat.id,
+                cat.id_list()
+            )));
+        }
+        if new.title.trim().is_empty() {
+            return Err(Error::Invalid(
+                "the finding's title is empty; give it a short title".into(),
+            ));
+        }
+        check_date("due date", &new.due_date).map_err(Error::Invalid)?;
+        let now = self.now();
+        let tx = self.conn.transaction()?;
+        let (id, _) = insert_finding(&tx, audit_id, new, &now)?;
+        tx.commit()?;
+        self.finding(&id)
+    }
+
+    pub fn finding(&self, id: &str) -> Result<Finding> {
+        found(
+            self.conn.query_row(
+                &format!("SELECT {COLUMNS} FROM findings WHERE id = ?1"),
+                [id],
+                from_row,
+            ),
+            || format!("no finding with id {id:?}"),
+        )
+    }
+
+    /// A finding by its human reference within an audit (`NC-003`).
+    pub fn finding_by_ref(&self, audit_id: &str, reference: &str) -> Result<Finding> {
+        found(
+            self.conn.query_row(
+                &format!("SELECT {COLUMNS} FROM findings WHERE audit_id = ?1 AND reference = ?2"),
+                params![audit_id, reference.trim().to_ascii_uppercase()],
+                from_row,
+            ),
+            || format!("no finding {reference:?} in this audit"),
+        )
+    }
+
+    /// Findings of an audit, in report order, filtered.
+    pub fn findings(&self, audit_id: &str, filter: &FindingFilter) -> Result<Vec<Finding>> {
+        let mut out = Vec::new();
+        self.for_each_finding(audit_id, filter, |f| {
+            out.push(f);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Stream findings in report order without holding them all in memory.
+    pub fn for_each_finding(
+        &self,
+        audit_id: &str,
+        filter: &FindingFilter,
+        mut f: impl FnMut(Finding) -> Result<()>,
+    ) -> Result<()> {
+        let mut sql = format!("SELECT {COLUMNS} FROM findings WHERE audit_id = ?1");
+        let grade = filter.grade.map(|g| g.code()).unwrap_or("");
+        let status = filter.status.map(|s| s.code()).unwrap_or("");
+        let clause = filter.clause_id.as_deref().unwrap_or("");
+        sql.push_str(" AND (?2 = '' OR grade = ?2) AND (?3 = '' OR status = ?3) AND (?4 = '' OR clause_id = ?4)");
+        sql.push_str(&format!(" ORDER BY {REPORT_ORDER}"));
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(params![audit_id, grade, status, clause])?;
+        while let Some(row) = rows.next()? {
+            f(from_row(row)?)?;
+        }
+        Ok(())
+    }
+
+    /// Edit one text field of a finding (its own transaction).
+    pub fn set_finding_field(&mut self, id: &str, field: FindingField, value: &str) -> Result<()> {
+        if field == FindingField::DueDate {
+            check_date("due date", value).map_err(Error::Invalid)?;
+        }
+        if field == FindingField::Title && value.trim().is_empty() {
+            return Err(Error::Invalid("a finding's title cannot be empty".into()));
+        }
+        let now = self.now();
+        let n = self.conn.execute(
+            &format!(
+                "UPDATE findings SET {} = ?2, updated_at = ?3 WHERE id = ?1",
+                field.column()
+            ),
+            params![id, value, now],
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound(format!("no finding with id {id:?}")));
+        }
+        Ok(())
+    }
+
+    /// Change a finding's grade; its reference stays as it was.
+    pub fn set_finding_grade(&mut self, id: &str, grade: Grade) -> Result<()> {
+        let now = self.now();
+        let n = self.conn.execute(
+            "UPDATE findings SET grade = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, grade.code(), now],
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound(format!("no finding with id {id:?}")));
+        }
+        Ok(())
+    }
+
+    pub fn set_finding_status(&mut self, id: &str, status: FindingStatus) -> Result<()> {
+        let now = self.now();
+        let n = self.conn.execute(
+            "UPDATE findings SET status = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, status.code(), now],
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound(format!("no finding with id {id:?}")));
+        }
+        Ok(())
+    }
+
+    pub fn delete_finding(&mut self, id: &str) -> Result<()> {
+        let n = self
+            .conn
+            .execute("DELETE FROM findings WHERE id = ?1", [id])?;
+        if n == 0 {
+            return Err(Error::NotFound(format!("no finding with id {id:?}")));
+        }
+        Ok(())
+    }
+}

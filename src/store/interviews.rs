@@ -1,0 +1,192 @@
+//! Interviews and record samples.
+
+use rusqlite::{params, Connection, Row};
+
+use super::{found, new_id, stored, Error, Result, Store};
+use crate::catalogue::natural;
+use crate::domain::{Interview, Sample, SampleMethod};
+
+const INTERVIEW_COLUMNS: &str =
+    "id, audit_id, interviewee, role, held_at, clauses, notes, created_at, updated_at";
+const SAMPLE_COLUMNS: &str =
+    "id, audit_id, clause_id, population, method, size, items, result, created_at, updated_at";
+
+fn interview_from_row(r: &Row<'_>) -> rusqlite::Result<Interview> {
+    Ok(Interview {
+        id: r.get(0)?,
+        audit_id: r.get(1)?,
+        interviewee: r.get(2)?,
+        role: r.get(3)?,
+        held_at: r.get(4)?,
+        clauses: r.get(5)?,
+        notes: r.get(6)?,
+        created_at: r.get(7)?,
+        updated_at: r.get(8)?,
+    })
+}
+
+fn sample_from_row(r: &Row<'_>) -> rusqlite::Result<Sample> {
+    Ok(Sample {
+        id: r.get(0)?,
+        audit_id: r.get(1)?,
+        clause_id: r.get(2)?,
+        population: r.get(3)?,
+        method: stored(4, SampleMethod::parse(&r.get::<_, String>(4)?))?,
+        size: r.get(5)?,
+        items: r.get(6)?,
+        result: r.get(7)?,
+        created_at: r.get(8)?,
+        updated_at: r.get(9)?,
+    })
+}
+
+/// Insert or replace an interview row (the id is the caller's).
+pub(crate) fn upsert_interview(conn: &Connection, i: &Interview) -> Result<()> {
+    conn.prepare_cached(&format!(
+        "INSERT INTO interviews ({INTERVIEW_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)
+         ON CONFLICT (id) DO UPDATE SET interviewee = excluded.interviewee, role = excluded.role,
+             held_at = excluded.held_at, clauses = excluded.clauses, notes = excluded.notes,
+             updated_at = excluded.updated_at"
+    ))?
+    .execute(params![
+        i.id,
+        i.audit_id,
+        i.interviewee,
+        i.role,
+        i.held_at,
+        i.clauses,
+        i.notes,
+        i.created_at,
+        i.updated_at
+    ])?;
+    Ok(())
+}
+
+pub(crate) fn upsert_sample(conn: &Connection, s: &Sample) -> Result<()> {
+    conn.prepare_cached(&format!(
+        "INSERT INTO samples ({SAMPLE_COLUMNS}, clause_key) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)
+         ON CONFLICT (id) DO UPDATE SET clause_id = excluded.clause_id, clause_key = excluded.clause_key,
+             population = excluded.population, method = excluded.method, size = excluded.size,
+             items = excluded.items, result = excluded.result, updated_at = excluded.updated_at"
+    ))?
+    .execute(params![
+        s.id,
+        s.audit_id,
+        s.clause_id,
+        s.population,
+        s.method.code(),
+        s.size,
+        s.items,
+        s.result,
+        s.created_at,
+        s.updated_at,
+        natural::sort_key(&s.clause_id)
+    ])?;
+    Ok(())
+}
+
+impl Store {
+    /// Record a new interview, or update an existing one (matched by id; an
+    /// empty id creates). Returns the stored interview.
+    pub fn save_interview(&mut self, interview: &Interview) -> Result<Interview> {
+        if interview.interviewee.trim().is_empty() {
+            return Err(Error::Invalid(
+                "the interviewee is empty; give the name of the person interviewed".into(),
+            ));
+        }
+        self.audit(&interview.audit_id)?;
+        let now = self.now();
+        let mut i = interview.clone();
+        if i.id.is_empty() {
+            i.id = new_id();
+            i.created_at = now.clone();
+        }
+        i.updated_at = now;
+        let tx = self.conn.transaction()?;
+        upsert_interview(&tx, &i)?;
+        tx.commit()?;
+        self.interview(&i.id)
+    }
+
+    pub fn interview(&self, id: &str) -> Result<Interview> {
+        found(
+            self.conn.query_row(
+                &format!("SELECT {INTERVIEW_COLUMNS} FROM interviews WHERE id = ?1"),
+                [id],
+                interview_from_row,
+            ),
+            || format!("no interview with id {id:?}"),
+        )
+    }
+
+    /// Interviews of an audit, in the order they were held.
+    pub fn interviews(&self, audit_id: &str) -> Result<Vec<Interview>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {INTERVIEW_COLUMNS} FROM interviews WHERE audit_id = ?1 ORDER BY held_at, created_at"
+        ))?;
+        let rows = stmt
+            .query_map([audit_id], interview_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    pub fn delete_interview(&mut self, id: &str) -> Result<()> {
+        let n = self
+            .conn
+            .execute("DELETE FROM interviews WHERE id = ?1", [id])?;
+        if n == 0 {
+            return Err(Error::NotFound(format!("no interview with id {id:?}")));
+        }
+        Ok(())
+    }
+
+    /// Record a new sample or update one (empty id creates).
+    pub fn save_sample(&mut self, sample: &Sample) -> Result<Sample> {
+        let audit = self.audit(&sample.audit_id)?;
+        let cat = self.catalogue(&audit.catalogue_id)?;
+        if cat.get(&sample.clause_id).is_none() {
+            return Err(Error::Invalid(format!(
+                "unknown clause {:?} for catalogue {}",
+                sample.clause_id, cat.id
+            )));
+        }
+        if sample.population.trim().is_empty() {
+            return Err(Error::Invalid(
+                "the sample's population is empty; say what was sampled from".into(),
+            ));
+        }
+        let now = self.now();
+        let mut s = sample.clone();
+        if s.id.is_empty() {
+            s.id = new_id();
+            s.created_at = now.clone();
+        }
+        s.updated_at = now;
+        let tx = self.conn.transaction()?;
+        upsert_sample(&tx, &s)?;
+        tx.commit()?;
+        self.sample(&s.id)
+    }
+
+    pub fn sample(&self, id: &str) -> Result<Sample> {
+        found(
+            self.conn.query_row(
+                &format!("SELECT {SAMPLE_COLUMNS} FROM samples WHERE id = ?1"),
+                [id],
+                sample_from_row,
+            ),
+            || format!("no sample with id {id:?}"),
+        )
+    }
+
+    /// Samples of an audit, by clause in natural order.
+    pub fn samples(&self, audit_id: &str) -> Result<Vec<Sample>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SAMPLE_COLUMNS} FROM samples WHERE audit_id = ?1 ORDER BY clause_key, created_at"
+        ))?;
+        let rows = stmt
+            .query_map([audit_id], sample_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}

@@ -1,0 +1,144 @@
+//! The audit file: one SQLite database, every change committed in its own
+//! transaction the moment it is made. No ratatui here.
+
+mod audits;
+mod batch;
+mod error;
+mod findings;
+mod interviews;
+mod open;
+mod reviews;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::Connection;
+
+use crate::catalogue::{self, Catalogue};
+
+pub use audits::AuditSummary;
+pub use batch::Batch;
+pub use error::{Error, Result};
+pub use findings::{FindingField, FindingFilter};
+pub use open::{default_path, latest_schema_version, migrations, APPLICATION_ID};
+
+/// The clock, injectable so tests can fix time.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// An open audit file.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    clock: Clock,
+}
+
+impl Store {
+    /// Open (or create) the audit file at `path` with the system clock.
+    pub fn open(path: &Path) -> Result<Store> {
+        Self::open_with_clock(path, Arc::new(Utc::now))
+    }
+
+    /// Open an audit file that must already exist: commands that read or add
+    /// to an audit never create an empty file by mistake.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(Error::NotFound(format!(
+                "no audit file at {}; create an audit with `auditbench new` or `auditbench demo`, or pass --db",
+                path.display()
+            )));
+        }
+        Self::open(path)
+    }
+
+    pub fn open_with_clock(path: &Path, clock: Clock) -> Result<Store> {
+        let conn = open::open_connection(path)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            clock,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Direct read access for queries the store does not wrap (benchmarks, tests).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Now, as stored: UTC RFC 3339 with seconds.
+    pub fn now(&self) -> String {
+        (self.clock)().to_rfc3339_opts(SecondsFormat::Secs, true)
+    }
+
+    /// Resolve a catalogue id: built-ins from the binary, others from the copy
+    /// stored in this file when the audit was created.
+    pub fn catalogue(&self, id: &str) -> Result<Catalogue> {
+        if let Some(c) = catalogue::builtin(id) {
+            return Ok(c);
+        }
+        let src: Option<String> = self
+            .conn
+            .query_row("SELECT source FROM catalogues WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })?;
+        let src = src.ok_or_else(|| {
+            Error::NotFound(format!(
+                "catalogue {id:?} is neither built in nor stored in this file; pass it with --catalogue FILE"
+            ))
+        })?;
+        Catalogue::parse(&src, &format!("<stored catalogue {id}>"))
+            .map_err(|e| Error::BadFile(e.to_string()))
+    }
+
+    /// Keep a copy of a non-built-in catalogue in the file, so its audits stay
+    /// readable without the original TOML.
+    pub fn store_catalogue(&self, cat: &Catalogue, source: &str) -> Result<()> {
+        if catalogue::builtin(&cat.id).is_some() {
+            return Ok(());
+        }
+        self.conn.execute(
+            "INSERT INTO catalogues (id, edition, title, source, added_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (id) DO UPDATE SET edition = excluded.edition, title = excluded.title,
+                 source = excluded.source",
+            rusqlite::params![cat.id, cat.edition, cat.title, source, self.now()],
+        )?;
+        Ok(())
+    }
+}
+
+/// A fresh UUID v4, as text.
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Map "row not found" to a NotFound error with a message.
+pub(crate) fn found<T>(r: rusqlite::Result<T>, what: impl FnOnce() -> String) -> Result<T> {
+    match r {
+        Ok(v) => Ok(v),
+        Err(rusqlite::Error::QueryReturnedNoRows) => Err(Error::NotFound(what())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Parse a stored enum code; a bad code means the file was edited by hand.
+pub(crate) fn stored<T, E: std::fmt::Display>(
+    idx: usize,
+    r: std::result::Result<T, E>,
+) -> rusqlite::Result<T> {
+    r.map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(
+            idx,
+            rusqlite::types::Type::Text,
+            e.to_string().into(),
+        )
+    })
+}

@@ -1,0 +1,223 @@
+//! Opening an audit file: refuse anything that is not a healthy auditbench
+//! file *before* writing a single byte to it, then set pragmas and migrate.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::{Migrations, M};
+
+use super::error::{Error, Result};
+
+/// `PRAGMA application_id` of auditbench files ("AUDB").
+pub const APPLICATION_ID: i32 = 0x4155_4442;
+
+const MIGRATION_LIST: &[M<'static>] = &[M::up(include_str!("migrations/001_init.sql"))];
+
+/// The schema migrations, in order; the schema version is their count.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::from_slice(MIGRATION_LIST)
+}
+
+/// The schema version this binary writes.
+pub fn latest_schema_version() -> i64 {
+    MIGRATION_LIST.len() as i64
+}
+
+/// The default audit file: the platform data directory, `auditbench.sqlite`.
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("org", "auditbench", "auditbench")
+        .map(|d| d.data_dir().join("auditbench.sqlite"))
+}
+
+/// Open (creating if missing) the audit file at `path`, checked, configured and migrated.
+pub fn open_connection(path: &Path) -> Result<Connection> {
+    let shown = path.display();
+    let existed = match fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => {
+            return Err(Error::BadFile(format!(
+                "{shown} is a directory; pass the path of an audit file with --db"
+            )))
+        }
+        Ok(_) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => return Err(Error::Io(format!("cannot read {shown}: {e}"))),
+    };
+
+    if existed {
+        check_header(path)?;
+    } else {
+        create_file(path)?;
+    }
+
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| {
+        Error::BadFile(format!(
+            "{shown} cannot be opened: {e}; check the path and its permissions"
+        ))
+    })?;
+
+    if existed {
+        check_contents(&conn, path)?;
+    }
+
+    configure(&conn).map_err(|e| {
+        Error::Sqlite(format!(
+            "{shown}: cannot set up the file for writing ({e}); is it read-only or the disk full?"
+        ))
+    })?;
+    migrations()
+        .to_latest(&mut conn)
+        .map_err(|e| Error::Sqlite(format!("{shown}: schema migration failed: {e}")))?;
+    Ok(conn)
+}
+
+/// Pragmas for durability: WAL, every commit fsynced, foreign keys enforced.
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(rusqlite::Error::InvalidQuery);
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if app != APPLICATION_ID {
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    }
+    Ok(())
+}
+
+fn create_file(path: &Path) -> Result<()> {
+    let shown = path.display();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dirs(dir).map_err(|e| {
+            Error::Io(format!(
+                "cannot create the folder {} for the audit file: {e}; choose another --db",
+                dir.display()
+            ))
+        })?;
+    }
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path).map_err(|e| {
+        Error::Io(format!(
+            "cannot create the audit file {shown}: {e}; choose another --db"
+        ))
+    })?;
+    Ok(())
+}
+
+fn create_private_dirs(dir: &Path) -> std::io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Read the 100-byte SQLite header without opening the file as a database.
+fn check_header(path: &Path) -> Result<()> {
+    let shown = path.display();
+    let mut file = fs::File::open(path)
+        .map_err(|e| Error::Io(format!("cannot read {shown}: {e}; check its permissions")))?;
+    let len = file
+        .metadata()
+        .map_err(|e| Error::Io(format!("cannot read {shown}: {e}")))?
+        .len();
+    if len == 0 {
+        return Err(Error::BadFile(format!(
+            "{shown} is empty (0 bytes), not an audit file; remove it or pass another --db"
+        )));
+    }
+    let mut header = [0u8; 100];
+    let mut read = 0;
+    while read < header.len() {
+        match file.read(&mut header[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) => return Err(Error::Io(format!("cannot read {shown}: {e}"))),
+        }
+    }
+    if read < 100 || &header[..16] != b"SQLite format 3\0" {
+        return Err(Error::BadFile(format!(
+            "{shown} is not an SQLite database, so not an audit file; pass the right file with --db"
+        )));
+    }
+    let page_size = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65_536u64,
+        n => u64::from(n),
+    };
+    let change_counter = u32::from_be_bytes([header[24], header[25], header[26], header[27]]);
+    let page_count = u32::from_be_bytes([header[28], header[29], header[30], header[31]]);
+    let valid_for = u32::from_be_bytes([header[92], header[93], header[94], header[95]]);
+    if valid_for == change_counter && u64::from(page_count) * page_size > len {
+        return Err(Error::BadFile(format!(
+            "{shown} is truncated ({len} bytes, the header says {}); restore it from a backup",
+            u64::from(page_count) * page_size
+        )));
+    }
+    Ok(())
+}
+
+/// Read-only checks on an existing SQLite file: ours, not too new, not damaged.
+fn check_contents(conn: &Connection, path: &Path) -> Result<()> {
+    let shown = path.display();
+    let damaged = |e: rusqlite::Error| {
+        Error::BadFile(format!(
+            "{shown} cannot be read as an audit file ({e}); it may be damaged: restore it from a backup"
+        ))
+    };
+    let app: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(damaged)?;
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(damaged)?;
+    if app != APPLICATION_ID && tables > 0 {
+        return Err(Error::BadFile(format!(
+            "{shown} is an SQLite database of another application, not an audit file; pass the right file with --db"
+        )));
+    }
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(damaged)?;
+    let latest = latest_schema_version();
+    if version > latest {
+        return Err(Error::BadFile(format!(
+            "{shown} was written by a newer auditbench (schema {version}, this one knows up to {latest}); upgrade auditbench to open it"
+        )));
+    }
+    let check: String = conn
+        .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+        .map_err(damaged)?;
+    if check != "ok" {
+        return Err(Error::BadFile(format!(
+            "{shown} is damaged (quick_check: {check}); restore it from a backup"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        migrations().validate().unwrap();
+    }
+}
