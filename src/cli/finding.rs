@@ -25,16 +25,16 @@ pub struct AddArgs {
     #[arg(long)]
     grade: String,
     /// Short title.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     title: String,
     /// The nonconformity statement (what was wrong, or what was seen).
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
     statement: String,
     /// Objective evidence (records, interviews, observations).
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
     evidence: String,
     /// The requirement (criterion) the evidence was compared with.
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
     requirement: String,
     /// Audit stage: 1 or 2.
     #[arg(long, default_value_t = 2)]
@@ -43,7 +43,7 @@ pub struct AddArgs {
     #[arg(long, default_value = "")]
     due: String,
     /// Auditor who raised it (default: the audit's lead auditor).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     raised_by: Option<String>,
 }
 

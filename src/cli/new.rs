@@ -6,7 +6,7 @@ use crate::domain::{AuditType, NewAudit};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The audited organisation.
-    #[arg(long = "org", value_name = "NAME")]
+    #[arg(long = "org", value_name = "NAME", allow_hyphen_values = true)]
     organisation: String,
     /// stage1, stage2, surveillance, recertification or internal.
     #[arg(long = "type", value_name = "TYPE")]
@@ -15,16 +15,16 @@ pub struct Args {
     #[arg(long, default_value = "2018")]
     edition: String,
     /// Scope statement of the certification.
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
     scope: String,
     /// Lead auditor.
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
     lead: String,
     /// Certification body.
-    #[arg(long = "body", default_value = "")]
+    #[arg(long = "body", default_value = "", allow_hyphen_values = true)]
     certification_body: String,
     /// Audit team members.
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
     team: String,
     /// First day, YYYY-MM-DD.
     #[arg(long, default_value = "")]

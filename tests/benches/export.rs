@@ -1,1 +1,66 @@
-fn main() {}
+//! CSV export of a `demo --scale 100000` audit, beside its anchor: the time
+//! `sqlite3 -csv FILE 'select … from findings'` takes on the same file.
+//!
+//! Run: `cargo bench --bench export`. The anchor is skipped (with a note) when
+//! no `sqlite3` is on the PATH.
+
+use std::io;
+use std::process::{Command, Stdio};
+
+use auditbench::demo::{add_scale, create_demo};
+use auditbench::export::csv::write_findings;
+use auditbench::store::Store;
+use criterion::{criterion_group, criterion_main, Criterion};
+
+const SCALE: usize = 100_000;
+
+const ANCHOR_SQL: &str =
+    "SELECT f.reference, a.organisation, a.audit_type, f.stage, f.clause_id, f.grade, \
+     f.title, f.requirement, f.statement, f.evidence, f.status, f.root_cause, f.correction, \
+     f.corrective_action, f.due_date, f.raised_by, f.created_at \
+     FROM findings f JOIN audits a ON a.id = f.audit_id \
+     ORDER BY f.grade_rank, f.clause_key, f.ref_prefix, f.ref_seq";
+
+fn bench_export(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bench.sqlite");
+    let mut store = Store::open(&path).expect("open");
+    let id = create_demo(&mut store).expect("demo");
+    let audit = store.audit(&id).expect("audit");
+    let cat = store.catalogue(&audit.catalogue_id).expect("catalogue");
+    add_scale(&mut store, &id, &cat, SCALE).expect("scale");
+    store
+        .connection()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .expect("checkpoint");
+
+    let mut group = c.benchmark_group("export_100k");
+    group.sample_size(10);
+    group.bench_function("auditbench_csv", |b| {
+        b.iter(|| {
+            let (rows, _) = write_findings(&store, &audit, false, io::sink()).expect("export");
+            assert_eq!(rows, SCALE + 12);
+        })
+    });
+    let have_sqlite3 = Command::new("sqlite3").arg("-version").output().is_ok();
+    if have_sqlite3 {
+        group.bench_function("anchor_sqlite3_csv", |b| {
+            b.iter(|| {
+                let status = Command::new("sqlite3")
+                    .arg("-csv")
+                    .arg(&path)
+                    .arg(ANCHOR_SQL)
+                    .stdout(Stdio::null())
+                    .status()
+                    .expect("sqlite3");
+                assert!(status.success());
+            })
+        });
+    } else {
+        eprintln!("sqlite3 not found: the anchor is not measured");
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_export);
+criterion_main!(benches);

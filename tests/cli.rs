@@ -1,0 +1,500 @@
+//! The real binary, on a temp audit file: every subcommand and every bad input.
+
+mod common;
+
+use common::{bytes, Env};
+use predicates::prelude::*;
+
+fn read_csv(data: &[u8]) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(data);
+    r.records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// A failing command: exit 2, one line on stderr containing `want`, nothing on stdout.
+fn fails(env: &Env, args: &[&str], want: &str) {
+    let out = env.cmd().args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(want),
+        "{args:?}: {err:?} should contain {want:?}"
+    );
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "{args:?}: not one line: {err:?}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn no_subcommand_prints_help() {
+    let env = Env::new();
+    env.cmd()
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Usage: auditbench"));
+    assert!(!env.db.exists(), "help must not create a file");
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    let env = Env::new();
+    for sub in [
+        vec!["catalogue"],
+        vec!["new"],
+        vec!["list"],
+        vec!["finding"],
+        vec!["finding", "add"],
+        vec!["finding", "list"],
+        vec!["export"],
+        vec!["demo"],
+    ] {
+        let mut args = sub.clone();
+        args.push("--help");
+        env.cmd()
+            .args(&args)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage:"));
+    }
+}
+
+#[test]
+fn catalogue_prints_both_editions_as_text_and_csv() {
+    let env = Env::new();
+    let text = env.ok(&["catalogue"]);
+    assert!(text.contains("8.5.1.2"), "{text}");
+    assert!(
+        text.ends_with("77 clauses, 171 questions, 37 expected documents")
+            || text.contains("77 clauses")
+    );
+    let csv = env.ok(&["catalogue", "--edition", "2011", "--format", "csv"]);
+    let rows = read_csv(csv.as_bytes());
+    assert_eq!(
+        rows[0],
+        [
+            "clause",
+            "title",
+            "depth",
+            "assessable",
+            "questions",
+            "documents"
+        ]
+    );
+    assert_eq!(rows.len(), 1 + 53);
+    assert_eq!(rows[1][0], "4");
+    assert_eq!(rows.last().unwrap()[0], "9.3");
+    fails(
+        &env,
+        &["catalogue", "--edition", "2005"],
+        "unknown edition \"2005\"; accepted: 2018, 2011",
+    );
+}
+
+#[test]
+fn custom_catalogue_file_is_used_and_bad_ones_are_refused() {
+    let env = Env::new();
+    let good = env.path("rcb.toml");
+    std::fs::write(
+        &good,
+        "id = \"rcb\"\nstandard = \"RCB\"\nedition = \"2026\"\ntitle = \"RCB checklist\"\n\
+         [[clause]]\nid = \"A\"\ntitle = \"Annex\"\n[[clause]]\nid = \"A.10\"\ntitle = \"Ten\"\n\
+         [[clause]]\nid = \"A.2\"\ntitle = \"Two\"\n",
+    )
+    .unwrap();
+    let g = good.to_str().unwrap();
+    let out = env.ok(&["--catalogue", g, "catalogue"]);
+    assert!(
+        out.find("A.2").unwrap() < out.find("A.10").unwrap(),
+        "{out}"
+    );
+    let id = env.ok(&[
+        "--catalogue",
+        g,
+        "new",
+        "--org",
+        "Acme",
+        "--type",
+        "internal",
+    ]);
+    // The catalogue was stored in the file: later commands need no --catalogue.
+    assert_eq!(
+        env.ok(&[
+            "finding", "add", "--audit", &id, "--clause", "A.10", "--grade", "ofi", "--title", "t"
+        ]),
+        "OFI-001"
+    );
+    fails(
+        &env,
+        &[
+            "finding", "add", "--audit", &id, "--clause", "8.5.1", "--grade", "ofi", "--title", "t",
+        ],
+        "accepted: A, A.2, A.10",
+    );
+
+    let bad = env.path("bad.toml");
+    std::fs::write(
+        &bad,
+        "id = \"x\"\nstandard = \"s\"\nedition = \"1\"\ntitle = \"t\"\n[[clause]]\nid = 4.1\n",
+    )
+    .unwrap();
+    fails(
+        &env,
+        &["--catalogue", bad.to_str().unwrap(), "catalogue"],
+        "bad.toml:6:",
+    );
+    fails(
+        &env,
+        &[
+            "--catalogue",
+            env.path("none.toml").to_str().unwrap(),
+            "catalogue",
+        ],
+        "cannot read catalogue file",
+    );
+}
+
+#[test]
+fn new_list_finding_export_round_trip() {
+    let env = Env::new();
+    let id = env.ok(&[
+        "new",
+        "--org",
+        "Acme Hosting",
+        "--type",
+        "stage2",
+        "--edition",
+        "2018",
+        "--scope",
+        "Hosting",
+        "--lead",
+        "Jordan Lee",
+        "--body",
+        "RCB",
+        "--team",
+        "JL, SO",
+        "--start",
+        "2026-11-16",
+        "--end",
+        "2026-11-18",
+    ]);
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let r1 = env.ok(&[
+        "finding",
+        "add",
+        "--audit",
+        &id,
+        "--clause",
+        "8.5.1",
+        "--grade",
+        "minor",
+        "--title",
+        "Emergency change unreviewed",
+        "--statement",
+        "s",
+        "--evidence",
+        "CHG-1077",
+    ]);
+    let r2 = env.ok(&[
+        "finding",
+        "add",
+        "--audit",
+        &id[..8],
+        "--clause",
+        "8.7.2",
+        "--grade",
+        "major",
+        "--title",
+        "No continuity test",
+        "--stage",
+        "2",
+        "--due",
+        "2026-12-20",
+    ]);
+    let r3 = env.ok(&[
+        "finding", "add", "--audit", &id, "--clause", "9.4", "--grade", "OFI", "--title", "Trends",
+        "--stage", "1",
+    ]);
+    assert_eq!(
+        (r1.as_str(), r2.as_str(), r3.as_str()),
+        ("NC-001", "NC-002", "OFI-001")
+    );
+
+    let list = env.ok(&["list"]);
+    let line = list
+        .lines()
+        .find(|l| l.starts_with(&id))
+        .expect("audit listed");
+    assert!(
+        line.contains("Acme Hosting")
+            && line.contains("Stage 2 2018")
+            && line.contains("2026-11-16"),
+        "{line}"
+    );
+    let counts: Vec<&str> = line.split_whitespace().rev().take(5).collect();
+    assert_eq!(
+        counts,
+        ["0", "1", "0", "1", "1"],
+        "gp ofi obs minor major: {line}"
+    );
+
+    let listed = env.ok(&["finding", "list", "--audit", &id, "--grade", "minor"]);
+    assert!(
+        listed.contains("NC-001") && !listed.contains("NC-002"),
+        "{listed}"
+    );
+
+    let out = env.cmd().args(["export", "--audit", &id]).output().unwrap();
+    assert!(out.status.success());
+    let rows = read_csv(&out.stdout);
+    assert_eq!(rows[0].len(), 18);
+    assert_eq!(rows[0][0], "reference");
+    assert_eq!(rows[0][17], "raised at");
+    let refs: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(refs, ["NC-002", "NC-001", "OFI-001"], "sorted by severity");
+    assert_eq!(rows[1][1], "Acme Hosting");
+    assert_eq!(rows[1][2], "Stage 2");
+    assert_eq!(rows[1][4], "8.7.2");
+    assert_eq!(rows[1][5], "Service continuity management");
+    assert_eq!(rows[1][6], "Major NC");
+    assert_eq!(rows[1][15], "2026-12-20");
+    assert_eq!(
+        rows[2][16], "Jordan Lee",
+        "raised by defaults to the lead auditor"
+    );
+    assert_eq!(rows[3][3], "1");
+}
+
+#[test]
+fn csv_survives_commas_quotes_newlines_accents_emoji_and_neutralises_formulas() {
+    let env = Env::new();
+    let id = env.ok(&[
+        "new",
+        "--org",
+        "Société Générale d'Hébergement, SA",
+        "--type",
+        "surveillance",
+    ]);
+    let nasty = "a, b; \"quoted\"\nsecond line\r\nthird é ü 中文 🚀";
+    env.ok(&[
+        "finding",
+        "add",
+        "--audit",
+        &id,
+        "--clause",
+        "4.1",
+        "--grade",
+        "minor",
+        "--title",
+        nasty,
+        "--statement",
+        nasty,
+        "--evidence",
+        nasty,
+    ]);
+    let prefixes = ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "\tTAB", "\rCR"];
+    for (i, p) in prefixes.iter().enumerate() {
+        let title = format!("t{i}");
+        env.ok(&[
+            "finding",
+            "add",
+            "--audit",
+            &id,
+            "--clause",
+            "4.2",
+            "--grade",
+            "observation",
+            "--title",
+            &title,
+            "--statement",
+            p,
+        ]);
+    }
+    let out = env.path("out.csv");
+    env.cmd()
+        .args(["export", "--audit", &id, "--out", out.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote 7 findings"));
+    let data = bytes(&out);
+    assert!(!data.starts_with(b"\xEF\xBB\xBF"), "no BOM without --excel");
+    let rows = read_csv(&data);
+    assert_eq!(rows[1][1], "Société Générale d'Hébergement, SA");
+    assert_eq!(rows[1][7], nasty);
+    assert_eq!(rows[1][9], nasty);
+    assert_eq!(rows[1][10], nasty);
+    for (i, p) in prefixes.iter().enumerate() {
+        assert_eq!(rows[2 + i][9], format!("'{p}"), "prefix {p:?} neutralised");
+    }
+}
+
+#[test]
+fn excel_flag_writes_a_bom() {
+    let env = Env::new();
+    let id = env.demo();
+    let out = env.path("excel.csv");
+    env.ok(&[
+        "export",
+        "--audit",
+        &id,
+        "--out",
+        out.to_str().unwrap(),
+        "--excel",
+    ]);
+    let data = bytes(&out);
+    assert!(data.starts_with(b"\xEF\xBB\xBF"));
+    let rows = read_csv(&data[3..]);
+    assert_eq!(rows[0][0], "reference");
+    assert_eq!(rows.len(), 13);
+}
+
+#[test]
+fn a_failed_export_leaves_the_existing_file_untouched() {
+    let env = Env::new();
+    let id = env.demo();
+    let out = env.path("report.csv");
+    std::fs::write(&out, "previous complete export\n").unwrap();
+    fails(
+        &env,
+        &["export", "--audit", "nope", "--out", out.to_str().unwrap()],
+        "no audit with id \"nope\"",
+    );
+    assert_eq!(bytes(&out), b"previous complete export\n");
+    fails(
+        &env,
+        &[
+            "export",
+            "--audit",
+            &id,
+            "--out",
+            env.path("missing/dir/x.csv").to_str().unwrap(),
+        ],
+        "does not exist",
+    );
+    fails(
+        &env,
+        &[
+            "export",
+            "--audit",
+            &id,
+            "--out",
+            env.dir.path().to_str().unwrap(),
+        ],
+        "is a directory",
+    );
+    // no temporary files left behind
+    let leftovers: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .contains("auditbench-export")
+        })
+        .collect();
+    assert!(leftovers.is_empty());
+    env.ok(&["export", "--audit", &id, "--out", out.to_str().unwrap()]);
+    assert!(bytes(&out).starts_with(b"reference,"));
+}
+
+#[test]
+fn bad_inputs_fail_with_one_line_and_write_nothing() {
+    let env = Env::new();
+    let id = env.demo();
+    let before = env.ok(&["finding", "list", "--audit", &id]);
+    let add = |extra: &[&str]| {
+        let mut a = vec!["finding", "add", "--audit", &id, "--title", "t"];
+        a.extend_from_slice(extra);
+        a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (add(&["--clause", "8.5.1", "--grade", "critical"]), "unknown grade \"critical\"; accepted: major, minor, observation, ofi, good_practice"),
+        (add(&["--clause", "8.9.9", "--grade", "minor"]), "unknown clause \"8.9.9\""),
+        (add(&["--clause", "8.5.1", "--grade", "minor", "--stage", "3"]), "unknown stage \"3\"; accepted: 1, 2"),
+        (add(&["--clause", "8.5.1", "--grade", "minor", "--due", "next week"]), "not a date"),
+        (vec!["finding".into(), "add".into(), "--audit".into(), "0000".into(), "--clause".into(), "8.5.1".into(), "--grade".into(), "minor".into(), "--title".into(), "t".into()], "no audit with id \"0000\""),
+        (vec!["new".into(), "--org".into(), "X".into(), "--type".into(), "stage3".into()], "unknown audit type \"stage3\"; accepted: stage1, stage2, surveillance, recertification, internal"),
+        (vec!["new".into(), "--org".into(), "X".into(), "--type".into(), "stage1".into(), "--edition".into(), "2005".into()], "unknown edition"),
+        (vec!["new".into(), "--org".into(), "X".into(), "--type".into(), "stage1".into(), "--start".into(), "23/11/2026".into()], "not a date"),
+        (vec!["finding".into(), "list".into(), "--audit".into(), id.clone(), "--status".into(), "done".into()], "unknown finding status \"done\""),
+    ];
+    for (args, want) in &cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        fails(&env, &args, want);
+    }
+    assert_eq!(env.ok(&["finding", "list", "--audit", &id]), before);
+    assert_eq!(
+        env.ok(&["list"]).lines().count(),
+        2,
+        "no audit was created by a failing `new`"
+    );
+}
+
+#[test]
+fn commands_on_a_missing_file_do_not_create_it() {
+    let env = Env::new();
+    fails(
+        &env,
+        &[
+            "finding", "add", "--audit", "x", "--clause", "4.1", "--grade", "minor", "--title", "t",
+        ],
+        "no audit file at",
+    );
+    fails(&env, &["export", "--audit", "x"], "no audit file at");
+    let out = env.ok(&["list"]);
+    assert!(out.contains("No audit file yet"), "{out}");
+    assert!(!env.db.exists());
+}
+
+#[test]
+fn a_bad_file_is_refused_by_every_command_and_left_unchanged() {
+    let env = Env::new();
+    std::fs::write(&env.db, "not a database at all, just some text that is long enough to fill a header of one hundred bytes.....").unwrap();
+    let before = bytes(&env.db);
+    fails(&env, &["list"], "not an SQLite database");
+    fails(&env, &["demo"], "not an SQLite database");
+    fails(
+        &env,
+        &["new", "--org", "X", "--type", "stage1"],
+        "not an SQLite database",
+    );
+    assert_eq!(bytes(&env.db), before);
+}
+
+#[test]
+fn db_path_comes_from_the_environment_too() {
+    let env = Env::new();
+    let path = env.path("from-env.sqlite");
+    let mut c = assert_cmd::Command::cargo_bin("auditbench").unwrap();
+    c.env("AUDITBENCH_DB", &path).arg("demo").assert().success();
+    assert!(path.exists());
+}
+
+#[test]
+fn demo_is_realistic_and_scale_adds_findings() {
+    let env = Env::new();
+    let id = env.demo();
+    let list = env.ok(&["finding", "list", "--audit", &id]);
+    assert_eq!(list.lines().count(), 1 + 12);
+    for label in [
+        "Major NC",
+        "Minor NC",
+        "Observation",
+        "Opportunity for improvement",
+        "Good practice",
+    ] {
+        assert!(list.contains(label), "demo lacks {label}");
+    }
+    let id2 = env.ok(&["demo", "--scale", "500"]);
+    let out = env
+        .cmd()
+        .args(["export", "--audit", &id2])
+        .output()
+        .unwrap();
+    assert_eq!(read_csv(&out.stdout).len(), 1 + 12 + 500);
+}

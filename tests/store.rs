@@ -1,0 +1,469 @@
+//! The audit file on a real SQLite file in a temp dir: migrations, round
+//! trips, references, and refusal of bad files without touching them.
+
+mod common;
+
+use std::sync::Arc;
+
+use auditbench::domain::*;
+use auditbench::store::{self, FindingField, FindingFilter, Store};
+use chrono::TimeZone;
+use common::{bytes, Env};
+
+fn fixed_clock() -> store::Clock {
+    Arc::new(|| {
+        chrono::Utc
+            .with_ymd_and_hms(2026, 11, 23, 9, 30, 0)
+            .unwrap()
+    })
+}
+
+fn new_audit(store: &mut Store) -> Audit {
+    store
+        .create_audit(&NewAudit {
+            organisation: "Acme Hosting".into(),
+            scope: "Managed hosting".into(),
+            catalogue_id: "iso20000-1-2018".into(),
+            edition: "2018".into(),
+            audit_type: AuditType::Surveillance,
+            certification_body: "RCB".into(),
+            lead_auditor: "Jordan Lee".into(),
+            team: "Jordan Lee, Sam Ortiz".into(),
+            start_date: "2026-11-16".into(),
+            end_date: "2026-11-17".into(),
+        })
+        .unwrap()
+}
+
+fn finding(clause: &str, grade: Grade, title: &str) -> NewFinding {
+    NewFinding {
+        clause_id: clause.into(),
+        stage: Stage::TWO,
+        grade,
+        title: title.into(),
+        requirement: "req".into(),
+        statement: "stmt".into(),
+        evidence: "ev".into(),
+        raised_by: "JL".into(),
+        due_date: String::new(),
+    }
+}
+
+#[test]
+fn migrations_validate() {
+    store::migrations().validate().unwrap();
+}
+
+#[test]
+fn a_new_file_is_wal_full_sync_with_foreign_keys() {
+    let env = Env::new();
+    let s = Store::open(&env.db).unwrap();
+    let c = s.connection();
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    let sync: i64 = c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+    let fk: i64 = c
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    let app: i32 = c
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    let ver: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
+    assert_eq!(app, store::APPLICATION_ID);
+    assert_eq!(ver, store::latest_schema_version());
+}
+
+#[cfg(unix)]
+#[test]
+fn new_files_and_folders_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let db = env.path("a/b/audit.sqlite");
+    Store::open(&db).unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&db), 0o600);
+    assert_eq!(mode(&env.path("a/b")), 0o700);
+    assert_eq!(mode(&env.path("a")), 0o700);
+}
+
+#[test]
+fn audit_round_trip_and_prefix_lookup() {
+    let env = Env::new();
+    let mut s = Store::open_with_clock(&env.db, fixed_clock()).unwrap();
+    let a = new_audit(&mut s);
+    drop(s);
+    let s = Store::open(&env.db).unwrap();
+    let back = s.audit(&a.id).unwrap();
+    assert_eq!(back, a);
+    assert_eq!(back.created_at, "2026-11-23T09:30:00Z");
+    assert_eq!(back.status, AuditStatus::Planned);
+    assert_eq!(s.find_audit(&a.id[..8]).unwrap().id, a.id);
+    assert!(s
+        .find_audit("zzzz")
+        .unwrap_err()
+        .to_string()
+        .contains("no audit"));
+}
+
+#[test]
+fn invalid_audits_are_refused() {
+    let env = Env::new();
+    let mut s = Store::open(&env.db).unwrap();
+    let mut bad = NewAudit {
+        organisation: " ".into(),
+        scope: String::new(),
+        catalogue_id: "iso20000-1-2018".into(),
+        edition: "2018".into(),
+        audit_type: AuditType::Stage1,
+        certification_body: String::new(),
+        lead_auditor: String::new(),
+        team: String::new(),
+        start_date: String::new(),
+        end_date: String::new(),
+    };
+    assert!(s
+        .create_audit(&bad)
+        .unwrap_err()
+        .to_string()
+        .contains("organisation"));
+    bad.organisation = "X".into();
+    bad.start_date = "16/11/2026".into();
+    assert!(s
+        .create_audit(&bad)
+        .unwrap_err()
+        .to_string()
+        .contains("YYYY-MM-DD"));
+    bad.start_date = "2026-11-17".into();
+    bad.end_date = "2026-11-16".into();
+    assert!(s
+        .create_audit(&bad)
+        .unwrap_err()
+        .to_string()
+        .contains("before"));
+    bad.end_date = String::new();
+    bad.catalogue_id = "nope".into();
+    assert!(s
+        .create_audit(&bad)
+        .unwrap_err()
+        .to_string()
+        .contains("catalogue"));
+    assert!(s.list_audits().unwrap().is_empty());
+}
+
+#[test]
+fn finding_references_are_per_prefix_and_survive_grade_changes() {
+    let env = Env::new();
+    let mut s = Store::open(&env.db).unwrap();
+    let a = new_audit(&mut s);
+    let refs: Vec<String> = [
+        (Grade::Minor, "8.5.1.3"),
+        (Grade::Major, "8.7.2"),
+        (Grade::Observation, "7.5.3"),
+        (Grade::Ofi, "9.4"),
+        (Grade::GoodPractice, "8.6.1"),
+        (Grade::Minor, "9.2"),
+        (Grade::Observation, "6.1"),
+    ]
+    .iter()
+    .map(|(g, c)| {
+        s.add_finding(&a.id, &finding(c, *g, "t"))
+            .unwrap()
+            .reference
+    })
+    .collect();
+    assert_eq!(
+        refs,
+        ["NC-001", "NC-002", "OBS-001", "OFI-001", "GP-001", "NC-003", "OBS-002"]
+    );
+    let f = s.finding_by_ref(&a.id, "obs-001").unwrap();
+    s.set_finding_grade(&f.id, Grade::Minor).unwrap();
+    assert_eq!(s.finding(&f.id).unwrap().reference, "OBS-001");
+    assert_eq!(s.finding_counts(&a.id).unwrap(), [1, 3, 1, 1, 1]);
+}
+
+#[test]
+fn findings_list_in_report_order() {
+    let env = Env::new();
+    let mut s = Store::open(&env.db).unwrap();
+    let a = new_audit(&mut s);
+    for (g, c) in [
+        (Grade::Ofi, "4.1"),
+        (Grade::Minor, "10.1"),
+        (Grade::Minor, "9.4"),
+        (Grade::Major, "8.5.1.3"),
+        (Grade::Minor, "8.5.1.1"),
+    ] {
+        s.add_finding(&a.id, &finding(c, g, "t")).unwrap();
+    }
+    let order: Vec<_> = s
+        .findings(&a.id, &FindingFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.grade, f.clause_id))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (Grade::Major, "8.5.1.3".to_string()),
+            (Grade::Minor, "8.5.1.1".into()),
+            (Grade::Minor, "9.4".into()),
+            (Grade::Minor, "10.1".into()),
+            (Grade::Ofi, "4.1".into()),
+        ]
+    );
+    let minors = s
+        .findings(
+            &a.id,
+            &FindingFilter {
+                grade: Some(Grade::Minor),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(minors.len(), 3);
+}
+
+#[test]
+fn finding_round_trip_with_every_field() {
+    let env = Env::new();
+    let mut s = Store::open(&env.db).unwrap();
+    let a = new_audit(&mut s);
+    let f = s
+        .add_finding(&a.id, &finding("8.5.1", Grade::Minor, "Title, \"quoted\""))
+        .unwrap();
+    let text = "multi\nline, with \"quotes\" é 🚀 \u{202E}rtl";
+    for field in FindingField::ALL {
+        let value = if *field == FindingField::DueDate {
+            "2027-01-31"
+        } else {
+            text
+        };
+        s.set_finding_field(&f.id, *field, value).unwrap();
+    }
+    s.set_finding_status(&f.id, FindingStatus::ResponseReceived)
+        .unwrap();
+    drop(s);
+    let s = Store::open(&env.db).unwrap();
+    let back = s.finding(&f.id).unwrap();
+    for field in FindingField::ALL {
+        let want = if *field == FindingField::DueDate {
+            "2027-01-31"
+        } else {
+            text
+        };
+        assert_eq!(field.get(&back), want, "{field:?}");
+    }
+    assert_eq!(back.status, FindingStatus::ResponseReceived);
+    assert_eq!(back.reference, "NC-001");
+}
+
+#[test]
+fn bad_finding_input_writes_nothing() {
+    let env = Env::new();
+    let mut s = Store::open(&env.db).unwrap();
+    let a = new_audit(&mut s);
+    let e = s
+        .add_finding(&a.id, &finding("8.99", Grade::Minor, "t"))
+        .unwrap_err();
+    assert!(e.to_string().contains("unknown clause \"8.99\""), "{e}");
+    let e = s
+        .add_finding(&a.id, &finding("8.5.1", Grade::Minor, "  "))
+        .unwrap_err();
+    assert!(e.to_string().contains("title"), "{e}");
+    let mut f = finding("8.5.1", Grade::Minor, "t");
+    f.due_date = "tomorrow".into();
+    assert!(s.add_finding(&a.id, &f).is_err());
+    assert!(s
+        .findings(&a.id, &FindingFilter::default())
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn reviews_interviews_and_samples_round_trip() {
+    let env = Env::new();
+    let mut s = Store::open(&env.db).unwrap();
+    let a = new_audit(&mut s);
+    let mut r = s.clause_review(&a.id, "8.5.1.3", Stage::TWO).unwrap();
+    assert_eq!(
+        (r.status, r.result),
+        (ClauseStatus::NotStarted, ClauseResult::NotAssessed)
+    );
+    r.status = ClauseStatus::Done;
+    r.result = ClauseResult::Nonconforming;
+    r.notes = "CAB minutes seen".into();
+    r.questions_covered = vec![0, 2];
+    s.save_clause_review(&r).unwrap();
+
+    let mut d = s.document_review(&a.id, "sla", "8.3.3").unwrap();
+    d.status = DocStatus::NeedsImprovement;
+    d.reference = "SLA-ACME".into();
+    d.version = "v3 2026-05-01".into();
+    s.save_document_review(&d).unwrap();
+    d.doc_key = "nope".into();
+    assert!(s.save_document_review(&d).is_err());
+
+    let i = s
+        .save_interview(&Interview {
+            id: String::new(),
+            audit_id: a.id.clone(),
+            interviewee: "Marc Olsen".into(),
+            role: "Change manager".into(),
+            held_at: "2026-11-16 11:00".into(),
+            clauses: "8.5.1.3".into(),
+            notes: "long\nnotes".into(),
+            created_at: String::new(),
+            updated_at: String::new(),
+        })
+        .unwrap();
+    let smp = s
+        .save_sample(&Sample {
+            id: String::new(),
+            audit_id: a.id.clone(),
+            clause_id: "8.5.1.3".into(),
+            population: "changes Q3 (214)".into(),
+            method: SampleMethod::Judgement,
+            size: 5,
+            items: "CHG-1042, CHG-1077".into(),
+            result: "1 NC".into(),
+            created_at: String::new(),
+            updated_at: String::new(),
+        })
+        .unwrap();
+    drop(s);
+
+    let s = Store::open(&env.db).unwrap();
+    let r2 = s.clause_review(&a.id, "8.5.1.3", Stage::TWO).unwrap();
+    assert_eq!(
+        (r2.status, r2.result, r2.notes.as_str()),
+        (
+            ClauseStatus::Done,
+            ClauseResult::Nonconforming,
+            "CAB minutes seen"
+        )
+    );
+    assert_eq!(r2.questions_covered, vec![0, 2]);
+    assert_eq!(
+        s.clause_review(&a.id, "8.5.1.3", Stage::ONE)
+            .unwrap()
+            .status,
+        ClauseStatus::NotStarted
+    );
+    let d2 = s.document_review(&a.id, "sla", "8.3.3").unwrap();
+    assert_eq!(
+        (d2.status, d2.reference.as_str()),
+        (DocStatus::NeedsImprovement, "SLA-ACME")
+    );
+    assert_eq!(s.interviews(&a.id).unwrap(), vec![i]);
+    assert_eq!(s.samples(&a.id).unwrap(), vec![smp]);
+}
+
+#[test]
+fn custom_catalogue_is_stored_in_the_file() {
+    let env = Env::new();
+    let src = "id = \"rcb\"\nstandard = \"RCB\"\nedition = \"1\"\ntitle = \"RCB list\"\n[[clause]]\nid = \"1\"\ntitle = \"One\"\n";
+    let cat = auditbench::catalogue::Catalogue::parse(src, "rcb.toml").unwrap();
+    let s = Store::open(&env.db).unwrap();
+    s.store_catalogue(&cat, src).unwrap();
+    drop(s);
+    let s = Store::open(&env.db).unwrap();
+    assert_eq!(s.catalogue("rcb").unwrap().get("1").unwrap().title, "One");
+    assert!(s.catalogue("other").is_err());
+}
+
+// ---- bad files: refused with a clear message, left byte-for-byte unchanged ----
+
+fn refused(env: &Env, want: &str) {
+    let before = bytes(&env.db);
+    let e = match Store::open(&env.db) {
+        Ok(_) => panic!("file should be refused"),
+        Err(e) => e.to_string(),
+    };
+    assert!(e.contains(want), "{e:?} should contain {want:?}");
+    assert!(!e.contains('\n'));
+    assert_eq!(bytes(&env.db), before, "file changed");
+    assert!(!env.db.with_extension("sqlite-wal").exists());
+}
+
+fn demo_file(env: &Env) {
+    let mut s = Store::open(&env.db).unwrap();
+    auditbench::demo::create_demo(&mut s).unwrap();
+    s.connection()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;")
+        .unwrap();
+}
+
+#[test]
+fn empty_file_is_refused() {
+    let env = Env::new();
+    std::fs::write(&env.db, b"").unwrap();
+    refused(&env, "is empty");
+}
+
+#[test]
+fn text_and_random_files_are_refused() {
+    let env = Env::new();
+    std::fs::write(&env.db, "organisation,grade\nAcme,major\n").unwrap();
+    refused(&env, "not an SQLite database");
+    let noise: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&env.db, noise).unwrap();
+    refused(&env, "not an SQLite database");
+}
+
+#[test]
+fn another_applications_database_is_refused() {
+    let env = Env::new();
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    c.execute_batch("CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('x');")
+        .unwrap();
+    drop(c);
+    refused(&env, "another application");
+}
+
+#[test]
+fn newer_schema_is_refused() {
+    let env = Env::new();
+    demo_file(&env);
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    c.pragma_update(None, "user_version", 99).unwrap();
+    drop(c);
+    refused(&env, "newer auditbench");
+}
+
+#[test]
+fn truncated_file_is_refused() {
+    let env = Env::new();
+    demo_file(&env);
+    let full = bytes(&env.db);
+    std::fs::write(&env.db, &full[..full.len() / 2]).unwrap();
+    refused(&env, "truncated");
+}
+
+#[test]
+fn corrupted_page_is_refused() {
+    let env = Env::new();
+    demo_file(&env);
+    let mut data = bytes(&env.db);
+    let page = 4096;
+    // Smash the b-tree header of every page after the schema page.
+    for p in (page..data.len()).step_by(page) {
+        for b in &mut data[p..p + 12] {
+            *b = 0xA5;
+        }
+    }
+    std::fs::write(&env.db, &data).unwrap();
+    refused(&env, "restore it from a backup");
+}
+
+#[test]
+fn a_directory_is_refused() {
+    let env = Env::new();
+    let e = Store::open(env.dir.path()).err().unwrap().to_string();
+    assert!(e.contains("is a directory"), "{e}");
+}
