@@ -1,17 +1,18 @@
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 
-use auditbench::cli::{run, Cli};
+use auditbench::cli::{resolve_db_path, run, Cli};
+use auditbench::store::Store;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if cli.command.is_none() {
-        // The workbench (TUI) will open here; until then, say what there is.
-        let _ = Cli::command().print_help();
-        return ExitCode::SUCCESS;
-    }
-    match run(cli) {
+    let result = if cli.command.is_none() {
+        workbench(&cli)
+    } else {
+        run(cli)
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         // A reader that stops early (`| head`) is not an error.
         Err(e) if format!("{e:#}").contains("Broken pipe") => ExitCode::SUCCESS,
@@ -20,6 +21,17 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// No subcommand: open the workbench on the audit file.
+fn workbench(cli: &Cli) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        anyhow::bail!("the workbench needs a terminal; use a subcommand (see --help) in scripts");
+    }
+    let path = resolve_db_path(cli.db.as_deref())?;
+    let store = Store::open(&path)?;
+    auditbench::tui::run(store)
 }
 
 /// Errors are one line: fold any newline a lower layer put in.

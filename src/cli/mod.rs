@@ -57,7 +57,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> Result<()> {
     let ctx = Context_::new(&cli);
     match cli.command {
-        None => unreachable!("main prints help when no subcommand is given"),
+        None => Err(anyhow!("no subcommand given; see --help")),
         Some(Command::Catalogue(args)) => catalogue::run(&ctx, args),
         Some(Command::New(args)) => new::run(&ctx, args),
         Some(Command::List) => list::run(&ctx),

@@ -146,3 +146,80 @@ pub fn check_date(what: &str, value: &str) -> Result<(), String> {
         ))
     }
 }
+
+/// Nonconformities that still matter for the certification decision.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NcTally {
+    /// Majors not closed (verified).
+    pub open_majors: u64,
+    /// Minors still waiting for the client's action plan.
+    pub minors_without_plan: u64,
+    /// Minors with a plan received, to verify at the next audit.
+    pub minors_with_plan: u64,
+}
+
+impl NcTally {
+    pub fn add(&mut self, grade: Grade, status: FindingStatus, n: u64) {
+        match (grade, status) {
+            (Grade::Major, FindingStatus::Closed) => {}
+            (Grade::Major, _) => self.open_majors += n,
+            (Grade::Minor, FindingStatus::Open) => self.minors_without_plan += n,
+            (Grade::Minor, FindingStatus::ResponseReceived) => self.minors_with_plan += n,
+            _ => {}
+        }
+    }
+}
+
+/// The recommendation line derived from the findings: open majors block
+/// certification; minors block only until their action plan is received.
+pub fn recommendation(t: &NcTally) -> String {
+    let s = |n: u64| if n == 1 { "" } else { "s" };
+    if t.open_majors > 0 {
+        format!(
+            "Not ready to recommend: {} major NC{} open",
+            t.open_majors,
+            s(t.open_majors)
+        )
+    } else if t.minors_without_plan > 0 {
+        format!(
+            "Recommend once action plans are received for {} minor NC{}",
+            t.minors_without_plan,
+            s(t.minors_without_plan)
+        )
+    } else if t.minors_with_plan > 0 {
+        format!(
+            "Recommend certification: {} minor NC{} with action plans, to verify at the next audit",
+            t.minors_with_plan,
+            s(t.minors_with_plan)
+        )
+    } else {
+        "Recommend certification: no open NCs".to_string()
+    }
+}
+
+#[cfg(test)]
+mod recommendation_tests {
+    use super::*;
+
+    #[test]
+    fn majors_block_minors_with_plans_do_not() {
+        let mut t = NcTally::default();
+        assert_eq!(recommendation(&t), "Recommend certification: no open NCs");
+        t.add(Grade::Minor, FindingStatus::ResponseReceived, 2);
+        assert!(recommendation(&t)
+            .starts_with("Recommend certification: 2 minor NCs with action plans"));
+        t.add(Grade::Minor, FindingStatus::Open, 1);
+        assert_eq!(
+            recommendation(&t),
+            "Recommend once action plans are received for 1 minor NC"
+        );
+        t.add(Grade::Major, FindingStatus::Closed, 1);
+        t.add(Grade::Major, FindingStatus::Open, 1);
+        assert_eq!(
+            recommendation(&t),
+            "Not ready to recommend: 1 major NC open"
+        );
+        t.add(Grade::Observation, FindingStatus::Open, 9);
+        assert_eq!(t.open_majors, 1);
+    }
+}

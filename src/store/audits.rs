@@ -171,3 +171,63 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Nonconformities by grade and status, for the recommendation (aggregate query).
+    pub fn nc_tally(&self, audit_id: &str) -> Result<crate::domain::NcTally> {
+        use crate::domain::{FindingStatus, NcTally};
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT grade, status, count(*) FROM findings
+             WHERE audit_id = ?1 AND grade IN ('major', 'minor') GROUP BY grade, status",
+        )?;
+        let rows = stmt.query_map([audit_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        let mut t = NcTally::default();
+        for row in rows {
+            let (g, s, n) = row?;
+            if let (Ok(g), Ok(s)) = (Grade::parse(&g), FindingStatus::parse(&s)) {
+                t.add(g, s, n.max(0) as u64);
+            }
+        }
+        Ok(t)
+    }
+
+    /// Per clause: (findings, open nonconformities), for the clause tree.
+    pub fn finding_counts_by_clause(
+        &self,
+        audit_id: &str,
+    ) -> Result<std::collections::HashMap<String, (u64, u64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT clause_id, count(*),
+                    sum(grade IN ('major','minor') AND status != 'closed')
+             FROM findings WHERE audit_id = ?1 GROUP BY clause_id",
+        )?;
+        let rows = stmt.query_map([audit_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            let (c, n, open) = row?;
+            out.insert(c, (n.max(0) as u64, open.max(0) as u64));
+        }
+        Ok(out)
+    }
+
+    /// Stage 2 progress of an audit: (clauses done, clauses reviewed at all).
+    pub fn stage_done_count(&self, audit_id: &str, stage: crate::domain::Stage) -> Result<u64> {
+        let n: i64 = self.conn.prepare_cached(
+            "SELECT count(*) FROM clause_reviews WHERE audit_id = ?1 AND stage = ?2 AND status = 'done'",
+        )?
+        .query_row(params![audit_id, stage.number()], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+}

@@ -3,6 +3,7 @@
 
 mod audits;
 mod batch;
+mod edits;
 mod error;
 mod findings;
 mod interviews;
@@ -19,6 +20,7 @@ use crate::catalogue::{self, Catalogue};
 
 pub use audits::AuditSummary;
 pub use batch::Batch;
+pub use edits::{DocField, Draft, EditTarget, InterviewField, SampleField};
 pub use error::{Error, Result};
 pub use findings::{FindingField, FindingFilter};
 pub use open::{default_path, latest_schema_version, migrations, APPLICATION_ID};

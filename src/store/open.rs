@@ -13,7 +13,10 @@ use super::error::{Error, Result};
 /// `PRAGMA application_id` of auditbench files ("AUDB").
 pub const APPLICATION_ID: i32 = 0x4155_4442;
 
-const MIGRATION_LIST: &[M<'static>] = &[M::up(include_str!("migrations/001_init.sql"))];
+const MIGRATION_LIST: &[M<'static>] = &[
+    M::up(include_str!("migrations/001_init.sql")),
+    M::up(include_str!("migrations/002_drafts.sql")),
+];
 
 /// The schema migrations, in order; the schema version is their count.
 pub fn migrations() -> Migrations<'static> {

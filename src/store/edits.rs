@@ -1,0 +1,448 @@
+//! Named editable fields and drafts: what an editor is editing, how its text
+//! is persisted while being typed, and how it is committed.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{Error, FindingField, Result, Store};
+use crate::domain::Stage;
+
+/// A field of a document review that is edited as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocField {
+    Reference,
+    Version,
+    Notes,
+}
+
+/// A field of an interview that is edited as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InterviewField {
+    Interviewee,
+    Role,
+    HeldAt,
+    Clauses,
+    Notes,
+}
+
+/// A field of a sample that is edited as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SampleField {
+    Population,
+    Size,
+    Items,
+    Result,
+}
+
+/// One editable text field somewhere in an audit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditTarget {
+    Finding {
+        id: String,
+        field: FindingField,
+    },
+    ClauseNotes {
+        audit_id: String,
+        clause_id: String,
+        stage: Stage,
+    },
+    Document {
+        audit_id: String,
+        doc_key: String,
+        clause_id: String,
+        field: DocField,
+    },
+    Interview {
+        id: String,
+        field: InterviewField,
+    },
+    Sample {
+        id: String,
+        field: SampleField,
+    },
+    /// A form that is being filled in (several single-line values); `kind`
+    /// names the form. Its draft is restored into the form, never committed here.
+    Form {
+        audit_id: String,
+        kind: String,
+    },
+}
+
+fn finding_field_code(f: FindingField) -> &'static str {
+    match f {
+        FindingField::Title => "title",
+        FindingField::Requirement => "requirement",
+        FindingField::Statement => "statement",
+        FindingField::Evidence => "evidence",
+        FindingField::RootCause => "root_cause",
+        FindingField::Correction => "correction",
+        FindingField::CorrectiveAction => "corrective_action",
+        FindingField::DueDate => "due_date",
+        FindingField::RaisedBy => "raised_by",
+    }
+}
+
+impl EditTarget {
+    /// The key under which a draft is stored.
+    pub fn key(&self) -> String {
+        match self {
+            EditTarget::Finding { id, field } => {
+                format!("finding/{id}/{}", finding_field_code(*field))
+            }
+            EditTarget::ClauseNotes {
+                audit_id,
+                clause_id,
+                stage,
+            } => {
+                format!("clause/{audit_id}/{stage}/{clause_id}")
+            }
+            EditTarget::Document {
+                audit_id,
+                doc_key,
+                clause_id,
+                field,
+            } => {
+                let f = match field {
+                    DocField::Reference => "reference",
+                    DocField::Version => "version",
+                    DocField::Notes => "notes",
+                };
+                format!("doc/{audit_id}/{clause_id}/{f}/{doc_key}")
+            }
+            EditTarget::Interview { id, field } => {
+                let f = match field {
+                    InterviewField::Interviewee => "interviewee",
+                    InterviewField::Role => "role",
+                    InterviewField::HeldAt => "held_at",
+                    InterviewField::Clauses => "clauses",
+                    InterviewField::Notes => "notes",
+                };
+                format!("interview/{id}/{f}")
+            }
+            EditTarget::Sample { id, field } => {
+                let f = match field {
+                    SampleField::Population => "population",
+                    SampleField::Size => "size",
+                    SampleField::Items => "items",
+                    SampleField::Result => "result",
+                };
+                format!("sample/{id}/{f}")
+            }
+            EditTarget::Form { audit_id, kind } => format!("form/{audit_id}/{kind}"),
+        }
+    }
+
+    /// Parse a draft key back into its target.
+    pub fn parse(key: &str) -> Option<EditTarget> {
+        let parts: Vec<&str> = key.splitn(5, '/').collect();
+        Some(match parts.as_slice() {
+            ["finding", id, f] => EditTarget::Finding {
+                id: id.to_string(),
+                field: *FindingField::ALL
+                    .iter()
+                    .find(|x| finding_field_code(**x) == *f)?,
+            },
+            ["clause", audit, stage, clause] => EditTarget::ClauseNotes {
+                audit_id: audit.to_string(),
+                clause_id: clause.to_string(),
+                stage: Stage::new(stage.parse().ok()?).ok()?,
+            },
+            ["doc", audit, clause, f, doc] => EditTarget::Document {
+                audit_id: audit.to_string(),
+                doc_key: doc.to_string(),
+                clause_id: clause.to_string(),
+                field: match *f {
+                    "reference" => DocField::Reference,
+                    "version" => DocField::Version,
+                    "notes" => DocField::Notes,
+                    _ => return None,
+                },
+            },
+            ["interview", id, f] => EditTarget::Interview {
+                id: id.to_string(),
+                field: match *f {
+                    "interviewee" => InterviewField::Interviewee,
+                    "role" => InterviewField::Role,
+                    "held_at" => InterviewField::HeldAt,
+                    "clauses" => InterviewField::Clauses,
+                    "notes" => InterviewField::Notes,
+                    _ => return None,
+                },
+            },
+            ["sample", id, f] => EditTarget::Sample {
+                id: id.to_string(),
+                field: match *f {
+                    "population" => SampleField::Population,
+                    "size" => SampleField::Size,
+                    "items" => SampleField::Items,
+                    "result" => SampleField::Result,
+                    _ => return None,
+                },
+            },
+            ["form", audit, kind] => EditTarget::Form {
+                audit_id: audit.to_string(),
+                kind: kind.to_string(),
+            },
+            _ => return None,
+        })
+    }
+
+    /// Whether the field holds several lines of free text.
+    pub fn multiline(&self) -> bool {
+        match self {
+            EditTarget::Finding { field, .. } => !matches!(
+                field,
+                FindingField::Title | FindingField::DueDate | FindingField::RaisedBy
+            ),
+            EditTarget::ClauseNotes { .. } => true,
+            EditTarget::Document { field, .. } => *field == DocField::Notes,
+            EditTarget::Interview { field, .. } => *field == InterviewField::Notes,
+            EditTarget::Sample { field, .. } => {
+                matches!(field, SampleField::Items | SampleField::Result)
+            }
+            EditTarget::Form { .. } => false,
+        }
+    }
+}
+
+/// A persisted draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub target: EditTarget,
+    pub audit_id: String,
+    pub label: String,
+    pub text: String,
+    pub updated_at: String,
+}
+
+impl Store {
+    /// The current stored value of a field.
+    pub fn field_value(&self, target: &EditTarget) -> Result<String> {
+        Ok(match target {
+            EditTarget::Finding { id, field } => field.get(&self.finding(id)?).to_string(),
+            EditTarget::ClauseNotes {
+                audit_id,
+                clause_id,
+                stage,
+            } => self.clause_review(audit_id, clause_id, *stage)?.notes,
+            EditTarget::Document {
+                audit_id,
+                doc_key,
+                clause_id,
+                field,
+            } => {
+                let d = self.document_review(audit_id, doc_key, clause_id)?;
+                match field {
+                    DocField::Reference => d.reference,
+                    DocField::Version => d.version,
+                    DocField::Notes => d.notes,
+                }
+            }
+            EditTarget::Interview { id, field } => {
+                let i = self.interview(id)?;
+                match field {
+                    InterviewField::Interviewee => i.interviewee,
+                    InterviewField::Role => i.role,
+                    InterviewField::HeldAt => i.held_at,
+                    InterviewField::Clauses => i.clauses,
+                    InterviewField::Notes => i.notes,
+                }
+            }
+            EditTarget::Sample { id, field } => {
+                let s = self.sample(id)?;
+                match field {
+                    SampleField::Population => s.population,
+                    SampleField::Size => s.size.to_string(),
+                    SampleField::Items => s.items,
+                    SampleField::Result => s.result,
+                }
+            }
+            EditTarget::Form { .. } => String::new(),
+        })
+    }
+
+    /// Commit an edited field and drop its draft: the field is written through
+    /// the same validated path as any other change.
+    pub fn apply_edit(&mut self, target: &EditTarget, text: &str) -> Result<()> {
+        match target {
+            EditTarget::Finding { id, field } => self.set_finding_field(id, *field, text)?,
+            EditTarget::ClauseNotes {
+                audit_id,
+                clause_id,
+                stage,
+            } => {
+                let mut r = self.clause_review(audit_id, clause_id, *stage)?;
+                r.notes = text.to_string();
+                self.save_clause_review(&r)?;
+            }
+            EditTarget::Document {
+                audit_id,
+                doc_key,
+                clause_id,
+                field,
+            } => {
+                let mut d = self.document_review(audit_id, doc_key, clause_id)?;
+                match field {
+                    DocField::Reference => d.reference = text.to_string(),
+                    DocField::Version => d.version = text.to_string(),
+                    DocField::Notes => d.notes = text.to_string(),
+                }
+                self.save_document_review(&d)?;
+            }
+            EditTarget::Interview { id, field } => {
+                let mut i = self.interview(id)?;
+                match field {
+                    InterviewField::Interviewee => i.interviewee = text.to_string(),
+                    InterviewField::Role => i.role = text.to_string(),
+                    InterviewField::HeldAt => i.held_at = text.to_string(),
+                    InterviewField::Clauses => i.clauses = text.to_string(),
+                    InterviewField::Notes => i.notes = text.to_string(),
+                }
+                self.save_interview(&i)?;
+            }
+            EditTarget::Sample { id, field } => {
+                let mut s = self.sample(id)?;
+                match field {
+                    SampleField::Population => s.population = text.to_string(),
+                    SampleField::Size => {
+                        s.size = text.trim().parse().map_err(|_| {
+                            Error::Invalid(format!(
+                                "sample size {text:?} is not a whole number; type e.g. 5"
+                            ))
+                        })?
+                    }
+                    SampleField::Items => s.items = text.to_string(),
+                    SampleField::Result => s.result = text.to_string(),
+                }
+                self.save_sample(&s)?;
+            }
+            EditTarget::Form { .. } => {}
+        }
+        self.delete_draft(target)
+    }
+
+    /// Persist text being typed (insert or replace), in its own transaction.
+    pub fn save_draft(
+        &mut self,
+        target: &EditTarget,
+        audit_id: &str,
+        label: &str,
+        text: &str,
+    ) -> Result<()> {
+        let now = self.now();
+        self.conn
+            .prepare_cached(
+                "INSERT INTO drafts (target, audit_id, label, text, updated_at) VALUES (?1,?2,?3,?4,?5)
+                 ON CONFLICT (target) DO UPDATE SET text = excluded.text, label = excluded.label,
+                     updated_at = excluded.updated_at",
+            )?
+            .execute(params![target.key(), audit_id, label, text, now])?;
+        Ok(())
+    }
+
+    pub fn delete_draft(&mut self, target: &EditTarget) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM drafts WHERE target = ?1")?
+            .execute([target.key()])?;
+        Ok(())
+    }
+
+    pub fn draft(&self, target: &EditTarget) -> Result<Option<Draft>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT target, audit_id, label, text, updated_at FROM drafts WHERE target = ?1",
+            )?
+            .query_row([target.key()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                ))
+            })
+            .optional()?
+            .and_then(|(k, audit_id, label, text, updated_at)| {
+                Some(Draft {
+                    target: EditTarget::parse(&k)?,
+                    audit_id,
+                    label,
+                    text,
+                    updated_at,
+                })
+            }))
+    }
+
+    /// Every draft left behind (e.g. by a crash), oldest first.
+    pub fn drafts(&self) -> Result<Vec<Draft>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT target, audit_id, label, text, updated_at FROM drafts ORDER BY updated_at, target",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (k, audit_id, label, text, updated_at): (String, String, String, String, String) =
+                row?;
+            if let Some(target) = EditTarget::parse(&k) {
+                out.push(Draft {
+                    target,
+                    audit_id,
+                    label,
+                    text,
+                    updated_at,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_round_trip() {
+        let targets = [
+            EditTarget::Finding {
+                id: "f1".into(),
+                field: FindingField::CorrectiveAction,
+            },
+            EditTarget::ClauseNotes {
+                audit_id: "a".into(),
+                clause_id: "8.5.1.3".into(),
+                stage: Stage::TWO,
+            },
+            EditTarget::Document {
+                audit_id: "a".into(),
+                doc_key: "sla".into(),
+                clause_id: "8.3.3".into(),
+                field: DocField::Version,
+            },
+            EditTarget::Interview {
+                id: "i".into(),
+                field: InterviewField::Notes,
+            },
+            EditTarget::Sample {
+                id: "s".into(),
+                field: SampleField::Size,
+            },
+            EditTarget::Form {
+                audit_id: "a".into(),
+                kind: "finding".into(),
+            },
+        ];
+        for t in targets {
+            assert_eq!(EditTarget::parse(&t.key()), Some(t.clone()), "{}", t.key());
+        }
+        assert_eq!(EditTarget::parse("nonsense/x"), None);
+    }
+}

@@ -1,0 +1,93 @@
+//! The one vocabulary of the workbench: keys resolve to actions, help lists
+//! them, tests send them.
+
+/// Everything the user (or the app itself) can ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    // application
+    Quit,
+    Help,
+    OpenFinder,
+    Export,
+    GoAudits,
+    GoOverview,
+    GoStage1,
+    GoStage2,
+    GoFindings,
+    GoInterviews,
+    // movement and choice
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Left,
+    Right,
+    Select,
+    Back,
+    // audits
+    NewAudit,
+    CreateDemo,
+    // stage 1
+    CycleDocStatus,
+    EditDocReference,
+    EditDocVersion,
+    EditDocNotes,
+    RaiseFromDocument,
+    // stage 2
+    SwitchFocus,
+    ToggleQuestion,
+    CycleClauseStatus,
+    CycleClauseResult,
+    EditClauseNotes,
+    NewFinding,
+    NewInterview,
+    NewSample,
+    NextClauseNotDone,
+    // findings
+    FilterGrade,
+    FilterStatus,
+    FilterClause,
+    ClearFilters,
+    CycleSort,
+    CycleGrade,
+    CycleStatus,
+    Delete,
+    // interviews
+    EditNotes,
+    EditInterviewee,
+    EditRole,
+    EditTime,
+    EditClauses,
+    // popups
+    Save,
+    Cancel,
+    Confirm,
+    NextField,
+    PrevField,
+    // internal (never bound to a key)
+    Tick,
+    ShowError(String),
+    ShowInfo(String),
+}
+
+impl Action {
+    /// A stable snake_case name, as used in key maps and tests.
+    pub fn name(&self) -> String {
+        let dbg = format!("{self:?}");
+        let head = dbg.split('(').next().unwrap_or(&dbg);
+        let mut out = String::new();
+        for (i, ch) in head.chars().enumerate() {
+            if ch.is_uppercase() {
+                if i > 0 {
+                    out.push('_');
+                }
+                out.extend(ch.to_lowercase());
+            } else {
+                out.push(ch);
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,246 @@
+//! One file per screen. `render` draws the whole frame from `&App`.
+
+pub mod audits;
+pub mod findings;
+pub mod interviews;
+pub mod overview;
+pub mod stage1;
+pub mod stage2;
+
+use std::collections::HashMap;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::app::{App, Screen};
+use super::popups;
+use crate::catalogue::Catalogue;
+use crate::domain::{
+    Audit, ClauseReview, DocumentReview, Finding, Interview, NcTally, Sample, Stage,
+};
+use crate::store::{self, FindingFilter, Store};
+
+/// The smallest terminal the workbench draws in.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// What the screens of an open audit show, loaded from the store and
+/// reloaded slice by slice after each write.
+pub struct AuditData {
+    pub audit: Audit,
+    pub catalogue: Catalogue,
+    pub stage1: HashMap<String, ClauseReview>,
+    pub stage2: HashMap<String, ClauseReview>,
+    pub docs: HashMap<String, DocumentReview>,
+    /// The findings list as filtered and sorted on the findings screen.
+    pub findings: Vec<Finding>,
+    /// Counts by grade (all findings, unfiltered).
+    pub counts: [u64; 5],
+    pub tally: NcTally,
+    /// Per clause: (findings, open NCs).
+    pub by_clause: HashMap<String, (u64, u64)>,
+    pub interviews: Vec<Interview>,
+    pub samples: Vec<Sample>,
+}
+
+impl AuditData {
+    pub fn load(store: &Store, id: &str) -> store::Result<AuditData> {
+        let audit = store.audit(id)?;
+        let catalogue = store.catalogue(&audit.catalogue_id)?;
+        let mut d = AuditData {
+            audit,
+            catalogue,
+            stage1: HashMap::new(),
+            stage2: HashMap::new(),
+            docs: HashMap::new(),
+            findings: Vec::new(),
+            counts: [0; 5],
+            tally: NcTally::default(),
+            by_clause: HashMap::new(),
+            interviews: store.interviews(id)?,
+            samples: store.samples(id)?,
+        };
+        d.reload_reviews(store)?;
+        Ok(d)
+    }
+
+    pub fn reload_reviews(&mut self, store: &Store) -> store::Result<()> {
+        let id = &self.audit.id;
+        self.stage1 = store
+            .clause_reviews(id, Stage::ONE)?
+            .into_iter()
+            .map(|r| (r.clause_id.clone(), r))
+            .collect();
+        self.stage2 = store
+            .clause_reviews(id, Stage::TWO)?
+            .into_iter()
+            .map(|r| (r.clause_id.clone(), r))
+            .collect();
+        self.docs = store
+            .document_reviews(id)?
+            .into_iter()
+            .map(|r| (r.doc_key.clone(), r))
+            .collect();
+        Ok(())
+    }
+
+    pub fn reload_findings(
+        &mut self,
+        store: &Store,
+        filter: &FindingFilter,
+        sort: findings::Sort,
+    ) -> store::Result<()> {
+        let id = &self.audit.id;
+        self.findings = store.findings(id, filter)?;
+        sort.apply(&mut self.findings);
+        self.counts = store.finding_counts(id)?;
+        self.tally = store.nc_tally(id)?;
+        self.by_clause = store.finding_counts_by_clause(id)?;
+        Ok(())
+    }
+
+    /// Assessable clauses of the catalogue.
+    pub fn assessable(&self) -> impl Iterator<Item = &crate::catalogue::Clause> {
+        self.catalogue
+            .clauses()
+            .iter()
+            .filter(|c| self.catalogue.is_assessable(c))
+    }
+}
+
+/// Draw the whole frame.
+pub fn render(app: &App, f: &mut Frame) {
+    let area = f.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!(
+            "auditbench needs at least {MIN_WIDTH}×{MIN_HEIGHT}; this terminal is {}×{}. Enlarge it (nothing is lost).",
+            area.width, area.height
+        );
+        f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [tabs, body, hints, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_tabs(app, f, tabs);
+    match app.screen {
+        Screen::Audits => audits::render(app, f, body),
+        Screen::Overview => overview::render(app, f, body),
+        Screen::Stage1 => stage1::render(app, f, body),
+        Screen::Stage2 => stage2::render(app, f, body),
+        Screen::Findings => findings::render(app, f, body),
+        Screen::Interviews => interviews::render(app, f, body),
+    }
+    render_hints(app, f, hints);
+    render_status(app, f, status);
+    popups::render(app, f, area);
+}
+
+fn render_tabs(app: &App, f: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let mut spans = vec![Span::styled(" auditbench ", t.accent())];
+    for (screen, key, name) in Screen::TABS {
+        let enabled = *screen == Screen::Audits || app.data.is_some();
+        let style = if *screen == app.screen {
+            t.selected()
+        } else if enabled {
+            ratatui::style::Style::default()
+        } else {
+            t.dim()
+        };
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(format!("{key} {name}"), style));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_hints(app: &App, f: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let mut spans = Vec::new();
+    for (key, desc) in app.keymap.hints(app.mode()) {
+        spans.push(Span::styled(format!(" {key}"), t.key()));
+        spans.push(Span::styled(format!(" {desc} "), t.dim()));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_status(app: &App, f: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let file = app
+        .store
+        .path()
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let audit = app
+        .data
+        .as_ref()
+        .map(|d| {
+            format!(
+                " · {} — {} {}",
+                d.audit.organisation,
+                d.audit.audit_type.label(),
+                d.audit.edition
+            )
+        })
+        .unwrap_or_default();
+    let mut spans = vec![Span::styled(format!(" {file}{audit} "), t.title())];
+    if let Some(s) = &app.status {
+        spans.push(Span::styled(
+            format!(" {} ", s.text),
+            if s.error { t.error() } else { t.info() },
+        ));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Keep `selected` inside a window of `height` rows that starts at `offset`.
+pub fn scroll(offset: &std::cell::Cell<usize>, selected: usize, height: usize) -> usize {
+    let mut off = offset.get();
+    if height == 0 {
+        return 0;
+    }
+    if selected < off {
+        off = selected;
+    }
+    if selected >= off + height {
+        off = selected + 1 - height;
+    }
+    offset.set(off);
+    off
+}
+
+/// Move a selection by an action; returns the new index.
+pub fn moved(action: &super::action::Action, selected: usize, len: usize, page: usize) -> usize {
+    use super::action::Action;
+    if len == 0 {
+        return 0;
+    }
+    let last = len - 1;
+    match action {
+        Action::Up => selected.saturating_sub(1),
+        Action::Down => (selected + 1).min(last),
+        Action::PageUp => selected.saturating_sub(page),
+        Action::PageDown => (selected + page).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => selected.min(last),
+    }
+}
+
+/// Text cut to `w` characters, with an ellipsis when cut.
+pub fn cut(s: &str, w: usize) -> String {
+    let first = s.lines().next().unwrap_or("");
+    if first.chars().count() <= w && !s.contains('\n') {
+        return first.to_string();
+    }
+    let mut out: String = first.chars().take(w.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}

@@ -1,0 +1,169 @@
+//! The open audit at a glance: progress, findings by grade, open NCs and the
+//! recommendation derived from them.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Gauge, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::cut;
+use crate::domain::{recommendation, ClauseStatus, DocStatus, FindingStatus, Grade};
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+
+fn gauge<'a>(t: &Theme, title: &'a str, done: usize, total: usize) -> Gauge<'a> {
+    let ratio = if total == 0 {
+        0.0
+    } else {
+        done as f64 / total as f64
+    };
+    Gauge::default()
+        .block(Block::bordered().title(format!(" {title} ")))
+        .gauge_style(t.info())
+        .ratio(ratio.clamp(0.0, 1.0))
+        .label(format!("{done} / {total}"))
+}
+
+pub fn render(app: &App, f: &mut Frame, area: Rect) {
+    let Some(d) = &app.data else { return };
+    let t = &app.theme;
+    let [head, gauges, bottom] = Layout::vertical([
+        Constraint::Length(4),
+        Constraint::Length(3),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+
+    let a = &d.audit;
+    let rec = recommendation(&d.tally);
+    let rec_style = if d.tally.open_majors > 0 {
+        t.grade(Grade::Major)
+    } else if d.tally.minors_without_plan > 0 {
+        t.grade(Grade::Minor)
+    } else {
+        t.info()
+    };
+    let head_lines = vec![
+        Line::from(vec![
+            Span::styled(a.organisation.clone(), t.title()),
+            Span::raw(format!(
+                "  ·  {} · {}  ·  {} → {}  ·  {}",
+                a.audit_type.label(),
+                d.catalogue.title,
+                a.start_date,
+                a.end_date,
+                a.status.label()
+            )),
+        ]),
+        Line::styled(
+            cut(
+                &format!("Scope: {}", a.scope),
+                area.width.saturating_sub(4) as usize,
+            ),
+            t.dim(),
+        ),
+        Line::from(vec![
+            Span::raw("Recommendation: "),
+            Span::styled(rec, rec_style),
+        ]),
+    ];
+    f.render_widget(Paragraph::new(head_lines).block(Block::default()), head);
+
+    let docs_total = d.catalogue.documents().count();
+    let docs_done = d
+        .docs
+        .values()
+        .filter(|r| r.status != DocStatus::NotReviewed)
+        .count();
+    let assessable: Vec<_> = d.assessable().collect();
+    let s1_done = assessable
+        .iter()
+        .filter(|c| {
+            d.stage1
+                .get(&c.id)
+                .is_some_and(|r| r.status == ClauseStatus::Done)
+        })
+        .count();
+    let s2_done = assessable
+        .iter()
+        .filter(|c| {
+            d.stage2
+                .get(&c.id)
+                .is_some_and(|r| r.status == ClauseStatus::Done)
+        })
+        .count();
+    let [g1, g2, g3] = Layout::horizontal([Constraint::Ratio(1, 3); 3]).areas(gauges);
+    f.render_widget(
+        gauge(t, "Stage 1 documents reviewed", docs_done, docs_total),
+        g1,
+    );
+    f.render_widget(
+        gauge(t, "Stage 1 clauses done", s1_done, assessable.len()),
+        g2,
+    );
+    f.render_widget(
+        gauge(t, "Stage 2 clauses done", s2_done, assessable.len()),
+        g3,
+    );
+
+    let [chart, open] =
+        Layout::horizontal([Constraint::Length(44), Constraint::Min(20)]).areas(bottom);
+    let bars: Vec<Bar> = Grade::ALL
+        .iter()
+        .map(|g| {
+            let n = d.counts[g.severity() as usize];
+            Bar::default()
+                .value(n)
+                .label(Line::raw(Theme::grade_tag(*g)))
+                .text_value(n.to_string())
+                .style(t.grade(*g))
+                .value_style(t.selected())
+        })
+        .collect();
+    f.render_widget(
+        BarChart::default()
+            .block(Block::bordered().title(" Findings by grade "))
+            .data(BarGroup::default().bars(&bars))
+            .bar_width(6)
+            .bar_gap(2),
+        chart,
+    );
+
+    let mut lines = Vec::new();
+    for fd in d
+        .findings
+        .iter()
+        .filter(|x| x.grade.is_nonconformity() && x.status != FindingStatus::Closed)
+    {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<7}", fd.reference), t.grade(fd.grade)),
+            Span::styled(
+                format!("{:<6}", Theme::grade_tag(fd.grade)),
+                t.grade(fd.grade),
+            ),
+            Span::raw(format!("{:<9}", fd.clause_id)),
+            Span::styled(
+                format!("{:<18}", fd.status.label()),
+                t.finding_status(fd.status),
+            ),
+            Span::raw(cut(&fd.title, 60)),
+        ]));
+        if lines.len() >= open.height.saturating_sub(2) as usize {
+            break;
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled("No open nonconformities.", t.info()));
+    }
+    let title = format!(
+        " Open NCs: {} major, {} minor ",
+        d.tally.open_majors,
+        d.tally.minors_without_plan + d.tally.minors_with_plan
+    );
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(Block::bordered().title(title))
+            .wrap(Wrap { trim: true }),
+        open,
+    );
+}

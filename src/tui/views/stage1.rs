@@ -1,0 +1,237 @@
+//! Stage 1: the documentation review, expected documents grouped by clause.
+
+use std::cell::Cell;
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use ratatui::Frame;
+
+use super::{cut, moved, scroll};
+use crate::catalogue::Catalogue;
+use crate::domain::{DocStatus, Grade, Stage};
+use crate::store::{self, DocField, EditTarget};
+use crate::tui::action::Action;
+use crate::tui::app::App;
+use crate::tui::popups::form::FormState;
+use crate::tui::popups::Popup;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Row1 {
+    Clause {
+        id: String,
+        title: String,
+    },
+    Doc {
+        clause_id: String,
+        key: String,
+        name: String,
+    },
+}
+
+#[derive(Default)]
+pub struct Stage1State {
+    pub rows: Vec<Row1>,
+    pub selected: usize,
+    pub offset: Cell<usize>,
+}
+
+impl Stage1State {
+    pub fn new(cat: &Catalogue) -> Self {
+        let mut rows = Vec::new();
+        for c in cat.clauses() {
+            if c.documents.is_empty() {
+                continue;
+            }
+            rows.push(Row1::Clause {
+                id: c.id.clone(),
+                title: c.title.clone(),
+            });
+            for d in &c.documents {
+                rows.push(Row1::Doc {
+                    clause_id: c.id.clone(),
+                    key: d.key.clone(),
+                    name: d.name.clone(),
+                });
+            }
+        }
+        let selected = rows
+            .iter()
+            .position(|r| matches!(r, Row1::Doc { .. }))
+            .unwrap_or(0);
+        Stage1State {
+            rows,
+            selected,
+            offset: Cell::new(0),
+        }
+    }
+
+    /// The selected document: (clause id, key, name).
+    pub fn current(&self) -> Option<(&str, &str, &str)> {
+        match self.rows.get(self.selected)? {
+            Row1::Doc {
+                clause_id,
+                key,
+                name,
+            } => Some((clause_id, key, name)),
+            Row1::Clause { .. } => None,
+        }
+    }
+}
+
+fn next_status(s: DocStatus) -> DocStatus {
+    match s {
+        DocStatus::NotReviewed => DocStatus::Adequate,
+        DocStatus::Adequate => DocStatus::NeedsImprovement,
+        DocStatus::NeedsImprovement => DocStatus::Missing,
+        DocStatus::Missing => DocStatus::NotApplicable,
+        DocStatus::NotApplicable => DocStatus::NotReviewed,
+    }
+}
+
+pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
+    let Some(data) = &app.data else {
+        return Ok(None);
+    };
+    let audit_id = data.audit.id.clone();
+    let current = app
+        .stage1
+        .current()
+        .map(|(c, k, n)| (c.to_string(), k.to_string(), n.to_string()));
+    let edit = |field: DocField, what: &str| -> Option<(EditTarget, String)> {
+        let (clause_id, key, name) = current.clone()?;
+        Some((
+            EditTarget::Document {
+                audit_id: audit_id.clone(),
+                doc_key: key,
+                clause_id,
+                field,
+            },
+            format!("{name} — {what}"),
+        ))
+    };
+    match action {
+        Action::CycleDocStatus => {
+            let Some((clause_id, key, name)) = current else {
+                return Ok(None);
+            };
+            let mut r = app.store.document_review(&audit_id, &key, &clause_id)?;
+            r.status = next_status(r.status);
+            app.store.save_document_review(&r)?;
+            app.reload_reviews()?;
+            Ok(Some(Action::ShowInfo(format!(
+                "{}: {}",
+                cut(&name, 40),
+                r.status.label()
+            ))))
+        }
+        Action::EditDocReference
+        | Action::EditDocVersion
+        | Action::EditDocNotes
+        | Action::Select => {
+            let (field, what) = match action {
+                Action::EditDocReference => (DocField::Reference, "reference"),
+                Action::EditDocVersion => (DocField::Version, "version / date"),
+                _ => (DocField::Notes, "notes"),
+            };
+            match edit(field, what) {
+                Some((target, label)) => app.edit(target, label),
+                None => Ok(None),
+            }
+        }
+        Action::RaiseFromDocument => {
+            let Some((clause_id, _, name)) = current else {
+                return Ok(None);
+            };
+            let form = FormState::new_finding(
+                app,
+                &clause_id,
+                Stage::ONE,
+                Grade::Observation,
+                &format!("{name}: "),
+            );
+            app.popups.push(Popup::Form(form));
+            Ok(None)
+        }
+        a => {
+            let rows = &app.stage1.rows;
+            let mut sel = moved(&a, app.stage1.selected, rows.len(), 10);
+            // skip clause headings in the direction of travel
+            let down = matches!(a, Action::Down | Action::PageDown | Action::Top);
+            while let Some(Row1::Clause { .. }) = rows.get(sel) {
+                if down && sel + 1 < rows.len() {
+                    sel += 1;
+                } else if !down && sel > 0 {
+                    sel -= 1;
+                } else {
+                    break;
+                }
+            }
+            if let Some(Row1::Clause { .. }) = rows.get(sel) {
+                sel = app.stage1.selected;
+            }
+            app.stage1.selected = sel;
+            Ok(None)
+        }
+    }
+}
+
+pub fn render(app: &App, f: &mut Frame, area: Rect) {
+    let Some(d) = &app.data else { return };
+    let t = &app.theme;
+    let reviewed = d
+        .docs
+        .values()
+        .filter(|r| r.status != DocStatus::NotReviewed)
+        .count();
+    let total = d.catalogue.documents().count();
+    let block = Block::bordered().title(format!(
+        " Stage 1 — documentation review ({reviewed}/{total} reviewed) "
+    ));
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let off = scroll(&app.stage1.offset, app.stage1.selected, inner_h);
+    let w = area.width.saturating_sub(2) as usize;
+    let lines: Vec<Line> = app
+        .stage1
+        .rows
+        .iter()
+        .enumerate()
+        .skip(off)
+        .take(inner_h)
+        .map(|(i, row)| match row {
+            Row1::Clause { id, title } => Line::styled(format!("{id} {title}"), t.title()),
+            Row1::Doc { key, name, .. } => {
+                let r = d.docs.get(key);
+                let status = r.map_or(DocStatus::NotReviewed, |r| r.status);
+                let reference = r
+                    .map(|r| {
+                        let v = [r.reference.as_str(), r.version.as_str()]
+                            .iter()
+                            .filter(|s| !s.is_empty())
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join(" · ");
+                        v
+                    })
+                    .unwrap_or_default();
+                let note = if r.is_some_and(|r| !r.notes.is_empty()) {
+                    " ✎"
+                } else {
+                    ""
+                };
+                let name_w = w.saturating_sub(22 + 26 + 4);
+                let mut line = Line::from(vec![
+                    Span::raw("  "),
+                    Span::styled(format!("{:<20}", status.label()), t.doc_status(status)),
+                    Span::raw(format!("{:<w$}", cut(name, name_w), w = name_w)),
+                    Span::styled(format!(" {:<24}{note}", cut(&reference, 24)), t.dim()),
+                ]);
+                if i == app.stage1.selected {
+                    line = line.style(t.selected());
+                }
+                line
+            }
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}

@@ -1,0 +1,456 @@
+//! Stage 2: the clause walk. The clause tree on the left; on the right the
+//! selected clause's intent, questions, evidence, status, notes and what was
+//! recorded against it.
+
+use std::cell::Cell;
+use std::collections::HashSet;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{cut, moved, scroll, AuditData};
+use crate::catalogue::{parent_id, Catalogue};
+use crate::domain::{ClauseResult, ClauseStatus, Grade, Stage};
+use crate::store::{self, EditTarget};
+use crate::tui::action::Action;
+use crate::tui::app::App;
+use crate::tui::popups::form::FormState;
+use crate::tui::popups::Popup;
+use crate::tui::theme::Theme;
+
+#[derive(Default)]
+pub struct Stage2State {
+    pub collapsed: HashSet<String>,
+    /// Indexes into the catalogue's clauses of the rows shown.
+    pub visible: Vec<usize>,
+    pub selected: usize,
+    pub offset: Cell<usize>,
+    pub focus_questions: bool,
+    pub question: usize,
+}
+
+impl Stage2State {
+    pub fn new(cat: &Catalogue) -> Self {
+        let mut s = Stage2State::default();
+        s.rebuild(cat);
+        s
+    }
+
+    pub fn rebuild(&mut self, cat: &Catalogue) {
+        let current = self.current_id(cat).map(str::to_string);
+        self.visible = cat
+            .clauses()
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                let mut p = parent_id(&c.id);
+                while let Some(id) = p {
+                    if self.collapsed.contains(id) {
+                        return false;
+                    }
+                    p = parent_id(id);
+                }
+                true
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if let Some(id) = current {
+            if let Some(pos) = self.visible.iter().position(|&i| cat.clauses()[i].id == id) {
+                self.selected = pos;
+            }
+        }
+        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+    }
+
+    pub fn current_id<'c>(&self, cat: &'c Catalogue) -> Option<&'c str> {
+        self.visible
+            .get(self.selected)
+            .and_then(|&i| cat.clauses().get(i))
+            .map(|c| c.id.as_str())
+    }
+
+    /// Expand the clause's ancestors and select it.
+    pub fn reveal(&mut self, cat: &Catalogue, id: &str) {
+        let mut p = parent_id(id);
+        while let Some(pid) = p {
+            self.collapsed.remove(pid);
+            p = parent_id(pid);
+        }
+        self.rebuild(cat);
+        if let Some(pos) = self.visible.iter().position(|&i| cat.clauses()[i].id == id) {
+            self.selected = pos;
+        }
+        self.question = 0;
+    }
+}
+
+fn next<T: Copy + PartialEq>(all: &[T], v: T) -> T {
+    let i = all.iter().position(|x| *x == v).unwrap_or(0);
+    all[(i + 1) % all.len()]
+}
+
+pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
+    let Some(data) = &app.data else {
+        return Ok(None);
+    };
+    let cat = &data.catalogue;
+    let audit_id = data.audit.id.clone();
+    let Some(clause_id) = app.stage2.current_id(cat).map(str::to_string) else {
+        return Ok(None);
+    };
+    let clause = cat.get(&clause_id).cloned();
+    let assessable = clause.as_ref().is_some_and(|c| cat.is_assessable(c));
+    let has_children = cat.has_children(&clause_id);
+    let s = &mut app.stage2;
+    match action {
+        Action::SwitchFocus => {
+            if !s.focus_questions && clause.as_ref().is_none_or(|c| c.questions.is_empty()) {
+                return Ok(Some(Action::ShowInfo(
+                    "This clause has no audit questions".into(),
+                )));
+            }
+            s.focus_questions = !s.focus_questions;
+            s.question = 0;
+            Ok(None)
+        }
+        Action::Back if s.focus_questions => {
+            s.focus_questions = false;
+            Ok(None)
+        }
+        Action::Up | Action::Down if s.focus_questions => {
+            let n = clause.as_ref().map_or(0, |c| c.questions.len());
+            s.question = moved(&action, s.question, n, 5);
+            Ok(None)
+        }
+        Action::ToggleQuestion => {
+            let mut r = app.store.clause_review(&audit_id, &clause_id, Stage::TWO)?;
+            let q = app.stage2.question;
+            if let Some(pos) = r.questions_covered.iter().position(|&x| x == q) {
+                r.questions_covered.remove(pos);
+            } else {
+                r.questions_covered.push(q);
+                r.questions_covered.sort_unstable();
+                if r.status == ClauseStatus::NotStarted {
+                    r.status = ClauseStatus::InProgress;
+                }
+            }
+            app.store.save_clause_review(&r)?;
+            app.reload_reviews()?;
+            Ok(None)
+        }
+        Action::CycleClauseStatus | Action::CycleClauseResult => {
+            if !assessable {
+                return Ok(Some(Action::ShowInfo(format!(
+                    "{clause_id} groups sub-clauses: review those"
+                ))));
+            }
+            let mut r = app.store.clause_review(&audit_id, &clause_id, Stage::TWO)?;
+            let msg = if action == Action::CycleClauseStatus {
+                r.status = next(ClauseStatus::ALL, r.status);
+                format!("{clause_id}: {}", r.status.label())
+            } else {
+                r.result = next(ClauseResult::ALL, r.result);
+                format!("{clause_id}: {}", r.result.label())
+            };
+            app.store.save_clause_review(&r)?;
+            app.reload_reviews()?;
+            Ok(Some(Action::ShowInfo(msg)))
+        }
+        Action::EditClauseNotes => {
+            let target = EditTarget::ClauseNotes {
+                audit_id,
+                clause_id: clause_id.clone(),
+                stage: Stage::TWO,
+            };
+            app.edit(target, format!("{clause_id} — stage 2 notes"))
+        }
+        Action::NewFinding => {
+            let form = FormState::new_finding(app, &clause_id, Stage::TWO, Grade::Minor, "");
+            app.popups.push(Popup::Form(form));
+            Ok(None)
+        }
+        Action::NewInterview => {
+            app.popups.push(Popup::Form(FormState::new_interview(app)));
+            Ok(None)
+        }
+        Action::NewSample => {
+            app.popups.push(Popup::Form(FormState::new_sample(app)));
+            Ok(None)
+        }
+        Action::NextClauseNotDone => {
+            let Some(data) = &app.data else {
+                return Ok(None);
+            };
+            let clauses = data.catalogue.clauses();
+            let start = clauses.iter().position(|c| c.id == clause_id).unwrap_or(0);
+            let found = (1..=clauses.len())
+                .map(|k| &clauses[(start + k) % clauses.len()])
+                .find(|c| {
+                    data.catalogue.is_assessable(c)
+                        && data
+                            .stage2
+                            .get(&c.id)
+                            .is_none_or(|r| r.status != ClauseStatus::Done)
+                })
+                .map(|c| c.id.clone());
+            match found {
+                Some(id) => {
+                    let cat = data.catalogue.clone();
+                    app.stage2.reveal(&cat, &id);
+                    Ok(None)
+                }
+                None => Ok(Some(Action::ShowInfo(
+                    "Every clause is done at stage 2".into(),
+                ))),
+            }
+        }
+        Action::Select | Action::Left | Action::Right if has_children || action == Action::Left => {
+            let collapsed = s.collapsed.contains(&clause_id);
+            match action {
+                Action::Select if collapsed => {
+                    s.collapsed.remove(&clause_id);
+                }
+                Action::Select => {
+                    s.collapsed.insert(clause_id.clone());
+                }
+                Action::Right => {
+                    s.collapsed.remove(&clause_id);
+                }
+                _ => {
+                    if has_children && !collapsed {
+                        s.collapsed.insert(clause_id.clone());
+                    } else if let Some(p) = parent_id(&clause_id) {
+                        let p = p.to_string();
+                        let cat = cat.clone();
+                        s.reveal(&cat, &p);
+                        return Ok(None);
+                    }
+                }
+            }
+            let cat = cat.clone();
+            s.rebuild(&cat);
+            Ok(None)
+        }
+        a => {
+            s.selected = moved(&a, s.selected, s.visible.len(), 10);
+            s.question = 0;
+            Ok(None)
+        }
+    }
+}
+
+fn status_mark(t: &Theme, status: ClauseStatus) -> Span<'static> {
+    match status {
+        ClauseStatus::NotStarted => Span::styled("·", t.clause_status(status)),
+        ClauseStatus::InProgress => Span::styled("…", t.clause_status(status)),
+        ClauseStatus::Done => Span::styled("✓", t.clause_status(status)),
+    }
+}
+
+pub fn render(app: &App, f: &mut Frame, area: Rect) {
+    let Some(d) = &app.data else { return };
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(area);
+    render_tree(app, d, f, left);
+    render_detail(app, d, f, right);
+}
+
+fn render_tree(app: &App, d: &AuditData, f: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let s = &app.stage2;
+    let done = d
+        .assessable()
+        .filter(|c| {
+            d.stage2
+                .get(&c.id)
+                .is_some_and(|r| r.status == ClauseStatus::Done)
+        })
+        .count();
+    let total = d.assessable().count();
+    let block = Block::bordered()
+        .title(format!(" Clauses — stage 2 {done}/{total} done "))
+        .border_style(if s.focus_questions { t.dim() } else { t.key() });
+    let h = area.height.saturating_sub(2) as usize;
+    let w = area.width.saturating_sub(2) as usize;
+    let off = scroll(&s.offset, s.selected, h);
+    let clauses = d.catalogue.clauses();
+    let lines: Vec<Line> = s
+        .visible
+        .iter()
+        .enumerate()
+        .skip(off)
+        .take(h)
+        .filter_map(|(row, &i)| {
+            let c = clauses.get(i)?;
+            let depth = Catalogue::depth(&c.id);
+            let fold = if d.catalogue.has_children(&c.id) {
+                if s.collapsed.contains(&c.id) {
+                    "▸ "
+                } else {
+                    "▾ "
+                }
+            } else {
+                "  "
+            };
+            let (n, open) = d.by_clause.get(&c.id).copied().unwrap_or((0, 0));
+            let mark = if d.catalogue.is_assessable(c) {
+                status_mark(
+                    t,
+                    d.stage2
+                        .get(&c.id)
+                        .map_or(ClauseStatus::NotStarted, |r| r.status),
+                )
+            } else {
+                Span::raw(" ")
+            };
+            let count = match (n, open) {
+                (0, _) => String::new(),
+                (n, 0) => format!(" ({n})"),
+                (n, o) => format!(" ({n}, {o} NC!)"),
+            };
+            let head = format!("{}{fold}{} ", "  ".repeat(depth), c.id);
+            let room = w.saturating_sub(head.chars().count() + count.chars().count() + 2);
+            let title_style = if open > 0 {
+                t.open_nc()
+            } else if depth == 0 {
+                t.title()
+            } else {
+                ratatui::style::Style::default()
+            };
+            let mut line = Line::from(vec![
+                mark,
+                Span::raw(" "),
+                Span::styled(head, title_style),
+                Span::styled(cut(&c.title, room), title_style),
+                Span::styled(count, if open > 0 { t.open_nc() } else { t.dim() }),
+            ]);
+            if row == s.selected {
+                line = line.style(t.selected());
+            }
+            Some(line)
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn render_detail(app: &App, d: &AuditData, f: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let s = &app.stage2;
+    let Some(c) = s
+        .current_id(&d.catalogue)
+        .and_then(|id| d.catalogue.get(id))
+    else {
+        return;
+    };
+    let review = d.stage2.get(&c.id);
+    let status = review.map_or(ClauseStatus::NotStarted, |r| r.status);
+    let result = review.map_or(ClauseResult::NotAssessed, |r| r.result);
+    let covered: &[usize] = review.map_or(&[], |r| &r.questions_covered);
+    let mut lines = vec![Line::styled(format!("{} {}", c.id, c.title), t.title())];
+    if d.catalogue.is_assessable(c) {
+        lines.push(Line::from(vec![
+            Span::styled("Status ", t.dim()),
+            Span::styled(status.label(), t.clause_status(status)),
+            Span::styled("   Result ", t.dim()),
+            Span::styled(result.label(), t.clause_result(result)),
+        ]));
+    }
+    lines.push(Line::raw(c.intent.clone()));
+    if !c.questions.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!(
+                "Questions ({}/{} covered)",
+                covered.len(),
+                c.questions.len()
+            ),
+            t.title(),
+        ));
+        for (i, q) in c.questions.iter().enumerate() {
+            let tick = if covered.contains(&i) { "[x]" } else { "[ ]" };
+            let mut line = Line::from(vec![
+                Span::styled(format!("{tick} "), t.key()),
+                Span::raw(q.clone()),
+            ]);
+            if s.focus_questions && i == s.question {
+                line = line.style(t.selected());
+            }
+            lines.push(line);
+        }
+    }
+    if !c.evidence.is_empty() {
+        lines.push(Line::styled("Evidence to sample", t.title()));
+        for e in &c.evidence {
+            lines.push(Line::raw(format!("• {e}")));
+        }
+    }
+    if !c.interviewees.is_empty() {
+        lines.push(Line::from(vec![
+            Span::styled("Interview ", t.title()),
+            Span::raw(c.interviewees.join(", ")),
+        ]));
+    }
+    if let Some(notes) = review.map(|r| r.notes.as_str()).filter(|n| !n.is_empty()) {
+        lines.push(Line::styled("Notes", t.title()));
+        for l in notes.lines() {
+            lines.push(Line::raw(l.to_string()));
+        }
+    }
+    let findings: Vec<_> = d.findings.iter().filter(|x| x.clause_id == c.id).collect();
+    if !findings.is_empty() {
+        lines.push(Line::styled(
+            format!("Findings ({})", findings.len()),
+            t.title(),
+        ));
+        for x in findings {
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("{:<8}{:<6}", x.reference, Theme::grade_tag(x.grade)),
+                    t.grade(x.grade),
+                ),
+                Span::raw(x.title.clone()),
+            ]));
+        }
+    }
+    for smp in d.samples.iter().filter(|x| x.clause_id == c.id) {
+        lines.push(Line::from(vec![
+            Span::styled("Sample ", t.title()),
+            Span::raw(format!(
+                "{} — {} of {}: {} → {}",
+                smp.method.label(),
+                smp.size,
+                smp.population,
+                smp.items,
+                smp.result
+            )),
+        ]));
+    }
+    for i in d
+        .interviews
+        .iter()
+        .filter(|i| i.clauses.split([',', ' ']).any(|x| x.trim() == c.id))
+    {
+        lines.push(Line::from(vec![
+            Span::styled("Interview ", t.title()),
+            Span::raw(format!("{} ({}) {}", i.interviewee, i.role, i.held_at)),
+        ]));
+    }
+    let block = Block::bordered()
+        .title(" Clause ")
+        .border_style(if s.focus_questions { t.key() } else { t.dim() });
+    // keep the selected question in view
+    let scroll_y = if s.focus_questions {
+        (s.question as u16).saturating_sub(area.height.saturating_sub(10) / 2)
+    } else {
+        0
+    };
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll_y, 0)),
+        area,
+    );
+}
