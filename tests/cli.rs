@@ -32,13 +32,15 @@ fn fails(env: &Env, args: &[&str], want: &str) {
 }
 
 #[test]
-fn no_subcommand_prints_help() {
+fn no_subcommand_opens_the_workbench_which_needs_a_terminal() {
     let env = Env::new();
+    fails(&env, &[], "the workbench needs a terminal");
+    assert!(!env.db.exists(), "nothing is created");
     env.cmd()
+        .arg("--help")
         .assert()
         .success()
         .stdout(predicate::str::contains("Usage: auditbench"));
-    assert!(!env.db.exists(), "help must not create a file");
 }
 
 #[test]

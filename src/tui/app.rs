@@ -168,6 +168,7 @@ impl App {
         let mode = self.mode();
         let key = Key::from_event(ev);
         self.dirty = true;
+        self.status = None;
         if let Some(action) = self.keymap.resolve(mode, key) {
             self.dispatch(action);
             return;
@@ -192,12 +193,7 @@ impl App {
                     form.input(ev);
                 }
             }
-            Some(Popup::Finder(finder)) => {
-                if finder.input(ev) {
-                    let data = self.data.as_ref();
-                    finder.refresh(data);
-                }
-            }
+            Some(Popup::Finder(finder)) => finder.input(ev),
             _ => {}
         }
     }
@@ -251,7 +247,8 @@ impl App {
                         "open an audit first (Enter on the audits list)".into(),
                     )));
                 };
-                self.popups.push(Popup::Finder(FinderState::new(data)));
+                self.popups
+                    .push(Popup::Finder(Box::new(FinderState::new(data))));
                 Ok(None)
             }
             Action::Export => {
@@ -261,7 +258,7 @@ impl App {
                     )));
                 };
                 let form = FormState::export(&self.export_dir, &data.audit, &self.store.now());
-                self.popups.push(Popup::Form(form));
+                self.popups.push(Popup::Form(Box::new(form)));
                 Ok(None)
             }
             Action::GoAudits => {
@@ -391,9 +388,9 @@ impl App {
             Some(d) => (d.text, true),
             None => (self.store.field_value(&target)?, false),
         };
-        self.popups.push(Popup::Editor(EditorState::new(
+        self.popups.push(Popup::Editor(Box::new(EditorState::new(
             target, audit_id, label, &text,
-        )));
+        ))));
         if recovered {
             return Ok(Some(Action::ShowInfo("Restored your unsaved text".into())));
         }
@@ -441,7 +438,7 @@ impl App {
         let Some(Popup::Form(form)) = self.popups.last() else {
             return Ok(None);
         };
-        let kind = form.kind.clone();
+        let kind = form.kind;
         let values = form.values();
         let draft = form.draft_target(self.data.as_ref().map(|d| d.audit.id.as_str()));
         let result = super::popups::form::submit(self, &kind, &values);
@@ -548,6 +545,45 @@ impl App {
         Ok(())
     }
 
+    /// Go to the screen where an edited field lives.
+    fn show_target(&mut self, target: &EditTarget) {
+        let Some(data) = &self.data else { return };
+        match target {
+            EditTarget::ClauseNotes {
+                clause_id,
+                stage: Stage::TWO,
+                ..
+            } => {
+                self.screen = Screen::Stage2;
+                self.stage2.reveal(&data.catalogue, clause_id);
+            }
+            EditTarget::Document { doc_key, .. } => {
+                self.screen = Screen::Stage1;
+                if let Some(pos) = self
+                    .stage1
+                    .rows
+                    .iter()
+                    .position(|r| matches!(r, stage1::Row1::Doc { key, .. } if key == doc_key))
+                {
+                    self.stage1.selected = pos;
+                }
+            }
+            EditTarget::Interview { id, .. } => {
+                self.screen = Screen::Interviews;
+                if let Some(pos) = data.interviews.iter().position(|i| &i.id == id) {
+                    self.interviews.selected = pos;
+                }
+            }
+            EditTarget::Finding { id, .. } => {
+                self.screen = Screen::Findings;
+                if let Some(pos) = data.findings.iter().position(|f| &f.id == id) {
+                    self.findings.selected = pos;
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Move to what the fuzzy finder chose.
     fn jump(&mut self, target: super::popups::finder::Target) -> store::Result<Option<Action>> {
         use super::popups::finder::Target;
@@ -570,7 +606,8 @@ impl App {
                     }
                 }
                 let f = self.store.finding(&id)?;
-                self.popups.push(Popup::Finding(FindingDetailState::new(f)));
+                self.popups
+                    .push(Popup::Finding(Box::new(FindingDetailState::new(f))));
                 Ok(None)
             }
             Target::Interview(id) => {
@@ -643,13 +680,11 @@ impl App {
             return Ok(());
         }
         while let Some(d) = self.recoveries.pop_front() {
-            if !d.audit_id.is_empty()
-                && self.data.as_ref().map(|x| x.audit.id.as_str()) != Some(d.audit_id.as_str())
-            {
-                if self.open_audit(&d.audit_id).is_err() {
-                    self.store.delete_draft(&d.target)?;
-                    continue;
-                }
+            let other_audit = !d.audit_id.is_empty()
+                && self.data.as_ref().map(|x| x.audit.id.as_str()) != Some(d.audit_id.as_str());
+            if other_audit && self.open_audit(&d.audit_id).is_err() {
+                self.store.delete_draft(&d.target)?;
+                continue;
             }
             match &d.target {
                 EditTarget::Form { kind, .. } => {
@@ -659,31 +694,21 @@ impl App {
                     };
                     let mut form = FormState::for_kind(self, kind);
                     form.restore(&d.text);
-                    self.popups.push(Popup::Form(form));
+                    self.popups.push(Popup::Form(Box::new(form)));
                 }
                 target => {
                     if self.store.field_value(target).is_err() {
                         self.store.delete_draft(target)?;
                         continue;
                     }
-                    if let EditTarget::ClauseNotes {
-                        clause_id,
-                        stage: Stage::TWO,
-                        ..
-                    } = target
-                    {
-                        if let Some(data) = &self.data {
-                            self.screen = Screen::Stage2;
-                            self.stage2.reveal(&data.catalogue, clause_id);
-                        }
-                    }
+                    self.show_target(target);
                     let audit_id = d.audit_id.clone();
-                    self.popups.push(Popup::Editor(EditorState::new(
+                    self.popups.push(Popup::Editor(Box::new(EditorState::new(
                         target.clone(),
                         audit_id,
                         d.label.clone(),
                         &d.text,
-                    )));
+                    ))));
                 }
             }
             return Ok(());

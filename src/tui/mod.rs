@@ -4,6 +4,7 @@ pub mod action;
 pub mod app;
 pub mod keymap;
 pub mod popups;
+pub mod svg;
 pub mod theme;
 pub mod views;
 

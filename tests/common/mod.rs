@@ -52,3 +52,57 @@ impl Env {
 pub fn bytes(path: &Path) -> Vec<u8> {
     std::fs::read(path).expect("read file")
 }
+
+use std::sync::Arc;
+
+use auditbench::store::Store;
+use auditbench::tui::app::App;
+use auditbench::tui::theme::Theme;
+use chrono::TimeZone;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// A store on the env's file with a fixed clock (2026-11-23 09:30 UTC).
+pub fn fixed_store(env: &Env) -> Store {
+    let clock: auditbench::store::Clock = Arc::new(|| {
+        chrono::Utc
+            .with_ymd_and_hms(2026, 11, 23, 9, 30, 0)
+            .unwrap()
+    });
+    Store::open_with_clock(&env.db, clock).expect("open store")
+}
+
+/// A workbench on a fresh file, colours on, exports into the temp dir.
+pub fn app(env: &Env) -> App {
+    let mut app = App::new(fixed_store(env)).expect("app");
+    app.theme = Theme { color: true };
+    app.export_dir = env.dir.path().to_path_buf();
+    app
+}
+
+/// A workbench with the demo audit open on its overview.
+pub fn demo_app(env: &Env) -> App {
+    let mut app = app(env);
+    app.dispatch(auditbench::tui::action::Action::CreateDemo);
+    app.dispatch(auditbench::tui::action::Action::Select);
+    app
+}
+
+pub fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+pub fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+/// Type text, one key event per character (`\n` is Enter, `\t` is Tab).
+pub fn type_text(app: &mut App, text: &str) {
+    for ch in text.chars() {
+        let ev = match ch {
+            '\n' => key(KeyCode::Enter),
+            '\t' => key(KeyCode::Tab),
+            c => key(KeyCode::Char(c)),
+        };
+        app.handle_key(ev);
+    }
+}

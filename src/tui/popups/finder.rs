@@ -90,7 +90,7 @@ impl FinderState {
             selected: 0,
             matcher: SkimMatcherV2::default(),
         };
-        s.refresh(Some(data));
+        s.refresh();
         s
     }
 
@@ -98,13 +98,15 @@ impl FinderState {
         self.input.lines().join(" ")
     }
 
-    /// Feed a key to the query line; true when the query changed.
-    pub fn input(&mut self, ev: KeyEvent) -> bool {
-        self.input.input(ev)
+    /// Feed a key to the query line; the matches follow the query.
+    pub fn input(&mut self, ev: KeyEvent) {
+        if self.input.input(ev) {
+            self.refresh();
+        }
     }
 
     /// Recompute the matches for the current query.
-    pub fn refresh(&mut self, _data: Option<&AuditData>) {
+    pub fn refresh(&mut self) {
         let q = self.query();
         self.selected = 0;
         if q.trim().is_empty() {

@@ -54,7 +54,7 @@ impl FormKind {
 }
 
 pub enum Input {
-    Text(TextArea<'static>),
+    Text(Box<TextArea<'static>>),
     Choice {
         options: Vec<(String, String)>,
         idx: usize,
@@ -73,7 +73,7 @@ impl Field {
         ta.set_cursor_line_style(ratatui::style::Style::default());
         Field {
             label,
-            input: Input::Text(ta),
+            input: Input::Text(Box::new(ta)),
         }
     }
 
@@ -97,7 +97,7 @@ impl Field {
     fn set(&mut self, v: &str) {
         match &mut self.input {
             Input::Text(t) => {
-                *t = TextArea::new(vec![v.to_string()]);
+                **t = TextArea::new(vec![v.to_string()]);
                 t.move_cursor(tui_textarea::CursorMove::End);
                 t.set_cursor_line_style(ratatui::style::Style::default());
             }
@@ -405,7 +405,8 @@ pub fn submit(app: &mut App, kind: &FormKind, v: &[String]) -> store::Result<Opt
             )?;
             app.reload_findings()?;
             let msg = format!("Raised {} — {}", f.reference, f.title);
-            app.popups.push(Popup::Finding(FindingDetailState::new(f)));
+            app.popups
+                .push(Popup::Finding(Box::new(FindingDetailState::new(f))));
             Ok(Some(Action::ShowInfo(msg)))
         }
         FormKind::NewInterview => {
@@ -517,7 +518,7 @@ pub fn render(app: &App, s: &FormState, f: &mut Frame, area: Rect) {
         match &field.input {
             Input::Text(ta) => {
                 if focused {
-                    f.render_widget(ta, value_area);
+                    f.render_widget(&**ta, value_area);
                 } else {
                     f.render_widget(Paragraph::new(field.value()), value_area);
                 }

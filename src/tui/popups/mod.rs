@@ -16,10 +16,10 @@ use super::keymap::Mode;
 pub enum Popup {
     Help(help::HelpState),
     Confirm(confirm::ConfirmState),
-    Finder(finder::FinderState),
-    Editor(editor::EditorState),
-    Form(form::FormState),
-    Finding(finding::FindingDetailState),
+    Finder(Box<finder::FinderState>),
+    Editor(Box<editor::EditorState>),
+    Form(Box<form::FormState>),
+    Finding(Box<finding::FindingDetailState>),
 }
 
 impl Popup {

@@ -79,7 +79,7 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
             })? {
                 form.restore(&d.text);
             }
-            app.popups.push(Popup::Form(form));
+            app.popups.push(Popup::Form(Box::new(form)));
             Ok(None)
         }
         Action::CreateDemo => {
@@ -137,19 +137,23 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     }
     let inner_h = area.height.saturating_sub(3) as usize;
     let off = scroll(&app.audits.offset, app.audits.selected, inner_h);
-    let header = Row::new(vec![
-        "Organisation",
-        "Type",
-        "Dates",
-        "Status",
-        "Stage 2",
-        "MAJ",
-        "MIN",
-        "OBS",
-        "OFI",
-        "GOOD",
-    ])
-    .style(t.title());
+    // Fixed widths that always fit: narrow terminals drop the status column
+    // and shorten dates, and the organisation takes what is left.
+    let wide = area.width >= 110;
+    let (type_w, dates_w) = if wide { (22u16, 23u16) } else { (14, 10) };
+    let mut titles = vec!["Organisation", "Type", if wide { "Dates" } else { "Start" }];
+    let mut widths = vec![
+        Constraint::Fill(1),
+        Constraint::Length(type_w),
+        Constraint::Length(dates_w),
+    ];
+    if wide {
+        titles.push("Status");
+        widths.push(Constraint::Length(11));
+    }
+    titles.extend(["Stage 2", "MAJ", "MIN", "OBS", "OFI", "GOOD"]);
+    widths.extend([10, 3, 3, 3, 3, 4].map(Constraint::Length));
+    let header = Row::new(titles).style(t.title());
     let rows = app
         .audits
         .rows
@@ -159,22 +163,24 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         .take(inner_h)
         .map(|(i, r)| {
             let a = &r.summary.audit;
-            let pct = if r.total == 0 {
-                0
-            } else {
-                r.done * 100 / r.total
+            let pct = (r.done * 100).checked_div(r.total).unwrap_or(0);
+            let dates = match (a.start_date.is_empty(), wide) {
+                (true, _) => "—".to_string(),
+                (false, true) => format!("{} → {}", a.start_date, a.end_date),
+                (false, false) => a.start_date.clone(),
             };
             let mut cells = vec![
-                TCell::from(cut(&a.organisation, 30)),
-                TCell::from(format!("{} {}", a.audit_type.label(), a.edition)),
-                TCell::from(if a.start_date.is_empty() {
-                    "—".to_string()
-                } else {
-                    format!("{} → {}", a.start_date, a.end_date)
-                }),
-                TCell::from(a.status.label()),
-                TCell::from(format!("{}/{} {pct:>3}%", r.done, r.total)),
+                TCell::from(a.organisation.clone()),
+                TCell::from(cut(
+                    &format!("{} {}", a.audit_type.label(), a.edition),
+                    type_w as usize,
+                )),
+                TCell::from(dates),
             ];
+            if wide {
+                cells.push(TCell::from(a.status.label()));
+            }
+            cells.push(TCell::from(format!("{:>2}/{} {pct:>2}%", r.done, r.total)));
             for g in Grade::ALL {
                 let n = r.summary.counts[g.severity() as usize];
                 cells.push(TCell::from(Span::styled(
@@ -189,17 +195,5 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                 row
             }
         });
-    let widths = [
-        Constraint::Min(20),
-        Constraint::Length(20),
-        Constraint::Length(24),
-        Constraint::Length(11),
-        Constraint::Length(12),
-        Constraint::Length(3),
-        Constraint::Length(3),
-        Constraint::Length(3),
-        Constraint::Length(3),
-        Constraint::Length(4),
-    ];
     f.render_widget(Table::new(rows, widths).header(header).block(block), area);
 }

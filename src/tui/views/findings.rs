@@ -95,7 +95,8 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
     match action {
         Action::Select => {
             if let Some(f) = selected {
-                app.popups.push(Popup::Finding(FindingDetailState::new(f)));
+                app.popups
+                    .push(Popup::Finding(Box::new(FindingDetailState::new(f))));
             }
             Ok(None)
         }
@@ -184,7 +185,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     ));
     let h = area.height.saturating_sub(3) as usize;
     let off = scroll(&st.offset, st.selected, h);
-    let title_w = area.width.saturating_sub(2 + 8 + 7 + 10 + 19 + 11 + 6) as usize;
+    let title_w = area.width.saturating_sub(2 + 8 + 6 + 9 + 18 + 10 + 5) as usize;
     let rows = d
         .findings
         .iter()
@@ -216,7 +217,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(8),
         Constraint::Length(6),
         Constraint::Length(9),
-        Constraint::Min(10),
+        Constraint::Fill(1),
         Constraint::Length(18),
         Constraint::Length(10),
     ];

@@ -43,7 +43,8 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
     }
     match action {
         Action::NewInterview => {
-            app.popups.push(Popup::Form(FormState::new_interview(app)));
+            app.popups
+                .push(Popup::Form(Box::new(FormState::new_interview(app))));
             Ok(None)
         }
         Action::Delete => {
@@ -73,7 +74,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let Some(d) = &app.data else { return };
     let t = &app.theme;
     let [left, right] =
-        Layout::horizontal([Constraint::Length(38), Constraint::Min(20)]).areas(area);
+        Layout::horizontal([Constraint::Length(38), Constraint::Fill(1)]).areas(area);
     let h = left.height.saturating_sub(2) as usize;
     let start = app.interviews.selected.saturating_sub(h.saturating_sub(1));
     let mut lines: Vec<Line> = d

@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Gauge, Paragraph, Wrap};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Gauge, Paragraph};
 use ratatui::Frame;
 
 use super::cut;
@@ -93,21 +93,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         })
         .count();
     let [g1, g2, g3] = Layout::horizontal([Constraint::Ratio(1, 3); 3]).areas(gauges);
-    f.render_widget(
-        gauge(t, "Stage 1 documents reviewed", docs_done, docs_total),
-        g1,
-    );
-    f.render_widget(
-        gauge(t, "Stage 1 clauses done", s1_done, assessable.len()),
-        g2,
-    );
-    f.render_widget(
-        gauge(t, "Stage 2 clauses done", s2_done, assessable.len()),
-        g3,
-    );
+    f.render_widget(gauge(t, "Stage 1 documents", docs_done, docs_total), g1);
+    f.render_widget(gauge(t, "Stage 1 clauses", s1_done, assessable.len()), g2);
+    f.render_widget(gauge(t, "Stage 2 clauses", s2_done, assessable.len()), g3);
 
     let [chart, open] =
-        Layout::horizontal([Constraint::Length(44), Constraint::Min(20)]).areas(bottom);
+        Layout::horizontal([Constraint::Length(29), Constraint::Fill(1)]).areas(bottom);
     let bars: Vec<Bar> = Grade::ALL
         .iter()
         .map(|g| {
@@ -124,8 +115,8 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         BarChart::default()
             .block(Block::bordered().title(" Findings by grade "))
             .data(BarGroup::default().bars(&bars))
-            .bar_width(6)
-            .bar_gap(2),
+            .bar_width(4)
+            .bar_gap(1),
         chart,
     );
 
@@ -135,19 +126,28 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         .iter()
         .filter(|x| x.grade.is_nonconformity() && x.status != FindingStatus::Closed)
     {
-        lines.push(Line::from(vec![
+        // the status column only where there is room for titles too
+        let wide = open.width >= 70;
+        let room = open
+            .width
+            .saturating_sub(2 + 7 + 6 + 9 + if wide { 19 } else { 0 }) as usize;
+        let mut spans = vec![
             Span::styled(format!("{:<7}", fd.reference), t.grade(fd.grade)),
             Span::styled(
                 format!("{:<6}", Theme::grade_tag(fd.grade)),
                 t.grade(fd.grade),
             ),
             Span::raw(format!("{:<9}", fd.clause_id)),
-            Span::styled(
-                format!("{:<18}", fd.status.label()),
-                t.finding_status(fd.status),
-            ),
-            Span::raw(cut(&fd.title, 60)),
-        ]));
+            Span::raw(format!(
+                "{:<w$} ",
+                cut(&fd.title, room.saturating_sub(1)),
+                w = room.saturating_sub(1)
+            )),
+        ];
+        if wide {
+            spans.push(Span::styled(fd.status.label(), t.finding_status(fd.status)));
+        }
+        lines.push(Line::from(spans));
         if lines.len() >= open.height.saturating_sub(2) as usize {
             break;
         }
@@ -161,9 +161,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         d.tally.minors_without_plan + d.tally.minors_with_plan
     );
     f.render_widget(
-        Paragraph::new(lines)
-            .block(Block::bordered().title(title))
-            .wrap(Wrap { trim: true }),
+        Paragraph::new(lines).block(Block::bordered().title(title)),
         open,
     );
 }

@@ -150,7 +150,7 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
                 Grade::Observation,
                 &format!("{name}: "),
             );
-            app.popups.push(Popup::Form(form));
+            app.popups.push(Popup::Form(Box::new(form)));
             Ok(None)
         }
         a => {

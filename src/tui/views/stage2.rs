@@ -168,15 +168,17 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
         }
         Action::NewFinding => {
             let form = FormState::new_finding(app, &clause_id, Stage::TWO, Grade::Minor, "");
-            app.popups.push(Popup::Form(form));
+            app.popups.push(Popup::Form(Box::new(form)));
             Ok(None)
         }
         Action::NewInterview => {
-            app.popups.push(Popup::Form(FormState::new_interview(app)));
+            app.popups
+                .push(Popup::Form(Box::new(FormState::new_interview(app))));
             Ok(None)
         }
         Action::NewSample => {
-            app.popups.push(Popup::Form(FormState::new_sample(app)));
+            app.popups
+                .push(Popup::Form(Box::new(FormState::new_sample(app))));
             Ok(None)
         }
         Action::NextClauseNotDone => {

@@ -1,0 +1,599 @@
+//! The workbench's update logic, headless: an App on a real temp database,
+//! driven by actions and key events, asserting on state and on the file.
+
+mod common;
+
+use auditbench::domain::*;
+use auditbench::store::{EditTarget, FindingFilter, InterviewField};
+use auditbench::tui::action::Action;
+use auditbench::tui::app::{App, Screen};
+use auditbench::tui::keymap::Mode;
+use auditbench::tui::popups::Popup;
+use common::*;
+use ratatui::crossterm::event::KeyCode;
+
+fn findings(app: &App) -> Vec<Finding> {
+    let id = &app.data.as_ref().unwrap().audit.id;
+    app.store.findings(id, &FindingFilter::default()).unwrap()
+}
+
+fn goto_clause(app: &mut App, query: &str) {
+    app.handle_key(key(KeyCode::Char('/')));
+    assert_eq!(app.mode(), Mode::Finder);
+    type_text(app, query);
+    app.handle_key(key(KeyCode::Enter));
+}
+
+fn current_clause(app: &App) -> String {
+    app.current_clause().unwrap()
+}
+
+#[test]
+fn a_first_run_says_what_to_do_and_d_creates_the_demo() {
+    let env = Env::new();
+    let mut app = app(&env);
+    assert_eq!(app.screen, Screen::Audits);
+    assert!(app.audits.rows.is_empty());
+    app.handle_key(key(KeyCode::Char('D')));
+    assert_eq!(app.audits.rows.len(), 1);
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(app.screen, Screen::Overview);
+    let d = app.data.as_ref().unwrap();
+    assert_eq!(d.audit.organisation, "Northwind Managed Services Ltd");
+    assert_eq!(d.counts, [1, 3, 4, 2, 2]);
+    assert_eq!(
+        recommendation(&d.tally),
+        "Not ready to recommend: 1 major NC open"
+    );
+}
+
+#[test]
+fn screens_need_an_open_audit() {
+    let env = Env::new();
+    let mut app = app(&env);
+    app.handle_key(key(KeyCode::Char('4')));
+    assert_eq!(app.screen, Screen::Audits);
+    assert!(app.status.as_ref().unwrap().error);
+}
+
+#[test]
+fn finder_jumps_to_a_clause_and_f_raises_a_minor_nc_there() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    goto_clause(&mut app, "8.5.1 change management");
+    assert_eq!(app.screen, Screen::Stage2);
+    assert_eq!(current_clause(&app), "8.5.1");
+    app.handle_key(key(KeyCode::Char('f')));
+    assert_eq!(app.mode(), Mode::Form);
+    // grade (Minor by default), then title
+    app.handle_key(key(KeyCode::Tab));
+    type_text(&mut app, "Change policy not reviewed since 2023\t\t\t\t");
+    type_text(
+        &mut app,
+        "Policy CMP-02 last reviewed March 2023.\tCMP-02 v1.3",
+    );
+    app.handle_key(ctrl('s'));
+    assert_eq!(app.mode(), Mode::FindingDetail, "the new finding opens");
+    let f = findings(&app)
+        .into_iter()
+        .find(|f| f.reference == "NC-005")
+        .expect("NC-005 written");
+    assert_eq!(
+        (f.grade, f.clause_id.as_str(), f.stage),
+        (Grade::Minor, "8.5.1", Stage::TWO)
+    );
+    assert_eq!(f.title, "Change policy not reviewed since 2023");
+    assert_eq!(f.statement, "Policy CMP-02 last reviewed March 2023.");
+    assert_eq!(f.evidence, "CMP-02 v1.3");
+    assert_eq!(f.requirement, "ISO/IEC 20000-1:2018 8.5.1");
+    assert_eq!(f.raised_by, "Jordan Lee");
+    assert_eq!(
+        app.data.as_ref().unwrap().by_clause.get("8.5.1"),
+        Some(&(1, 1))
+    );
+}
+
+#[test]
+fn a_form_with_a_bad_value_stays_open_with_an_error() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoStage2);
+    app.handle_key(key(KeyCode::Char('f')));
+    // empty title
+    app.handle_key(ctrl('s'));
+    assert_eq!(app.mode(), Mode::Form);
+    assert!(app.status.as_ref().unwrap().error);
+    assert!(app.status.as_ref().unwrap().text.contains("title"));
+    assert_eq!(findings(&app).len(), 12);
+}
+
+#[test]
+fn clause_status_result_and_questions_are_saved_at_once() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    goto_clause(&mut app, "8.6.2 service request");
+    let audit = app.data.as_ref().unwrap().audit.id.clone();
+    let before = app
+        .store
+        .clause_review(&audit, "8.6.2", Stage::TWO)
+        .unwrap();
+    assert_eq!(before.status, ClauseStatus::NotStarted);
+    app.handle_key(key(KeyCode::Char('s')));
+    app.handle_key(key(KeyCode::Char('s')));
+    app.handle_key(key(KeyCode::Char('r')));
+    app.handle_key(key(KeyCode::Tab));
+    assert_eq!(app.mode(), Mode::Stage2Questions);
+    app.handle_key(key(KeyCode::Char('j')));
+    app.handle_key(key(KeyCode::Char(' ')));
+    let r = app
+        .store
+        .clause_review(&audit, "8.6.2", Stage::TWO)
+        .unwrap();
+    assert_eq!(
+        (r.status, r.result),
+        (ClauseStatus::Done, ClauseResult::Conforming)
+    );
+    assert_eq!(r.questions_covered, vec![1]);
+    app.handle_key(key(KeyCode::Char(' ')));
+    assert!(app
+        .store
+        .clause_review(&audit, "8.6.2", Stage::TWO)
+        .unwrap()
+        .questions_covered
+        .is_empty());
+    app.handle_key(key(KeyCode::Esc));
+    assert_eq!(app.mode(), Mode::Stage2);
+}
+
+#[test]
+fn n_moves_to_the_next_clause_not_done() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoStage2);
+    app.handle_key(key(KeyCode::Char('n')));
+    let first = current_clause(&app);
+    let audit = app.data.as_ref().unwrap().audit.id.clone();
+    assert_ne!(
+        app.store
+            .clause_review(&audit, &first, Stage::TWO)
+            .unwrap()
+            .status,
+        ClauseStatus::Done
+    );
+    app.handle_key(key(KeyCode::Char('n')));
+    assert_ne!(current_clause(&app), first);
+}
+
+#[test]
+fn tree_collapses_and_expands() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoStage2);
+    let all = app.stage2.visible.len();
+    assert_eq!(all, 77);
+    app.handle_key(key(KeyCode::Enter)); // on "4"
+    assert_eq!(app.stage2.visible.len(), 77 - 4);
+    app.handle_key(key(KeyCode::Char('l')));
+    assert_eq!(app.stage2.visible.len(), 77);
+    app.handle_key(key(KeyCode::Char('j')));
+    assert_eq!(current_clause(&app), "4.1");
+    app.handle_key(key(KeyCode::Char('h')));
+    assert_eq!(current_clause(&app), "4", "h on a leaf goes to the parent");
+}
+
+#[test]
+fn stage1_document_status_cycles_and_o_raises_an_observation() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoStage1);
+    let (clause, key_, _) = app
+        .stage1
+        .current()
+        .map(|(c, k, n)| (c.to_string(), k.to_string(), n.to_string()))
+        .unwrap();
+    assert_eq!(
+        (clause.as_str(), key_.as_str()),
+        ("4.1", "context-analysis")
+    );
+    let audit = app.data.as_ref().unwrap().audit.id.clone();
+    assert_eq!(
+        app.store
+            .document_review(&audit, &key_, &clause)
+            .unwrap()
+            .status,
+        DocStatus::Missing
+    );
+    app.handle_key(key(KeyCode::Char('s')));
+    assert_eq!(
+        app.store
+            .document_review(&audit, &key_, &clause)
+            .unwrap()
+            .status,
+        DocStatus::NotApplicable
+    );
+    app.handle_key(key(KeyCode::Char('r')));
+    assert_eq!(app.mode(), Mode::Editor);
+    type_text(&mut app, "CTX-01");
+    app.handle_key(key(KeyCode::Enter)); // single-line: Enter saves
+    assert_eq!(
+        app.store
+            .document_review(&audit, &key_, &clause)
+            .unwrap()
+            .reference,
+        "NW-41-01CTX-01"
+    );
+    app.handle_key(key(KeyCode::Char('o')));
+    assert_eq!(app.mode(), Mode::Form);
+    app.handle_key(ctrl('s'));
+    let obs = findings(&app)
+        .into_iter()
+        .find(|f| f.reference == "OBS-005")
+        .expect("observation raised");
+    assert_eq!(
+        (obs.grade, obs.stage, obs.clause_id.as_str()),
+        (Grade::Observation, Stage::ONE, "4.1")
+    );
+    assert!(obs
+        .title
+        .starts_with("Analysis of internal and external issues"));
+}
+
+#[test]
+fn findings_filter_sort_and_delete_only_after_confirmation() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoFindings);
+    assert_eq!(app.data.as_ref().unwrap().findings.len(), 12);
+    app.handle_key(key(KeyCode::Char('f'))); // grade: major
+    assert_eq!(app.data.as_ref().unwrap().findings.len(), 1);
+    app.handle_key(key(KeyCode::Char('f'))); // minor
+    assert!(app
+        .data
+        .as_ref()
+        .unwrap()
+        .findings
+        .iter()
+        .all(|f| f.grade == Grade::Minor));
+    app.handle_key(key(KeyCode::Backspace));
+    assert_eq!(app.data.as_ref().unwrap().findings.len(), 12);
+    app.handle_key(key(KeyCode::Char('o'))); // sort by due date
+    let due: Vec<String> = app
+        .data
+        .as_ref()
+        .unwrap()
+        .findings
+        .iter()
+        .map(|f| f.due_date.clone())
+        .take(2)
+        .collect();
+    assert_eq!(due, ["2026-10-31", "2026-12-20"]);
+    app.handle_key(key(KeyCode::Char('o')));
+    app.handle_key(key(KeyCode::Char('o')));
+    app.handle_key(key(KeyCode::Char('o'))); // back to report order
+    let first = app.data.as_ref().unwrap().findings[0].clone();
+    assert_eq!(first.reference, "NC-001");
+    app.handle_key(key(KeyCode::Char('D')));
+    assert_eq!(app.mode(), Mode::Confirm);
+    app.handle_key(key(KeyCode::Char('n')));
+    assert_eq!(findings(&app).len(), 12, "n keeps it");
+    app.handle_key(key(KeyCode::Char('D')));
+    app.handle_key(key(KeyCode::Char('y')));
+    assert_eq!(findings(&app).len(), 11);
+    assert!(app.store.finding(&first.id).is_err());
+}
+
+#[test]
+fn the_finding_editor_changes_grade_status_and_text() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoFindings);
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(app.mode(), Mode::FindingDetail);
+    let id = app.data.as_ref().unwrap().findings[0].id.clone();
+    app.handle_key(key(KeyCode::Char('g')));
+    app.handle_key(key(KeyCode::Char('s')));
+    let f = app.store.finding(&id).unwrap();
+    assert_eq!(
+        (f.grade, f.status, f.reference.as_str()),
+        (Grade::Minor, FindingStatus::ResponseReceived, "NC-001")
+    );
+    // down to Statement (row 4), edit, add a line, Esc saves
+    for _ in 0..4 {
+        app.handle_key(key(KeyCode::Down));
+    }
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(app.mode(), Mode::Editor);
+    type_text(&mut app, "\nSecond line, \"quoted\".");
+    app.handle_key(key(KeyCode::Esc));
+    assert_eq!(app.mode(), Mode::FindingDetail);
+    let f = app.store.finding(&id).unwrap();
+    assert!(
+        f.statement.ends_with("\nSecond line, \"quoted\"."),
+        "{:?}",
+        f.statement
+    );
+    match app.popups.last() {
+        Some(Popup::Finding(d)) => assert_eq!(
+            d.finding.statement, f.statement,
+            "detail shows the saved text"
+        ),
+        _ => panic!("detail closed"),
+    }
+}
+
+#[test]
+fn an_invalid_edit_keeps_the_editor_open_and_the_text_as_a_draft() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoFindings);
+    app.handle_key(key(KeyCode::Enter));
+    for _ in 0..9 {
+        app.handle_key(key(KeyCode::Down)); // due date
+    }
+    app.handle_key(key(KeyCode::Enter));
+    app.handle_key(ctrl('a'));
+    app.handle_key(ctrl('k'));
+    type_text(&mut app, "next friday");
+    app.handle_key(key(KeyCode::Esc));
+    assert_eq!(app.mode(), Mode::Editor, "still editing");
+    let st = app.status.clone().unwrap();
+    assert!(st.error && st.text.contains("YYYY-MM-DD"), "{st:?}");
+    let Some(Popup::Editor(ed)) = app.popups.last() else {
+        panic!()
+    };
+    assert_eq!(
+        app.store.draft(&ed.target).unwrap().unwrap().text,
+        "next friday"
+    );
+}
+
+#[test]
+fn interviews_record_and_notes_go_to_the_file() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    goto_clause(&mut app, "8.5.1.3");
+    app.handle_key(key(KeyCode::Char('i')));
+    type_text(&mut app, "Marc Olsen\tChange manager");
+    app.handle_key(ctrl('s'));
+    assert_eq!(app.mode(), Mode::Editor, "notes editor opens");
+    assert_eq!(app.screen, Screen::Interviews);
+    type_text(&mut app, "CAB weekly.\nEmergency changes by phone.");
+    app.handle_key(key(KeyCode::Esc));
+    let d = app.data.as_ref().unwrap();
+    let i = d
+        .interviews
+        .iter()
+        .find(|i| i.held_at.ends_with("UTC"))
+        .expect("saved");
+    assert_eq!(i.notes, "CAB weekly.\nEmergency changes by phone.");
+    assert_eq!(i.clauses, "8.5.1.3");
+    assert_eq!(i.held_at, "2026-11-23 09:30 UTC");
+    assert_eq!(d.interviews[app.interviews.selected].id, i.id);
+    // delete only after confirmation
+    app.handle_key(key(KeyCode::Char('D')));
+    app.handle_key(key(KeyCode::Esc));
+    assert_eq!(app.data.as_ref().unwrap().interviews.len(), 6);
+    app.handle_key(key(KeyCode::Char('D')));
+    app.handle_key(key(KeyCode::Char('y')));
+    assert_eq!(app.data.as_ref().unwrap().interviews.len(), 5);
+}
+
+#[test]
+fn samples_are_recorded_from_stage2() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    goto_clause(&mut app, "8.6.1 incident");
+    app.handle_key(key(KeyCode::Char('m')));
+    type_text(&mut app, "\tP1 incidents in Q3 (12)\t");
+    app.handle_key(key(KeyCode::Right)); // statistical
+    type_text(&mut app, "\t3\tINC-1, INC-2, INC-3\tall within target");
+    app.handle_key(key(KeyCode::Enter)); // Enter on the last field saves
+    let d = app.data.as_ref().unwrap();
+    let s = d
+        .samples
+        .iter()
+        .find(|s| s.population.starts_with("P1"))
+        .expect("sample saved");
+    assert_eq!(
+        (s.clause_id.as_str(), s.method, s.size),
+        ("8.6.1", SampleMethod::Statistical, 3)
+    );
+    assert_eq!(s.items, "INC-1, INC-2, INC-3");
+}
+
+#[test]
+fn drafts_survive_dropping_the_app_mid_edit_and_come_back_in_their_field() {
+    let env = Env::new();
+    let audit;
+    {
+        let mut app = demo_app(&env);
+        audit = app.data.as_ref().unwrap().audit.id.clone();
+        goto_clause(&mut app, "9.2 internal audit");
+        app.handle_key(key(KeyCode::Char('e')));
+        type_text(&mut app, "Audit programme seen.\nNo rationale for gaps");
+        // the typist pauses: two ticks (500 ms) later the draft is on disk
+        app.dispatch(Action::Tick);
+        app.dispatch(Action::Tick);
+        // crash: the App is dropped without saving
+    }
+    let target = EditTarget::ClauseNotes {
+        audit_id: audit.clone(),
+        clause_id: "9.2".into(),
+        stage: Stage::TWO,
+    };
+    {
+        let store = fixed_store(&env);
+        assert_eq!(
+            store.draft(&target).unwrap().unwrap().text,
+            "Audit programme seen.\nNo rationale for gaps"
+        );
+        assert_eq!(
+            store
+                .clause_review(&audit, "9.2", Stage::TWO)
+                .unwrap()
+                .notes,
+            "",
+            "not committed yet"
+        );
+    }
+    let mut app = app(&env);
+    assert_eq!(app.mode(), Mode::Editor, "recovered into its editor");
+    assert_eq!(app.screen, Screen::Stage2);
+    assert_eq!(current_clause(&app), "9.2");
+    assert!(app
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("Recovered 1 unsaved text"));
+    type_text(&mut app, ".");
+    app.handle_key(key(KeyCode::Esc));
+    assert_eq!(
+        app.store
+            .clause_review(&audit, "9.2", Stage::TWO)
+            .unwrap()
+            .notes,
+        "Audit programme seen.\nNo rationale for gaps."
+    );
+    assert!(app.store.drafts().unwrap().is_empty());
+}
+
+#[test]
+fn drafts_are_written_within_two_seconds_even_while_typing_goes_on() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoStage2);
+    app.handle_key(key(KeyCode::Char('e')));
+    let Some(Popup::Editor(ed)) = app.popups.last() else {
+        panic!()
+    };
+    let target = ed.target.clone();
+    for i in 0..8 {
+        type_text(&mut app, "x"); // a key between every tick: never idle
+        app.dispatch(Action::Tick);
+        if i < 7 {
+            assert!(app.store.draft(&target).unwrap().is_none(), "tick {i}");
+        }
+    }
+    assert_eq!(
+        app.store.draft(&target).unwrap().unwrap().text,
+        "xxxxxxxx",
+        "8 ticks = 2 s"
+    );
+}
+
+#[test]
+fn a_form_is_kept_as_a_draft_on_focus_change_and_restored() {
+    let env = Env::new();
+    {
+        let mut app = demo_app(&env);
+        app.dispatch(Action::GoAudits);
+        app.handle_key(key(KeyCode::Char('n')));
+        type_text(&mut app, "Contoso IT");
+        app.handle_key(key(KeyCode::Tab)); // focus change: persisted now
+    }
+    let app = app(&env);
+    assert_eq!(app.mode(), Mode::Form);
+    let Some(Popup::Form(f)) = app.popups.last() else {
+        panic!()
+    };
+    assert_eq!(f.values()[0], "Contoso IT");
+}
+
+#[test]
+fn new_audit_form_creates_and_opens_the_audit() {
+    let env = Env::new();
+    let mut app = app(&env);
+    app.handle_key(key(KeyCode::Char('n')));
+    type_text(&mut app, "Contoso IT\t");
+    app.handle_key(key(KeyCode::Left)); // type: stage2 -> stage1
+    type_text(&mut app, "\t");
+    app.handle_key(key(KeyCode::Right)); // edition 2011
+    type_text(
+        &mut app,
+        "\tService desk\tRCB\tAna Silva\tAna Silva\t2026-12-01\t2026-12-02",
+    );
+    app.handle_key(ctrl('s'));
+    let d = app.data.as_ref().expect("opened");
+    assert_eq!(d.audit.organisation, "Contoso IT");
+    assert_eq!(d.audit.audit_type, AuditType::Stage1);
+    assert_eq!(d.audit.edition, "2011");
+    assert_eq!(d.catalogue.id, "iso20000-1-2011");
+    assert_eq!(app.screen, Screen::Overview);
+    assert!(app.store.drafts().unwrap().is_empty());
+}
+
+#[test]
+fn x_exports_the_csv_and_says_where() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.handle_key(key(KeyCode::Char('x')));
+    assert_eq!(app.mode(), Mode::Form);
+    app.handle_key(key(KeyCode::Enter));
+    let path = env.path("northwind-managed-services-ltd-findings-2026-11-23.csv");
+    assert!(path.exists());
+    let st = app.status.clone().unwrap();
+    assert!(
+        !st.error && st.text.contains("Wrote 12 findings to"),
+        "{st:?}"
+    );
+    let rows: Vec<_> = csv::Reader::from_path(&path).unwrap().records().collect();
+    assert_eq!(rows.len(), 12);
+    // a bad path: error in the status bar, the app keeps running
+    app.handle_key(key(KeyCode::Char('x')));
+    app.handle_key(ctrl('a'));
+    app.handle_key(ctrl('k'));
+    type_text(&mut app, "/nonexistent/dir/out.csv");
+    app.handle_key(key(KeyCode::Enter));
+    assert!(app.status.as_ref().unwrap().error);
+    assert_eq!(app.mode(), Mode::Form);
+}
+
+#[test]
+fn help_and_quit() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.handle_key(key(KeyCode::Char('?')));
+    assert_eq!(app.mode(), Mode::Help);
+    app.handle_key(key(KeyCode::Esc));
+    app.handle_key(key(KeyCode::Char('q')));
+    assert!(app.quit);
+}
+
+#[test]
+fn vi_keys_and_arrows_move_alike() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoFindings);
+    app.handle_key(key(KeyCode::Char('j')));
+    app.handle_key(key(KeyCode::Down));
+    assert_eq!(app.findings.selected, 2);
+    app.handle_key(key(KeyCode::Char('k')));
+    app.handle_key(key(KeyCode::Up));
+    assert_eq!(app.findings.selected, 0);
+    app.handle_key(key(KeyCode::Char('G')));
+    assert_eq!(app.findings.selected, 11);
+}
+
+#[test]
+fn interview_field_edit_targets_the_right_column() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoInterviews);
+    app.handle_key(key(KeyCode::Char('r')));
+    let Some(Popup::Editor(ed)) = app.popups.last() else {
+        panic!()
+    };
+    assert!(matches!(
+        ed.target,
+        EditTarget::Interview {
+            field: InterviewField::Role,
+            ..
+        }
+    ));
+    app.handle_key(ctrl('a'));
+    app.handle_key(ctrl('k'));
+    type_text(&mut app, "SMS owner");
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(app.data.as_ref().unwrap().interviews[0].role, "SMS owner");
+}

@@ -1,0 +1,94 @@
+//! No panic at any terminal size, nor under long random key sequences.
+
+mod common;
+
+use auditbench::tui::action::Action;
+use auditbench::tui::views;
+use common::*;
+use proptest::prelude::*;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+
+const GOTO: &[Action] = &[
+    Action::GoAudits,
+    Action::GoOverview,
+    Action::GoStage1,
+    Action::GoStage2,
+    Action::GoFindings,
+    Action::GoInterviews,
+];
+
+fn any_key() -> impl Strategy<Value = KeyEvent> {
+    let codes = prop_oneof![
+        prop::sample::select(vec![
+            KeyCode::Enter,
+            KeyCode::Esc,
+            KeyCode::Tab,
+            KeyCode::BackTab,
+            KeyCode::Backspace,
+            KeyCode::Up,
+            KeyCode::Down,
+            KeyCode::Left,
+            KeyCode::Right,
+            KeyCode::PageUp,
+            KeyCode::PageDown,
+            KeyCode::Home,
+            KeyCode::End,
+            KeyCode::Delete,
+        ]),
+        // every printable key the app binds, and then some
+        prop::sample::select(
+            "jkhlgGnDsrevoftcimxyq?/0123456 é中🚀=-"
+                .chars()
+                .collect::<Vec<_>>()
+        )
+        .prop_map(KeyCode::Char),
+    ];
+    (codes, prop::bool::weighted(0.1)).prop_map(|(c, ctrl)| {
+        KeyEvent::new(
+            c,
+            if ctrl {
+                KeyModifiers::CONTROL
+            } else {
+                KeyModifiers::NONE
+            },
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_size_renders_without_panic(w in 1u16..=300, h in 1u16..=100, screen in 0usize..6, popup in 0usize..4) {
+        let env = Env::new();
+        let mut app = demo_app(&env);
+        app.dispatch(GOTO[screen].clone());
+        match popup {
+            1 => app.dispatch(Action::Help),
+            2 => app.dispatch(Action::OpenFinder),
+            3 => app.dispatch(Action::Export),
+            _ => {}
+        }
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| views::render(&app, f)).unwrap();
+    }
+
+    #[test]
+    fn random_keys_never_panic(keys in prop::collection::vec(any_key(), 1..300), w in 60u16..=160, h in 20u16..=50) {
+        let env = Env::new();
+        let mut app = demo_app(&env);
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        for (i, k) in keys.into_iter().enumerate() {
+            app.handle_key(k);
+            if i % 7 == 0 {
+                app.dispatch(Action::Tick);
+            }
+            t.draw(|f| views::render(&app, f)).unwrap();
+        }
+        // whatever happened, the file is still a healthy audit file
+        let ok: String = app.store.connection().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        prop_assert_eq!(ok, "ok");
+    }
+}

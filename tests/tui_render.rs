@@ -1,0 +1,180 @@
+//! Rendering through ratatui's TestBackend: snapshots of every screen at 80×24
+//! and 120×36, colour where it carries meaning, NO_COLOR, tiny terminals.
+
+mod common;
+
+use auditbench::tui::action::Action;
+use auditbench::tui::app::App;
+use auditbench::tui::theme::Theme;
+use auditbench::tui::views;
+use common::*;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::KeyCode;
+use ratatui::style::Color;
+use ratatui::Terminal;
+
+fn draw(app: &App, w: u16, h: u16) -> Buffer {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| views::render(app, f)).unwrap();
+    t.backend().buffer().clone()
+}
+
+fn text(buf: &Buffer) -> String {
+    let mut s = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            s.push_str(buf[(x, y)].symbol());
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// Set up the app for a named screen.
+fn screen(env: &Env, name: &str) -> App {
+    if name == "audits-empty" {
+        return app(env);
+    }
+    let mut app = demo_app(env);
+    match name {
+        "audits" => app.dispatch(Action::GoAudits),
+        "overview" => {}
+        "stage1" => app.dispatch(Action::GoStage1),
+        "stage2" => {
+            app.dispatch(Action::OpenFinder);
+            type_text(&mut app, "8.5.1.3");
+            app.handle_key(key(KeyCode::Enter));
+        }
+        "findings" => app.dispatch(Action::GoFindings),
+        "finding-editor" => {
+            app.dispatch(Action::GoFindings);
+            app.handle_key(key(KeyCode::Char('j')));
+            app.handle_key(key(KeyCode::Enter));
+        }
+        "text-editor" => {
+            app.dispatch(Action::GoInterviews);
+            app.handle_key(key(KeyCode::Enter));
+        }
+        "new-finding-form" => {
+            app.dispatch(Action::GoStage2);
+            app.handle_key(key(KeyCode::Char('f')));
+        }
+        "interviews" => app.dispatch(Action::GoInterviews),
+        "fuzzy-finder" => {
+            app.dispatch(Action::OpenFinder);
+            type_text(&mut app, "change");
+        }
+        "help" => {
+            app.dispatch(Action::GoStage2);
+            app.dispatch(Action::Help);
+        }
+        other => panic!("no screen {other}"),
+    }
+    app.status = None;
+    app
+}
+
+pub const SCREENS: &[&str] = &[
+    "audits-empty",
+    "audits",
+    "overview",
+    "stage1",
+    "stage2",
+    "findings",
+    "finding-editor",
+    "text-editor",
+    "new-finding-form",
+    "interviews",
+    "fuzzy-finder",
+    "help",
+];
+
+#[test]
+fn snapshots_80x24() {
+    for name in SCREENS {
+        let env = Env::new();
+        let app = screen(&env, name);
+        insta::assert_snapshot!(format!("{name}-80x24"), text(&draw(&app, 80, 24)));
+    }
+}
+
+#[test]
+fn snapshots_120x36() {
+    for name in SCREENS {
+        let env = Env::new();
+        let app = screen(&env, name);
+        insta::assert_snapshot!(format!("{name}-120x36"), text(&draw(&app, 120, 36)));
+    }
+}
+
+fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    let t = text(buf);
+    for (y, line) in t.lines().enumerate() {
+        let chars: Vec<char> = line.chars().collect();
+        let n: Vec<char> = needle.chars().collect();
+        if let Some(x) = chars.windows(n.len()).position(|w| w == n.as_slice()) {
+            return Some((x as u16, y as u16));
+        }
+    }
+    None
+}
+
+#[test]
+fn grades_have_a_colour_and_a_label() {
+    let env = Env::new();
+    let app = screen(&env, "findings");
+    let buf = draw(&app, 120, 36);
+    for (label, colour) in [
+        ("MAJOR", Color::Red),
+        ("MINOR", Color::Yellow),
+        ("OBS", Color::Cyan),
+        ("OFI", Color::Blue),
+        ("GOOD", Color::Green),
+    ] {
+        let (x, y) = find(&buf, &format!(" {label} ")).unwrap_or_else(|| panic!("{label} shown"));
+        assert_eq!(buf[(x + 1, y)].fg, colour, "{label}");
+    }
+}
+
+#[test]
+fn no_color_removes_every_colour_but_keeps_the_labels() {
+    let env = Env::new();
+    let mut app = screen(&env, "findings");
+    app.theme = Theme { color: false };
+    let buf = draw(&app, 120, 36);
+    for y in 0..36 {
+        for x in 0..120 {
+            assert_eq!(buf[(x, y)].fg, Color::Reset, "colour at {x},{y}");
+        }
+    }
+    assert!(find(&buf, "MAJOR").is_some());
+}
+
+#[test]
+fn below_80x24_the_app_asks_for_room() {
+    let env = Env::new();
+    let app = screen(&env, "overview");
+    let t = text(&draw(&app, 79, 24));
+    assert!(t.contains("needs at least 80×24"), "{t}");
+    assert!(text(&draw(&app, 80, 23)).contains("this terminal is 80×23"));
+}
+
+#[test]
+fn open_ncs_stand_out_in_the_clause_tree() {
+    let env = Env::new();
+    let app = screen(&env, "stage2");
+    let buf = draw(&app, 120, 36);
+    // the tree is the left part of the screen
+    let (x, y) = (0..36u16)
+        .find_map(|y| {
+            let row: String = (0..50u16)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            row.find("8.5.1.3")
+                .map(|i| (row[..i].chars().count() as u16, y))
+        })
+        .expect("tree row");
+    assert_eq!(buf[(x, y)].fg, Color::Red);
+    assert!(text(&buf).contains("(1, 1 NC!)"), "marked in text too");
+}
