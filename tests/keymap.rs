@@ -204,3 +204,28 @@ fn action_names_are_snake_case() {
     assert_eq!(Action::NextClauseNotDone.name(), "next_clause_not_done");
     assert_eq!(Action::ShowError("x".into()).name(), "show_error");
 }
+
+/// README.md's key reference is generated from the key map; this fails when
+/// it is stale. `UPDATE_README=1 cargo test --test keymap` rewrites it.
+#[test]
+fn readme_key_reference_matches_the_keymap() {
+    const START: &str = "<!-- keys:start (generated from src/tui/keymap.rs) -->\n";
+    const END: &str = "<!-- keys:end -->";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let (a, b) = (
+        readme.find(START).expect("start marker"),
+        readme.find(END).expect("end marker"),
+    );
+    let current = &readme[a + START.len()..b];
+    let wanted = Keymap::default().markdown();
+    if std::env::var_os("UPDATE_README").is_some() {
+        let new = format!("{}{START}{wanted}{}", &readme[..a], &readme[b..]);
+        std::fs::write(&path, new).unwrap();
+        return;
+    }
+    assert_eq!(
+        current, wanted,
+        "README key reference is stale: UPDATE_README=1 cargo test --test keymap"
+    );
+}

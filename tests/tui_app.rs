@@ -297,8 +297,8 @@ fn the_finding_editor_changes_grade_status_and_text() {
         (f.grade, f.status, f.reference.as_str()),
         (Grade::Minor, FindingStatus::ResponseReceived, "NC-001")
     );
-    // down to Statement (row 4), edit, add a line, Esc saves
-    for _ in 0..4 {
+    // down to Statement (row 6), edit, add a line, Esc saves
+    for _ in 0..6 {
         app.handle_key(key(KeyCode::Down));
     }
     app.handle_key(key(KeyCode::Enter));
@@ -327,7 +327,7 @@ fn an_invalid_edit_keeps_the_editor_open_and_the_text_as_a_draft() {
     let mut app = demo_app(&env);
     app.dispatch(Action::GoFindings);
     app.handle_key(key(KeyCode::Enter));
-    for _ in 0..9 {
+    for _ in 0..11 {
         app.handle_key(key(KeyCode::Down)); // due date
     }
     app.handle_key(key(KeyCode::Enter));
@@ -596,4 +596,58 @@ fn interview_field_edit_targets_the_right_column() {
     type_text(&mut app, "SMS owner");
     app.handle_key(key(KeyCode::Enter));
     assert_eq!(app.data.as_ref().unwrap().interviews[0].role, "SMS owner");
+}
+
+#[test]
+fn the_finding_editor_moves_a_finding_to_another_clause_and_stage() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoFindings);
+    app.handle_key(key(KeyCode::Enter));
+    let id = app.data.as_ref().unwrap().findings[0].id.clone();
+    app.handle_key(key(KeyCode::Down));
+    app.handle_key(key(KeyCode::Down)); // clause
+    app.handle_key(key(KeyCode::Enter));
+    app.handle_key(ctrl('a'));
+    app.handle_key(ctrl('k'));
+    type_text(&mut app, "8.99");
+    app.handle_key(key(KeyCode::Enter));
+    assert!(app.status.as_ref().unwrap().error, "unknown clause refused");
+    assert_eq!(app.mode(), Mode::Editor);
+    app.handle_key(ctrl('a'));
+    app.handle_key(ctrl('k'));
+    type_text(&mut app, "8.7.1");
+    app.handle_key(key(KeyCode::Enter));
+    app.handle_key(key(KeyCode::Down)); // stage
+    app.handle_key(key(KeyCode::Enter));
+    let f = app.store.finding(&id).unwrap();
+    assert_eq!((f.clause_id.as_str(), f.stage), ("8.7.1", Stage::ONE));
+    assert_eq!(
+        app.data.as_ref().unwrap().by_clause.get("8.7.1"),
+        Some(&(1, 1))
+    );
+}
+
+#[test]
+fn a_failed_write_is_reported_in_the_status_bar_and_the_app_goes_on() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoStage2);
+    app.store
+        .connection()
+        .execute_batch("PRAGMA query_only = ON")
+        .unwrap();
+    app.handle_key(key(KeyCode::Char('j')));
+    app.handle_key(key(KeyCode::Char('s')));
+    let st = app.status.clone().unwrap();
+    assert!(st.error && st.text.contains("readonly"), "{st:?}");
+    assert!(!app.quit);
+    app.handle_key(key(KeyCode::Char('j')));
+    assert_eq!(current_clause(&app), "4.2", "still navigable");
+    app.store
+        .connection()
+        .execute_batch("PRAGMA query_only = OFF")
+        .unwrap();
+    app.handle_key(key(KeyCode::Char('s')));
+    assert!(!app.status.as_ref().unwrap().error);
 }

@@ -40,6 +40,10 @@ pub enum EditTarget {
         id: String,
         field: FindingField,
     },
+    /// The clause a finding is raised against (validated against the catalogue).
+    FindingClause {
+        id: String,
+    },
     ClauseNotes {
         audit_id: String,
         clause_id: String,
@@ -88,6 +92,7 @@ impl EditTarget {
             EditTarget::Finding { id, field } => {
                 format!("finding/{id}/{}", finding_field_code(*field))
             }
+            EditTarget::FindingClause { id } => format!("finding/{id}/clause"),
             EditTarget::ClauseNotes {
                 audit_id,
                 clause_id,
@@ -135,6 +140,7 @@ impl EditTarget {
     pub fn parse(key: &str) -> Option<EditTarget> {
         let parts: Vec<&str> = key.splitn(5, '/').collect();
         Some(match parts.as_slice() {
+            ["finding", id, "clause"] => EditTarget::FindingClause { id: id.to_string() },
             ["finding", id, f] => EditTarget::Finding {
                 id: id.to_string(),
                 field: *FindingField::ALL
@@ -193,6 +199,7 @@ impl EditTarget {
                 field,
                 FindingField::Title | FindingField::DueDate | FindingField::RaisedBy
             ),
+            EditTarget::FindingClause { .. } => false,
             EditTarget::ClauseNotes { .. } => true,
             EditTarget::Document { field, .. } => *field == DocField::Notes,
             EditTarget::Interview { field, .. } => *field == InterviewField::Notes,
@@ -219,6 +226,7 @@ impl Store {
     pub fn field_value(&self, target: &EditTarget) -> Result<String> {
         Ok(match target {
             EditTarget::Finding { id, field } => field.get(&self.finding(id)?).to_string(),
+            EditTarget::FindingClause { id } => self.finding(id)?.clause_id,
             EditTarget::ClauseNotes {
                 audit_id,
                 clause_id,
@@ -265,6 +273,7 @@ impl Store {
     pub fn apply_edit(&mut self, target: &EditTarget, text: &str) -> Result<()> {
         match target {
             EditTarget::Finding { id, field } => self.set_finding_field(id, *field, text)?,
+            EditTarget::FindingClause { id } => self.set_finding_clause(id, text)?,
             EditTarget::ClauseNotes {
                 audit_id,
                 clause_id,
@@ -416,6 +425,7 @@ mod tests {
                 id: "f1".into(),
                 field: FindingField::CorrectiveAction,
             },
+            EditTarget::FindingClause { id: "f1".into() },
             EditTarget::ClauseNotes {
                 audit_id: "a".into(),
                 clause_id: "8.5.1.3".into(),

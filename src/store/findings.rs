@@ -257,6 +257,38 @@ impl Store {
         Ok(())
     }
 
+    /// Move a finding to another clause of its audit's catalogue.
+    pub fn set_finding_clause(&mut self, id: &str, clause_id: &str) -> Result<()> {
+        let f = self.finding(id)?;
+        let audit = self.audit(&f.audit_id)?;
+        let cat = self.catalogue(&audit.catalogue_id)?;
+        let clause_id = clause_id.trim();
+        if cat.get(clause_id).is_none() {
+            return Err(Error::Invalid(format!(
+                "unknown clause {clause_id:?} for catalogue {}; e.g. 8.5.1",
+                cat.id
+            )));
+        }
+        let now = self.now();
+        self.conn.execute(
+            "UPDATE findings SET clause_id = ?2, clause_key = ?3, updated_at = ?4 WHERE id = ?1",
+            params![id, clause_id, natural::sort_key(clause_id), now],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_finding_stage(&mut self, id: &str, stage: Stage) -> Result<()> {
+        let now = self.now();
+        let n = self.conn.execute(
+            "UPDATE findings SET stage = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, stage.number(), now],
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound(format!("no finding with id {id:?}")));
+        }
+        Ok(())
+    }
+
     /// Change a finding's grade; its reference stays as it was.
     pub fn set_finding_grade(&mut self, id: &str, grade: Grade) -> Result<()> {
         let now = self.now();

@@ -529,7 +529,7 @@ impl App {
 
     fn reload_after_edit(&mut self, target: &EditTarget) -> store::Result<()> {
         match target {
-            EditTarget::Finding { id, .. } => {
+            EditTarget::Finding { id, .. } | EditTarget::FindingClause { id } => {
                 self.reload_findings()?;
                 let f = self.store.finding(id)?;
                 if let Some(Popup::Finding(d)) = self.popups.last_mut() {
@@ -574,7 +574,7 @@ impl App {
                     self.interviews.selected = pos;
                 }
             }
-            EditTarget::Finding { id, .. } => {
+            EditTarget::Finding { id, .. } | EditTarget::FindingClause { id } => {
                 self.screen = Screen::Findings;
                 if let Some(pos) = data.findings.iter().position(|f| &f.id == id) {
                     self.findings.selected = pos;

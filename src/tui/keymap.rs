@@ -583,6 +583,24 @@ impl Keymap {
         out
     }
 
+    /// The key reference as Markdown (one table per mode), for the README.
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        for mode in Mode::ALL {
+            out.push_str(&format!(
+                "**{}**\n\n| keys | what |\n|---|---|\n",
+                mode.title()
+            ));
+            for (m, keys, desc) in self.help(*mode) {
+                if m == *mode {
+                    out.push_str(&format!("| `{}` | {desc} |\n", keys.replace(", ", "` `")));
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+
     /// The few most relevant keys for the status bar: `(key, short description)`.
     pub fn hints(&self, mode: Mode) -> Vec<(String, &'static str)> {
         let mut out: Vec<(String, &'static str)> = self

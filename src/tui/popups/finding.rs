@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use super::centered;
 use super::confirm::Pending;
-use crate::domain::{Finding, FindingStatus, Grade};
+use crate::domain::{Finding, FindingStatus, Grade, Stage};
 use crate::store::{self, EditTarget, FindingField};
 use crate::tui::action::Action;
 use crate::tui::app::App;
@@ -20,12 +20,16 @@ use crate::tui::theme::Theme;
 pub enum Row {
     Grade,
     Status,
+    Clause,
+    Stage,
     Text(FindingField),
 }
 
 pub const ROWS: &[Row] = &[
     Row::Grade,
     Row::Status,
+    Row::Clause,
+    Row::Stage,
     Row::Text(FindingField::Title),
     Row::Text(FindingField::Requirement),
     Row::Text(FindingField::Statement),
@@ -79,6 +83,23 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
         Action::Select => match ROWS[d.row] {
             Row::Grade => return update(app, Action::CycleGrade),
             Row::Status => return update(app, Action::CycleStatus),
+            Row::Clause => {
+                let label = format!("{} — clause", d.finding.reference);
+                let target = EditTarget::FindingClause {
+                    id: d.finding.id.clone(),
+                };
+                return app.edit(target, label);
+            }
+            Row::Stage => {
+                let id = d.finding.id.clone();
+                let stage = if d.finding.stage == Stage::ONE {
+                    Stage::TWO
+                } else {
+                    Stage::ONE
+                };
+                app.store.set_finding_stage(&id, stage)?;
+                return refresh(app, &id, format!("Stage {stage}"));
+            }
             Row::Text(field) => {
                 let label = format!("{} — {}", d.finding.reference, field.label());
                 let target = EditTarget::Finding {
@@ -141,6 +162,16 @@ pub fn render(app: &App, d: &FindingDetailState, f: &mut Frame, area: Rect) {
         let label_style = if sel { t.selected() } else { t.key() };
         let (label, value, vstyle) = match row {
             Row::Grade => ("Grade", fd.grade.label().to_string(), t.grade(fd.grade)),
+            Row::Clause => (
+                "Clause",
+                format!("{} {clause_title}", fd.clause_id),
+                ratatui::style::Style::default(),
+            ),
+            Row::Stage => (
+                "Stage",
+                format!("Stage {}", fd.stage),
+                ratatui::style::Style::default(),
+            ),
             Row::Status => (
                 "Status",
                 fd.status.label().to_string(),
