@@ -71,26 +71,12 @@ pub enum EditTarget {
     },
 }
 
-fn finding_field_code(f: FindingField) -> &'static str {
-    match f {
-        FindingField::Title => "title",
-        FindingField::Requirement => "requirement",
-        FindingField::Statement => "statement",
-        FindingField::Evidence => "evidence",
-        FindingField::RootCause => "root_cause",
-        FindingField::Correction => "correction",
-        FindingField::CorrectiveAction => "corrective_action",
-        FindingField::DueDate => "due_date",
-        FindingField::RaisedBy => "raised_by",
-    }
-}
-
 impl EditTarget {
     /// The key under which a draft is stored.
     pub fn key(&self) -> String {
         match self {
             EditTarget::Finding { id, field } => {
-                format!("finding/{id}/{}", finding_field_code(*field))
+                format!("finding/{id}/{}", field.column())
             }
             EditTarget::FindingClause { id } => format!("finding/{id}/clause"),
             EditTarget::ClauseNotes {
@@ -143,9 +129,7 @@ impl EditTarget {
             ["finding", id, "clause"] => EditTarget::FindingClause { id: id.to_string() },
             ["finding", id, f] => EditTarget::Finding {
                 id: id.to_string(),
-                field: *FindingField::ALL
-                    .iter()
-                    .find(|x| finding_field_code(**x) == *f)?,
+                field: *FindingField::ALL.iter().find(|x| x.column() == *f)?,
             },
             ["clause", audit, stage, clause] => EditTarget::ClauseNotes {
                 audit_id: audit.to_string(),

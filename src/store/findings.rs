@@ -68,7 +68,8 @@ impl FindingField {
         FindingField::RaisedBy,
     ];
 
-    fn column(self) -> &'static str {
+    /// The column name, also the field's code in draft keys.
+    pub(crate) fn column(self) -> &'static str {
         match self {
             FindingField::Title => "title",
             FindingField::Requirement => "requirement",
