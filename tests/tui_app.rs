@@ -651,3 +651,15 @@ fn a_failed_write_is_reported_in_the_status_bar_and_the_app_goes_on() {
     app.handle_key(key(KeyCode::Char('s')));
     assert!(!app.status.as_ref().unwrap().error);
 }
+
+#[test]
+fn a_relative_export_path_is_relative_to_the_proposed_folder() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.handle_key(key(KeyCode::Char('x')));
+    app.handle_key(ctrl('a'));
+    app.handle_key(ctrl('k'));
+    type_text(&mut app, "report.csv");
+    app.handle_key(key(KeyCode::Enter));
+    assert!(env.path("report.csv").exists(), "{:?}", app.status);
+}

@@ -479,7 +479,8 @@ pub fn submit(app: &mut App, kind: &FormKind, v: &[String]) -> store::Result<Opt
             let Some(data) = &app.data else {
                 return Ok(None);
             };
-            let path = std::path::PathBuf::from(get(0));
+            // A relative path is relative to the folder the form proposed.
+            let path = app.export_dir.join(get(0));
             if get(0).is_empty() {
                 return Err(store::Error::Invalid("give a file path for the CSV".into()));
             }
