@@ -467,3 +467,33 @@ fn a_directory_is_refused() {
     let e = Store::open(env.dir.path()).err().unwrap().to_string();
     assert!(e.contains("is a directory"), "{e}");
 }
+
+#[test]
+fn the_in_memory_filter_agrees_with_the_sql_filter() {
+    let env = Env::new();
+    let mut s = Store::open(&env.db).unwrap();
+    let id = auditbench::demo::create_demo(&mut s).unwrap();
+    let all = s.findings(&id, &FindingFilter::default()).unwrap();
+    let mut filters = vec![FindingFilter {
+        clause_id: Some("8.5.1.3".into()),
+        ..Default::default()
+    }];
+    for g in Grade::ALL {
+        for st in FindingStatus::ALL {
+            filters.push(FindingFilter {
+                grade: Some(*g),
+                ..Default::default()
+            });
+            filters.push(FindingFilter {
+                grade: Some(*g),
+                status: Some(*st),
+                ..Default::default()
+            });
+        }
+    }
+    for f in filters {
+        let sql = s.findings(&id, &f).unwrap();
+        let mem: Vec<_> = all.iter().filter(|x| f.matches(x)).cloned().collect();
+        assert_eq!(sql, mem, "{f:?}");
+    }
+}

@@ -663,3 +663,21 @@ fn a_relative_export_path_is_relative_to_the_proposed_folder() {
     app.handle_key(key(KeyCode::Enter));
     assert!(env.path("report.csv").exists(), "{:?}", app.status);
 }
+
+#[test]
+fn a_findings_filter_does_not_hide_findings_from_other_screens() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoFindings);
+    app.handle_key(key(KeyCode::Char('f'))); // majors only
+    app.handle_key(key(KeyCode::Char('f'))); // minors only
+    assert_eq!(app.data.as_ref().unwrap().findings.len(), 3);
+    app.dispatch(Action::OpenFinder);
+    let Some(Popup::Finder(f)) = app.popups.last() else {
+        panic!()
+    };
+    assert_eq!(
+        f.candidates.iter().filter(|c| c.kind == "finding").count(),
+        12
+    );
+}

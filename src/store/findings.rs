@@ -41,6 +41,15 @@ pub struct FindingFilter {
     pub clause_id: Option<String>,
 }
 
+impl FindingFilter {
+    /// Whether a finding passes the filter (the same test the SQL applies).
+    pub fn matches(&self, f: &Finding) -> bool {
+        self.grade.is_none_or(|g| f.grade == g)
+            && self.status.is_none_or(|s| f.status == s)
+            && self.clause_id.as_deref().is_none_or(|c| f.clause_id == c)
+    }
+}
+
 /// A free-text field of a finding that can be edited on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FindingField {

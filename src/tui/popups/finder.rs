@@ -61,7 +61,7 @@ pub fn candidates(data: &AuditData) -> Vec<Candidate> {
             });
         }
     }
-    for f in &data.findings {
+    for f in &data.all_findings {
         out.push(Candidate {
             text: format!("{} {}", f.reference, f.title),
             kind: "finding",

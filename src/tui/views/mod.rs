@@ -34,7 +34,9 @@ pub struct AuditData {
     pub stage1: HashMap<String, ClauseReview>,
     pub stage2: HashMap<String, ClauseReview>,
     pub docs: HashMap<String, DocumentReview>,
-    /// The findings list as filtered and sorted on the findings screen.
+    /// Every finding of the audit, in report order (overview, stage 2, finder).
+    pub all_findings: Vec<Finding>,
+    /// The findings screen's view: `all_findings` filtered and sorted.
     pub findings: Vec<Finding>,
     /// Counts by grade (all findings, unfiltered).
     pub counts: [u64; 5],
@@ -55,6 +57,7 @@ impl AuditData {
             stage1: HashMap::new(),
             stage2: HashMap::new(),
             docs: HashMap::new(),
+            all_findings: Vec::new(),
             findings: Vec::new(),
             counts: [0; 5],
             tally: NcTally::default(),
@@ -93,7 +96,13 @@ impl AuditData {
         sort: findings::Sort,
     ) -> store::Result<()> {
         let id = &self.audit.id;
-        self.findings = store.findings(id, filter)?;
+        self.all_findings = store.findings(id, &FindingFilter::default())?;
+        self.findings = self
+            .all_findings
+            .iter()
+            .filter(|f| filter.matches(f))
+            .cloned()
+            .collect();
         sort.apply(&mut self.findings);
         self.counts = store.finding_counts(id)?;
         self.tally = store.nc_tally(id)?;

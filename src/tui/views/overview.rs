@@ -122,7 +122,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
 
     let mut lines = Vec::new();
     for fd in d
-        .findings
+        .all_findings
         .iter()
         .filter(|x| x.grade.is_nonconformity() && x.status != FindingStatus::Closed)
     {

@@ -400,7 +400,11 @@ fn render_detail(app: &App, d: &AuditData, f: &mut Frame, area: Rect) {
             lines.push(Line::raw(l.to_string()));
         }
     }
-    let findings: Vec<_> = d.findings.iter().filter(|x| x.clause_id == c.id).collect();
+    let findings: Vec<_> = d
+        .all_findings
+        .iter()
+        .filter(|x| x.clause_id == c.id)
+        .collect();
     if !findings.is_empty() {
         lines.push(Line::styled(
             format!("Findings ({})", findings.len()),
