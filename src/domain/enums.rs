@@ -49,6 +49,12 @@ macro_rules! vocabulary {
                 match self { $( $name::$variant => $label ),+ }
             }
 
+            /// The value after this one, wrapping round (for keys that cycle a value).
+            pub fn next(self) -> $name {
+                let i = Self::ALL.iter().position(|v| *v == self).unwrap_or(0);
+                Self::ALL[(i + 1) % Self::ALL.len()]
+            }
+
             /// The accepted codes, for error messages and help.
             pub fn accepted() -> String {
                 Self::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join(", ")

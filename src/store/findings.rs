@@ -253,18 +253,7 @@ impl Store {
         if field == FindingField::Title && value.trim().is_empty() {
             return Err(Error::Invalid("a finding's title cannot be empty".into()));
         }
-        let now = self.now();
-        let n = self.conn.execute(
-            &format!(
-                "UPDATE findings SET {} = ?2, updated_at = ?3 WHERE id = ?1",
-                field.column()
-            ),
-            params![id, value, now],
-        )?;
-        if n == 0 {
-            return Err(Error::NotFound(format!("no finding with id {id:?}")));
-        }
-        Ok(())
+        self.update_finding(id, field.column(), value)
     }
 
     /// Move a finding to another clause of its audit's catalogue.
@@ -288,35 +277,30 @@ impl Store {
     }
 
     pub fn set_finding_stage(&mut self, id: &str, stage: Stage) -> Result<()> {
-        let now = self.now();
-        let n = self.conn.execute(
-            "UPDATE findings SET stage = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id, stage.number(), now],
-        )?;
-        if n == 0 {
-            return Err(Error::NotFound(format!("no finding with id {id:?}")));
-        }
-        Ok(())
+        self.update_finding(id, "stage", stage.number())
     }
 
     /// Change a finding's grade; its reference stays as it was.
     pub fn set_finding_grade(&mut self, id: &str, grade: Grade) -> Result<()> {
-        let now = self.now();
-        let n = self.conn.execute(
-            "UPDATE findings SET grade = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id, grade.code(), now],
-        )?;
-        if n == 0 {
-            return Err(Error::NotFound(format!("no finding with id {id:?}")));
-        }
-        Ok(())
+        self.update_finding(id, "grade", grade.code())
     }
 
     pub fn set_finding_status(&mut self, id: &str, status: FindingStatus) -> Result<()> {
+        self.update_finding(id, "status", status.code())
+    }
+
+    /// Set one column of a finding (a fixed name from this file, never user
+    /// input) and its update time, in one statement.
+    fn update_finding(
+        &mut self,
+        id: &str,
+        column: &str,
+        value: impl rusqlite::ToSql,
+    ) -> Result<()> {
         let now = self.now();
         let n = self.conn.execute(
-            "UPDATE findings SET status = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id, status.code(), now],
+            &format!("UPDATE findings SET {column} = ?2, updated_at = ?3 WHERE id = ?1"),
+            params![id, value, now],
         )?;
         if n == 0 {
             return Err(Error::NotFound(format!("no finding with id {id:?}")));

@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use super::centered;
 use super::confirm::Pending;
-use crate::domain::{Finding, FindingStatus, Grade, Stage};
+use crate::domain::{Finding, Stage};
 use crate::store::{self, EditTarget, FindingField};
 use crate::tui::action::Action;
 use crate::tui::app::App;
@@ -52,11 +52,6 @@ impl FindingDetailState {
     }
 }
 
-fn next<T: Copy + PartialEq>(all: &[T], v: T) -> T {
-    let i = all.iter().position(|x| *x == v).unwrap_or(0);
-    all[(i + 1) % all.len()]
-}
-
 pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
     let Some(Popup::Finding(d)) = app.popups.last_mut() else {
         return Ok(None);
@@ -68,15 +63,12 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
             app.popups.pop();
         }
         Action::CycleGrade => {
-            let (id, g) = (d.finding.id.clone(), next(Grade::ALL, d.finding.grade));
+            let (id, g) = (d.finding.id.clone(), d.finding.grade.next());
             app.store.set_finding_grade(&id, g)?;
             return refresh(app, &id, format!("Grade: {}", g.label()));
         }
         Action::CycleStatus => {
-            let (id, s) = (
-                d.finding.id.clone(),
-                next(FindingStatus::ALL, d.finding.status),
-            );
+            let (id, s) = (d.finding.id.clone(), d.finding.status.next());
             app.store.set_finding_status(&id, s)?;
             return refresh(app, &id, format!("Status: {}", s.label()));
         }

@@ -86,11 +86,6 @@ impl Stage2State {
     }
 }
 
-fn next<T: Copy + PartialEq>(all: &[T], v: T) -> T {
-    let i = all.iter().position(|x| *x == v).unwrap_or(0);
-    all[(i + 1) % all.len()]
-}
-
 pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
     let Some(data) = &app.data else {
         return Ok(None);
@@ -148,10 +143,10 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
             }
             let mut r = app.store.clause_review(&audit_id, &clause_id, Stage::TWO)?;
             let msg = if action == Action::CycleClauseStatus {
-                r.status = next(ClauseStatus::ALL, r.status);
+                r.status = r.status.next();
                 format!("{clause_id}: {}", r.status.label())
             } else {
-                r.result = next(ClauseResult::ALL, r.result);
+                r.result = r.result.next();
                 format!("{clause_id}: {}", r.result.label())
             };
             app.store.save_clause_review(&r)?;
