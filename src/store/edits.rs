@@ -33,6 +33,33 @@ pub enum SampleField {
     Result,
 }
 
+/// Codes of a field enum, used in draft keys: one table for both directions.
+macro_rules! field_codes {
+    ($name:ident { $($v:ident = $code:literal),+ $(,)? }) => {
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v),+];
+
+            pub fn code(self) -> &'static str {
+                match self { $($name::$v => $code),+ }
+            }
+
+            pub fn from_code(code: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|f| f.code() == code)
+            }
+        }
+    };
+}
+
+field_codes!(DocField { Reference = "reference", Version = "version", Notes = "notes" });
+field_codes!(InterviewField {
+    Interviewee = "interviewee",
+    Role = "role",
+    HeldAt = "held_at",
+    Clauses = "clauses",
+    Notes = "notes",
+});
+field_codes!(SampleField { Population = "population", Size = "size", Items = "items", Result = "result" });
+
 /// One editable text field somewhere in an audit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EditTarget {
@@ -92,31 +119,13 @@ impl EditTarget {
                 clause_id,
                 field,
             } => {
-                let f = match field {
-                    DocField::Reference => "reference",
-                    DocField::Version => "version",
-                    DocField::Notes => "notes",
-                };
-                format!("doc/{audit_id}/{clause_id}/{f}/{doc_key}")
+                format!("doc/{audit_id}/{clause_id}/{}/{doc_key}", field.code())
             }
             EditTarget::Interview { id, field } => {
-                let f = match field {
-                    InterviewField::Interviewee => "interviewee",
-                    InterviewField::Role => "role",
-                    InterviewField::HeldAt => "held_at",
-                    InterviewField::Clauses => "clauses",
-                    InterviewField::Notes => "notes",
-                };
-                format!("interview/{id}/{f}")
+                format!("interview/{id}/{}", field.code())
             }
             EditTarget::Sample { id, field } => {
-                let f = match field {
-                    SampleField::Population => "population",
-                    SampleField::Size => "size",
-                    SampleField::Items => "items",
-                    SampleField::Result => "result",
-                };
-                format!("sample/{id}/{f}")
+                format!("sample/{id}/{}", field.code())
             }
             EditTarget::Form { audit_id, kind } => format!("form/{audit_id}/{kind}"),
         }
@@ -140,33 +149,15 @@ impl EditTarget {
                 audit_id: audit.to_string(),
                 doc_key: doc.to_string(),
                 clause_id: clause.to_string(),
-                field: match *f {
-                    "reference" => DocField::Reference,
-                    "version" => DocField::Version,
-                    "notes" => DocField::Notes,
-                    _ => return None,
-                },
+                field: DocField::from_code(f)?,
             },
             ["interview", id, f] => EditTarget::Interview {
                 id: id.to_string(),
-                field: match *f {
-                    "interviewee" => InterviewField::Interviewee,
-                    "role" => InterviewField::Role,
-                    "held_at" => InterviewField::HeldAt,
-                    "clauses" => InterviewField::Clauses,
-                    "notes" => InterviewField::Notes,
-                    _ => return None,
-                },
+                field: InterviewField::from_code(f)?,
             },
             ["sample", id, f] => EditTarget::Sample {
                 id: id.to_string(),
-                field: match *f {
-                    "population" => SampleField::Population,
-                    "size" => SampleField::Size,
-                    "items" => SampleField::Items,
-                    "result" => SampleField::Result,
-                    _ => return None,
-                },
+                field: SampleField::from_code(f)?,
             },
             ["form", audit, kind] => EditTarget::Form {
                 audit_id: audit.to_string(),
@@ -438,5 +429,35 @@ mod tests {
             assert_eq!(EditTarget::parse(&t.key()), Some(t.clone()), "{}", t.key());
         }
         assert_eq!(EditTarget::parse("nonsense/x"), None);
+        let mut every = Vec::new();
+        for f in DocField::ALL {
+            every.push(EditTarget::Document {
+                audit_id: "a".into(),
+                doc_key: "k".into(),
+                clause_id: "4.3".into(),
+                field: *f,
+            });
+        }
+        for f in InterviewField::ALL {
+            every.push(EditTarget::Interview {
+                id: "i".into(),
+                field: *f,
+            });
+        }
+        for f in SampleField::ALL {
+            every.push(EditTarget::Sample {
+                id: "s".into(),
+                field: *f,
+            });
+        }
+        for f in FindingField::ALL {
+            every.push(EditTarget::Finding {
+                id: "f".into(),
+                field: *f,
+            });
+        }
+        for t in every {
+            assert_eq!(EditTarget::parse(&t.key()), Some(t.clone()), "{}", t.key());
+        }
     }
 }
