@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use auditbench::cli::{resolve_db_path, run, Cli};
-use auditbench::store::Store;
+use auditbench::store::{Store, WhenLocked};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -30,7 +30,10 @@ fn workbench(cli: &Cli) -> anyhow::Result<()> {
         anyhow::bail!("the workbench needs a terminal; use a subcommand (see --help) in scripts");
     }
     let path = resolve_db_path(cli.db.as_deref())?;
-    let store = Store::open(&path)?;
+    // Another auditbench writing the file, or a read-only file: open it
+    // read-only with a banner rather than refuse.
+    let opts = auditbench::cli::open_options(cli, true, WhenLocked::ReadOnly);
+    let store = Store::open_with(&path, &opts)?;
     auditbench::tui::run(store)
 }
 

@@ -33,6 +33,8 @@ fn bindable() -> Vec<Action> {
             | Action::Back
             | Action::NewAudit
             | Action::CreateDemo
+            | Action::ReportAudit
+            | Action::ShowHistory
             | Action::CycleDocStatus
             | Action::EditDocReference
             | Action::EditDocVersion
@@ -90,6 +92,8 @@ fn bindable() -> Vec<Action> {
         Action::Back,
         Action::NewAudit,
         Action::CreateDemo,
+        Action::ReportAudit,
+        Action::ShowHistory,
         Action::CycleDocStatus,
         Action::EditDocReference,
         Action::EditDocVersion,

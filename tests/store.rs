@@ -82,12 +82,37 @@ fn a_new_file_is_wal_full_sync_with_foreign_keys() {
 fn new_files_and_folders_are_private() {
     use std::os::unix::fs::PermissionsExt;
     let env = Env::new();
-    let db = env.path("a/b/audit.sqlite");
-    Store::open(&db).unwrap();
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode(&db), 0o600);
-    assert_eq!(mode(&env.path("a/b")), 0o700);
-    assert_eq!(mode(&env.path("a")), 0o700);
+    let mut s = Store::open(&env.db).unwrap();
+    new_audit(&mut s);
+    // WAL and SHM exist while the store is open.
+    assert_eq!(mode(&env.path("audits.sqlite-wal")), 0o600);
+    assert_eq!(mode(&env.path("audits.sqlite-shm")), 0o600);
+    assert_eq!(mode(&env.path("audits.sqlite.lock")), 0o600);
+    drop(s);
+    let s = Store::open(&env.db).unwrap();
+    let backup = s
+        .opening_backup()
+        .expect("a backup on reopening a changed file");
+    assert_eq!(mode(backup), 0o600);
+    assert_eq!(mode(&env.path("backups")), 0o700);
+    assert_eq!(mode(&env.db), 0o600);
+}
+
+#[test]
+fn a_path_in_a_missing_folder_is_refused_and_nothing_is_created() {
+    let env = Env::new();
+    let db = env.path("no/such/folder/audit.sqlite");
+    let e = Store::open(&db).err().expect("refused").to_string();
+    assert!(e.contains("does not exist") && e.contains("--db"), "{e}");
+    assert!(!env.path("no").exists());
+    // A "folder" that is a file cannot hold an audit file either.
+    std::fs::write(env.path("plain"), b"x").unwrap();
+    let e = Store::open(&env.path("plain/audit.sqlite"))
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(e.contains("plain"), "{e}");
 }
 
 #[test]
@@ -387,6 +412,25 @@ fn refused(env: &Env, want: &str) {
     assert!(!e.contains('\n'));
     assert_eq!(bytes(&env.db), before, "file changed");
     assert!(!env.db.with_extension("sqlite-wal").exists());
+    // The real binary: one line naming the problem, exit 2, for commands
+    // that read and commands that write, and still not a byte changed.
+    for args in [
+        &["list"][..],
+        &["verify"][..],
+        &["demo"][..],
+        &["backup", "--to", "/nonexistent-never-written"][..],
+    ] {
+        let out = env.cmd().args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains(want),
+            "{args:?}: {err:?} should contain {want:?}"
+        );
+    }
+    assert_eq!(bytes(&env.db), before, "file changed by the CLI");
+    assert!(!env.path("backups").exists(), "no backup of a refused file");
 }
 
 fn demo_file(env: &Env) {

@@ -640,7 +640,7 @@ fn a_failed_write_is_reported_in_the_status_bar_and_the_app_goes_on() {
     app.handle_key(key(KeyCode::Char('j')));
     app.handle_key(key(KeyCode::Char('s')));
     let st = app.status.clone().unwrap();
-    assert!(st.error && st.text.contains("readonly"), "{st:?}");
+    assert!(st.error && st.text.contains("read-only"), "{st:?}");
     assert!(!app.quit);
     app.handle_key(key(KeyCode::Char('j')));
     assert_eq!(current_clause(&app), "4.2", "still navigable");

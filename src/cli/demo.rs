@@ -18,6 +18,6 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
         let cat = store.catalogue(&audit.catalogue_id)?;
         add_scale(&mut store, &id, &cat, args.scale)?;
     }
-    println!("{id}");
+    outln!("{id}")?;
     Ok(())
 }

@@ -20,7 +20,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context_, args: Args) -> Result<()> {
-    let store = ctx.open_existing()?;
+    let store = ctx.open_to_read()?;
     let audit = store.find_audit(&args.audit)?;
     match args.out {
         Some(path) => {

@@ -91,7 +91,7 @@ fn add(ctx: &Context_, a: AddArgs) -> Result<()> {
             due_date: a.due,
         },
     )?;
-    println!("{}", finding.reference);
+    outln!("{}", finding.reference)?;
     Ok(())
 }
 
@@ -101,22 +101,25 @@ fn list(ctx: &Context_, a: ListArgs) -> Result<()> {
         status: parse_opt(a.status.as_deref(), FindingStatus::parse)?,
         clause_id: a.clause,
     };
-    let store = ctx.open_existing()?;
+    let store = ctx.open_to_read()?;
     let audit = store.find_audit(&a.audit)?;
-    println!(
+    outln!(
         "{:<8}  {:<28}  {:<10}  {:<18}  title",
-        "ref", "grade", "clause", "status"
-    );
+        "ref",
+        "grade",
+        "clause",
+        "status"
+    )?;
     store.for_each_finding(&audit.id, &filter, |f| {
-        println!(
+        outln!(
             "{:<8}  {:<28}  {:<10}  {:<18}  {}",
             f.reference,
             f.grade.label(),
             f.clause_id,
             f.status.label(),
             f.title
-        );
-        Ok(())
+        )
+        .map_err(|e| crate::store::Error::Io(e.to_string()))
     })?;
     Ok(())
 }

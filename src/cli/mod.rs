@@ -1,6 +1,17 @@
 //! The command line: parse with clap, call the library, print. Every failure
 //! is one line on stderr and exit code 2.
 
+/// `println!` that returns the write error instead of panicking, so that a
+/// closed pipe (`| head`) ends the command quietly.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($t)*)
+    }};
+}
+
+mod audit;
+mod backup;
 mod catalogue;
 mod demo;
 mod export;
@@ -32,6 +43,14 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub catalogue: Option<PathBuf>,
 
+    /// Your name, recorded with every change in the audit trail. Default: the audit's lead auditor.
+    #[arg(long, global = true, env = "AUDITBENCH_AUDITOR", value_name = "NAME")]
+    pub auditor: Option<String>,
+
+    /// Rolling backups kept in backups/ beside the audit file, one taken per opening of a changed file (0: none).
+    #[arg(long, global = true, env = "AUDITBENCH_KEEP_BACKUPS", value_name = "N", default_value_t = crate::store::backup::DEFAULT_KEEP)]
+    pub keep_backups: usize,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -51,6 +70,18 @@ pub enum Command {
     Export(export::Args),
     /// Create a realistic demo audit (and, with --scale, many generated findings).
     Demo(demo::Args),
+    /// Mark an audit as reported: its findings and records become read-only.
+    Report(audit::ReportArgs),
+    /// Reopen a reported audit; the reason is kept in the audit trail.
+    Reopen(audit::ReopenArgs),
+    /// Print the recorded changes of a finding (or of a whole audit).
+    History(audit::HistoryArgs),
+    /// Check the audit trail's hash chain and say where it breaks, if it does.
+    Verify,
+    /// Copy the audit file, consistently, to PATH (a new file or a folder).
+    Backup(backup::BackupArgs),
+    /// Replace the audit file's contents with a backup, after confirmation.
+    Restore(backup::RestoreArgs),
 }
 
 /// Run a parsed command line. Returns the text to print on success.
@@ -64,6 +95,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Finding(cmd)) => finding::run(&ctx, cmd),
         Some(Command::Export(args)) => export::run(&ctx, args),
         Some(Command::Demo(args)) => demo::run(&ctx, args),
+        Some(Command::Report(args)) => audit::report(&ctx, args),
+        Some(Command::Reopen(args)) => audit::reopen(&ctx, args),
+        Some(Command::History(args)) => audit::history(&ctx, args),
+        Some(Command::Verify) => audit::verify(&ctx),
+        Some(Command::Backup(args)) => backup::backup(&ctx, args),
+        Some(Command::Restore(args)) => backup::restore(&ctx, args),
     }
 }
 
@@ -71,13 +108,23 @@ pub fn run(cli: Cli) -> Result<()> {
 pub(crate) struct Context_ {
     db: Option<PathBuf>,
     catalogue: Option<PathBuf>,
+    auditor: String,
+    keep_backups: usize,
+    purpose: String,
 }
 
 impl Context_ {
     fn new(cli: &Cli) -> Self {
+        let purpose = match &cli.command {
+            None => "the workbench".to_string(),
+            Some(c) => format!("`auditbench {}`", command_name(c)),
+        };
         Context_ {
             db: cli.db.clone(),
             catalogue: cli.catalogue.clone(),
+            auditor: cli.auditor.clone().unwrap_or_default(),
+            keep_backups: cli.keep_backups,
+            purpose,
         }
     }
 
@@ -85,14 +132,35 @@ impl Context_ {
         resolve_db_path(self.db.as_deref())
     }
 
-    /// Open (creating if needed) the audit file.
-    pub(crate) fn open(&self) -> Result<Store> {
-        Ok(Store::open(&self.db_path()?)?)
+    /// The options every open of this run shares.
+    pub fn open_options(&self, create: bool, when_locked: store::WhenLocked) -> store::OpenOptions {
+        store::OpenOptions {
+            create,
+            when_locked,
+            keep_backups: self.keep_backups,
+            actor: self.auditor.clone(),
+            purpose: self.purpose.clone(),
+            ..store::OpenOptions::default()
+        }
     }
 
-    /// Open the audit file, which must exist.
+    /// Open (creating if needed) the audit file, for writing.
+    pub(crate) fn open(&self) -> Result<Store> {
+        let opts = self.open_options(true, store::WhenLocked::Refuse);
+        Ok(Store::open_with(&self.db_path()?, &opts)?)
+    }
+
+    /// Open the audit file, which must exist, for writing.
     pub(crate) fn open_existing(&self) -> Result<Store> {
-        Ok(Store::open_existing(&self.db_path()?)?)
+        let opts = self.open_options(false, store::WhenLocked::Refuse);
+        Ok(Store::open_with(&self.db_path()?, &opts)?)
+    }
+
+    /// Open the audit file, which must exist, to read it: read-only when
+    /// another auditbench is writing it or its permissions forbid writing.
+    pub(crate) fn open_to_read(&self) -> Result<Store> {
+        let opts = self.open_options(false, store::WhenLocked::ReadOnly);
+        Ok(Store::open_with(&self.db_path()?, &opts)?)
     }
 
     /// The `--catalogue FILE`, parsed, with its source text.
@@ -120,16 +188,47 @@ impl Context_ {
     }
 }
 
+/// The open options of a parsed command line (the workbench uses them too).
+pub fn open_options(cli: &Cli, create: bool, when_locked: store::WhenLocked) -> store::OpenOptions {
+    Context_::new(cli).open_options(create, when_locked)
+}
+
+/// The subcommand's name, as typed.
+fn command_name(c: &Command) -> &'static str {
+    match c {
+        Command::Catalogue(_) => "catalogue",
+        Command::New(_) => "new",
+        Command::List => "list",
+        Command::Finding(_) => "finding",
+        Command::Export(_) => "export",
+        Command::Demo(_) => "demo",
+        Command::Report(_) => "report",
+        Command::Reopen(_) => "reopen",
+        Command::History(_) => "history",
+        Command::Verify => "verify",
+        Command::Backup(_) => "backup",
+        Command::Restore(_) => "restore",
+    }
+}
+
 /// `--db`, else `AUDITBENCH_DB` (clap reads it), else the platform data dir.
 pub fn resolve_db_path(db: Option<&Path>) -> Result<PathBuf> {
     match db {
         Some(p) if p.as_os_str().is_empty() => Err(anyhow!("--db is empty; give a file path")),
         Some(p) => Ok(p.to_path_buf()),
-        None => store::default_path().ok_or_else(|| {
-            anyhow!(
-                "cannot find a data directory for this user; pass --db PATH or set AUDITBENCH_DB"
-            )
-        }),
+        None => {
+            let path = store::default_path().ok_or_else(|| {
+                anyhow!(
+                    "cannot find a data directory for this user; pass --db PATH or set AUDITBENCH_DB"
+                )
+            })?;
+            // Our own data folder is created on first use (mode 0700); a
+            // folder named with --db must already exist.
+            if let Some(dir) = path.parent() {
+                store::create_data_dir(dir)?;
+            }
+            Ok(path)
+        }
     }
 }
 

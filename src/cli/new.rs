@@ -53,6 +53,6 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
         start_date: args.start,
         end_date: args.end,
     })?;
-    println!("{}", audit.id);
+    outln!("{}", audit.id)?;
     Ok(())
 }

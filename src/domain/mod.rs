@@ -197,6 +197,39 @@ pub fn recommendation(t: &NcTally) -> String {
     }
 }
 
+/// One line for a recorded change: `old → new`, each cut to fit `width`
+/// characters in all, line breaks shown as `⏎`.
+pub fn change_summary(old: Option<&str>, new: Option<&str>, width: usize) -> String {
+    fn flat(s: &str, max: usize) -> String {
+        let s: String = s
+            .chars()
+            .map(|c| {
+                if c == '\n' {
+                    '⏎'
+                } else if c.is_control() {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+        if s.chars().count() > max {
+            let mut cut: String = s.chars().take(max.saturating_sub(1)).collect();
+            cut.push('…');
+            cut
+        } else {
+            s
+        }
+    }
+    let half = width.saturating_sub(3) / 2;
+    match (old, new) {
+        (None, Some(n)) => flat(n, width),
+        (Some(o), None) => flat(o, width),
+        (Some(o), Some(n)) => format!("{} → {}", flat(o, half), flat(n, half)),
+        (None, None) => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod recommendation_tests {
     use super::*;

@@ -13,14 +13,21 @@ pub enum Error {
     Sqlite(String),
     /// The file system failed around the database (creating folders, permissions).
     Io(String),
+    /// The file is open read-only (permissions, or another auditbench has it open).
+    ReadOnly(String),
+    /// Another auditbench process is writing this file.
+    Locked(String),
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::BadFile(m) | Error::NotFound(m) | Error::Invalid(m) | Error::Io(m) => {
-                f.write_str(m)
-            }
+            Error::BadFile(m)
+            | Error::NotFound(m)
+            | Error::Invalid(m)
+            | Error::Io(m)
+            | Error::ReadOnly(m)
+            | Error::Locked(m) => f.write_str(m),
             Error::Sqlite(m) => write!(f, "database error: {m}"),
         }
     }
@@ -30,7 +37,19 @@ impl std::error::Error for Error {}
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
-        Error::Sqlite(e.to_string())
+        match &e {
+            // Refusals raised by our own triggers (reported audits, the
+            // append-only trail) are messages for the user, not failures.
+            rusqlite::Error::SqliteFailure(_, Some(msg))
+                if msg.contains("the audit is reported") || msg.contains("append-only") =>
+            {
+                Error::Invalid(msg.clone())
+            }
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ReadOnly => {
+                Error::ReadOnly("the audit file is open read-only, so nothing was changed".into())
+            }
+            _ => Error::Sqlite(e.to_string()),
+        }
     }
 }
 

@@ -2,11 +2,14 @@
 //! transaction the moment it is made. No ratatui here.
 
 mod audits;
+pub mod backup;
 mod batch;
 mod edits;
 mod error;
 mod findings;
+mod history;
 mod interviews;
+pub mod lock;
 mod open;
 mod reviews;
 
@@ -23,7 +26,10 @@ pub use batch::Batch;
 pub use edits::{DocField, Draft, EditTarget, InterviewField, SampleField};
 pub use error::{Error, Result};
 pub use findings::{FindingField, FindingFilter};
-pub use open::{default_path, latest_schema_version, migrations, APPLICATION_ID};
+pub use history::{chain_hash, ChainReport, HistoryEntry};
+pub use open::{
+    default_path, latest_schema_version, migrations, OpenOptions, WhenLocked, APPLICATION_ID,
+};
 
 /// The clock, injectable so tests can fix time.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -33,33 +39,92 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     clock: Clock,
+    read_only: Option<String>,
+    backup: Option<PathBuf>,
+    // Held for as long as the store is open for writing.
+    _lock: Option<lock::WriterLock>,
 }
 
 impl Store {
-    /// Open (or create) the audit file at `path` with the system clock.
+    /// Open (or create) the audit file at `path` for writing, with the system clock.
     pub fn open(path: &Path) -> Result<Store> {
-        Self::open_with_clock(path, Arc::new(Utc::now))
+        Self::open_with(path, &OpenOptions::default())
     }
 
     /// Open an audit file that must already exist: commands that read or add
     /// to an audit never create an empty file by mistake.
     pub fn open_existing(path: &Path) -> Result<Store> {
-        if !path.exists() {
-            return Err(Error::NotFound(format!(
-                "no audit file at {}; create an audit with `auditbench new` or `auditbench demo`, or pass --db",
-                path.display()
-            )));
-        }
-        Self::open(path)
+        Self::open_with(
+            path,
+            &OpenOptions {
+                create: false,
+                ..OpenOptions::default()
+            },
+        )
     }
 
     pub fn open_with_clock(path: &Path, clock: Clock) -> Result<Store> {
-        let conn = open::open_connection(path)?;
+        Self::open_with(
+            path,
+            &OpenOptions {
+                clock,
+                ..OpenOptions::default()
+            },
+        )
+    }
+
+    /// Open with every option spelled out.
+    pub fn open_with(path: &Path, opts: &OpenOptions) -> Result<Store> {
+        let opened = open::open_connection(path, opts)?;
         Ok(Store {
-            conn,
+            conn: opened.conn,
             path: path.to_path_buf(),
-            clock,
+            clock: opts.clock.clone(),
+            read_only: opened.read_only,
+            backup: opened.backup,
+            _lock: opened.lock,
         })
+    }
+
+    /// Why this file is open read-only (permissions, another writer), if it is.
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only.as_deref()
+    }
+
+    /// The rolling backup taken when the file was opened, if one was needed.
+    pub fn opening_backup(&self) -> Option<&Path> {
+        self.backup.as_deref()
+    }
+
+    /// A consistent copy of the whole file at `dest` (a new file, mode 0600),
+    /// through SQLite's online backup API.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        backup::copy_to(&self.conn, dest)
+    }
+
+    /// Replace this file's contents with the backup at `src` (checked first),
+    /// after taking a backup of the current contents, which is returned.
+    pub fn restore_from(&mut self, src: &Path) -> Result<PathBuf> {
+        if let Some(why) = &self.read_only {
+            return Err(Error::ReadOnly(why.clone()));
+        }
+        backup::inspect(src)?;
+        let safety = backup::rolling(&self.conn, &self.path, usize::MAX)?
+            .or_else(|| backup::list_backups(&self.path).pop())
+            .ok_or_else(|| {
+                Error::Io("could not back up the current file before restoring".into())
+            })?;
+        self.conn
+            .restore(
+                rusqlite::MAIN_DB,
+                src,
+                None::<fn(rusqlite::backup::Progress)>,
+            )
+            .map_err(|e| Error::Sqlite(format!("restoring {} failed: {e}", src.display())))?;
+        migrations()
+            .to_latest(&mut self.conn)
+            .map_err(|e| Error::Sqlite(format!("schema migration after restore failed: {e}")))?;
+        Ok(safety)
     }
 
     pub fn path(&self) -> &Path {
@@ -115,6 +180,16 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// Create the platform data folder (and its parents) private to the user.
+pub fn create_data_dir(dir: &Path) -> Result<()> {
+    open::create_private_dirs(dir).map_err(|e| {
+        Error::Io(format!(
+            "cannot create the data folder {}: {e}; pass --db PATH or set AUDITBENCH_DB",
+            dir.display()
+        ))
+    })
 }
 
 /// A fresh UUID v4, as text.

@@ -9,6 +9,7 @@ use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{Migrations, M};
 
 use super::error::{Error, Result};
+use super::lock::{self, WriterLock};
 
 /// `PRAGMA application_id` of auditbench files ("AUDB").
 pub const APPLICATION_ID: i32 = 0x4155_4442;
@@ -16,6 +17,7 @@ pub const APPLICATION_ID: i32 = 0x4155_4442;
 const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/001_init.sql")),
     M::up(include_str!("migrations/002_drafts.sql")),
+    M::up(include_str!("migrations/003_history.sql")),
 ];
 
 /// The schema migrations, in order; the schema version is their count.
@@ -34,8 +36,57 @@ pub fn default_path() -> Option<PathBuf> {
         .map(|d| d.data_dir().join("auditbench.sqlite"))
 }
 
-/// Open (creating if missing) the audit file at `path`, checked, configured and migrated.
-pub fn open_connection(path: &Path) -> Result<Connection> {
+/// How to open an audit file.
+#[derive(Clone)]
+pub struct OpenOptions {
+    /// Create the file when it does not exist (its folder must exist).
+    pub create: bool,
+    /// What to do when another auditbench is writing the file.
+    pub when_locked: WhenLocked,
+    /// Rolling backups to keep in `backups/` (0: take none).
+    pub keep_backups: usize,
+    /// Who is making changes, for the audit trail ("" = the audit's lead auditor).
+    pub actor: String,
+    /// What this process is doing, shown to a second process that finds the file locked.
+    pub purpose: String,
+    pub clock: super::Clock,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            create: true,
+            when_locked: WhenLocked::Refuse,
+            keep_backups: super::backup::DEFAULT_KEEP,
+            actor: String::new(),
+            purpose: "auditbench".into(),
+            clock: std::sync::Arc::new(chrono::Utc::now),
+        }
+    }
+}
+
+/// When the file cannot be written (another auditbench has it, or its
+/// permissions forbid it): refuse (commands that write), or open it
+/// read-only (the workbench, commands that only read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhenLocked {
+    Refuse,
+    ReadOnly,
+}
+
+/// An opened file: the connection and what came with it.
+pub(crate) struct Opened {
+    pub conn: Connection,
+    /// Why the file is read-only, when it is.
+    pub read_only: Option<String>,
+    pub lock: Option<WriterLock>,
+    /// The rolling backup taken on this open, if one was needed.
+    pub backup: Option<PathBuf>,
+}
+
+/// Open the audit file at `path`: checked before anything is written,
+/// locked against a second writer, backed up, configured and migrated.
+pub(crate) fn open_connection(path: &Path, opts: &OpenOptions) -> Result<Opened> {
     let shown = path.display();
     let existed = match fs::metadata(path) {
         Ok(meta) if meta.is_dir() => {
@@ -45,8 +96,54 @@ pub fn open_connection(path: &Path) -> Result<Connection> {
         }
         Ok(_) => true,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
-        Err(e) => return Err(Error::Io(format!("cannot read {shown}: {e}"))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            return Err(Error::Io(format!(
+                "cannot use {shown}: part of its folder path is a file, not a folder; choose another --db"
+            )))
+        }
+        Err(e) => {
+            return Err(Error::Io(format!(
+                "cannot read {shown}: {e}; check the path and its folder's permissions, or choose another --db"
+            )))
+        }
     };
+    if !existed {
+        if !opts.create {
+            return Err(Error::NotFound(format!(
+                "no audit file at {shown}; create an audit with `auditbench new` or `auditbench demo`, or pass --db"
+            )));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.is_dir() {
+                return Err(Error::Io(format!(
+                    "the folder {} does not exist; create it first or choose another --db",
+                    dir.display()
+                )));
+            }
+        }
+    }
+
+    // Read-only by permission: never try to write, never take the lock.
+    let now = opts.clock.as_ref()().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut read_only = None;
+    let mut lock = None;
+    if existed && fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
+        let why = format!(
+            "{shown} is read-only (its permissions do not allow writing); make it writable (chmod u+w) to edit it"
+        );
+        if opts.when_locked == WhenLocked::Refuse {
+            return Err(Error::ReadOnly(why));
+        }
+        read_only = Some(why);
+    } else {
+        match lock::acquire(path, &opts.purpose, &now) {
+            Ok(l) => lock = Some(l),
+            Err(Error::Locked(why)) if opts.when_locked == WhenLocked::ReadOnly && existed => {
+                read_only = Some(why)
+            }
+            Err(e) => return Err(e),
+        }
+    }
 
     if existed {
         check_header(path)?;
@@ -54,16 +151,46 @@ pub fn open_connection(path: &Path) -> Result<Connection> {
         create_file(path)?;
     }
 
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let flags = if read_only.is_some() {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    };
     let mut conn = Connection::open_with_flags(path, flags).map_err(|e| {
         Error::BadFile(format!(
             "{shown} cannot be opened: {e}; check the path and its permissions"
         ))
     })?;
+    super::history::register_functions(&conn, &opts.actor)
+        .map_err(|e| Error::Sqlite(format!("{shown}: cannot set up the audit trail: {e}")))?;
 
     if existed {
         check_contents(&conn, path)?;
     }
+
+    if read_only.is_some() {
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version < latest_schema_version() {
+            return Err(Error::ReadOnly(format!(
+                "{shown} was written by an older auditbench and must be upgraded, which needs writing; {}",
+                read_only.unwrap_or_default()
+            )));
+        }
+        conn.pragma_update(None, "query_only", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        return Ok(Opened {
+            conn,
+            read_only,
+            lock: None,
+            backup: None,
+        });
+    }
+
+    let backup = if existed {
+        super::backup::rolling(&conn, path, opts.keep_backups)?
+    } else {
+        None
+    };
 
     configure(&conn).map_err(|e| {
         Error::Sqlite(format!(
@@ -73,7 +200,12 @@ pub fn open_connection(path: &Path) -> Result<Connection> {
     migrations()
         .to_latest(&mut conn)
         .map_err(|e| Error::Sqlite(format!("{shown}: schema migration failed: {e}")))?;
-    Ok(conn)
+    Ok(Opened {
+        conn,
+        read_only: None,
+        lock,
+        backup,
+    })
 }
 
 /// Pragmas for durability: WAL, every commit fsynced, foreign keys enforced.
@@ -94,14 +226,6 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 
 fn create_file(path: &Path) -> Result<()> {
     let shown = path.display();
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        create_private_dirs(dir).map_err(|e| {
-            Error::Io(format!(
-                "cannot create the folder {} for the audit file: {e}; choose another --db",
-                dir.display()
-            ))
-        })?;
-    }
     let mut opts = fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -117,7 +241,7 @@ fn create_file(path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn create_private_dirs(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn create_private_dirs(dir: &Path) -> std::io::Result<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -129,7 +253,7 @@ fn create_private_dirs(dir: &Path) -> std::io::Result<()> {
 }
 
 /// Read the 100-byte SQLite header without opening the file as a database.
-fn check_header(path: &Path) -> Result<()> {
+pub(crate) fn check_header(path: &Path) -> Result<()> {
     let shown = path.display();
     let mut file = fs::File::open(path)
         .map_err(|e| Error::Io(format!("cannot read {shown}: {e}; check its permissions")))?;
@@ -173,7 +297,7 @@ fn check_header(path: &Path) -> Result<()> {
 }
 
 /// Read-only checks on an existing SQLite file: ours, not too new, not damaged.
-fn check_contents(conn: &Connection, path: &Path) -> Result<()> {
+pub(crate) fn check_contents(conn: &Connection, path: &Path) -> Result<()> {
     let shown = path.display();
     let damaged = |e: rusqlite::Error| {
         Error::BadFile(format!(

@@ -29,6 +29,10 @@ pub enum Action {
     // audits
     NewAudit,
     CreateDemo,
+    /// Mark the open audit reported (read-only), or reopen it with a reason.
+    ReportAudit,
+    /// The audit trail of the selected finding.
+    ShowHistory,
     // stage 1
     CycleDocStatus,
     EditDocReference,
@@ -73,6 +77,38 @@ pub enum Action {
 }
 
 impl Action {
+    /// Whether the action changes the audit file (refused when the file is
+    /// read-only, or, for an audit's content, when the audit is reported).
+    pub fn changes_data(&self) -> bool {
+        use Action as A;
+        matches!(
+            self,
+            A::NewAudit
+                | A::CreateDemo
+                | A::ReportAudit
+                | A::CycleDocStatus
+                | A::EditDocReference
+                | A::EditDocVersion
+                | A::EditDocNotes
+                | A::RaiseFromDocument
+                | A::ToggleQuestion
+                | A::CycleClauseStatus
+                | A::CycleClauseResult
+                | A::EditClauseNotes
+                | A::NewFinding
+                | A::NewInterview
+                | A::NewSample
+                | A::CycleGrade
+                | A::CycleStatus
+                | A::Delete
+                | A::EditNotes
+                | A::EditInterviewee
+                | A::EditRole
+                | A::EditTime
+                | A::EditClauses
+        )
+    }
+
     /// A stable snake_case name, as used in key maps and tests.
     pub fn name(&self) -> String {
         let dbg = format!("{self:?}");

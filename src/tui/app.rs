@@ -14,6 +14,7 @@ use super::popups::finder::FinderState;
 use super::popups::finding::FindingDetailState;
 use super::popups::form::{FormKind, FormState};
 use super::popups::help::HelpState;
+use super::popups::history::HistoryState;
 use super::popups::Popup;
 use super::theme::Theme;
 use super::views::{audits, findings, interviews, stage1, stage2, AuditData};
@@ -93,6 +94,11 @@ impl App {
             dirty: true,
         };
         audits::reload(&mut app)?;
+        if let Some(why) = app.store.read_only() {
+            // Drafts stay in the file for the session that can write it.
+            app.error(format!("Read-only: {why}"));
+            return Ok(app);
+        }
         app.recoveries = app.store.drafts()?.into();
         if !app.recoveries.is_empty() {
             let n = app.recoveries.len();
@@ -233,6 +239,11 @@ impl App {
             }
             _ => {}
         }
+        if action.changes_data() {
+            if let Some(why) = self.write_block(&action) {
+                return Ok(Some(Action::ShowError(why)));
+            }
+        }
         if !self.popups.is_empty() {
             return self.update_popup(action);
         }
@@ -240,6 +251,17 @@ impl App {
             Action::Help => {
                 self.popups.push(Popup::Help(HelpState::new(self.mode())));
                 Ok(None)
+            }
+            Action::ReportAudit if self.screen == Screen::Overview => self.report_or_reopen(),
+            Action::ShowHistory if self.screen == Screen::Findings => {
+                let selected = self
+                    .data
+                    .as_ref()
+                    .and_then(|d| d.findings.get(self.findings.selected).cloned());
+                match selected {
+                    Some(f) => self.show_history(&f),
+                    None => Ok(None),
+                }
             }
             Action::OpenFinder => {
                 let Some(data) = &self.data else {
@@ -321,8 +343,10 @@ impl App {
                     self.run_pending(c.pending)
                 }
                 Action::Cancel => {
-                    self.popups.pop();
-                    Ok(Some(Action::ShowInfo("Nothing deleted".into())))
+                    let Some(Popup::Confirm(c)) = self.popups.pop() else {
+                        return Ok(None);
+                    };
+                    Ok(Some(Action::ShowInfo(c.pending.cancelled().into())))
                 }
                 _ => Ok(None),
             },
@@ -374,12 +398,84 @@ impl App {
                 }
                 _ => Ok(None),
             },
-            Popup::Finding(_) => super::popups::finding::update(self, action),
+            Popup::Finding(d) => match action {
+                Action::ShowHistory => {
+                    let f = d.finding.clone();
+                    self.show_history(&f)
+                }
+                other => super::popups::finding::update(self, other),
+            },
+            Popup::History(h) => {
+                match action {
+                    Action::Back => {
+                        self.popups.pop();
+                    }
+                    Action::Up => h.scroll = h.scroll.saturating_sub(1),
+                    Action::Down => {
+                        h.scroll = (h.scroll + 1).min(h.entries.len().saturating_sub(1))
+                    }
+                    _ => {}
+                }
+                Ok(None)
+            }
         }
+    }
+
+    /// Why a data-changing action cannot run now: the file is read-only, or
+    /// the open audit is reported (its content is frozen until reopened).
+    pub fn write_block(&self, action: &Action) -> Option<String> {
+        if let Some(why) = self.store.read_only() {
+            return Some(format!("Read-only, nothing can be changed: {why}"));
+        }
+        let reported = self
+            .data
+            .as_ref()
+            .is_some_and(|d| d.audit.status == crate::domain::AuditStatus::Reported);
+        let audit_level = matches!(
+            action,
+            Action::NewAudit | Action::CreateDemo | Action::ReportAudit
+        );
+        (reported && !audit_level).then(|| {
+            "This audit is reported, so its findings and records are read-only; press R on the overview (1) to reopen it with a reason".to_string()
+        })
+    }
+
+    /// `R` on the overview: mark the audit reported (after confirmation), or
+    /// reopen a reported one with a reason.
+    fn report_or_reopen(&mut self) -> store::Result<Option<Action>> {
+        let Some(data) = &self.data else {
+            return Ok(None);
+        };
+        if data.audit.status == crate::domain::AuditStatus::Reported {
+            let form = FormState::for_kind(self, FormKind::Reopen);
+            self.popups.push(Popup::Form(Box::new(form)));
+        } else {
+            let msg = format!(
+                "Mark the audit of {} as reported? Its findings and records become read-only until it is reopened with a reason.",
+                data.audit.organisation
+            );
+            let id = data.audit.id.clone();
+            self.confirm(msg, Pending::ReportAudit { id });
+        }
+        Ok(None)
+    }
+
+    /// The audit trail of one finding, in a popup.
+    fn show_history(&mut self, f: &crate::domain::Finding) -> store::Result<Option<Action>> {
+        let entries = self.store.history("finding", &f.id)?;
+        self.popups.push(Popup::History(Box::new(HistoryState {
+            title: format!("{} — {}", f.reference, f.title),
+            entries,
+            scroll: 0,
+        })));
+        Ok(None)
     }
 
     /// Open the editor for one field, starting from its draft if one exists.
     pub fn edit(&mut self, target: EditTarget, label: String) -> store::Result<Option<Action>> {
+        if let Some(why) = self.write_block(&Action::EditNotes) {
+            return Ok(Some(Action::ShowError(why)));
+        }
         let Some(data) = &self.data else {
             return Ok(None);
         };
@@ -478,6 +574,14 @@ impl App {
                 Ok(Some(Action::ShowInfo(format!(
                     "Deleted the interview with {who}"
                 ))))
+            }
+            Pending::ReportAudit { id } => {
+                self.store.report_audit(&id)?;
+                self.open_audit(&id)?;
+                Ok(Some(Action::ShowInfo(
+                    "The audit is reported: its findings and records are now read-only (R reopens it)"
+                        .into(),
+                )))
             }
         }
     }
@@ -625,6 +729,9 @@ impl App {
     /// Every tick: write what is being typed to the drafts table once the
     /// typist pauses (or at least every 2 seconds).
     pub fn tick(&mut self) -> store::Result<()> {
+        if self.store.read_only().is_some() {
+            return Ok(());
+        }
         let mut due = false;
         for p in &mut self.popups {
             match p {
@@ -641,6 +748,9 @@ impl App {
 
     /// Persist every open editor's and form's text as a draft, now.
     pub fn persist_drafts(&mut self) -> store::Result<()> {
+        if self.store.read_only().is_some() {
+            return Ok(());
+        }
         let audit_id = self.data.as_ref().map(|d| d.audit.id.clone());
         let mut writes = Vec::new();
         for p in &mut self.popups {

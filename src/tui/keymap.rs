@@ -23,6 +23,7 @@ pub enum Mode {
     Finder,
     Editor,
     Form,
+    History,
 }
 
 impl Mode {
@@ -41,6 +42,7 @@ impl Mode {
         Mode::Finder,
         Mode::Editor,
         Mode::Form,
+        Mode::History,
     ];
 
     /// Screens fall back to the global keys; popups and text input do not.
@@ -73,6 +75,7 @@ impl Mode {
             Mode::Finder => "Fuzzy finder",
             Mode::Editor => "Editor",
             Mode::Form => "Form",
+            Mode::History => "History (audit trail)",
         }
     }
 }
@@ -254,6 +257,13 @@ fn default_rows() -> Vec<Row> {
         (M::Audits, "D", A::CreateDemo, "create the demo audit", true),
         (M::Overview, "enter", A::GoStage2, "walk stage 2", true),
         (
+            M::Overview,
+            "R",
+            A::ReportAudit,
+            "mark reported (findings read-only), or reopen with a reason",
+            true,
+        ),
+        (
             M::Stage1,
             "s",
             A::CycleDocStatus,
@@ -370,6 +380,13 @@ fn default_rows() -> Vec<Row> {
         ),
         (M::Findings, "enter", A::Select, "open the finding", true),
         (M::Findings, "f", A::FilterGrade, "filter by grade", true),
+        (
+            M::Findings,
+            "H",
+            A::ShowHistory,
+            "history of the finding (audit trail)",
+            false,
+        ),
         (M::Findings, "t", A::FilterStatus, "filter by status", true),
         (M::Findings, "c", A::FilterClause, "filter by clause", false),
         (
@@ -423,7 +440,17 @@ fn default_rows() -> Vec<Row> {
             "delete the finding (asks first)",
             false,
         ),
+        (
+            M::FindingDetail,
+            "H",
+            A::ShowHistory,
+            "history: every change, who and when",
+            true,
+        ),
         (M::FindingDetail, "esc q", A::Back, "close", true),
+        (M::History, "k up", A::Up, "scroll up", false),
+        (M::History, "j down", A::Down, "scroll down", false),
+        (M::History, "esc q", A::Back, "close", true),
         (
             M::Interviews,
             "n",

@@ -13,6 +13,17 @@ use crate::tui::app::App;
 pub enum Pending {
     DeleteFinding { id: String, reference: String },
     DeleteInterview { id: String, who: String },
+    ReportAudit { id: String },
+}
+
+impl Pending {
+    /// What the status bar says when the user answers no.
+    pub fn cancelled(&self) -> &'static str {
+        match self {
+            Pending::DeleteFinding { .. } | Pending::DeleteInterview { .. } => "Nothing deleted",
+            Pending::ReportAudit { .. } => "Nothing changed",
+        }
+    }
 }
 
 pub struct ConfirmState {

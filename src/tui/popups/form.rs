@@ -28,6 +28,8 @@ pub enum FormKind {
     NewInterview,
     NewSample,
     Export,
+    /// Reopen a reported audit: the reason goes into the audit trail.
+    Reopen,
 }
 
 impl FormKind {
@@ -38,6 +40,7 @@ impl FormKind {
             FormKind::NewInterview => Some("interview"),
             FormKind::NewSample => Some("sample"),
             FormKind::Export => None,
+            FormKind::Reopen => Some("reopen"),
         }
     }
 
@@ -47,6 +50,7 @@ impl FormKind {
             FormKind::NewFinding,
             FormKind::NewInterview,
             FormKind::NewSample,
+            FormKind::Reopen,
         ]
         .into_iter()
         .find(|k| k.draft_kind() == Some(s))
@@ -153,6 +157,11 @@ impl FormState {
             }
             FormKind::NewInterview => Self::new_interview(app),
             FormKind::NewSample => Self::new_sample(app),
+            FormKind::Reopen => Self::new(
+                FormKind::Reopen,
+                "Reopen the reported audit",
+                vec![Field::text("Reason (kept in the audit trail)", "")],
+            ),
             FormKind::Export => match &app.data {
                 Some(d) => Self::export(&app.export_dir, &d.audit, &app.store.now()),
                 None => Self::new(FormKind::Export, "Export", vec![]),
@@ -492,6 +501,17 @@ pub fn submit(app: &mut App, kind: &FormKind, v: &[String]) -> store::Result<Opt
                 "Wrote {rows} findings to {}",
                 path.display()
             ))))
+        }
+        FormKind::Reopen => {
+            let Some(data) = &app.data else {
+                return Ok(None);
+            };
+            let id = data.audit.id.clone();
+            app.store.reopen_audit(&id, &get(0))?;
+            app.open_audit(&id)?;
+            Ok(Some(Action::ShowInfo(
+                "Reopened the audit; the reason is in its audit trail".into(),
+            )))
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod finder;
 pub mod finding;
 pub mod form;
 pub mod help;
+pub mod history;
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::Frame;
@@ -20,6 +21,7 @@ pub enum Popup {
     Editor(Box<editor::EditorState>),
     Form(Box<form::FormState>),
     Finding(Box<finding::FindingDetailState>),
+    History(Box<history::HistoryState>),
 }
 
 impl Popup {
@@ -31,6 +33,7 @@ impl Popup {
             Popup::Editor(_) => Mode::Editor,
             Popup::Form(_) => Mode::Form,
             Popup::Finding(_) => Mode::FindingDetail,
+            Popup::History(_) => Mode::History,
         }
     }
 }
@@ -45,6 +48,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             Popup::Editor(e) => editor::render(app, e, f, area),
             Popup::Form(s) => form::render(app, s, f, area),
             Popup::Finding(d) => finding::render(app, d, f, area),
+            Popup::History(h) => history::render(app, h, f, area),
         }
     }
 }

@@ -166,6 +166,21 @@ fn render_tabs(app: &App, f: &mut Frame, area: Rect) {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(format!("{key} {name}"), style));
     }
+    // The banners: a file that cannot be written, an audit that is frozen.
+    if app.store.read_only().is_some() {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(
+            " READ-ONLY: nothing can be changed ",
+            t.error(),
+        ));
+    } else if app
+        .data
+        .as_ref()
+        .is_some_and(|d| d.audit.status == crate::domain::AuditStatus::Reported)
+    {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(" REPORTED: read-only (R reopens) ", t.error()));
+    }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

@@ -1,0 +1,220 @@
+//! The audit trail: an append-only, hash-chained `history` table written by
+//! triggers (migration 003), the SQL functions those triggers call, reading a
+//! record's history, verifying the chain, and reporting / reopening audits.
+
+use rusqlite::functions::FunctionFlags;
+use rusqlite::types::ValueRef;
+use rusqlite::{params, Connection};
+use sha2::{Digest, Sha256};
+
+use super::error::{Error, Result};
+use super::{found, Store};
+use crate::domain::AuditStatus;
+
+/// One change, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub entity: String,
+    pub label: String,
+    /// A column name, or `created`, `deleted`, `reopen_reason`.
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainReport {
+    /// Rows checked.
+    pub rows: u64,
+    /// The first row where the chain breaks, and why; `None` when intact.
+    pub broken: Option<(i64, String)>,
+}
+
+/// Register the SQL functions the history triggers call: `ab_chain(...)`, the
+/// hash of a row, and `ab_actor()`, who is making changes on this connection.
+pub(crate) fn register_functions(conn: &Connection, actor: &str) -> rusqlite::Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_INNOCUOUS;
+    conn.create_scalar_function(
+        "ab_chain",
+        -1,
+        flags | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let values: Vec<ValueRef<'_>> = (0..ctx.len()).map(|i| ctx.get_raw(i)).collect();
+            Ok(chain_hash(&values))
+        },
+    )?;
+    let actor = actor.to_string();
+    conn.create_scalar_function("ab_actor", 0, flags, move |_| Ok(actor.clone()))
+}
+
+/// SHA-256, in hex, over an unambiguous encoding of the values (type tag,
+/// length, bytes), so that no two different rows hash alike by concatenation.
+pub fn chain_hash(values: &[ValueRef<'_>]) -> String {
+    let mut h = Sha256::new();
+    for v in values {
+        match v {
+            ValueRef::Null => h.update(b"N;"),
+            ValueRef::Integer(i) => h.update(format!("I{i};").as_bytes()),
+            ValueRef::Real(r) => h.update(format!("R{r};").as_bytes()),
+            ValueRef::Text(t) => {
+                h.update(format!("T{}:", t.len()).as_bytes());
+                h.update(t);
+                h.update(b";");
+            }
+            ValueRef::Blob(b) => {
+                h.update(format!("B{}:", b.len()).as_bytes());
+                h.update(b);
+                h.update(b";");
+            }
+        }
+    }
+    h.finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()
+}
+
+fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryEntry> {
+    Ok(HistoryEntry {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        entity: r.get(3)?,
+        label: r.get(4)?,
+        field: r.get(5)?,
+        old: r.get(6)?,
+        new: r.get(7)?,
+    })
+}
+
+impl Store {
+    /// Every recorded change of one record, oldest first. `entity` is
+    /// `finding`, `clause_review`, `document_review`, `interview`, `sample` or `audit`.
+    pub fn history(&self, entity: &str, row_key: &str) -> Result<Vec<HistoryEntry>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, at, actor, entity, label, field, old, new FROM history
+             WHERE entity = ?1 AND row_key = ?2 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(params![entity, row_key], entry)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every recorded change of one audit and everything in it, oldest first.
+    pub fn audit_history(&self, audit_id: &str) -> Result<Vec<HistoryEntry>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, at, actor, entity, label, field, old, new FROM history
+             WHERE audit_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(params![audit_id], entry)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Number of rows in the audit trail.
+    pub fn history_len(&self) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM history", [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// Recompute the hash chain from the first row to the last and report the
+    /// first row that was changed, inserted or removed outside auditbench.
+    pub fn verify_history(&self) -> Result<ChainReport> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, at, actor, audit_id, entity, row_key, label, field, old, new, prev_hash, hash
+             FROM history ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut expected_seq = 1i64;
+        let mut prev = String::new();
+        let mut count = 0u64;
+        while let Some(r) = rows.next()? {
+            count += 1;
+            let seq: i64 = r.get(0)?;
+            let broken = |why: String| {
+                Ok(ChainReport {
+                    rows: count,
+                    broken: Some((seq, why)),
+                })
+            };
+            if seq != expected_seq {
+                return broken(format!(
+                    "row {seq} follows row {}: rows {expected_seq}..{} are missing",
+                    expected_seq - 1,
+                    seq - 1
+                ));
+            }
+            let prev_hash: String = r.get(10)?;
+            if prev_hash != prev {
+                return broken(format!(
+                    "row {seq} does not link to the row before it (a row was removed or replaced)"
+                ));
+            }
+            let mut values = vec![ValueRef::Text(prev.as_bytes()), ValueRef::Integer(seq)];
+            for i in 1..10 {
+                values.push(r.get_ref(i)?);
+            }
+            let hash: String = r.get(11)?;
+            if chain_hash(&values) != hash {
+                let field: String = r.get(7)?;
+                let label: String = r.get(6)?;
+                return broken(format!(
+                    "row {seq} ({label}, {field}) does not match its hash: it was edited outside auditbench"
+                ));
+            }
+            prev = hash;
+            expected_seq += 1;
+        }
+        Ok(ChainReport {
+            rows: count,
+            broken: None,
+        })
+    }
+
+    /// Mark an audit as reported: from now on its findings and records are
+    /// read-only (enforced by triggers) until it is reopened with a reason.
+    pub fn report_audit(&mut self, audit_id: &str) -> Result<()> {
+        self.set_audit_status(audit_id, AuditStatus::Reported)
+    }
+
+    /// Reopen a reported audit; the reason is recorded in the audit trail in
+    /// the same transaction as the status change.
+    pub fn reopen_audit(&mut self, audit_id: &str, reason: &str) -> Result<()> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::Invalid(
+                "reopening a reported audit needs a reason; give one (it is kept in the audit trail)"
+                    .into(),
+            ));
+        }
+        let now = self.now();
+        let tx = self.conn.transaction()?;
+        let (status, organisation): (String, String) = found(
+            tx.query_row(
+                "SELECT status, organisation FROM audits WHERE id = ?1",
+                [audit_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            ),
+            || format!("no audit with id {audit_id:?}"),
+        )?;
+        if status != AuditStatus::Reported.code() {
+            return Err(Error::Invalid(format!(
+                "the audit of {organisation} is not reported, so there is nothing to reopen"
+            )));
+        }
+        tx.execute(
+            "UPDATE audits SET status = ?2, updated_at = ?3 WHERE id = ?1",
+            params![audit_id, AuditStatus::InProgress.code(), now],
+        )?;
+        tx.execute(
+            "INSERT INTO history_append VALUES (?1, ?2, 'audit', ?2, ?3, 'reopen_reason', NULL, ?4)",
+            params![now, audit_id, organisation, reason],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,107 @@
+//! One writer per audit file: an advisory lock (`flock`) on `FILE.lock`, held
+//! for as long as the file is open for writing. The kernel drops the lock when
+//! the process ends, however it ends, so a killed process never leaves a lock
+//! that blocks the next start; the file's text only says who holds it.
+
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use super::error::{Error, Result};
+
+/// A held writer lock; released when dropped (or when the process dies).
+#[derive(Debug)]
+pub struct WriterLock {
+    _file: File,
+}
+
+/// The lock file of an audit file: `audits.sqlite` → `audits.sqlite.lock`.
+pub fn lock_path(db: &Path) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    db.with_file_name(name)
+}
+
+/// Take the writer lock, or say who holds it (`Err(Error::Locked)`).
+pub fn acquire(db: &Path, what: &str, now: &str) -> Result<WriterLock> {
+    let path = lock_path(db);
+    let mut opts = OpenOptions::new();
+    opts.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut file = opts.open(&path).map_err(|e| {
+        Error::Io(format!(
+            "cannot create the lock file {}: {e}; is the folder writable?",
+            path.display()
+        ))
+    })?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => {
+            let mut holder = String::new();
+            let _ = file.read_to_string(&mut holder);
+            return Err(Error::Locked(format!(
+                "{} is open in another auditbench ({}); close it there first, or wait for it to finish",
+                db.display(),
+                describe(&holder)
+            )));
+        }
+        Err(TryLockError::Error(e)) => {
+            return Err(Error::Io(format!(
+                "cannot lock {}: {e}; is the file on a network share?",
+                path.display()
+            )))
+        }
+    }
+    // Who we are, for the next one who finds the file locked. Best effort:
+    // the lock itself is what counts.
+    let me = format!(
+        "pid {}\nhost {}\nsince {now}\nrunning {what}\n",
+        std::process::id(),
+        hostname()
+    );
+    let _ = file
+        .set_len(0)
+        .and_then(|_| file.seek(SeekFrom::Start(0)))
+        .and_then(|_| file.write_all(me.as_bytes()));
+    Ok(WriterLock { _file: file })
+}
+
+/// "pid 123 on laptop, running the workbench since 2026-11-23T09:30:00Z".
+fn describe(holder: &str) -> String {
+    let field = |key: &str| {
+        holder
+            .lines()
+            .find_map(|l| l.strip_prefix(key).map(|v| v.trim().to_string()))
+            .filter(|v| !v.is_empty())
+    };
+    match field("pid ") {
+        Some(pid) => {
+            let mut s = format!("process {pid}");
+            if let Some(h) = field("host ") {
+                s.push_str(&format!(" on {h}"));
+            }
+            if let Some(w) = field("running ") {
+                s.push_str(&format!(", running {w}"));
+            }
+            if let Some(t) = field("since ") {
+                s.push_str(&format!(" since {t}"));
+            }
+            s
+        }
+        None => "a process that has only just started".into(),
+    }
+}
+
+fn hostname() -> String {
+    fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "this computer".into())
+}

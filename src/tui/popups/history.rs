@@ -1,0 +1,58 @@
+//! `H`: the audit trail of one finding — every change, who made it and when.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table};
+use ratatui::Frame;
+
+use super::centered;
+use crate::domain::change_summary;
+use crate::store::HistoryEntry;
+use crate::tui::app::App;
+
+pub struct HistoryState {
+    pub title: String,
+    pub entries: Vec<HistoryEntry>,
+    pub scroll: usize,
+}
+
+pub fn render(app: &App, h: &HistoryState, f: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let rect = centered(
+        area,
+        area.width.saturating_sub(6),
+        area.height.saturating_sub(4),
+    );
+    f.render_widget(Clear, rect);
+    let block = Block::bordered().title(format!(" History of {} — Esc to close ", h.title));
+    if h.entries.is_empty() {
+        f.render_widget(
+            Paragraph::new(Line::raw("No recorded changes.")).block(block),
+            rect,
+        );
+        return;
+    }
+    let inner_w = rect.width.saturating_sub(2) as usize;
+    // when (20) · who (16) · field (18) · change (the rest)
+    let change_w = inner_w.saturating_sub(20 + 16 + 18 + 3).max(10);
+    let rows = h.entries.iter().skip(h.scroll).map(|e| {
+        Row::new(vec![
+            Cell::from(e.at.replace('T', " ").trim_end_matches('Z').to_string()),
+            Cell::from(e.actor.clone()),
+            Cell::from(e.field.replace('_', " ")),
+            Cell::from(change_summary(e.old.as_deref(), e.new.as_deref(), change_w)),
+        ])
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(20),
+            Constraint::Length(16),
+            Constraint::Length(18),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(Row::new(vec!["when (UTC)", "who", "field", "change"]).style(t.title()))
+    .block(block);
+    f.render_widget(table, rect);
+}
