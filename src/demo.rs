@@ -139,6 +139,10 @@ const SAMPLES: &[(&str, &str, SampleMethod, u32, &str, &str)] = &[
 
 /// Create the demo audit and return its id.
 pub fn create_demo(store: &mut Store) -> Result<String> {
+    store.atomically(create_demo_parts)
+}
+
+fn create_demo_parts(store: &mut Store) -> Result<String> {
     let audit = store.create_audit(&NewAudit {
         organisation: "Northwind Managed Services Ltd".into(),
         scope: "Design, transition, delivery and improvement of managed hosting, service desk and \

@@ -12,12 +12,16 @@ pub struct Args {
 
 pub fn run(ctx: &Context_, args: Args) -> Result<()> {
     let mut store = ctx.open()?;
-    let id = create_demo(&mut store)?;
-    if args.scale > 0 {
-        let audit = store.audit(&id)?;
-        let cat = store.catalogue(&audit.catalogue_id)?;
-        add_scale(&mut store, &id, &cat, args.scale)?;
-    }
+    // All of it or nothing: an interrupted run leaves no half-made audit.
+    let id = store.atomically(|store| {
+        let id = create_demo(store)?;
+        if args.scale > 0 {
+            let audit = store.audit(&id)?;
+            let cat = store.catalogue(&audit.catalogue_id)?;
+            add_scale(store, &id, &cat, args.scale)?;
+        }
+        Ok(id)
+    })?;
     outln!("{id}")?;
     Ok(())
 }

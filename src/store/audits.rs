@@ -53,7 +53,7 @@ impl Store {
         self.catalogue(&new.catalogue_id)?;
         let id = new_id();
         let now = self.now();
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         tx.execute(
             &format!("INSERT INTO audits ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13)"),
             params![

@@ -1,13 +1,13 @@
 //! Many writes in one transaction: for generating demo and benchmark data.
 //! Interactive edits use the one-transaction-per-change methods on `Store`.
 
-use rusqlite::{params, Transaction};
+use rusqlite::{params, Savepoint};
 
 use super::{findings, interviews, new_id, reviews, Result, Store};
 use crate::domain::{ClauseReview, DocumentReview, FindingStatus, Interview, NewFinding, Sample};
 
 pub struct Batch<'a> {
-    tx: Transaction<'a>,
+    tx: Savepoint<'a>,
     now: String,
 }
 
@@ -15,7 +15,7 @@ impl Store {
     /// Run `f` inside one transaction; commit if it succeeds, roll back if not.
     pub fn batch<T>(&mut self, f: impl FnOnce(&mut Batch<'_>) -> Result<T>) -> Result<T> {
         let now = self.now();
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let mut batch = Batch { tx, now };
         let out = f(&mut batch)?;
         batch.tx.commit()?;

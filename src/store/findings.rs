@@ -1,4 +1,4 @@
-use rusqlite::{params, Row, Transaction};
+use rusqlite::{params, Connection, Row};
 
 use super::{found, new_id, stored, Error, Result, Store};
 use crate::catalogue::natural;
@@ -125,7 +125,7 @@ impl FindingField {
 /// reference of its prefix (`NC-004` after `NC-003`). Shared by the CLI path
 /// and bulk generation.
 pub(crate) fn insert_finding(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     audit_id: &str,
     new: &NewFinding,
     now: &str,
@@ -185,7 +185,7 @@ impl Store {
         }
         check_date("due date", &new.due_date).map_err(Error::Invalid)?;
         let now = self.now();
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let (id, _) = insert_finding(&tx, audit_id, new, &now)?;
         tx.commit()?;
         self.finding(&id)

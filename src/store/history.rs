@@ -192,7 +192,7 @@ impl Store {
             ));
         }
         let now = self.now();
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let (status, organisation): (String, String) = found(
             tx.query_row(
                 "SELECT status, organisation FROM audits WHERE id = ?1",

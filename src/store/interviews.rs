@@ -102,7 +102,7 @@ impl Store {
             i.created_at = now.clone();
         }
         i.updated_at = now;
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         upsert_interview(&tx, &i)?;
         tx.commit()?;
         self.interview(&i.id)
@@ -162,7 +162,7 @@ impl Store {
             s.created_at = now.clone();
         }
         s.updated_at = now;
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         upsert_sample(&tx, &s)?;
         tx.commit()?;
         self.sample(&s.id)

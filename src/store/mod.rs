@@ -86,6 +86,24 @@ impl Store {
         })
     }
 
+    /// Run `f` as one transaction: everything it writes lands together, or,
+    /// if it fails or the process dies, nothing does. Nests.
+    pub fn atomically<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("SAVEPOINT atomically")?;
+        match f(self) {
+            Ok(v) => {
+                self.conn.execute_batch("RELEASE atomically")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self
+                    .conn
+                    .execute_batch("ROLLBACK TO atomically; RELEASE atomically");
+                Err(e)
+            }
+        }
+    }
+
     /// Why this file is open read-only (permissions, another writer), if it is.
     pub fn read_only(&self) -> Option<&str> {
         self.read_only.as_deref()

@@ -136,7 +136,7 @@ impl Store {
         }
         let mut r = review.clone();
         r.updated_at = self.now();
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         upsert_clause_review(&tx, &r)?;
         tx.commit()?;
         Ok(())
@@ -191,7 +191,7 @@ impl Store {
         }
         let mut r = review.clone();
         r.updated_at = self.now();
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         upsert_document_review(&tx, &r)?;
         tx.commit()?;
         Ok(())
