@@ -92,7 +92,9 @@ fn a_second_writer_is_refused_with_the_first_ones_pid_and_a_reader_gets_read_onl
     drop(reader);
 
     drop(first);
-    Store::open(&env.db).expect("the lock goes with the first store");
+    if let Err(e) = Store::open(&env.db) {
+        panic!("the lock goes with the first store, but: {e:?}");
+    }
 }
 
 #[test]
