@@ -305,6 +305,15 @@ fn backup_and_restore_through_the_cli_round_trip_exactly() {
     assert_eq!(printed, copy.display().to_string());
     assert_eq!(dump(&copy), dump(&env.db));
     let kept = dump(&copy);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&copy), 0o600, "backups are private");
+        let csv = env.path("findings.csv");
+        env.ok(&["export", "--audit", &id, "--out", csv.to_str().unwrap()]);
+        assert_eq!(mode(&csv), 0o600, "exports are private");
+    }
     // A backup never overwrites.
     let out = env
         .cmd()

@@ -681,3 +681,84 @@ fn a_findings_filter_does_not_hide_findings_from_other_screens() {
         12
     );
 }
+
+#[test]
+fn r_reports_the_audit_freezes_it_and_reopens_it_with_a_recorded_reason() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    let id = app.data.as_ref().unwrap().audit.id.clone();
+    app.handle_key(key(KeyCode::Char('R')));
+    assert_eq!(app.mode(), Mode::Confirm);
+    app.handle_key(key(KeyCode::Char('n')));
+    assert_eq!(app.status.clone().unwrap().text, "Nothing changed");
+    app.handle_key(key(KeyCode::Char('R')));
+    app.handle_key(key(KeyCode::Char('y')));
+    assert_eq!(app.store.audit(&id).unwrap().status, AuditStatus::Reported);
+
+    // Frozen: no status change, no editor, no new finding.
+    app.handle_key(key(KeyCode::Char('3')));
+    let before = app.store.audit_history(&id).unwrap().len();
+    for k in ['s', 'e', 'f'] {
+        app.handle_key(key(KeyCode::Char(k)));
+        let st = app.status.clone().unwrap();
+        assert!(st.error && st.text.contains("reported"), "{k}: {st:?}");
+        assert!(app.popups.is_empty(), "{k} opened nothing");
+    }
+    assert_eq!(app.store.audit_history(&id).unwrap().len(), before);
+
+    // Reopen: a reason is asked for, and recorded.
+    app.handle_key(key(KeyCode::Char('1')));
+    app.handle_key(key(KeyCode::Char('R')));
+    assert_eq!(app.mode(), Mode::Form);
+    app.handle_key(ctrl('s'));
+    assert!(
+        app.status.clone().unwrap().error,
+        "an empty reason is refused"
+    );
+    type_text(&mut app, "RCB asked to regrade NC-001");
+    app.handle_key(ctrl('s'));
+    assert!(app.popups.is_empty());
+    assert_eq!(
+        app.store.audit(&id).unwrap().status,
+        AuditStatus::InProgress
+    );
+    let last = app.store.audit_history(&id).unwrap().pop().unwrap();
+    assert_eq!(
+        (last.field.as_str(), last.new.as_deref()),
+        ("reopen_reason", Some("RCB asked to regrade NC-001"))
+    );
+    app.handle_key(key(KeyCode::Char('3')));
+    app.handle_key(key(KeyCode::Char('s')));
+    assert!(!app.status.clone().unwrap().error, "editable again");
+}
+
+#[test]
+fn h_shows_a_findings_history() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.handle_key(key(KeyCode::Char('4')));
+    app.handle_key(key(KeyCode::Enter));
+    app.handle_key(key(KeyCode::Char('g'))); // change the grade: one more change
+    app.handle_key(key(KeyCode::Char('H')));
+    assert_eq!(app.mode(), Mode::History);
+    let Some(Popup::History(h)) = app.popups.last() else {
+        panic!("history popup")
+    };
+    let fields: Vec<&str> = h.entries.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields.first(), Some(&"created"));
+    assert_eq!(fields.last(), Some(&"grade"));
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 36)).unwrap();
+    term.draw(|f| auditbench::tui::views::render(&app, f))
+        .unwrap();
+    let screen: String = term
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(screen.contains("History of NC-001"), "{screen}");
+    assert!(screen.contains("major → minor"), "{screen}");
+    app.handle_key(key(KeyCode::Esc));
+    assert_eq!(app.mode(), Mode::FindingDetail);
+}
