@@ -255,21 +255,21 @@ fn the_default_data_folder_is_created_private() {
 #[test]
 fn every_open_of_a_changed_file_takes_a_rolling_backup_and_keeps_five() {
     let env = Env::new();
-    let (s, id) = demo_store(&env);
+    let (mut s, id) = demo_store(&env);
     assert!(
-        s.opening_backup().is_none(),
+        s.opening_backup().unwrap().is_none(),
         "a new file has nothing to back up"
     );
     drop(s);
-    let s = Store::open(&env.db).unwrap();
+    let mut s = Store::open(&env.db).unwrap();
     let first = s
         .opening_backup()
-        .expect("changed since: backed up")
-        .to_path_buf();
+        .unwrap()
+        .expect("changed since: backed up");
     drop(s);
-    let s = Store::open(&env.db).unwrap();
+    let mut s = Store::open(&env.db).unwrap();
     assert!(
-        s.opening_backup().is_none(),
+        s.opening_backup().unwrap().is_none(),
         "unchanged since the last backup"
     );
     drop(s);
@@ -292,8 +292,37 @@ fn every_open_of_a_changed_file_takes_a_rolling_backup_and_keeps_five() {
         ..OpenOptions::default()
     };
     let mut s = Store::open_with(&env.db, &opts).unwrap();
-    assert!(s.opening_backup().is_none());
+    assert!(s.opening_backup().unwrap().is_none());
     s.report_audit(&id).unwrap();
+}
+
+#[test]
+fn the_opening_backup_is_the_state_before_this_sessions_first_write() {
+    let env = Env::new();
+    let (s, id) = demo_store(&env);
+    drop(s);
+    let mut s = Store::open(&env.db).unwrap();
+    let f = s.finding_by_ref(&id, "NC-001").unwrap();
+    // Written at once, while the backup may still be copying.
+    s.set_finding_field(&f.id, FindingField::Evidence, "after the snapshot")
+        .unwrap();
+    let backup = s.opening_backup().unwrap().expect("backed up");
+    drop(s);
+    let opts = OpenOptions {
+        keep_backups: 0,
+        create: false,
+        ..OpenOptions::default()
+    };
+    let old = Store::open_with(&backup, &opts)
+        .unwrap()
+        .finding(&f.id)
+        .unwrap();
+    assert_eq!(old.evidence, f.evidence);
+    let new = Store::open_with(&env.db, &opts)
+        .unwrap()
+        .finding(&f.id)
+        .unwrap();
+    assert_eq!(new.evidence, "after the snapshot");
 }
 
 #[test]

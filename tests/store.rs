@@ -90,11 +90,12 @@ fn new_files_and_folders_are_private() {
     assert_eq!(mode(&env.path("audits.sqlite-shm")), 0o600);
     assert_eq!(mode(&env.path("audits.sqlite.lock")), 0o600);
     drop(s);
-    let s = Store::open(&env.db).unwrap();
+    let mut s = Store::open(&env.db).unwrap();
     let backup = s
         .opening_backup()
+        .unwrap()
         .expect("a backup on reopening a changed file");
-    assert_eq!(mode(backup), 0o600);
+    assert_eq!(mode(&backup), 0o600);
     assert_eq!(mode(&env.path("backups")), 0o700);
     assert_eq!(mode(&env.db), 0o600);
 }

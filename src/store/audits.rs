@@ -142,17 +142,19 @@ impl Store {
 
     /// Finding counts by grade, in `Grade::ALL` order (one aggregate query).
     pub fn finding_counts(&self, audit_id: &str) -> Result<[u64; 5]> {
+        // grade_rank is the leading column after audit_id of findings_by_grade:
+        // the count is an index-only scan, no table rows are read.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT grade, count(*) FROM findings WHERE audit_id = ?1 GROUP BY grade",
+            "SELECT grade_rank, count(*) FROM findings WHERE audit_id = ?1 GROUP BY grade_rank",
         )?;
         let mut counts = [0u64; 5];
         let rows = stmt.query_map([audit_id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
         })?;
         for row in rows {
-            let (grade, n) = row?;
-            if let Ok(g) = Grade::parse(&grade) {
-                counts[g.severity() as usize] = n.max(0) as u64;
+            let (rank, n) = row?;
+            if let Some(c) = usize::try_from(rank).ok().and_then(|i| counts.get_mut(i)) {
+                *c = n.max(0) as u64;
             }
         }
         Ok(counts)

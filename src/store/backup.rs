@@ -44,22 +44,25 @@ pub fn list_backups(db: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Take the rolling backup of an open, checked file, unless the newest backup
-/// already holds exactly this state (same modification time, nothing in the
-/// WAL): reopening an unchanged file costs nothing. Keeps the newest `keep`.
-pub(crate) fn rolling(conn: &Connection, db: &Path, keep: usize) -> Result<Option<PathBuf>> {
-    if keep == 0 {
-        return Ok(None);
-    }
+/// A rolling backup being written in the background; see [`start_rolling`].
+pub(crate) type Running = std::thread::JoinHandle<Result<PathBuf>>;
+
+/// Whether the newest backup already holds exactly the file's state (same
+/// modification time, nothing in the WAL): reopening an unchanged file
+/// needs no new backup.
+fn up_to_date(db: &Path) -> bool {
     let modified = fs::metadata(db).and_then(|m| m.modified()).ok();
     let wal_empty = fs::metadata(wal_path(db)).map_or(true, |m| m.len() == 0);
-    let existing = list_backups(db);
-    if let (Some(newest), Some(m)) = (existing.last(), modified) {
-        let same = fs::metadata(newest).and_then(|b| b.modified()).ok() == Some(m);
-        if same && wal_empty {
-            return Ok(None);
+    match (list_backups(db).last(), modified) {
+        (Some(newest), Some(m)) => {
+            wal_empty && fs::metadata(newest).and_then(|b| b.modified()).ok() == Some(m)
         }
+        _ => false,
     }
+}
+
+/// A new, unused name in `backups/` for a backup taken now.
+fn next_name(db: &Path) -> Result<PathBuf> {
     let dir = backup_dir(db);
     create_private_dirs(&dir).map_err(|e| {
         Error::Io(format!(
@@ -74,15 +77,66 @@ pub(crate) fn rolling(conn: &Connection, db: &Path, keep: usize) -> Result<Optio
         n += 1;
         dest = dir.join(format!("{}-{stamp}-{n}.sqlite", stem(db)));
     }
-    copy_to(conn, &dest)?;
-    if let (Some(m), Ok(f)) = (modified, fs::File::options().write(true).open(&dest)) {
+    Ok(dest)
+}
+
+/// After a rolling backup: give it the file's time (so an unchanged file is
+/// not backed up again) and keep only the newest `keep`.
+fn settle(db: &Path, dest: &Path, modified: Option<std::time::SystemTime>, keep: usize) {
+    if let (Some(m), Ok(f)) = (modified, fs::File::options().write(true).open(dest)) {
         let _ = f.set_modified(m);
     }
     let all = list_backups(db);
     for old in all.iter().take(all.len().saturating_sub(keep)) {
         let _ = fs::remove_file(old);
     }
+}
+
+/// Take the rolling backup now, through `conn` (used before a restore).
+pub(crate) fn rolling(conn: &Connection, db: &Path, keep: usize) -> Result<Option<PathBuf>> {
+    if keep == 0 || up_to_date(db) {
+        return Ok(None);
+    }
+    let modified = fs::metadata(db).and_then(|m| m.modified()).ok();
+    let dest = next_name(db)?;
+    copy_to(conn, &dest)?;
+    settle(db, &dest, modified, keep);
     Ok(Some(dest))
+}
+
+/// Start the rolling backup of a checked file: the snapshot is taken now,
+/// before the caller writes anything; the copy is written by a thread, so a
+/// large file does not delay the first frame. Join it before closing.
+pub(crate) fn start_rolling(db: &Path, keep: usize) -> Result<Option<Running>> {
+    if keep == 0 || up_to_date(db) {
+        return Ok(None);
+    }
+    let modified = fs::metadata(db).and_then(|m| m.modified()).ok();
+    let src = Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| Error::Sqlite(format!("cannot read {} to back it up: {e}", db.display())))?;
+    // A read transaction pins the snapshot: later writes (WAL) are not in it.
+    src.execute_batch("BEGIN")?;
+    src.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    let dest = next_name(db)?;
+    let db = db.to_path_buf();
+    Ok(Some(std::thread::spawn(move || {
+        // Written under another name and renamed when whole: a process that
+        // dies mid-copy leaves no half backup among the real ones.
+        let part = dest.with_extension("sqlite.part");
+        copy_to(&src, &part)?;
+        let _ = src.execute_batch("COMMIT");
+        fs::rename(&part, &dest).map_err(|e| {
+            let _ = fs::remove_file(&part);
+            Error::Io(format!("cannot name the backup {}: {e}", dest.display()))
+        })?;
+        settle(&db, &dest, modified, keep);
+        Ok(dest)
+    })))
 }
 
 /// Copy the database behind `conn` to a new file `dest` (mode 0600), fsynced.
@@ -130,7 +184,7 @@ pub fn inspect(path: &Path) -> Result<(u64, u64)> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| Error::BadFile(format!("{} cannot be opened: {e}", path.display())))?;
-    check_contents(&conn, path)?;
+    check_contents(&conn, path, true)?;
     let count = |table: &str| -> Result<u64> {
         let n: i64 = conn
             .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))

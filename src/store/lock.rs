@@ -12,7 +12,52 @@ use super::error::{Error, Result};
 /// A held writer lock; released when dropped (or when the process dies).
 #[derive(Debug)]
 pub struct WriterLock {
-    _file: File,
+    file: File,
+    /// What the lock file said before we took it: the previous holder, and
+    /// whether it closed the audit file cleanly.
+    pub previous: String,
+}
+
+impl WriterLock {
+    /// Record that the audit file was closed cleanly, in the state `stamp`
+    /// describes (see [`file_stamp`]): the next open may skip the full check.
+    pub fn mark_clean(&mut self, stamp: &str) {
+        let _ = self
+            .file
+            .seek(SeekFrom::End(0))
+            .and_then(|_| self.file.write_all(format!("{CLEAN} {stamp}\n").as_bytes()));
+    }
+}
+
+const CLEAN: &str = "closed-cleanly";
+
+/// Size and modification time of a file: what a clean close leaves behind.
+pub fn file_stamp(path: &Path) -> Option<String> {
+    let meta = fs::metadata(path).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some(format!("{}:{mtime}", meta.len()))
+}
+
+/// Whether the lock file's text says the audit file was closed cleanly by
+/// auditbench and has not changed since (same size and time, empty WAL).
+pub fn closed_cleanly(lock_text: &str, db: &Path) -> bool {
+    let mut wal = db.file_name().unwrap_or_default().to_os_string();
+    wal.push("-wal");
+    let wal_empty = fs::metadata(db.with_file_name(wal)).map_or(true, |m| m.len() == 0);
+    match file_stamp(db) {
+        Some(stamp) => wal_empty && lock_text.lines().any(|l| l == format!("{CLEAN} {stamp}")),
+        None => false,
+    }
+}
+
+/// The lock file's text, without taking the lock (for read-only opens).
+pub fn peek(db: &Path) -> String {
+    fs::read_to_string(lock_path(db)).unwrap_or_default()
 }
 
 /// The lock file of an audit file: `audits.sqlite` → `audits.sqlite.lock`.
@@ -56,6 +101,8 @@ pub fn acquire(db: &Path, what: &str, now: &str) -> Result<WriterLock> {
             )))
         }
     }
+    let mut previous = String::new();
+    let _ = file.read_to_string(&mut previous);
     // Who we are, for the next one who finds the file locked. Best effort:
     // the lock itself is what counts.
     let me = format!(
@@ -67,7 +114,7 @@ pub fn acquire(db: &Path, what: &str, now: &str) -> Result<WriterLock> {
         .set_len(0)
         .and_then(|_| file.seek(SeekFrom::Start(0)))
         .and_then(|_| file.write_all(me.as_bytes()));
-    Ok(WriterLock { _file: file })
+    Ok(WriterLock { file, previous })
 }
 
 /// "pid 123 on laptop, running the workbench since 2026-11-23T09:30:00Z".

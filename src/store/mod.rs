@@ -40,9 +40,37 @@ pub struct Store {
     path: PathBuf,
     clock: Clock,
     read_only: Option<String>,
-    backup: Option<PathBuf>,
+    backup: BackupJob,
     // Held for as long as the store is open for writing.
-    _lock: Option<lock::WriterLock>,
+    lock: Option<lock::WriterLock>,
+}
+
+/// The rolling backup of this opening: still being written, or done.
+enum BackupJob {
+    Running(backup::Running),
+    Done(Option<PathBuf>),
+}
+
+impl Drop for Store {
+    /// Finish the opening backup, then record a clean close (everything
+    /// checkpointed into the file) so that the next open can skip the full
+    /// page check. A killed process records nothing: the next open checks.
+    fn drop(&mut self) {
+        let _ = self.opening_backup();
+        if self.read_only.is_some() {
+            return;
+        }
+        let done = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                r.get::<_, i64>(0)
+            });
+        if done == Ok(0) {
+            if let (Some(lock), Some(stamp)) = (self.lock.as_mut(), lock::file_stamp(&self.path)) {
+                lock.mark_clean(&stamp);
+            }
+        }
+    }
 }
 
 impl Store {
@@ -81,8 +109,11 @@ impl Store {
             path: path.to_path_buf(),
             clock: opts.clock.clone(),
             read_only: opened.read_only,
-            backup: opened.backup,
-            _lock: opened.lock,
+            backup: match opened.backup {
+                Some(job) => BackupJob::Running(job),
+                None => BackupJob::Done(None),
+            },
+            lock: opened.lock,
         })
     }
 
@@ -109,9 +140,19 @@ impl Store {
         self.read_only.as_deref()
     }
 
-    /// The rolling backup taken when the file was opened, if one was needed.
-    pub fn opening_backup(&self) -> Option<&Path> {
-        self.backup.as_deref()
+    /// The rolling backup taken when the file was opened, if one was needed
+    /// (waits for it to be written).
+    pub fn opening_backup(&mut self) -> Result<Option<PathBuf>> {
+        let job = std::mem::replace(&mut self.backup, BackupJob::Done(None));
+        let done = match job {
+            BackupJob::Done(p) => p,
+            BackupJob::Running(h) => match h.join() {
+                Ok(r) => Some(r?),
+                Err(_) => return Err(Error::Io("the backup thread failed".into())),
+            },
+        };
+        self.backup = BackupJob::Done(done.clone());
+        Ok(done)
     }
 
     /// A consistent copy of the whole file at `dest` (a new file, mode 0600),
@@ -127,6 +168,7 @@ impl Store {
             return Err(Error::ReadOnly(why.clone()));
         }
         backup::inspect(src)?;
+        self.opening_backup()?;
         let safety = backup::rolling(&self.conn, &self.path, usize::MAX)?
             .or_else(|| backup::list_backups(&self.path).pop())
             .ok_or_else(|| {

@@ -208,7 +208,11 @@ impl App {
     pub fn dispatch(&mut self, action: Action) {
         let mut next = Some(action);
         while let Some(a) = next.take() {
-            self.dirty = true;
+            // A tick changes nothing visible (drafts are written silently):
+            // no redraw for it, so an idle workbench draws nothing.
+            if a != Action::Tick {
+                self.dirty = true;
+            }
             next = match self.update(a) {
                 Ok(n) => n,
                 Err(e) => Some(Action::ShowError(e.to_string())),
