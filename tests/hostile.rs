@@ -104,14 +104,8 @@ fn round_trip(env: &Env, values: &[String], size: (u16, u16)) {
     }
     // Render: no panic on any screen showing it, popups included.
     app.reload_findings().unwrap();
-    let pos = app
-        .data
-        .as_ref()
-        .unwrap()
-        .findings
-        .iter()
-        .position(|x| x.id == f.id)
-        .unwrap();
+    let rowid = app.store.finding_rowid(&f.id).unwrap();
+    let pos = app.data.as_ref().unwrap().findings.position(rowid).unwrap();
     app.findings.selected = pos;
     draw_everywhere(&mut app, size.0, size.1);
     // CSV: every field back exactly (formula starters carry the documented `'`).

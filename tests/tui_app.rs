@@ -24,6 +24,12 @@ fn goto_clause(app: &mut App, query: &str) {
     app.handle_key(key(KeyCode::Enter));
 }
 
+/// The findings screen's list, read like the screen reads it.
+fn listed(app: &App) -> Vec<Finding> {
+    let n = app.data.as_ref().unwrap().findings.len();
+    (0..n).filter_map(|i| app.finding_at(i)).collect()
+}
+
 fn current_clause(app: &App) -> String {
     app.current_clause().unwrap()
 }
@@ -247,21 +253,11 @@ fn findings_filter_sort_and_delete_only_after_confirmation() {
     app.handle_key(key(KeyCode::Char('f'))); // grade: major
     assert_eq!(app.data.as_ref().unwrap().findings.len(), 1);
     app.handle_key(key(KeyCode::Char('f'))); // minor
-    assert!(app
-        .data
-        .as_ref()
-        .unwrap()
-        .findings
-        .iter()
-        .all(|f| f.grade == Grade::Minor));
+    assert!(listed(&app).iter().all(|f| f.grade == Grade::Minor));
     app.handle_key(key(KeyCode::Backspace));
     assert_eq!(app.data.as_ref().unwrap().findings.len(), 12);
     app.handle_key(key(KeyCode::Char('o'))); // sort by due date
-    let due: Vec<String> = app
-        .data
-        .as_ref()
-        .unwrap()
-        .findings
+    let due: Vec<String> = listed(&app)
         .iter()
         .map(|f| f.due_date.clone())
         .take(2)
@@ -270,7 +266,7 @@ fn findings_filter_sort_and_delete_only_after_confirmation() {
     app.handle_key(key(KeyCode::Char('o')));
     app.handle_key(key(KeyCode::Char('o')));
     app.handle_key(key(KeyCode::Char('o'))); // back to report order
-    let first = app.data.as_ref().unwrap().findings[0].clone();
+    let first = app.finding_at(0).unwrap();
     assert_eq!(first.reference, "NC-001");
     app.handle_key(key(KeyCode::Char('D')));
     assert_eq!(app.mode(), Mode::Confirm);
@@ -289,7 +285,7 @@ fn the_finding_editor_changes_grade_status_and_text() {
     app.dispatch(Action::GoFindings);
     app.handle_key(key(KeyCode::Enter));
     assert_eq!(app.mode(), Mode::FindingDetail);
-    let id = app.data.as_ref().unwrap().findings[0].id.clone();
+    let id = app.finding_at(0).unwrap().id;
     app.handle_key(key(KeyCode::Char('g')));
     app.handle_key(key(KeyCode::Char('s')));
     let f = app.store.finding(&id).unwrap();
@@ -604,7 +600,7 @@ fn the_finding_editor_moves_a_finding_to_another_clause_and_stage() {
     let mut app = demo_app(&env);
     app.dispatch(Action::GoFindings);
     app.handle_key(key(KeyCode::Enter));
-    let id = app.data.as_ref().unwrap().findings[0].id.clone();
+    let id = app.finding_at(0).unwrap().id;
     app.handle_key(key(KeyCode::Down));
     app.handle_key(key(KeyCode::Down)); // clause
     app.handle_key(key(KeyCode::Enter));
@@ -676,10 +672,9 @@ fn a_findings_filter_does_not_hide_findings_from_other_screens() {
     let Some(Popup::Finder(f)) = app.popups.last() else {
         panic!()
     };
-    assert_eq!(
-        f.candidates.iter().filter(|c| c.kind == "finding").count(),
-        12
-    );
+    let finder = &app.data.as_ref().unwrap().finder;
+    assert_eq!(finder.iter().filter(|c| c.kind == "finding").count(), 12);
+    assert_eq!(f.total, finder.len());
 }
 
 #[test]

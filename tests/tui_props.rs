@@ -93,3 +93,32 @@ proptest! {
         prop_assert_eq!(ok, "ok");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Typing on narrows the previous matches instead of searching all
+    /// candidates again; the result must be what a fresh search gives.
+    #[test]
+    fn the_finder_narrowing_as_you_type_equals_a_fresh_search(
+        texts in prop::collection::vec("[a-cA-C0-9 .é]{0,12}", 0..60),
+        query in "[a-cA-C0-9 .]{1,5}",
+    ) {
+        use auditbench::tui::popups::finder::{Candidate, FinderState, Target};
+        let cands: Vec<Candidate> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Candidate { text: t.clone(), kind: "finding", target: Target::Finding(i as i64) })
+            .collect();
+        let mut typed = FinderState::new(&cands);
+        for ch in query.chars() {
+            typed.input(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE), &cands);
+        }
+        let mut fresh = FinderState::new(&[]);
+        for ch in query.chars() {
+            fresh.input(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE), &[]);
+        }
+        fresh.refresh(&cands);
+        prop_assert_eq!(&typed.matches, &fresh.matches);
+    }
+}

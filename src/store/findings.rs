@@ -50,6 +50,50 @@ impl FindingFilter {
     }
 }
 
+/// The orders the findings screen offers. Report order comes straight from
+/// an index; the others sort the (id-only) list once per change of order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FindingOrder {
+    /// Severity, clause, reference: the order of the report.
+    #[default]
+    Report,
+    Due,
+    Status,
+    Reference,
+}
+
+impl FindingOrder {
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingOrder::Report => "report order",
+            FindingOrder::Due => "due date",
+            FindingOrder::Status => "status",
+            FindingOrder::Reference => "reference",
+        }
+    }
+
+    pub fn next(self) -> FindingOrder {
+        match self {
+            FindingOrder::Report => FindingOrder::Due,
+            FindingOrder::Due => FindingOrder::Status,
+            FindingOrder::Status => FindingOrder::Reference,
+            FindingOrder::Reference => FindingOrder::Report,
+        }
+    }
+
+    fn sql(self) -> String {
+        match self {
+            FindingOrder::Report => REPORT_ORDER.to_string(),
+            // no due date last; then report order
+            FindingOrder::Due => format!("due_date = '', due_date, {REPORT_ORDER}"),
+            FindingOrder::Status => format!(
+                "CASE status WHEN 'open' THEN 0 WHEN 'response_received' THEN 1 ELSE 2 END, {REPORT_ORDER}"
+            ),
+            FindingOrder::Reference => "ref_prefix, ref_seq".to_string(),
+        }
+    }
+}
+
 /// A free-text field of a finding that can be edited on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FindingField {
@@ -212,6 +256,100 @@ impl Store {
             ),
             || format!("no finding {reference:?} in this audit"),
         )
+    }
+
+    /// The row ids of an audit's findings, filtered, in `order`: what a
+    /// findings list needs to page through any number of findings (8 bytes
+    /// each) without holding them. Report order is an index-only scan.
+    pub fn finding_rowids(
+        &self,
+        audit_id: &str,
+        filter: &FindingFilter,
+        order: FindingOrder,
+    ) -> Result<Vec<i64>> {
+        let sql = format!(
+            "SELECT rowid FROM findings WHERE audit_id = ?1
+               AND (?2 < 0 OR grade_rank = ?2) AND (?3 = '' OR status = ?3) AND (?4 = '' OR clause_id = ?4)
+             ORDER BY {}",
+            order.sql()
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rank = filter.grade.map_or(-1, |g| i64::from(g.severity()));
+        let status = filter.status.map(|s| s.code()).unwrap_or("");
+        let clause = filter.clause_id.as_deref().unwrap_or("");
+        let rows = stmt.query_map(params![audit_id, rank, status, clause], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The findings with these row ids, in the order given (one query).
+    pub fn findings_by_rowid(&self, ids: &[i64]) -> Result<Vec<Finding>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = format!(
+            "[{}]",
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        );
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS}, rowid FROM findings WHERE rowid IN (SELECT value FROM json_each(?1))"
+        ))?;
+        let mut by_id: std::collections::HashMap<i64, Finding> = stmt
+            .query_map([list], |r| Ok((r.get(18)?, from_row(r)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids.iter().filter_map(|i| by_id.remove(i)).collect())
+    }
+
+    /// The row id of a finding (for finding it in a list of row ids).
+    pub fn finding_rowid(&self, id: &str) -> Result<i64> {
+        found(
+            self.conn
+                .prepare_cached("SELECT rowid FROM findings WHERE id = ?1")?
+                .query_row([id], |r| r.get(0)),
+            || format!("no finding with id {id:?}"),
+        )
+    }
+
+    /// Open nonconformities (major and minor, not closed), in report order,
+    /// at most `limit` of them.
+    pub fn open_nonconformities(&self, audit_id: &str, limit: usize) -> Result<Vec<Finding>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM findings WHERE audit_id = ?1 AND grade_rank <= 1
+               AND status != 'closed' ORDER BY {REPORT_ORDER} LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![audit_id, limit as i64], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The first `limit` findings on one clause, in report order.
+    pub fn clause_findings(
+        &self,
+        audit_id: &str,
+        clause_id: &str,
+        limit: usize,
+    ) -> Result<Vec<Finding>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM findings WHERE audit_id = ?1 AND clause_key = ?2 AND clause_id = ?3
+             ORDER BY {REPORT_ORDER} LIMIT ?4"
+        ))?;
+        let rows = stmt.query_map(
+            params![
+                audit_id,
+                natural::sort_key(clause_id),
+                clause_id,
+                limit as i64
+            ],
+            from_row,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// What the fuzzy finder searches of each finding: (row id, "REF title").
+    pub fn finding_search_texts(&self, audit_id: &str) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT rowid, reference || ' ' || title FROM findings WHERE audit_id = ?1 ORDER BY {REPORT_ORDER}"
+        ))?;
+        let rows = stmt.query_map([audit_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Findings of an audit, in report order, filtered.

@@ -18,6 +18,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/001_init.sql")),
     M::up(include_str!("migrations/002_drafts.sql")),
     M::up(include_str!("migrations/003_history.sql")),
+    M::up(include_str!("migrations/004_paging_indexes.sql")),
 ];
 
 /// The schema migrations, in order; the schema version is their count.

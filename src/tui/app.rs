@@ -133,10 +133,7 @@ impl App {
         match self.screen {
             Screen::Stage2 => self.stage2.current_id(&d.catalogue).map(str::to_string),
             Screen::Stage1 => self.stage1.current().map(|(c, _, _)| c.to_string()),
-            Screen::Findings => d
-                .findings
-                .get(self.findings.selected)
-                .map(|f| f.clause_id.clone()),
+            Screen::Findings => self.finding_at(self.findings.selected).map(|f| f.clause_id),
             _ => None,
         }
     }
@@ -199,7 +196,10 @@ impl App {
                     form.input(ev);
                 }
             }
-            Some(Popup::Finder(finder)) => finder.input(ev),
+            Some(Popup::Finder(finder)) => {
+                let candidates = self.data.as_ref().map_or(&[][..], |d| &d.finder);
+                finder.input(ev, candidates)
+            }
             _ => {}
         }
     }
@@ -258,10 +258,7 @@ impl App {
             }
             Action::ReportAudit if self.screen == Screen::Overview => self.report_or_reopen(),
             Action::ShowHistory if self.screen == Screen::Findings => {
-                let selected = self
-                    .data
-                    .as_ref()
-                    .and_then(|d| d.findings.get(self.findings.selected).cloned());
+                let selected = self.finding_at(self.findings.selected);
                 match selected {
                     Some(f) => self.show_history(&f),
                     None => Ok(None),
@@ -274,7 +271,8 @@ impl App {
                     )));
                 };
                 self.popups
-                    .push(Popup::Finder(Box::new(FinderState::new(data))));
+                    .push(Popup::Finder(Box::new(FinderState::new(&data.finder))));
+                self.finder_interviews();
                 Ok(None)
             }
             Action::Export => {
@@ -370,7 +368,7 @@ impl App {
                     Ok(None)
                 }
                 Action::Select => {
-                    let target = f.chosen();
+                    let target = f.chosen(self.data.as_ref().map_or(&[][..], |d| &d.finder));
                     self.popups.pop();
                     match target {
                         Some(t) => self.jump(t),
@@ -565,7 +563,12 @@ impl App {
     fn run_pending(&mut self, pending: Pending) -> store::Result<Option<Action>> {
         match pending {
             Pending::DeleteFinding { id, reference } => {
+                let rowid = self.store.finding_rowid(&id)?;
                 self.store.delete_finding(&id)?;
+                if let Some(d) = &mut self.data {
+                    use super::popups::finder::Target;
+                    d.finder.retain(|c| c.target != Target::Finding(rowid));
+                }
                 if matches!(self.popups.last(), Some(Popup::Finding(_))) {
                     self.popups.pop();
                 }
@@ -608,6 +611,61 @@ impl App {
         Ok(())
     }
 
+    /// The finding at position `i` of the findings list (read from the store).
+    pub fn finding_at(&self, i: usize) -> Option<crate::domain::Finding> {
+        let d = self.data.as_ref()?;
+        let rowid = *d.findings.ids.get(i)?;
+        self.store.findings_by_rowid(&[rowid]).ok()?.pop()
+    }
+
+    /// Interviews are few: the finder's are renewed each time it opens.
+    fn finder_interviews(&mut self) {
+        use super::popups::finder::{Candidate, Target};
+        let Some(d) = &mut self.data else { return };
+        d.finder
+            .retain(|c| !matches!(c.target, Target::Interview(_)));
+        for i in &d.interviews {
+            d.finder.push(Candidate {
+                text: format!("{} ({})", i.interviewee, i.role),
+                kind: "interview",
+                target: Target::Interview(i.id.clone()),
+            });
+        }
+        if let Some(Popup::Finder(f)) = self.popups.last_mut() {
+            f.refresh(&d.finder);
+        }
+    }
+
+    /// Keep the finder's entry of one finding in step after it was added,
+    /// changed or deleted (`id` is its UUID), without rebuilding the rest.
+    pub fn finder_refresh(&mut self, id: &str) -> store::Result<()> {
+        use super::popups::finder::{Candidate, Target};
+        let Some(d) = &mut self.data else {
+            return Ok(());
+        };
+        match self.store.finding(id) {
+            Ok(f) => {
+                let rowid = self.store.finding_rowid(id)?;
+                let text = format!("{} {}", f.reference, f.title);
+                match d
+                    .finder
+                    .iter_mut()
+                    .find(|c| c.target == Target::Finding(rowid))
+                {
+                    Some(c) => c.text = text,
+                    None => d.finder.push(Candidate {
+                        text,
+                        kind: "finding",
+                        target: Target::Finding(rowid),
+                    }),
+                }
+            }
+            Err(store::Error::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    }
+
     pub fn reload_findings(&mut self) -> store::Result<()> {
         let filter = self.findings.filter.clone();
         let sort = self.findings.sort;
@@ -639,6 +697,7 @@ impl App {
         match target {
             EditTarget::Finding { id, .. } | EditTarget::FindingClause { id } => {
                 self.reload_findings()?;
+                self.finder_refresh(id)?;
                 let f = self.store.finding(id)?;
                 if let Some(Popup::Finding(d)) = self.popups.last_mut() {
                     d.finding = f;
@@ -684,7 +743,12 @@ impl App {
             }
             EditTarget::Finding { id, .. } | EditTarget::FindingClause { id } => {
                 self.screen = Screen::Findings;
-                if let Some(pos) = data.findings.iter().position(|f| &f.id == id) {
+                let pos = self
+                    .store
+                    .finding_rowid(id)
+                    .ok()
+                    .and_then(|r| data.findings.position(r));
+                if let Some(pos) = pos {
                     self.findings.selected = pos;
                 }
             }
@@ -704,16 +768,18 @@ impl App {
                 }
                 Ok(None)
             }
-            Target::Finding(id) => {
+            Target::Finding(rowid) => {
                 self.screen = Screen::Findings;
                 self.findings.filter = Default::default();
                 self.reload_findings()?;
-                if let Some(d) = &self.data {
-                    if let Some(pos) = d.findings.iter().position(|f| f.id == id) {
-                        self.findings.selected = pos;
-                    }
+                if let Some(pos) = self.data.as_ref().and_then(|d| d.findings.position(rowid)) {
+                    self.findings.selected = pos;
                 }
-                let f = self.store.finding(&id)?;
+                let Some(f) = self.store.findings_by_rowid(&[rowid])?.pop() else {
+                    return Ok(Some(Action::ShowError(
+                        "that finding no longer exists".into(),
+                    )));
+                };
                 self.popups
                     .push(Popup::Finding(Box::new(FindingDetailState::new(f))));
                 Ok(None)

@@ -19,7 +19,8 @@ use crate::tui::views::AuditData;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     Clause(String),
-    Finding(String),
+    /// A finding, by row id.
+    Finding(i64),
     Interview(String),
 }
 
@@ -32,20 +33,15 @@ pub struct Candidate {
     pub target: Target,
 }
 
-pub struct FinderState {
-    pub input: TextArea<'static>,
-    pub candidates: Vec<Candidate>,
-    /// (score, candidate index), best first.
-    pub matches: Vec<(i64, usize)>,
-    pub selected: usize,
-    matcher: SkimMatcherV2,
-}
-
 /// At most this many matches are kept and shown.
 pub const MAX_MATCHES: usize = 200;
 
-/// Every searchable thing of an audit.
-pub fn candidates(data: &AuditData) -> Vec<Candidate> {
+/// Every searchable thing of an audit: built once when the audit is opened,
+/// then kept up to date one finding at a time (see `App::finder_refresh`).
+pub fn candidates(
+    store: &crate::store::Store,
+    data: &AuditData,
+) -> crate::store::Result<Vec<Candidate>> {
     let mut out = Vec::new();
     for c in data.catalogue.clauses() {
         out.push(Candidate {
@@ -61,11 +57,11 @@ pub fn candidates(data: &AuditData) -> Vec<Candidate> {
             });
         }
     }
-    for f in &data.all_findings {
+    for (rowid, text) in store.finding_search_texts(&data.audit.id)? {
         out.push(Candidate {
-            text: format!("{} {}", f.reference, f.title),
+            text,
             kind: "finding",
-            target: Target::Finding(f.id.clone()),
+            target: Target::Finding(rowid),
         });
     }
     for i in &data.interviews {
@@ -75,22 +71,37 @@ pub fn candidates(data: &AuditData) -> Vec<Candidate> {
             target: Target::Interview(i.id.clone()),
         });
     }
-    out
+    Ok(out)
+}
+
+pub struct FinderState {
+    pub input: TextArea<'static>,
+    /// (score, candidate index), best first, at most MAX_MATCHES.
+    pub matches: Vec<(i64, usize)>,
+    /// Every candidate matching `last_query`, not only the best: a query
+    /// that extends it can only match a subset of these.
+    matching: Vec<usize>,
+    last_query: String,
+    pub total: usize,
+    pub selected: usize,
+    matcher: SkimMatcherV2,
 }
 
 impl FinderState {
-    pub fn new(data: &AuditData) -> Self {
+    pub fn new(candidates: &[Candidate]) -> Self {
         let mut input = TextArea::default();
         input.set_cursor_line_style(ratatui::style::Style::default());
         input.set_placeholder_text("type to search clauses, findings, interviewees");
         let mut s = FinderState {
             input,
-            candidates: candidates(data),
             matches: Vec::new(),
+            matching: Vec::new(),
+            last_query: String::new(),
+            total: candidates.len(),
             selected: 0,
             matcher: SkimMatcherV2::default(),
         };
-        s.refresh();
+        s.refresh(candidates);
         s
     }
 
@@ -99,37 +110,60 @@ impl FinderState {
     }
 
     /// Feed a key to the query line; the matches follow the query.
-    pub fn input(&mut self, ev: KeyEvent) {
+    pub fn input(&mut self, ev: KeyEvent, candidates: &[Candidate]) {
         if self.input.input(ev) {
-            self.refresh();
+            self.search(candidates);
         }
     }
 
-    /// Recompute the matches for the current query.
-    pub fn refresh(&mut self) {
+    /// Recompute the matches from scratch (the candidates changed).
+    pub fn refresh(&mut self, candidates: &[Candidate]) {
+        self.last_query.clear();
+        self.matching.clear();
+        self.search(candidates);
+    }
+
+    /// Recompute the matches for the current query. Typing on narrows the
+    /// previous matches instead of searching everything again.
+    fn search(&mut self, candidates: &[Candidate]) {
         let q = self.query();
         self.selected = 0;
+        self.total = candidates.len();
         if q.trim().is_empty() {
-            self.matches = (0..self.candidates.len().min(MAX_MATCHES))
+            self.matching.clear();
+            self.last_query.clear();
+            self.matches = (0..candidates.len().min(MAX_MATCHES))
                 .map(|i| (0, i))
                 .collect();
             return;
         }
-        let mut m: Vec<(i64, usize)> = self
-            .candidates
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| self.matcher.fuzzy_match(&c.text, &q).map(|s| (s, i)))
+        let narrowing = !self.last_query.is_empty() && q.starts_with(&self.last_query);
+        let pool: Box<dyn Iterator<Item = usize>> = if narrowing {
+            Box::new(std::mem::take(&mut self.matching).into_iter())
+        } else {
+            Box::new(0..candidates.len())
+        };
+        let mut scored: Vec<(i64, usize)> = pool
+            .filter_map(|i| {
+                let c = candidates.get(i)?;
+                self.matcher.fuzzy_match(&c.text, &q).map(|s| (s, i))
+            })
             .collect();
-        m.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        m.truncate(MAX_MATCHES);
-        self.matches = m;
+        self.matching = scored.iter().map(|(_, i)| *i).collect();
+        self.last_query = q;
+        let best = |a: &(i64, usize), b: &(i64, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        if scored.len() > MAX_MATCHES {
+            scored.select_nth_unstable_by(MAX_MATCHES, best);
+            scored.truncate(MAX_MATCHES);
+        }
+        scored.sort_by(best);
+        self.matches = scored;
     }
 
-    pub fn chosen(&self) -> Option<Target> {
+    pub fn chosen(&self, candidates: &[Candidate]) -> Option<Target> {
         self.matches
             .get(self.selected)
-            .and_then(|(_, i)| self.candidates.get(*i))
+            .and_then(|(_, i)| candidates.get(*i))
             .map(|c| c.target.clone())
     }
 }
@@ -145,8 +179,9 @@ pub fn render(app: &App, s: &FinderState, f: &mut Frame, area: Rect) {
     let block = Block::bordered().title(" Find ").title_bottom(format!(
         " {} of {} · Enter jump · Esc close ",
         s.matches.len(),
-        s.candidates.len()
+        s.total
     ));
+    let candidates: &[Candidate] = app.data.as_ref().map_or(&[], |d| &d.finder);
     let inner = block.inner(rect);
     f.render_widget(block, rect);
     let [q, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
@@ -162,7 +197,7 @@ pub fn render(app: &App, s: &FinderState, f: &mut Frame, area: Rect) {
         .skip(start)
         .take(h)
         .filter_map(|(row, (_, i))| {
-            let c = s.candidates.get(*i)?;
+            let c = candidates.get(*i)?;
             let style = if row == s.selected {
                 t.selected()
             } else {

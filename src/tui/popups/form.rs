@@ -413,6 +413,7 @@ pub fn submit(app: &mut App, kind: &FormKind, v: &[String]) -> store::Result<Opt
                 },
             )?;
             app.reload_findings()?;
+            app.finder_refresh(&f.id)?;
             let msg = format!("Raised {} — {}", f.reference, f.title);
             app.popups
                 .push(Popup::Finding(Box::new(FindingDetailState::new(f))));

@@ -9,8 +9,7 @@ use ratatui::widgets::{Block, Cell as TCell, Row, Table};
 use ratatui::Frame;
 
 use super::{cut, moved, scroll};
-use crate::catalogue::natural;
-use crate::domain::{Finding, FindingStatus, Grade};
+use crate::domain::{FindingStatus, Grade};
 use crate::store::{self, FindingFilter};
 use crate::tui::action::Action;
 use crate::tui::app::App;
@@ -20,47 +19,8 @@ use crate::tui::popups::Popup;
 use crate::tui::theme::Theme;
 
 /// Orders of the findings table.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Sort {
-    /// Severity, clause, reference: the order of the report.
-    #[default]
-    Report,
-    Due,
-    Status,
-    Reference,
-}
-
-impl Sort {
-    pub fn label(self) -> &'static str {
-        match self {
-            Sort::Report => "report order",
-            Sort::Due => "due date",
-            Sort::Status => "status",
-            Sort::Reference => "reference",
-        }
-    }
-
-    fn next(self) -> Sort {
-        match self {
-            Sort::Report => Sort::Due,
-            Sort::Due => Sort::Status,
-            Sort::Status => Sort::Reference,
-            Sort::Reference => Sort::Report,
-        }
-    }
-
-    /// Reorder findings already in report order (stable sorts keep it as the tie-break).
-    pub fn apply(self, v: &mut [Finding]) {
-        match self {
-            Sort::Report => {}
-            Sort::Due => v.sort_by(|a, b| {
-                (a.due_date.is_empty(), &a.due_date).cmp(&(b.due_date.is_empty(), &b.due_date))
-            }),
-            Sort::Status => v.sort_by_key(|f| f.status),
-            Sort::Reference => v.sort_by(|a, b| natural::cmp(&a.reference, &b.reference)),
-        }
-    }
-}
+/// The orders of the findings list (defined with the store's queries).
+pub use crate::store::FindingOrder as Sort;
 
 #[derive(Default)]
 pub struct FindingsState {
@@ -90,8 +50,8 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
     let Some(data) = &app.data else {
         return Ok(None);
     };
-    let selected = data.findings.get(app.findings.selected).cloned();
     let len = data.findings.len();
+    let selected = app.finding_at(app.findings.selected);
     match action {
         Action::Select => {
             if let Some(f) = selected {
@@ -186,12 +146,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let h = area.height.saturating_sub(3) as usize;
     let off = scroll(&st.offset, st.selected, h);
     let title_w = area.width.saturating_sub(2 + 8 + 6 + 9 + 18 + 10 + 5) as usize;
-    let rows = d
-        .findings
+    // Only the rows on screen are read, in one query.
+    let window = d.findings.window(&app.store, off, h);
+    let rows = window
         .iter()
         .enumerate()
-        .skip(off)
-        .take(h)
+        .map(|(k, x)| (off + k, x))
         .map(|(i, x)| {
             let row = Row::new(vec![
                 TCell::from(Span::styled(x.reference.clone(), t.grade(x.grade))),

@@ -34,10 +34,13 @@ pub struct AuditData {
     pub stage1: HashMap<String, ClauseReview>,
     pub stage2: HashMap<String, ClauseReview>,
     pub docs: HashMap<String, DocumentReview>,
-    /// Every finding of the audit, in report order (overview, stage 2, finder).
-    pub all_findings: Vec<Finding>,
-    /// The findings screen's view: `all_findings` filtered and sorted.
-    pub findings: Vec<Finding>,
+    /// The findings screen's list: row ids, filtered and sorted. Rows are
+    /// read from the store a screenful at a time.
+    pub findings: FindingList,
+    /// Open nonconformities for the overview (the first of them, report order).
+    pub open_ncs: Vec<Finding>,
+    /// What the fuzzy finder searches; built when the audit is opened.
+    pub finder: Vec<popups::finder::Candidate>,
     /// Counts by grade (all findings, unfiltered).
     pub counts: [u64; 5],
     pub tally: NcTally,
@@ -45,6 +48,37 @@ pub struct AuditData {
     pub by_clause: HashMap<String, (u64, u64)>,
     pub interviews: Vec<Interview>,
     pub samples: Vec<Sample>,
+}
+
+/// How many open nonconformities the overview lists.
+pub const OPEN_NC_ROWS: usize = 200;
+
+/// A list of findings by row id, in display order.
+#[derive(Debug, Default, Clone)]
+pub struct FindingList {
+    pub ids: Vec<i64>,
+}
+
+impl FindingList {
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Where a finding is in the list.
+    pub fn position(&self, rowid: i64) -> Option<usize> {
+        self.ids.iter().position(|&r| r == rowid)
+    }
+
+    /// The findings at `range` of the list (one query).
+    pub fn window(&self, store: &Store, start: usize, len: usize) -> Vec<Finding> {
+        let end = start.saturating_add(len).min(self.ids.len());
+        let ids = self.ids.get(start.min(end)..end).unwrap_or(&[]);
+        store.findings_by_rowid(ids).unwrap_or_default()
+    }
 }
 
 impl AuditData {
@@ -57,8 +91,9 @@ impl AuditData {
             stage1: HashMap::new(),
             stage2: HashMap::new(),
             docs: HashMap::new(),
-            all_findings: Vec::new(),
-            findings: Vec::new(),
+            findings: FindingList::default(),
+            open_ncs: Vec::new(),
+            finder: Vec::new(),
             counts: [0; 5],
             tally: NcTally::default(),
             by_clause: HashMap::new(),
@@ -66,6 +101,7 @@ impl AuditData {
             samples: store.samples(id)?,
         };
         d.reload_reviews(store)?;
+        d.finder = popups::finder::candidates(store, &d)?;
         Ok(d)
     }
 
@@ -96,14 +132,8 @@ impl AuditData {
         sort: findings::Sort,
     ) -> store::Result<()> {
         let id = &self.audit.id;
-        self.all_findings = store.findings(id, &FindingFilter::default())?;
-        self.findings = self
-            .all_findings
-            .iter()
-            .filter(|f| filter.matches(f))
-            .cloned()
-            .collect();
-        sort.apply(&mut self.findings);
+        self.findings.ids = store.finding_rowids(id, filter, sort)?;
+        self.open_ncs = store.open_nonconformities(id, OPEN_NC_ROWS)?;
         self.counts = store.finding_counts(id)?;
         self.tally = store.nc_tally(id)?;
         self.by_clause = store.finding_counts_by_clause(id)?;

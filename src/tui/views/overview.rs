@@ -7,7 +7,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Gauge, Paragraph};
 use ratatui::Frame;
 
 use super::cut;
-use crate::domain::{recommendation, ClauseStatus, DocStatus, FindingStatus, Grade};
+use crate::domain::{recommendation, ClauseStatus, DocStatus, Grade};
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 
@@ -121,11 +121,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     );
 
     let mut lines = Vec::new();
-    for fd in d
-        .all_findings
-        .iter()
-        .filter(|x| x.grade.is_nonconformity() && x.status != FindingStatus::Closed)
-    {
+    for fd in &d.open_ncs {
         // the status column only where there is room for titles too
         let wide = open.width >= 70;
         let room = open

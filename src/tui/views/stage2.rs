@@ -332,6 +332,9 @@ fn render_tree(app: &App, d: &AuditData, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
+/// Findings listed under a clause in its detail pane (all of them are on the findings screen).
+const CLAUSE_FINDINGS_SHOWN: usize = 40;
+
 fn render_detail(app: &App, d: &AuditData, f: &mut Frame, area: Rect) {
     let t = &app.theme;
     let s = &app.stage2;
@@ -395,14 +398,21 @@ fn render_detail(app: &App, d: &AuditData, f: &mut Frame, area: Rect) {
             lines.push(Line::raw(l.to_string()));
         }
     }
-    let findings: Vec<_> = d
-        .all_findings
-        .iter()
-        .filter(|x| x.clause_id == c.id)
-        .collect();
-    if !findings.is_empty() {
+    // The first findings on the clause, from one indexed query; the count
+    // comes from the per-clause tally.
+    let total = d.by_clause.get(&c.id).map_or(0, |(n, _)| *n);
+    if total > 0 {
+        let findings = app
+            .store
+            .clause_findings(&d.audit.id, &c.id, CLAUSE_FINDINGS_SHOWN)
+            .unwrap_or_default();
+        let more = (total as usize).saturating_sub(findings.len());
         lines.push(Line::styled(
-            format!("Findings ({})", findings.len()),
+            if more > 0 {
+                format!("Findings ({total}; the first {} shown)", findings.len())
+            } else {
+                format!("Findings ({total})")
+            },
             t.title(),
         ));
         for x in findings {
