@@ -31,6 +31,9 @@ impl WriterLock {
 
 const CLEAN: &str = "closed-cleanly";
 
+/// How long to wait for another holder to let go of the lock.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// Size and modification time of a file: what a clean close leaves behind.
 pub fn file_stamp(path: &Path) -> Option<String> {
     let meta = fs::metadata(path).ok()?;
@@ -83,7 +86,17 @@ pub fn acquire(db: &Path, what: &str, now: &str) -> Result<WriterLock> {
             path.display()
         ))
     })?;
-    match file.try_lock() {
+    // A holder that is just finishing (a script's previous command) gets a
+    // moment to let go before we say the file is in use.
+    let mut waited = std::time::Duration::ZERO;
+    let step = std::time::Duration::from_millis(10);
+    let mut attempt = file.try_lock();
+    while matches!(attempt, Err(TryLockError::WouldBlock)) && waited < LOCK_PATIENCE {
+        std::thread::sleep(step);
+        waited += step;
+        attempt = file.try_lock();
+    }
+    match attempt {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
             let mut holder = String::new();
