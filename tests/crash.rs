@@ -10,15 +10,17 @@
 #![cfg(unix)]
 
 mod common;
+#[path = "common/pty.rs"]
+mod pty;
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use auditbench::store::{OpenOptions, Store};
 use common::Env;
+use pty::Tui;
 
 /// A small deterministic generator, so that a failing run can be repeated.
 struct Lcg(u64);
@@ -147,126 +149,6 @@ fn cli_edits_survive_sigkill_at_random_moments() {
     );
 }
 
-/// The workbench in a pseudo-terminal, its screen output collected.
-struct Tui {
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    out: Arc<Mutex<Vec<u8>>>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
-}
-
-impl Tui {
-    fn start(db: &Path) -> Tui {
-        use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: 40,
-                cols: 120,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(bin());
-        cmd.arg("--db");
-        cmd.arg(db);
-        cmd.env_remove("AUDITBENCH_DB");
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("NO_COLOR", "1");
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
-        let out = Arc::new(Mutex::new(Vec::new()));
-        let sink = out.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        Tui {
-            child,
-            writer,
-            out,
-            _master: pair.master,
-        }
-    }
-
-    fn mark(&self) -> usize {
-        self.out.lock().unwrap().len()
-    }
-
-    /// Wait until `text` shows up in what was drawn after `from`. Escape
-    /// sequences and spaces are ignored: ratatui moves the cursor over
-    /// blanks instead of writing them.
-    fn wait_for(&self, from: usize, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let want: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        loop {
-            {
-                let out = self.out.lock().unwrap();
-                let seen = visible(&out[from.min(out.len())..]);
-                if seen.contains(&want) {
-                    return;
-                }
-            }
-            if Instant::now() > deadline {
-                let out = self.out.lock().unwrap();
-                let tail = String::from_utf8_lossy(&out[out.len().saturating_sub(3000)..]);
-                panic!("{text:?} never drawn; the screen's last output: {tail:?}");
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    fn keys(&mut self, s: &str) {
-        for b in s.bytes() {
-            self.writer.write_all(&[b]).unwrap();
-            self.writer.flush().unwrap();
-            std::thread::sleep(Duration::from_millis(15));
-        }
-    }
-
-    fn sigkill(mut self) {
-        let pid = self.child.process_id().expect("pid");
-        let st = Command::new("kill")
-            .args(["-9", &pid.to_string()])
-            .status()
-            .unwrap();
-        assert!(st.success());
-        let _ = self.child.wait();
-    }
-}
-
-/// The printable characters of terminal output, without escape sequences
-/// and whitespace.
-fn visible(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let mut out = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            if chars.peek() == Some(&'[') {
-                chars.next();
-                // CSI: parameters, then one final byte in @..~
-                for d in chars.by_ref() {
-                    if ('@'..='~').contains(&d) {
-                        break;
-                    }
-                }
-            } else {
-                chars.next();
-            }
-        } else if !c.is_whitespace() && !c.is_control() {
-            out.push(c);
-        }
-    }
-    out
-}
-
 fn clause_notes(s: &Store, audit: &str) -> String {
     s.clause_review(audit, "4.1", auditbench::domain::Stage::TWO)
         .map(|r| r.notes)
@@ -290,7 +172,7 @@ fn workbench_edits_and_drafts_survive_sigkill() {
         let pending_draft = !before.drafts().unwrap().is_empty();
         drop(before);
 
-        let mut tui = Tui::start(&env.db);
+        let mut tui = Tui::start(&bin(), &env.db);
         if pending_draft {
             // The draft comes back, in its editor, at the next start.
             tui.wait_for(0, "Recovered 1 unsaved text");

@@ -179,8 +179,9 @@ impl Store {
     pub fn nc_tally(&self, audit_id: &str) -> Result<crate::domain::NcTally> {
         use crate::domain::{FindingStatus, NcTally};
         let mut stmt = self.conn.prepare_cached(
-            "SELECT grade, status, count(*) FROM findings
-             WHERE audit_id = ?1 AND grade IN ('major', 'minor') GROUP BY grade, status",
+            // index-only: findings_report_order holds grade_rank and status
+            "SELECT CASE grade_rank WHEN 0 THEN 'major' ELSE 'minor' END, status, count(*)
+             FROM findings WHERE audit_id = ?1 AND grade_rank <= 1 GROUP BY grade_rank, status",
         )?;
         let rows = stmt.query_map([audit_id], |r| {
             Ok((
@@ -205,9 +206,9 @@ impl Store {
         audit_id: &str,
     ) -> Result<std::collections::HashMap<String, (u64, u64)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT clause_id, count(*),
-                    sum(grade IN ('major','minor') AND status != 'closed')
-             FROM findings WHERE audit_id = ?1 GROUP BY clause_id",
+            // index-only: findings_by_clause holds all four columns, in order
+            "SELECT clause_id, count(*), sum(grade_rank <= 1 AND status != 'closed')
+             FROM findings WHERE audit_id = ?1 GROUP BY clause_key, clause_id",
         )?;
         let rows = stmt.query_map([audit_id], |r| {
             Ok((

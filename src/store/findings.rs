@@ -267,16 +267,29 @@ impl Store {
         filter: &FindingFilter,
         order: FindingOrder,
     ) -> Result<Vec<i64>> {
-        let sql = format!(
-            "SELECT rowid FROM findings WHERE audit_id = ?1
-               AND (?2 < 0 OR grade_rank = ?2) AND (?3 = '' OR status = ?3) AND (?4 = '' OR clause_id = ?4)
-             ORDER BY {}",
-            order.sql()
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        // Only the filters that are set appear in the SQL, so that a grade
+        // filter is an index range, not a scan (one cached statement per shape).
+        let mut sql = String::from("SELECT rowid FROM findings WHERE audit_id = ?1");
         let rank = filter.grade.map_or(-1, |g| i64::from(g.severity()));
         let status = filter.status.map(|s| s.code()).unwrap_or("");
         let clause = filter.clause_id.as_deref().unwrap_or("");
+        sql.push_str(if filter.grade.is_some() {
+            " AND grade_rank = ?2"
+        } else {
+            " AND ?2 < 0"
+        });
+        sql.push_str(if filter.status.is_some() {
+            " AND status = ?3"
+        } else {
+            " AND ?3 = ''"
+        });
+        sql.push_str(if filter.clause_id.is_some() {
+            " AND clause_id = ?4"
+        } else {
+            " AND ?4 = ''"
+        });
+        sql.push_str(&format!(" ORDER BY {}", order.sql()));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![audit_id, rank, status, clause], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

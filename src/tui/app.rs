@@ -676,6 +676,17 @@ impl App {
         Ok(())
     }
 
+    /// Reload only the findings list, after its filter or order changed.
+    pub fn reload_finding_list(&mut self) -> store::Result<()> {
+        let filter = self.findings.filter.clone();
+        let sort = self.findings.sort;
+        if let Some(d) = &mut self.data {
+            d.reload_list(&self.store, &filter, sort)?;
+            self.findings.clamp(d.findings.len());
+        }
+        Ok(())
+    }
+
     pub fn reload_interviews(&mut self) -> store::Result<()> {
         if let Some(d) = &mut self.data {
             d.interviews = self.store.interviews(&d.audit.id)?;
@@ -695,7 +706,22 @@ impl App {
 
     fn reload_after_edit(&mut self, target: &EditTarget) -> store::Result<()> {
         match target {
-            EditTarget::Finding { id, .. } | EditTarget::FindingClause { id } => {
+            EditTarget::Finding { id, field } => {
+                // Free text changes no count and no position in the list
+                // (the due date orders one of the sorts); the screen reads
+                // its rows afresh anyway.
+                if *field == store::FindingField::DueDate {
+                    self.reload_finding_list()?;
+                }
+                if matches!(field, store::FindingField::Title) {
+                    self.finder_refresh(id)?;
+                }
+                let f = self.store.finding(id)?;
+                if let Some(Popup::Finding(d)) = self.popups.last_mut() {
+                    d.finding = f;
+                }
+            }
+            EditTarget::FindingClause { id } => {
                 self.reload_findings()?;
                 self.finder_refresh(id)?;
                 let f = self.store.finding(id)?;

@@ -9,3 +9,11 @@ CREATE INDEX findings_report_order
 DROP INDEX findings_by_clause;
 CREATE INDEX findings_by_clause
     ON findings (audit_id, clause_key, clause_id, grade_rank, status);
+-- The recommendation's tally of nonconformities by grade and status.
+CREATE INDEX findings_nc_tally ON findings (audit_id, grade_rank, status);
+-- The screen's other orders, so that changing the order does not sort every row.
+CREATE INDEX findings_due_order ON findings
+    (audit_id, due_date = '', due_date, grade_rank, clause_key, ref_prefix, ref_seq);
+CREATE INDEX findings_status_order ON findings
+    (audit_id, CASE status WHEN 'open' THEN 0 WHEN 'response_received' THEN 1 ELSE 2 END,
+     grade_rank, clause_key, ref_prefix, ref_seq);

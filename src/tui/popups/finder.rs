@@ -74,6 +74,41 @@ pub fn candidates(
     Ok(out)
 }
 
+/// Pools larger than this are scored on two threads.
+const PARALLEL_FROM: usize = 20_000;
+
+/// Score `pool` (candidate indices) against the query: (score, index) of
+/// every match, in pool order. Large pools are split across two threads
+/// (the machines auditors carry have at least two cores).
+fn score(
+    candidates: &[Candidate],
+    pool: &[usize],
+    q: &str,
+    matcher: &SkimMatcherV2,
+) -> Vec<(i64, usize)> {
+    let run = |part: &[usize], m: &SkimMatcherV2| -> Vec<(i64, usize)> {
+        part.iter()
+            .filter_map(|&i| {
+                let c = candidates.get(i)?;
+                m.fuzzy_match(&c.text, q).map(|s| (s, i))
+            })
+            .collect()
+    };
+    if pool.len() < PARALLEL_FROM {
+        return run(pool, matcher);
+    }
+    let (a, b) = pool.split_at(pool.len() / 2);
+    std::thread::scope(|s| {
+        let other = s.spawn(|| run(b, &SkimMatcherV2::default()));
+        let mut first = run(a, matcher);
+        match other.join() {
+            Ok(second) => first.extend(second),
+            Err(_) => first.extend(run(b, matcher)),
+        }
+        first
+    })
+}
+
 pub struct FinderState {
     pub input: TextArea<'static>,
     /// (score, candidate index), best first, at most MAX_MATCHES.
@@ -138,17 +173,12 @@ impl FinderState {
             return;
         }
         let narrowing = !self.last_query.is_empty() && q.starts_with(&self.last_query);
-        let pool: Box<dyn Iterator<Item = usize>> = if narrowing {
-            Box::new(std::mem::take(&mut self.matching).into_iter())
+        let pool: Vec<usize> = if narrowing {
+            std::mem::take(&mut self.matching)
         } else {
-            Box::new(0..candidates.len())
+            (0..candidates.len()).collect()
         };
-        let mut scored: Vec<(i64, usize)> = pool
-            .filter_map(|i| {
-                let c = candidates.get(i)?;
-                self.matcher.fuzzy_match(&c.text, &q).map(|s| (s, i))
-            })
-            .collect();
+        let mut scored = score(candidates, &pool, &q, &self.matcher);
         self.matching = scored.iter().map(|(_, i)| *i).collect();
         self.last_query = q;
         let best = |a: &(i64, usize), b: &(i64, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));

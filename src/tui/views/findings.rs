@@ -63,13 +63,13 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
         Action::FilterGrade => {
             app.findings.filter.grade = cycle(Grade::ALL, app.findings.filter.grade);
             app.findings.selected = 0;
-            app.reload_findings()?;
+            app.reload_finding_list()?;
             Ok(None)
         }
         Action::FilterStatus => {
             app.findings.filter.status = cycle(FindingStatus::ALL, app.findings.filter.status);
             app.findings.selected = 0;
-            app.reload_findings()?;
+            app.reload_finding_list()?;
             Ok(None)
         }
         Action::FilterClause => {
@@ -79,17 +79,17 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
                 (None, None) => None,
             };
             app.findings.selected = 0;
-            app.reload_findings()?;
+            app.reload_finding_list()?;
             Ok(None)
         }
         Action::ClearFilters => {
             app.findings.filter = FindingFilter::default();
-            app.reload_findings()?;
+            app.reload_finding_list()?;
             Ok(Some(Action::ShowInfo("Filters cleared".into())))
         }
         Action::CycleSort => {
             app.findings.sort = app.findings.sort.next();
-            app.reload_findings()?;
+            app.reload_finding_list()?;
             Ok(Some(Action::ShowInfo(format!(
                 "Sorted by {}",
                 app.findings.sort.label()

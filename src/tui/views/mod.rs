@@ -131,12 +131,24 @@ impl AuditData {
         filter: &FindingFilter,
         sort: findings::Sort,
     ) -> store::Result<()> {
+        self.reload_list(store, filter, sort)?;
         let id = &self.audit.id;
-        self.findings.ids = store.finding_rowids(id, filter, sort)?;
         self.open_ncs = store.open_nonconformities(id, OPEN_NC_ROWS)?;
         self.counts = store.finding_counts(id)?;
         self.tally = store.nc_tally(id)?;
         self.by_clause = store.finding_counts_by_clause(id)?;
+        Ok(())
+    }
+
+    /// Only the findings screen's list (a filter or the order changed: the
+    /// counts did not).
+    pub fn reload_list(
+        &mut self,
+        store: &Store,
+        filter: &FindingFilter,
+        sort: findings::Sort,
+    ) -> store::Result<()> {
+        self.findings.ids = store.finding_rowids(&self.audit.id, filter, sort)?;
         Ok(())
     }
 

@@ -1,0 +1,208 @@
+//! The process-level rows of the performance table, with the real release
+//! binary on a `demo --scale 100000` file, each beside its anchor measured
+//! in the same run:
+//!
+//! - `demo --scale 100000` generation time;
+//! - start to first frame drawn (cold process, file on disk), in a
+//!   pseudo-terminal, beside `sqlite3 FILE 'select count(*) from findings'`;
+//! - resident memory with the audit open, on the findings screen and after
+//!   a finder query (`VmRSS` and peak `VmHWM` from /proc);
+//! - fsyncs of one durable edit (`strace`), beside a bare sqlite3 insert.
+//!
+//! Run: `cargo bench --bench process` (Linux; the anchors and the fsync
+//! count are skipped when sqlite3 or strace is missing).
+
+#[path = "../common/pty.rs"]
+mod pty;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use pty::Tui;
+
+const BIN: &str = env!("CARGO_BIN_EXE_auditbench");
+const RUNS: usize = 15;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn run(args: &[&str], db: &Path) -> String {
+    let out = Command::new(BIN)
+        .env_remove("AUDITBENCH_DB")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run auditbench");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn have(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
+fn proc_kb(pid: u32, key: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn main() {
+    // `cargo bench` passes --bench; nothing else to parse.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("big.sqlite");
+
+    let t = Instant::now();
+    let audit = run(&["demo", "--scale", "100000"], &db);
+    println!("generation: demo --scale 100000 in {:.1?}", t.elapsed());
+    // One command closes it cleanly and takes the rolling backup, as any
+    // earlier session would have.
+    run(&["list"], &db);
+
+    let mut starts = Vec::new();
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let mut tui = Tui::start(Path::new(BIN), &db);
+        tui.wait_for(0, "Northwind");
+        starts.push(t.elapsed());
+        tui.keys("q");
+        tui.wait();
+    }
+    println!(
+        "start to first frame: median {:.1?} over {RUNS} runs",
+        median(starts)
+    );
+    if have("sqlite3") {
+        let mut anchor = Vec::new();
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            let st = Command::new("sqlite3")
+                .arg(&db)
+                .arg("select count(*) from findings")
+                .stdout(Stdio::null())
+                .status()
+                .expect("sqlite3");
+            assert!(st.success());
+            anchor.push(t.elapsed());
+        }
+        println!(
+            "  anchor sqlite3 'select count(*) from findings': median {:.1?}",
+            median(anchor)
+        );
+    }
+
+    let mut tui = Tui::start(Path::new(BIN), &db);
+    tui.wait_for(0, "Northwind");
+    let m = tui.mark();
+    tui.keys("\r");
+    tui.wait_for(m, "recommend");
+    let open_kb = proc_kb(tui.pid(), "VmRSS:");
+    let m = tui.mark();
+    tui.keys("4");
+    tui.wait_for(m, "reportorder");
+    let m = tui.mark();
+    tui.keys("/");
+    tui.wait_for(m, "Find");
+    tui.keys("nc-9");
+    std::thread::sleep(Duration::from_millis(500));
+    let pid = tui.pid();
+    println!(
+        "memory with the audit open: {} MB resident after opening it, {} MB after the findings screen and a finder query, peak {} MB",
+        open_kb / 1024,
+        proc_kb(pid, "VmRSS:") / 1024,
+        proc_kb(pid, "VmHWM:") / 1024
+    );
+    tui.keys("\x1b");
+    std::thread::sleep(Duration::from_millis(100));
+    tui.keys("q");
+    tui.wait();
+
+    if have("strace") {
+        let log = dir.path().join("strace.log");
+        let st = Command::new("strace")
+            .args(["-f", "-e", "trace=fsync,fdatasync", "-o"])
+            .arg(&log)
+            .arg(BIN)
+            .env_remove("AUDITBENCH_DB")
+            .arg("--db")
+            .arg(&db)
+            .args([
+                "--keep-backups",
+                "0",
+                "finding",
+                "add",
+                "--audit",
+                &audit,
+                "--clause",
+                "8.1",
+                "--grade",
+                "minor",
+                "--title",
+                "one edit",
+            ])
+            .stdout(Stdio::null())
+            .status()
+            .expect("strace");
+        assert!(st.success());
+        let calls = std::fs::read_to_string(&log).unwrap_or_default();
+        let n = calls.lines().filter(|l| l.contains("sync(")).count();
+        // The same process shape without the edit: open, read, clean close.
+        let st = Command::new("strace")
+            .args(["-f", "-e", "trace=fsync,fdatasync", "-o"])
+            .arg(&log)
+            .arg(BIN)
+            .env_remove("AUDITBENCH_DB")
+            .arg("--db")
+            .arg(&db)
+            .args([
+                "--keep-backups",
+                "0",
+                "finding",
+                "list",
+                "--audit",
+                &audit,
+                "--clause",
+                "8.1",
+            ])
+            .stdout(Stdio::null())
+            .status()
+            .expect("strace");
+        assert!(st.success());
+        let calls = std::fs::read_to_string(&log).unwrap_or_default();
+        let none = calls.lines().filter(|l| l.contains("sync(")).count();
+        println!(
+            "fsyncs of one durable edit: {} ({n} for a CLI run with the edit, {none} for the same run without)",
+            n.saturating_sub(none)
+        );
+        let bare = dir.path().join("bare.sqlite");
+        let st = Command::new("strace")
+            .args(["-f", "-e", "trace=fsync,fdatasync", "-o"])
+            .arg(&log)
+            .arg("sqlite3")
+            .arg(&bare)
+            .arg("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE IF NOT EXISTS t (v); INSERT INTO t VALUES (1);")
+            .stdout(Stdio::null())
+            .status();
+        if st.is_ok_and(|s| s.success()) {
+            let calls = std::fs::read_to_string(&log).unwrap_or_default();
+            let n = calls.lines().filter(|l| l.contains("sync(")).count();
+            println!("  anchor sqlite3 create + insert + close in WAL, synchronous=FULL: {n}");
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! The workbench on a `demo --scale 100000` audit, in-process: key press →
+//! next frame on each screen (through ratatui's `TestBackend`), a fuzzy
+//! finder keystroke over every clause, finding and interview, and one
+//! durable edit; each beside its anchor measured in the same run (an empty
+//! frame; a bare rusqlite insert + commit with the same pragmas).
+//!
+//! Run: `cargo bench --bench workbench`. Before the criterion groups it
+//! prints p50 / p99 / max of 2 000 mixed key presses (criterion reports
+//! medians, the target is a p99).
+
+use std::time::{Duration, Instant};
+
+use auditbench::demo::{add_scale, create_demo};
+use auditbench::store::{FindingField, Store};
+use auditbench::tui::action::Action;
+use auditbench::tui::app::App;
+use auditbench::tui::views;
+use criterion::{criterion_group, criterion_main, Criterion};
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+
+const SCALE: usize = 100_000;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bench.sqlite");
+    let mut store = Store::open(&path).expect("open");
+    let id = create_demo(&mut store).expect("demo");
+    let audit = store.audit(&id).expect("audit");
+    let cat = store.catalogue(&audit.catalogue_id).expect("catalogue");
+    add_scale(&mut store, &id, &cat, SCALE).expect("scale");
+    drop(store);
+    Fixture { _dir: dir, path }
+}
+
+fn key(c: KeyCode) -> KeyEvent {
+    KeyEvent::new(c, KeyModifiers::NONE)
+}
+
+/// A workbench with the big audit open, and a 120×36 terminal.
+fn workbench(path: &std::path::Path) -> (App, Terminal<TestBackend>) {
+    let store = Store::open(path).expect("open");
+    let mut app = App::new(store).expect("app");
+    app.dispatch(Action::Select);
+    let term = Terminal::new(TestBackend::new(120, 36)).expect("terminal");
+    (app, term)
+}
+
+fn press(app: &mut App, term: &mut Terminal<TestBackend>, k: KeyEvent) {
+    app.handle_key(k);
+    term.draw(|f| views::render(app, f)).expect("draw");
+}
+
+fn percentiles(path: &std::path::Path) {
+    let (mut app, mut term) = workbench(path);
+    // A walk a user might take: move through every screen, page, filter,
+    // sort, open and close findings, type in the finder.
+    let script: Vec<KeyEvent> = [
+        "1", "3", "j", "j", "j", "l", "j", "k", "2", "j", "j", "4", "j", "j", "j", "G", "g", "f",
+        "f", "t", "\u{8}", "o", "o", "o", "o", "\r", "j", "j", "\u{1b}", "5", "j", "k", "/", "n",
+        "c", " ", "8", "\u{1b}",
+    ]
+    .iter()
+    .map(|s| match *s {
+        "\r" => key(KeyCode::Enter),
+        "\u{1b}" => key(KeyCode::Esc),
+        "\u{8}" => key(KeyCode::Backspace),
+        s => key(KeyCode::Char(s.chars().next().unwrap_or(' '))),
+    })
+    .collect();
+    let mut times = Vec::new();
+    while times.len() < 2000 {
+        for k in &script {
+            let t = Instant::now();
+            press(&mut app, &mut term, *k);
+            times.push(t.elapsed());
+        }
+    }
+    times.sort();
+    let at = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+    println!(
+        "key press → frame over {} presses at {SCALE} findings: p50 {:?}, p99 {:?}, max {:?}",
+        times.len(),
+        at(0.50),
+        at(0.99),
+        times[times.len() - 1]
+    );
+}
+
+fn bench(c: &mut Criterion) {
+    let fx = fixture();
+    percentiles(&fx.path);
+
+    let mut g = c.benchmark_group("frame_100k");
+    g.sample_size(30).measurement_time(Duration::from_secs(3));
+    {
+        let mut term = Terminal::new(TestBackend::new(120, 36)).expect("terminal");
+        g.bench_function("anchor_empty_frame", |b| {
+            b.iter(|| {
+                term.draw(|_| {}).expect("draw");
+            })
+        });
+    }
+    let (mut app, mut term) = workbench(&fx.path);
+    for (name, goto, k) in [
+        ("findings_move", '4', KeyCode::Char('j')),
+        ("findings_page", '4', KeyCode::PageDown),
+        ("stage2_move", '3', KeyCode::Char('j')),
+        ("overview_redraw", '1', KeyCode::Char('1')),
+    ] {
+        press(&mut app, &mut term, key(KeyCode::Char(goto)));
+        g.bench_function(name, |b| {
+            b.iter(|| press(&mut app, &mut term, key(k)));
+        });
+    }
+    press(&mut app, &mut term, key(KeyCode::Char('4')));
+    g.bench_function("findings_filter_grade", |b| {
+        b.iter(|| press(&mut app, &mut term, key(KeyCode::Char('f'))));
+    });
+    press(&mut app, &mut term, key(KeyCode::Backspace));
+    g.bench_function("open_audit", |b| {
+        b.iter(|| {
+            press(&mut app, &mut term, key(KeyCode::Char('0')));
+            press(&mut app, &mut term, key(KeyCode::Enter));
+        });
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("finder_100k");
+    g.sample_size(20).measurement_time(Duration::from_secs(4));
+    for query in ["n", "nc-", "generated 99"] {
+        let label = format!("type_{}", query.replace(' ', "_"));
+        // Time per keystroke: the whole query typed, divided by its length.
+        g.bench_function(&label, |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    press(&mut app, &mut term, key(KeyCode::Esc));
+                    press(&mut app, &mut term, key(KeyCode::Char('/')));
+                    let t = Instant::now();
+                    for ch in query.chars() {
+                        press(&mut app, &mut term, key(KeyCode::Char(ch)));
+                    }
+                    total += t.elapsed() / query.chars().count() as u32;
+                }
+                total
+            });
+        });
+    }
+    press(&mut app, &mut term, key(KeyCode::Esc));
+    g.finish();
+
+    // One durable edit through the store (history row and hash included),
+    // beside a bare rusqlite insert + commit with the same pragmas.
+    let mut g = c.benchmark_group("edit_100k");
+    g.sample_size(30);
+    let audit = app.data.as_ref().expect("audit").audit.id.clone();
+    let target = app.store.finding_by_ref(&audit, "NC-001").expect("NC-001");
+    let mut n = 0u64;
+    g.bench_function("set_finding_field", |b| {
+        b.iter(|| {
+            n += 1;
+            app.store
+                .set_finding_field(&target.id, FindingField::Evidence, &format!("edit {n}"))
+                .expect("edit");
+        })
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bare = rusqlite::Connection::open(dir.path().join("bare.sqlite")).expect("bare");
+    bare.execute_batch(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
+         CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL);",
+    )
+    .expect("bare schema");
+    g.bench_function("anchor_bare_insert_commit", |b| {
+        b.iter(|| {
+            bare.execute("INSERT INTO t (v) VALUES ('edit')", [])
+                .expect("insert");
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
