@@ -10,7 +10,7 @@ use auditbench::tui::keymap::{Key, Keymap, Mode};
 fn bindable() -> Vec<Action> {
     fn exhaustive(a: &Action) -> bool {
         match a {
-            Action::Tick | Action::ShowError(_) | Action::ShowInfo(_) => false,
+            Action::Tick | Action::Work | Action::ShowError(_) | Action::ShowInfo(_) => false,
             Action::Quit
             | Action::Help
             | Action::OpenFinder

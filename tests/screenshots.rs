@@ -46,6 +46,7 @@ fn screenshots_are_up_to_date() {
     app.dispatch(Action::GoAudits);
     take("audits", &mut app);
     app.dispatch(Action::Select);
+    app.finder_poll(true);
     take("overview", &mut app);
     app.dispatch(Action::GoStage1);
     take("stage1", &mut app);

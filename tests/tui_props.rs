@@ -122,3 +122,37 @@ proptest! {
         prop_assert_eq!(&typed.matches, &fresh.matches);
     }
 }
+
+/// A large audit's search runs in slices of a few milliseconds; once the
+/// slices are done the matches are the same as one uninterrupted search.
+#[test]
+fn a_search_in_slices_ends_with_the_same_matches_as_one_search() {
+    use auditbench::tui::popups::finder::{Candidate, FinderState, Target};
+    use std::time::Duration;
+    let cands: Vec<Candidate> = (0..60_000)
+        .map(|i| Candidate {
+            text: format!("NC-{i:05} Generated finding {i} on 8.{}", i % 7),
+            kind: "finding",
+            target: Target::Finding(i),
+        })
+        .collect();
+    let mut sliced = FinderState::new(&cands);
+    for ch in "nc 8.3".chars() {
+        sliced.input(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE), &cands);
+    }
+    let mut slices = 0;
+    while sliced.busy() {
+        sliced.work(&cands, Duration::from_micros(500));
+        slices += 1;
+    }
+    let mut whole = FinderState::new(&[]);
+    for ch in "nc 8.3".chars() {
+        whole.input(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE), &[]);
+    }
+    whole.refresh(&cands);
+    while whole.busy() {
+        whole.work(&cands, Duration::from_secs(60));
+    }
+    assert!(!sliced.matches.is_empty());
+    assert_eq!(sliced.matches, whole.matches, "after {slices} slices");
+}

@@ -358,11 +358,7 @@ impl Store {
 
     /// What the fuzzy finder searches of each finding: (row id, "REF title").
     pub fn finding_search_texts(&self, audit_id: &str) -> Result<Vec<(i64, String)>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT rowid, reference || ' ' || title FROM findings WHERE audit_id = ?1 ORDER BY {REPORT_ORDER}"
-        ))?;
-        let rows = stmt.query_map([audit_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        search_texts(&self.conn, audit_id)
     }
 
     /// Findings of an audit, in report order, filtered.
@@ -468,4 +464,25 @@ impl Store {
         }
         Ok(())
     }
+}
+
+fn search_texts(conn: &Connection, audit_id: &str) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT rowid, reference || ' ' || title FROM findings WHERE audit_id = ?1 ORDER BY {REPORT_ORDER}"
+    ))?;
+    let rows = stmt.query_map([audit_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// [`Store::finding_search_texts`] on a connection of its own (read-only),
+/// for a background thread: the store's connection stays with its owner.
+pub fn finding_search_texts_at(
+    path: &std::path::Path,
+    audit_id: &str,
+) -> Result<Vec<(i64, String)>> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    search_texts(&conn, audit_id)
 }

@@ -25,7 +25,7 @@ pub use audits::AuditSummary;
 pub use batch::Batch;
 pub use edits::{DocField, Draft, EditTarget, InterviewField, SampleField};
 pub use error::{Error, Result};
-pub use findings::{FindingField, FindingFilter, FindingOrder};
+pub use findings::{finding_search_texts_at, FindingField, FindingFilter, FindingOrder};
 pub use history::{chain_hash, ChainReport, HistoryEntry};
 pub use open::{
     default_path, latest_schema_version, migrations, OpenOptions, WhenLocked, APPLICATION_ID,

@@ -72,6 +72,8 @@ pub enum Action {
     PrevField,
     // internal (never bound to a key)
     Tick,
+    /// Continue a search that did not finish within its time budget.
+    Work,
     ShowError(String),
     ShowInfo(String),
 }

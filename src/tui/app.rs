@@ -111,6 +111,30 @@ impl App {
         Ok(app)
     }
 
+    /// Whether work is left for idle turns of the event loop (a search).
+    pub fn busy(&self) -> bool {
+        matches!(self.popups.last(), Some(Popup::Finder(f)) if f.busy())
+    }
+
+    /// Whether the findings' finder entries are still being read.
+    pub fn finder_loading(&self) -> bool {
+        self.data
+            .as_ref()
+            .is_some_and(|d| d.finder_loading.is_some())
+    }
+
+    /// Take the background-read finder entries when they are there (`wait`:
+    /// block for them, as tests do); an open finder searches them at once.
+    pub fn finder_poll(&mut self, wait: bool) {
+        let Some(d) = &mut self.data else { return };
+        if d.finder_arrived(wait) {
+            self.dirty = true;
+            if let Some(Popup::Finder(f)) = self.popups.last_mut() {
+                f.refresh(&d.finder);
+            }
+        }
+    }
+
     /// The mode keys are read in: the top popup's, else the screen's.
     pub fn mode(&self) -> Mode {
         if let Some(p) = self.popups.last() {
@@ -226,6 +250,15 @@ impl App {
         match action {
             Action::Tick => {
                 self.tick()?;
+                self.finder_poll(false);
+                return Ok(None);
+            }
+            Action::Work => {
+                self.finder_poll(false);
+                let candidates = self.data.as_ref().map_or(&[][..], |d| &d.finder);
+                if let Some(Popup::Finder(f)) = self.popups.last_mut() {
+                    f.work(candidates, super::popups::finder::BUDGET);
+                }
                 return Ok(None);
             }
             Action::ShowError(e) => {

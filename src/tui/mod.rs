@@ -30,13 +30,24 @@ pub fn run(store: Store) -> anyhow::Result<()> {
                 terminal.draw(|f| views::render(&app, f))?;
                 app.dirty = false;
             }
-            let timeout = TICK.saturating_sub(last_tick.elapsed());
+            // While a search is unfinished, keys are still read first, and
+            // idle turns carry the search on.
+            let timeout = if app.busy() {
+                Duration::ZERO
+            } else if app.finder_loading() {
+                // the finder's findings are on their way: look often
+                Duration::from_millis(20).min(TICK.saturating_sub(last_tick.elapsed()))
+            } else {
+                TICK.saturating_sub(last_tick.elapsed())
+            };
             if event::poll(timeout)? {
                 match event::read()? {
                     Event::Key(k) => app.handle_key(k),
                     Event::Resize(_, _) => app.dirty = true,
                     _ => {}
                 }
+            } else if app.busy() || app.finder_loading() {
+                app.dispatch(action::Action::Work);
             }
             if last_tick.elapsed() >= TICK {
                 app.dispatch(action::Action::Tick);

@@ -153,6 +153,30 @@ fn bench(c: &mut Criterion) {
             });
         });
     }
+    // Until every candidate is scored (the frames in between show the best
+    // matches so far).
+    for query in ["n", "generated 99"] {
+        let label = format!("complete_{}", query.replace(' ', "_"));
+        g.bench_function(&label, |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    press(&mut app, &mut term, key(KeyCode::Esc));
+                    press(&mut app, &mut term, key(KeyCode::Char('/')));
+                    let t = Instant::now();
+                    for ch in query.chars() {
+                        press(&mut app, &mut term, key(KeyCode::Char(ch)));
+                    }
+                    while app.busy() {
+                        app.dispatch(Action::Work);
+                        term.draw(|f| views::render(&app, f)).expect("draw");
+                    }
+                    total += t.elapsed();
+                }
+                total
+            });
+        });
+    }
     press(&mut app, &mut term, key(KeyCode::Esc));
     g.finish();
 

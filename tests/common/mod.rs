@@ -84,6 +84,8 @@ pub fn demo_app(env: &Env) -> App {
     let mut app = app(env);
     app.dispatch(auditbench::tui::action::Action::CreateDemo);
     app.dispatch(auditbench::tui::action::Action::Select);
+    // The finder's findings are read in the background; tests want them now.
+    app.finder_poll(true);
     app
 }
 

@@ -1,6 +1,8 @@
 //! `/` or Ctrl-P: fuzzy search over clause ids and titles, clause intents,
 //! finding references and titles, and interviewees; Enter jumps there.
 
+use std::time::{Duration, Instant};
+
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 use ratatui::crossterm::event::KeyEvent;
@@ -36,12 +38,10 @@ pub struct Candidate {
 /// At most this many matches are kept and shown.
 pub const MAX_MATCHES: usize = 200;
 
-/// Every searchable thing of an audit: built once when the audit is opened,
-/// then kept up to date one finding at a time (see `App::finder_refresh`).
-pub fn candidates(
-    store: &crate::store::Store,
-    data: &AuditData,
-) -> crate::store::Result<Vec<Candidate>> {
+/// Every searchable thing of an audit but its findings: clauses, their
+/// intents, interviewees. The findings (the bulk) arrive from
+/// [`load_findings`], read in the background when the audit is opened.
+pub fn candidates(data: &AuditData) -> Vec<Candidate> {
     let mut out = Vec::new();
     for c in data.catalogue.clauses() {
         out.push(Candidate {
@@ -57,13 +57,6 @@ pub fn candidates(
             });
         }
     }
-    for (rowid, text) in store.finding_search_texts(&data.audit.id)? {
-        out.push(Candidate {
-            text,
-            kind: "finding",
-            target: Target::Finding(rowid),
-        });
-    }
     for i in &data.interviews {
         out.push(Candidate {
             text: format!("{} ({})", i.interviewee, i.role),
@@ -71,11 +64,47 @@ pub fn candidates(
             target: Target::Interview(i.id.clone()),
         });
     }
-    Ok(out)
+    out
+}
+
+/// The findings' finder entries, read on a thread with its own read-only
+/// connection so that opening an audit of 100 000 findings does not wait
+/// for every title. Receive them with [`merge_findings`].
+pub fn load_findings(
+    store: &crate::store::Store,
+    audit_id: &str,
+) -> std::sync::mpsc::Receiver<Vec<(i64, String)>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = store.path().to_path_buf();
+    let audit_id = audit_id.to_string();
+    std::thread::spawn(move || {
+        let texts = crate::store::finding_search_texts_at(&path, &audit_id).unwrap_or_default();
+        let _ = tx.send(texts);
+    });
+    rx
+}
+
+/// Add the background-loaded findings to the candidates; findings already
+/// there (added or changed since the audit was opened) keep their entry.
+pub fn merge_findings(candidates: &mut Vec<Candidate>, texts: Vec<(i64, String)>) {
+    let known: std::collections::HashSet<i64> = candidates
+        .iter()
+        .filter_map(|c| match c.target {
+            Target::Finding(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    candidates.extend(texts.into_iter().filter(|(r, _)| !known.contains(r)).map(
+        |(rowid, text)| Candidate {
+            text,
+            kind: "finding",
+            target: Target::Finding(rowid),
+        },
+    ));
 }
 
 /// Pools larger than this are scored on two threads.
-const PARALLEL_FROM: usize = 20_000;
+const PARALLEL_FROM: usize = 2_048;
 
 /// Score `pool` (candidate indices) against the query: (score, index) of
 /// every match, in pool order. Large pools are split across two threads
@@ -113,14 +142,24 @@ pub struct FinderState {
     pub input: TextArea<'static>,
     /// (score, candidate index), best first, at most MAX_MATCHES.
     pub matches: Vec<(i64, usize)>,
-    /// Every candidate matching `last_query`, not only the best: a query
-    /// that extends it can only match a subset of these.
-    matching: Vec<usize>,
-    last_query: String,
     pub total: usize,
     pub selected: usize,
     matcher: SkimMatcherV2,
+    /// The query being searched (or last searched).
+    searched: String,
+    /// Candidates that matched `searched` so far: all of them once nothing
+    /// is pending. A query that extends `searched` can only match these.
+    found: Vec<(i64, usize)>,
+    /// Candidates not yet scored against `searched`.
+    pending: Vec<usize>,
 }
+
+/// Scoring time per key press (or per idle turn of the event loop): the
+/// frame follows at once with the best matches so far, and a large audit's
+/// search completes over the next few frames.
+pub const BUDGET: Duration = Duration::from_millis(3);
+/// Candidates scored between two looks at the clock.
+const CHUNK: usize = 4_096;
 
 impl FinderState {
     pub fn new(candidates: &[Candidate]) -> Self {
@@ -130,11 +169,12 @@ impl FinderState {
         let mut s = FinderState {
             input,
             matches: Vec::new(),
-            matching: Vec::new(),
-            last_query: String::new(),
             total: candidates.len(),
             selected: 0,
             matcher: SkimMatcherV2::default(),
+            searched: String::new(),
+            found: Vec::new(),
+            pending: Vec::new(),
         };
         s.refresh(candidates);
         s
@@ -153,41 +193,70 @@ impl FinderState {
 
     /// Recompute the matches from scratch (the candidates changed).
     pub fn refresh(&mut self, candidates: &[Candidate]) {
-        self.last_query.clear();
-        self.matching.clear();
+        self.searched.clear();
+        self.found.clear();
+        self.pending.clear();
         self.search(candidates);
     }
 
-    /// Recompute the matches for the current query. Typing on narrows the
-    /// previous matches instead of searching everything again.
+    /// Whether some candidates are still to be scored (see [`Self::work`]).
+    pub fn busy(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// Start searching for the current query. Typing on narrows what the
+    /// previous query matched (plus what it had not scored yet) instead of
+    /// searching everything again.
     fn search(&mut self, candidates: &[Candidate]) {
         let q = self.query();
         self.selected = 0;
         self.total = candidates.len();
         if q.trim().is_empty() {
-            self.matching.clear();
-            self.last_query.clear();
+            self.searched.clear();
+            self.found.clear();
+            self.pending.clear();
             self.matches = (0..candidates.len().min(MAX_MATCHES))
                 .map(|i| (0, i))
                 .collect();
             return;
         }
-        let narrowing = !self.last_query.is_empty() && q.starts_with(&self.last_query);
+        let narrowing = !self.searched.is_empty() && q.starts_with(&self.searched);
         let pool: Vec<usize> = if narrowing {
-            std::mem::take(&mut self.matching)
+            let mut p: Vec<usize> = self.found.iter().map(|(_, i)| *i).collect();
+            p.append(&mut self.pending);
+            p
         } else {
             (0..candidates.len()).collect()
         };
-        let mut scored = score(candidates, &pool, &q, &self.matcher);
-        self.matching = scored.iter().map(|(_, i)| *i).collect();
-        self.last_query = q;
-        let best = |a: &(i64, usize), b: &(i64, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-        if scored.len() > MAX_MATCHES {
-            scored.select_nth_unstable_by(MAX_MATCHES, best);
-            scored.truncate(MAX_MATCHES);
+        self.searched = q;
+        self.found.clear();
+        self.pending = pool;
+        self.work(candidates, BUDGET);
+    }
+
+    /// Score pending candidates for at most about `budget`, then show the
+    /// best matches found so far. Returns whether work remains.
+    pub fn work(&mut self, candidates: &[Candidate], budget: Duration) -> bool {
+        let start = Instant::now();
+        while !self.pending.is_empty() {
+            let chunk = self
+                .pending
+                .split_off(self.pending.len().saturating_sub(CHUNK));
+            self.found
+                .extend(score(candidates, &chunk, &self.searched, &self.matcher));
+            if start.elapsed() >= budget {
+                break;
+            }
         }
-        scored.sort_by(best);
-        self.matches = scored;
+        let best = |a: &(i64, usize), b: &(i64, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        let mut top = self.found.clone();
+        if top.len() > MAX_MATCHES {
+            top.select_nth_unstable_by(MAX_MATCHES, best);
+            top.truncate(MAX_MATCHES);
+        }
+        top.sort_by(best);
+        self.matches = top;
+        self.busy()
     }
 
     pub fn chosen(&self, candidates: &[Candidate]) -> Option<Target> {
@@ -207,9 +276,15 @@ pub fn render(app: &App, s: &FinderState, f: &mut Frame, area: Rect) {
     );
     f.render_widget(Clear, rect);
     let block = Block::bordered().title(" Find ").title_bottom(format!(
-        " {} of {} · Enter jump · Esc close ",
+        " {}{} of {}{} · Enter jump · Esc close ",
         s.matches.len(),
-        s.total
+        if s.busy() { " so far (searching)" } else { "" },
+        s.total,
+        if app.finder_loading() {
+            " (findings still loading)"
+        } else {
+            ""
+        }
     ));
     let candidates: &[Candidate] = app.data.as_ref().map_or(&[], |d| &d.finder);
     let inner = block.inner(rect);

@@ -41,6 +41,8 @@ pub struct AuditData {
     pub open_ncs: Vec<Finding>,
     /// What the fuzzy finder searches; built when the audit is opened.
     pub finder: Vec<popups::finder::Candidate>,
+    /// The findings' finder entries, still being read in the background.
+    pub finder_loading: Option<std::sync::mpsc::Receiver<Vec<(i64, String)>>>,
     /// Counts by grade (all findings, unfiltered).
     pub counts: [u64; 5],
     pub tally: NcTally,
@@ -94,6 +96,7 @@ impl AuditData {
             findings: FindingList::default(),
             open_ncs: Vec::new(),
             finder: Vec::new(),
+            finder_loading: None,
             counts: [0; 5],
             tally: NcTally::default(),
             by_clause: HashMap::new(),
@@ -101,7 +104,8 @@ impl AuditData {
             samples: store.samples(id)?,
         };
         d.reload_reviews(store)?;
-        d.finder = popups::finder::candidates(store, &d)?;
+        d.finder = popups::finder::candidates(&d);
+        d.finder_loading = Some(popups::finder::load_findings(store, id));
         Ok(d)
     }
 
@@ -138,6 +142,31 @@ impl AuditData {
         self.tally = store.nc_tally(id)?;
         self.by_clause = store.finding_counts_by_clause(id)?;
         Ok(())
+    }
+
+    /// Take the findings' finder entries if the background read is done
+    /// (`wait`: block until it is). Returns whether they arrived.
+    pub fn finder_arrived(&mut self, wait: bool) -> bool {
+        let Some(rx) = &self.finder_loading else {
+            return false;
+        };
+        let got = if wait {
+            rx.recv().ok()
+        } else {
+            match rx.try_recv() {
+                Ok(v) => Some(v),
+                Err(std::sync::mpsc::TryRecvError::Empty) => return false,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
+            }
+        };
+        self.finder_loading = None;
+        match got {
+            Some(texts) => {
+                popups::finder::merge_findings(&mut self.finder, texts);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Only the findings screen's list (a filter or the order changed: the
