@@ -757,3 +757,40 @@ fn h_shows_a_findings_history() {
     app.handle_key(key(KeyCode::Esc));
     assert_eq!(app.mode(), Mode::FindingDetail);
 }
+
+#[test]
+fn a_long_findings_list_reads_its_ids_in_chunks_and_jumps_anywhere() {
+    let env = Env::new();
+    let mut app = app(&env);
+    let id = auditbench::demo::create_demo(&mut app.store).unwrap();
+    let audit = app.store.audit(&id).unwrap();
+    let cat = app.store.catalogue(&audit.catalogue_id).unwrap();
+    auditbench::demo::add_scale(&mut app.store, &id, &cat, 2_500).unwrap();
+    app.open_audit(&id).unwrap();
+    app.finder_poll(true);
+    app.dispatch(Action::GoFindings);
+    let list = &app.data.as_ref().unwrap().findings;
+    assert_eq!(list.len(), 2_512);
+    assert!(
+        list.ids.len() < list.len(),
+        "only the first chunk is read at once"
+    );
+    assert!(app.busy(), "the rest is read on idle turns");
+
+    // End: everything up to there is read, and the last row is the last finding.
+    app.handle_key(key(KeyCode::Char('G')));
+    let last = app
+        .finding_at(2_511)
+        .expect("the last finding is reachable");
+    let all = app.store.findings(&id, &FindingFilter::default()).unwrap();
+    assert_eq!(last.id, all.last().unwrap().id);
+    assert!(!app.busy());
+
+    // A filter reloads the list; idle turns finish it.
+    app.handle_key(key(KeyCode::Char('f')));
+    while app.busy() {
+        app.dispatch(Action::Work);
+    }
+    let majors = all.iter().filter(|f| f.grade == Grade::Major).count();
+    assert_eq!(app.data.as_ref().unwrap().findings.ids.len(), majors);
+}

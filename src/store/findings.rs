@@ -267,31 +267,43 @@ impl Store {
         filter: &FindingFilter,
         order: FindingOrder,
     ) -> Result<Vec<i64>> {
-        // Only the filters that are set appear in the SQL, so that a grade
-        // filter is an index range, not a scan (one cached statement per shape).
-        let mut sql = String::from("SELECT rowid FROM findings WHERE audit_id = ?1");
-        let rank = filter.grade.map_or(-1, |g| i64::from(g.severity()));
-        let status = filter.status.map(|s| s.code()).unwrap_or("");
-        let clause = filter.clause_id.as_deref().unwrap_or("");
-        sql.push_str(if filter.grade.is_some() {
-            " AND grade_rank = ?2"
-        } else {
-            " AND ?2 < 0"
-        });
-        sql.push_str(if filter.status.is_some() {
-            " AND status = ?3"
-        } else {
-            " AND ?3 = ''"
-        });
-        sql.push_str(if filter.clause_id.is_some() {
-            " AND clause_id = ?4"
-        } else {
-            " AND ?4 = ''"
-        });
-        sql.push_str(&format!(" ORDER BY {}", order.sql()));
+        self.finding_rowids_page(audit_id, filter, order, 0, usize::MAX)
+    }
+
+    /// `limit` row ids from position `offset` of [`Store::finding_rowids`].
+    pub fn finding_rowids_page(
+        &self,
+        audit_id: &str,
+        filter: &FindingFilter,
+        order: FindingOrder,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<i64>> {
+        let sql = format!(
+            "SELECT rowid FROM findings WHERE {} ORDER BY {} LIMIT ?5 OFFSET ?6",
+            filter_sql(filter),
+            order.sql()
+        );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![audit_id, rank, status, clause], |r| r.get(0))?;
+        let (rank, status, clause) = filter_params(filter);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(
+            params![audit_id, rank, status, clause, limit, offset],
+            |r| r.get(0),
+        )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many findings pass the filter (an index-only count).
+    pub fn count_findings(&self, audit_id: &str, filter: &FindingFilter) -> Result<usize> {
+        let sql = format!("SELECT count(*) FROM findings WHERE {}", filter_sql(filter));
+        let (rank, status, clause) = filter_params(filter);
+        let n: i64 = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params![audit_id, rank, status, clause], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
     }
 
     /// The findings with these row ids, in the order given (one query).
@@ -485,4 +497,35 @@ pub fn finding_search_texts_at(
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     search_texts(&conn, audit_id)
+}
+
+/// The WHERE clause of a filter: only the filters that are set appear, so
+/// that a grade filter is an index range, not a scan (one cached statement
+/// per shape). Parameters: ?1 audit, ?2 grade rank, ?3 status, ?4 clause.
+fn filter_sql(filter: &FindingFilter) -> String {
+    let mut sql = String::from("audit_id = ?1");
+    sql.push_str(if filter.grade.is_some() {
+        " AND grade_rank = ?2"
+    } else {
+        " AND ?2 < 0"
+    });
+    sql.push_str(if filter.status.is_some() {
+        " AND status = ?3"
+    } else {
+        " AND ?3 = ''"
+    });
+    sql.push_str(if filter.clause_id.is_some() {
+        " AND clause_id = ?4"
+    } else {
+        " AND ?4 = ''"
+    });
+    sql
+}
+
+fn filter_params(filter: &FindingFilter) -> (i64, &'static str, &str) {
+    (
+        filter.grade.map_or(-1, |g| i64::from(g.severity())),
+        filter.status.map(|s| s.code()).unwrap_or(""),
+        filter.clause_id.as_deref().unwrap_or(""),
+    )
 }

@@ -114,6 +114,7 @@ impl App {
     /// Whether work is left for idle turns of the event loop (a search).
     pub fn busy(&self) -> bool {
         matches!(self.popups.last(), Some(Popup::Finder(f)) if f.busy())
+            || self.data.as_ref().is_some_and(|d| !d.findings.complete())
     }
 
     /// Whether the findings' finder entries are still being read.
@@ -255,6 +256,12 @@ impl App {
             }
             Action::Work => {
                 self.finder_poll(false);
+                if let Some(d) = &mut self.data {
+                    if !d.findings.complete() {
+                        let id = d.audit.id.clone();
+                        d.findings.load_more(&self.store, &id)?;
+                    }
+                }
                 let candidates = self.data.as_ref().map_or(&[][..], |d| &d.finder);
                 if let Some(Popup::Finder(f)) = self.popups.last_mut() {
                     f.work(candidates, super::popups::finder::BUDGET);
@@ -802,13 +809,12 @@ impl App {
             }
             EditTarget::Finding { id, .. } | EditTarget::FindingClause { id } => {
                 self.screen = Screen::Findings;
-                let pos = self
-                    .store
-                    .finding_rowid(id)
-                    .ok()
-                    .and_then(|r| data.findings.position(r));
-                if let Some(pos) = pos {
-                    self.findings.selected = pos;
+                let rowid = self.store.finding_rowid(id).ok();
+                if let (Some(rowid), Some(d)) = (rowid, self.data.as_mut()) {
+                    let audit = d.audit.id.clone();
+                    if let Ok(Some(pos)) = d.findings.find(&self.store, &audit, rowid) {
+                        self.findings.selected = pos;
+                    }
                 }
             }
             _ => {}
@@ -831,8 +837,11 @@ impl App {
                 self.screen = Screen::Findings;
                 self.findings.filter = Default::default();
                 self.reload_findings()?;
-                if let Some(pos) = self.data.as_ref().and_then(|d| d.findings.position(rowid)) {
-                    self.findings.selected = pos;
+                if let Some(d) = self.data.as_mut() {
+                    let audit = d.audit.id.clone();
+                    if let Some(pos) = d.findings.find(&self.store, &audit, rowid)? {
+                        self.findings.selected = pos;
+                    }
                 }
                 let Some(f) = self.store.findings_by_rowid(&[rowid])?.pop() else {
                     return Ok(Some(Action::ShowError(

@@ -75,13 +75,24 @@ fn percentiles(path: &std::path::Path) {
     })
     .collect();
     let mut times = Vec::new();
+    let mut slowest: Vec<(Duration, usize)> = Vec::new();
     while times.len() < 2000 {
-        for k in &script {
+        for (i, k) in script.iter().enumerate() {
             let t = Instant::now();
             press(&mut app, &mut term, *k);
-            times.push(t.elapsed());
+            let e = t.elapsed();
+            times.push(e);
+            slowest.push((e, i));
         }
     }
+    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.dedup_by_key(|x| x.1);
+    let worst: Vec<String> = slowest
+        .iter()
+        .take(5)
+        .map(|(d, i)| format!("key #{i} {:?}: {d:.1?}", script[*i].code))
+        .collect();
+    println!("slowest keys of the walk: {}", worst.join(", "));
     times.sort();
     let at = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
     println!(

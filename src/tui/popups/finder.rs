@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::clangd::ClangdMatcher;
 use fuzzy_matcher::FuzzyMatcher;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -103,6 +103,10 @@ pub fn merge_findings(candidates: &mut Vec<Candidate>, texts: Vec<(i64, String)>
     ));
 }
 
+// The matcher is fuzzy-matcher's clangd algorithm: its skim v2 matcher keeps
+// a cache between calls that makes a score depend on the calls before it
+// (found by the narrowing property test), and panics with the cache off.
+
 /// Pools larger than this are scored on two threads.
 const PARALLEL_FROM: usize = 2_048;
 
@@ -113,9 +117,9 @@ fn score(
     candidates: &[Candidate],
     pool: &[usize],
     q: &str,
-    matcher: &SkimMatcherV2,
+    matcher: &ClangdMatcher,
 ) -> Vec<(i64, usize)> {
-    let run = |part: &[usize], m: &SkimMatcherV2| -> Vec<(i64, usize)> {
+    let run = |part: &[usize], m: &ClangdMatcher| -> Vec<(i64, usize)> {
         part.iter()
             .filter_map(|&i| {
                 let c = candidates.get(i)?;
@@ -128,7 +132,7 @@ fn score(
     }
     let (a, b) = pool.split_at(pool.len() / 2);
     std::thread::scope(|s| {
-        let other = s.spawn(|| run(b, &SkimMatcherV2::default()));
+        let other = s.spawn(|| run(b, &ClangdMatcher::default()));
         let mut first = run(a, matcher);
         match other.join() {
             Ok(second) => first.extend(second),
@@ -144,7 +148,7 @@ pub struct FinderState {
     pub matches: Vec<(i64, usize)>,
     pub total: usize,
     pub selected: usize,
-    matcher: SkimMatcherV2,
+    matcher: ClangdMatcher,
     /// The query being searched (or last searched).
     searched: String,
     /// Candidates that matched `searched` so far: all of them once nothing
@@ -171,7 +175,7 @@ impl FinderState {
             matches: Vec::new(),
             total: candidates.len(),
             selected: 0,
-            matcher: SkimMatcherV2::default(),
+            matcher: ClangdMatcher::default(),
             searched: String::new(),
             found: Vec::new(),
             pending: Vec::new(),

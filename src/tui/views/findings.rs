@@ -113,6 +113,12 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
         }
         a => {
             app.findings.selected = moved(&a, app.findings.selected, len, 10);
+            // the ids under (and a screenful past) the selection are read
+            let upto = app.findings.selected + 200;
+            if let Some(d) = app.data.as_mut() {
+                let audit = d.audit.id.clone();
+                d.findings.ensure(&app.store, &audit, upto)?;
+            }
             Ok(None)
         }
     }

@@ -55,22 +55,100 @@ pub struct AuditData {
 /// How many open nonconformities the overview lists.
 pub const OPEN_NC_ROWS: usize = 200;
 
-/// A list of findings by row id, in display order.
+/// A list of findings by row id, in display order. The ids are read a chunk
+/// at a time: the first screenful at once, the rest on idle turns of the
+/// event loop (or at once when the user jumps further).
 #[derive(Debug, Default, Clone)]
 pub struct FindingList {
+    /// The ids read so far, from the top of the list.
     pub ids: Vec<i64>,
+    /// How many findings the list has in all.
+    pub total: usize,
+    filter: FindingFilter,
+    order: findings::Sort,
 }
 
+/// Ids read when a list is (re)loaded, and per later chunk.
+const FIRST_IDS: usize = 1_000;
+const MORE_IDS: usize = 10_000;
+
 impl FindingList {
+    fn load(
+        store: &Store,
+        audit_id: &str,
+        filter: &FindingFilter,
+        order: findings::Sort,
+    ) -> store::Result<Self> {
+        let total = store.count_findings(audit_id, filter)?;
+        let ids = store.finding_rowids_page(audit_id, filter, order, 0, FIRST_IDS)?;
+        Ok(FindingList {
+            ids,
+            total,
+            filter: filter.clone(),
+            order,
+        })
+    }
+
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.total
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.total == 0
     }
 
-    /// Where a finding is in the list.
+    /// Whether every id has been read.
+    pub fn complete(&self) -> bool {
+        self.ids.len() >= self.total
+    }
+
+    /// Read the next chunk of ids.
+    pub fn load_more(&mut self, store: &Store, audit_id: &str) -> store::Result<()> {
+        if self.complete() {
+            return Ok(());
+        }
+        let more = store.finding_rowids_page(
+            audit_id,
+            &self.filter,
+            self.order,
+            self.ids.len(),
+            MORE_IDS,
+        )?;
+        if more.is_empty() {
+            // the file changed under us: what we have is the list
+            self.total = self.ids.len();
+        }
+        self.ids.extend(more);
+        Ok(())
+    }
+
+    /// Make sure the ids up to position `upto` are read.
+    pub fn ensure(&mut self, store: &Store, audit_id: &str, upto: usize) -> store::Result<()> {
+        while self.ids.len() <= upto && !self.complete() {
+            let before = self.ids.len();
+            self.load_more(store, audit_id)?;
+            if self.ids.len() == before {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Where a finding is in the list (reads the whole list if needed).
+    pub fn find(
+        &mut self,
+        store: &Store,
+        audit_id: &str,
+        rowid: i64,
+    ) -> store::Result<Option<usize>> {
+        if let Some(p) = self.ids.iter().position(|&r| r == rowid) {
+            return Ok(Some(p));
+        }
+        self.ensure(store, audit_id, self.total)?;
+        Ok(self.ids.iter().position(|&r| r == rowid))
+    }
+
+    /// Where a finding is among the ids read so far.
     pub fn position(&self, rowid: i64) -> Option<usize> {
         self.ids.iter().position(|&r| r == rowid)
     }
@@ -177,7 +255,7 @@ impl AuditData {
         filter: &FindingFilter,
         sort: findings::Sort,
     ) -> store::Result<()> {
-        self.findings.ids = store.finding_rowids(&self.audit.id, filter, sort)?;
+        self.findings = FindingList::load(store, &self.audit.id, filter, sort)?;
         Ok(())
     }
 
