@@ -161,7 +161,7 @@ pub struct FinderState {
 /// Scoring time per key press (or per idle turn of the event loop): the
 /// frame follows at once with the best matches so far, and a large audit's
 /// search completes over the next few frames.
-pub const BUDGET: Duration = Duration::from_millis(3);
+pub const BUDGET: Duration = Duration::from_millis(2);
 /// Candidates scored between two looks at the clock.
 const CHUNK: usize = 4_096;
 

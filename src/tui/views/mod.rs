@@ -70,7 +70,7 @@ pub struct FindingList {
 
 /// Ids read when a list is (re)loaded, and per later chunk.
 const FIRST_IDS: usize = 1_000;
-const MORE_IDS: usize = 10_000;
+const MORE_IDS: usize = 4_000;
 
 impl FindingList {
     fn load(
@@ -78,8 +78,14 @@ impl FindingList {
         audit_id: &str,
         filter: &FindingFilter,
         order: findings::Sort,
+        counts: &[u64; 5],
     ) -> store::Result<Self> {
-        let total = store.count_findings(audit_id, filter)?;
+        // The grade counts are at hand: only status and clause filters count.
+        let total = match (&filter.grade, &filter.status, &filter.clause_id) {
+            (None, None, None) => counts.iter().sum::<u64>() as usize,
+            (Some(g), None, None) => counts[g.severity() as usize] as usize,
+            _ => store.count_findings(audit_id, filter)?,
+        };
         let ids = store.finding_rowids_page(audit_id, filter, order, 0, FIRST_IDS)?;
         Ok(FindingList {
             ids,
@@ -213,13 +219,13 @@ impl AuditData {
         filter: &FindingFilter,
         sort: findings::Sort,
     ) -> store::Result<()> {
-        self.reload_list(store, filter, sort)?;
         let id = &self.audit.id;
         self.open_ncs = store.open_nonconformities(id, OPEN_NC_ROWS)?;
         self.counts = store.finding_counts(id)?;
         self.tally = store.nc_tally(id)?;
         self.by_clause = store.finding_counts_by_clause(id)?;
-        Ok(())
+        // last: the list's length comes from the counts
+        self.reload_list(store, filter, sort)
     }
 
     /// Take the findings' finder entries if the background read is done
@@ -255,7 +261,7 @@ impl AuditData {
         filter: &FindingFilter,
         sort: findings::Sort,
     ) -> store::Result<()> {
-        self.findings = FindingList::load(store, &self.audit.id, filter, sort)?;
+        self.findings = FindingList::load(store, &self.audit.id, filter, sort, &self.counts)?;
         Ok(())
     }
 
