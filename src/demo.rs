@@ -291,6 +291,23 @@ pub fn add_scale(store: &mut Store, audit_id: &str, cat: &Catalogue, n: usize) -
         rng ^= rng << 17;
         rng
     };
+    // Many rows at once: the findings' listing indexes are built once after
+    // the rows are in, rather than kept up to date row by row.
+    if n >= 10_000 {
+        return store.with_listing_indexes_rebuilt(|store| {
+            add_rows(store, audit_id, &clauses, n, &mut next)
+        });
+    }
+    add_rows(store, audit_id, &clauses, n, &mut next)
+}
+
+fn add_rows(
+    store: &mut Store,
+    audit_id: &str,
+    clauses: &[&str],
+    n: usize,
+    next: &mut impl FnMut() -> u64,
+) -> Result<()> {
     store.batch(|b| {
         for i in 0..n {
             let r = next();

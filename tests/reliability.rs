@@ -102,6 +102,11 @@ fn a_lock_file_left_behind_does_not_block() {
     let env = Env::new();
     let (s, _) = demo_store(&env);
     drop(s);
+    let text = std::fs::read_to_string(store::lock::lock_path(&env.db)).unwrap();
+    assert!(
+        text.contains(&format!("pid {}", std::process::id())) && text.contains("closed-cleanly"),
+        "a clean close is recorded: {text}"
+    );
     // What a killed process leaves: the file, with its text, but no lock.
     std::fs::write(
         store::lock::lock_path(&env.db),

@@ -81,11 +81,20 @@ pub fn history(ctx: &Context_, a: HistoryArgs) -> Result<()> {
 
 pub fn verify(ctx: &Context_) -> Result<()> {
     let store = ctx.open_to_read()?;
+    // Every page, not only what an open checks.
+    let pages: String = store
+        .connection()
+        .query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))?;
+    if pages != "ok" {
+        return Err(anyhow!(
+            "the file is damaged (integrity_check: {pages}); restore it from a backup (auditbench restore)"
+        ));
+    }
     let report = store.verify_history()?;
     match report.broken {
         None => {
             outln!(
-                "The audit trail is intact: {} changes, each linked to the one before.",
+                "The file is intact (integrity_check ok) and so is its audit trail: {} changes, each linked to the one before.",
                 report.rows
             )?;
             Ok(())

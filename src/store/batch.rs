@@ -88,3 +88,32 @@ impl Batch<'_> {
         Ok(s.id)
     }
 }
+
+impl Store {
+    /// Run a bulk load with the findings' listing indexes dropped and built
+    /// again afterwards, all in one transaction (the reference index stays:
+    /// numbering new findings reads it).
+    pub fn with_listing_indexes_rebuilt(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> Result<()>,
+    ) -> Result<()> {
+        self.atomically(|store| {
+            let indexes: Vec<(String, String)> = {
+                let mut stmt = store.conn.prepare(
+                    "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'findings'
+                       AND sql IS NOT NULL AND name != 'findings_by_prefix'",
+                )?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            for (name, _) in &indexes {
+                store.conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+            }
+            f(store)?;
+            for (_, sql) in &indexes {
+                store.conn.execute_batch(sql)?;
+            }
+            Ok(())
+        })
+    }
+}
