@@ -317,7 +317,7 @@ fn add_rows(
                 audit_id,
                 &NewFinding {
                     clause_id: clause.into(),
-                    stage: if (r >> 24) % 4 == 0 { Stage::ONE } else { Stage::TWO },
+                    stage: if (r >> 24).is_multiple_of(4) { Stage::ONE } else { Stage::TWO },
                     grade,
                     title: format!("Generated finding {i} on {clause}"),
                     requirement: format!("ISO/IEC 20000-1:2018 {clause}"),
