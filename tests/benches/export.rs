@@ -4,12 +4,13 @@
 //! Run: `cargo bench --bench export`. The anchor is skipped (with a note) when
 //! no `sqlite3` is on the PATH.
 
+#[path = "fixture.rs"]
+mod fixture;
+
 use std::io;
 use std::process::{Command, Stdio};
 
-use auditbench::demo::{add_scale, create_demo};
 use auditbench::export::csv::write_findings;
-use auditbench::store::Store;
 use criterion::{criterion_group, criterion_main, Criterion};
 
 const SCALE: usize = 100_000;
@@ -24,11 +25,8 @@ const ANCHOR_SQL: &str =
 fn bench_export(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("bench.sqlite");
-    let mut store = Store::open(&path).expect("open");
-    let id = create_demo(&mut store).expect("demo");
+    let (store, id) = fixture::scaled_audit(&path, SCALE);
     let audit = store.audit(&id).expect("audit");
-    let cat = store.catalogue(&audit.catalogue_id).expect("catalogue");
-    add_scale(&mut store, &id, &cat, SCALE).expect("scale");
     store
         .connection()
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")

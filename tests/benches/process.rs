@@ -135,73 +135,57 @@ fn main() {
 
     if have("strace") {
         let log = dir.path().join("strace.log");
-        let st = Command::new("strace")
-            .args(["-f", "-e", "trace=fsync,fdatasync", "-o"])
-            .arg(&log)
-            .arg(BIN)
-            .env_remove("AUDITBENCH_DB")
-            .arg("--db")
-            .arg(&db)
-            .args([
-                "--keep-backups",
-                "0",
-                "finding",
-                "add",
-                "--audit",
-                &audit,
-                "--clause",
-                "8.1",
-                "--grade",
-                "minor",
-                "--title",
-                "one edit",
-            ])
-            .stdout(Stdio::null())
-            .status()
-            .expect("strace");
-        assert!(st.success());
-        let calls = std::fs::read_to_string(&log).unwrap_or_default();
-        let n = calls.lines().filter(|l| l.contains("sync(")).count();
+        // fsync/fdatasync calls of one command, seen by strace.
+        let fsyncs = |program: &str, args: &[&str]| -> usize {
+            let st = Command::new("strace")
+                .args(["-f", "-e", "trace=fsync,fdatasync", "-o"])
+                .arg(&log)
+                .arg(program)
+                .args(args)
+                .env_remove("AUDITBENCH_DB")
+                .stdout(Stdio::null())
+                .status()
+                .expect("strace");
+            assert!(st.success(), "{program} {args:?}");
+            std::fs::read_to_string(&log)
+                .unwrap_or_default()
+                .lines()
+                .filter(|l| l.contains("sync("))
+                .count()
+        };
+        let db_arg = db.to_str().expect("utf-8 path");
+        let base = ["--db", db_arg, "--keep-backups", "0"];
+        let n = fsyncs(
+            BIN,
+            &[
+                &base[..],
+                &["finding", "add", "--audit", &audit, "--clause", "8.1"],
+                &["--grade", "minor", "--title", "one edit"],
+            ]
+            .concat(),
+        );
         // The same process shape without the edit: open, read, clean close.
-        let st = Command::new("strace")
-            .args(["-f", "-e", "trace=fsync,fdatasync", "-o"])
-            .arg(&log)
-            .arg(BIN)
-            .env_remove("AUDITBENCH_DB")
-            .arg("--db")
-            .arg(&db)
-            .args([
-                "--keep-backups",
-                "0",
-                "finding",
-                "list",
-                "--audit",
-                &audit,
-                "--clause",
-                "8.1",
-            ])
-            .stdout(Stdio::null())
-            .status()
-            .expect("strace");
-        assert!(st.success());
-        let calls = std::fs::read_to_string(&log).unwrap_or_default();
-        let none = calls.lines().filter(|l| l.contains("sync(")).count();
+        let none = fsyncs(
+            BIN,
+            &[
+                &base[..],
+                &["finding", "list", "--audit", &audit, "--clause", "8.1"],
+            ]
+            .concat(),
+        );
         println!(
             "fsyncs of one durable edit: {} ({n} for a CLI run with the edit, {none} for the same run without)",
             n.saturating_sub(none)
         );
         let bare = dir.path().join("bare.sqlite");
-        let st = Command::new("strace")
-            .args(["-f", "-e", "trace=fsync,fdatasync", "-o"])
-            .arg(&log)
-            .arg("sqlite3")
-            .arg(&bare)
-            .arg("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE IF NOT EXISTS t (v); INSERT INTO t VALUES (1);")
-            .stdout(Stdio::null())
-            .status();
-        if st.is_ok_and(|s| s.success()) {
-            let calls = std::fs::read_to_string(&log).unwrap_or_default();
-            let n = calls.lines().filter(|l| l.contains("sync(")).count();
+        if have("sqlite3") {
+            let n = fsyncs(
+                "sqlite3",
+                &[
+                    bare.to_str().expect("utf-8 path"),
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE IF NOT EXISTS t (v); INSERT INTO t VALUES (1);",
+                ],
+            );
             println!("  anchor sqlite3 create + insert + close in WAL, synchronous=FULL: {n}");
         }
     }

@@ -8,9 +8,11 @@
 //! prints p50 / p99 / max of 2 000 mixed key presses (criterion reports
 //! medians, the target is a p99).
 
+#[path = "fixture.rs"]
+mod fixture;
+
 use std::time::{Duration, Instant};
 
-use auditbench::demo::{add_scale, create_demo};
 use auditbench::store::{FindingField, Store};
 use auditbench::tui::action::Action;
 use auditbench::tui::app::App;
@@ -30,12 +32,7 @@ struct Fixture {
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("bench.sqlite");
-    let mut store = Store::open(&path).expect("open");
-    let id = create_demo(&mut store).expect("demo");
-    let audit = store.audit(&id).expect("audit");
-    let cat = store.catalogue(&audit.catalogue_id).expect("catalogue");
-    add_scale(&mut store, &id, &cat, SCALE).expect("scale");
-    drop(store);
+    drop(fixture::scaled_audit(&path, SCALE));
     Fixture { _dir: dir, path }
 }
 
