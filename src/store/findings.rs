@@ -258,19 +258,8 @@ impl Store {
         )
     }
 
-    /// The row ids of an audit's findings, filtered, in `order`: what a
-    /// findings list needs to page through any number of findings (8 bytes
-    /// each) without holding them. Report order is an index-only scan.
-    pub fn finding_rowids(
-        &self,
-        audit_id: &str,
-        filter: &FindingFilter,
-        order: FindingOrder,
-    ) -> Result<Vec<i64>> {
-        self.finding_rowids_page(audit_id, filter, order, 0, usize::MAX)
-    }
-
-    /// `limit` row ids from position `offset` of [`Store::finding_rowids`].
+    /// `limit` row ids of an audit's findings, filtered, in `order`, from
+    /// position `offset`: what a findings list pages with (8 bytes a finding).
     pub fn finding_rowids_page(
         &self,
         audit_id: &str,

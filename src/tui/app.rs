@@ -305,6 +305,7 @@ impl App {
                 }
             }
             Action::OpenFinder => {
+                self.finder_interviews();
                 let Some(data) = &self.data else {
                     return Ok(Some(Action::ShowError(
                         "open an audit first (Enter on the audits list)".into(),
@@ -312,7 +313,6 @@ impl App {
                 };
                 self.popups
                     .push(Popup::Finder(Box::new(FinderState::new(&data.finder))));
-                self.finder_interviews();
                 Ok(None)
             }
             Action::Export => {
@@ -658,22 +658,13 @@ impl App {
         self.store.findings_by_rowid(&[rowid]).ok()?.pop()
     }
 
-    /// Interviews are few: the finder's are renewed each time it opens.
+    /// Interviews are few: the finder's are renewed before it opens.
     fn finder_interviews(&mut self) {
-        use super::popups::finder::{Candidate, Target};
+        use super::popups::finder::{interview_candidates, Target};
         let Some(d) = &mut self.data else { return };
         d.finder
             .retain(|c| !matches!(c.target, Target::Interview(_)));
-        for i in &d.interviews {
-            d.finder.push(Candidate {
-                text: format!("{} ({})", i.interviewee, i.role),
-                kind: "interview",
-                target: Target::Interview(i.id.clone()),
-            });
-        }
-        if let Some(Popup::Finder(f)) = self.popups.last_mut() {
-            f.refresh(&d.finder);
-        }
+        d.finder.extend(interview_candidates(&d.interviews));
     }
 
     /// Keep the finder's entry of one finding in step after it was added,

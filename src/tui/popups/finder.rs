@@ -57,14 +57,19 @@ pub fn candidates(data: &AuditData) -> Vec<Candidate> {
             });
         }
     }
-    for i in &data.interviews {
-        out.push(Candidate {
-            text: format!("{} ({})", i.interviewee, i.role),
-            kind: "interview",
-            target: Target::Interview(i.id.clone()),
-        });
-    }
+    out.extend(interview_candidates(&data.interviews));
     out
+}
+
+/// The finder's entries for interviewees.
+pub fn interview_candidates(
+    interviews: &[crate::domain::Interview],
+) -> impl Iterator<Item = Candidate> + '_ {
+    interviews.iter().map(|i| Candidate {
+        text: format!("{} ({})", i.interviewee, i.role),
+        kind: "interview",
+        target: Target::Interview(i.id.clone()),
+    })
 }
 
 /// The findings' finder entries, read on a thread with its own read-only
