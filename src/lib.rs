@@ -1,7 +1,8 @@
 //! auditbench: a terminal workbench for ISO/IEC 20000-1 auditors.
 //!
 //! Layers: `catalogue` (the clause tree), `domain` (audit concepts), `store`
-//! (the SQLite audit file), `export` (CSV) and `cli`. None of these import
+//! (the SQLite audit file), `export` (CSV), `text` (the display boundary) and
+//! `cli`. None of these import
 //! ratatui or crossterm.
 
 pub mod catalogue;
@@ -10,4 +11,5 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod store;
+pub mod text;
 pub mod tui;

@@ -17,7 +17,10 @@ fn main() -> ExitCode {
         // A reader that stops early (`| head`) is not an error.
         Err(e) if format!("{e:#}").contains("Broken pipe") => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("auditbench: error: {}", one_line(&format!("{e:#}")));
+            eprintln!(
+                "auditbench: error: {}",
+                auditbench::text::one_line(&format!("{e:#}"))
+            );
             ExitCode::from(2)
         }
     }
@@ -35,9 +38,4 @@ fn workbench(cli: &Cli) -> anyhow::Result<()> {
     let opts = auditbench::cli::open_options(cli, true, WhenLocked::ReadOnly);
     let store = Store::open_with(&path, &opts)?;
     auditbench::tui::run(store)
-}
-
-/// Errors are one line: fold any newline a lower layer put in.
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 
 use super::Context_;
-use crate::store::backup;
+use crate::store::{self, backup};
 
 #[derive(Debug, clap::Args)]
 pub struct BackupArgs {
@@ -53,30 +53,63 @@ pub fn backup(ctx: &Context_, a: BackupArgs) -> Result<()> {
 
 pub fn restore(ctx: &Context_, a: RestoreArgs) -> Result<()> {
     let (audits, findings) = backup::inspect(&a.from)?;
-    let mut store = ctx.open_existing()?;
-    if !a.yes {
-        let stdin = std::io::stdin();
-        if !stdin.is_terminal() {
-            bail!("restore replaces the audit file; confirm with --yes when not at a terminal");
+    let path = ctx.db_path()?;
+    let what = format!(
+        "{} ({audits} audits, {findings} findings)",
+        a.from.display()
+    );
+    match ctx.open_existing() {
+        Ok(mut store) => {
+            confirm(
+                a.yes,
+                &format!(
+                    "Replace the contents of {} with {what}? The current contents are backed up first.",
+                    path.display()
+                ),
+            )?;
+            let safety = store.restore_from(&a.from)?;
+            outln!(
+                "Restored {what}. The previous contents are in {}.",
+                safety.display()
+            )?;
         }
-        eprint!(
-            "Replace the contents of {} with {} ({audits} audits, {findings} findings)? \
-             The current contents are backed up first. Type yes to go on: ",
-            store.path().display(),
-            a.from.display()
-        );
-        std::io::stderr().flush()?;
-        let mut answer = String::new();
-        stdin.lock().read_line(&mut answer)?;
-        if answer.trim() != "yes" {
-            bail!("nothing restored (the answer was not yes)");
+        // The case restore exists for: a file that cannot be opened.
+        Err(e) if matches!(e.downcast_ref(), Some(store::Error::BadFile(_))) && path.is_file() => {
+            confirm(
+                a.yes,
+                &format!(
+                    "{} cannot be opened ({}). Put {what} in its place? The damaged file is kept beside it, renamed.",
+                    path.display(),
+                    crate::text::one_line(&e.to_string())
+                ),
+            )?;
+            let opts = ctx.open_options(false, store::WhenLocked::Refuse);
+            let aside = store::Store::restore_over_damaged(&path, &a.from, &opts)?;
+            outln!(
+                "Restored {what}. The damaged file is kept as {}.",
+                aside.display()
+            )?;
         }
+        Err(e) => return Err(e),
     }
-    let safety = store.restore_from(&a.from)?;
-    outln!(
-        "Restored {} ({audits} audits, {findings} findings). The previous contents are in {}.",
-        a.from.display(),
-        safety.display()
-    )?;
+    Ok(())
+}
+
+/// Ask on the terminal (or take `--yes`); anything but "yes" changes nothing.
+fn confirm(yes: bool, question: &str) -> Result<()> {
+    if yes {
+        return Ok(());
+    }
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        bail!("restore replaces the audit file; confirm with --yes when not at a terminal");
+    }
+    eprint!("{} Type yes to go on: ", crate::text::inert(question));
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer)?;
+    if answer.trim() != "yes" {
+        bail!("nothing restored (the answer was not yes)");
+    }
     Ok(())
 }

@@ -32,17 +32,18 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
 }
 
 fn print_text(cat: &Catalogue, out: &mut impl std::io::Write) -> std::io::Result<()> {
-    writeln!(out, "{} ({})", cat.title, cat.id)?;
+    use crate::text::inert;
+    writeln!(out, "{} ({})", inert(&cat.title), inert(&cat.id))?;
     writeln!(out, "{:<12} {:>3} {:>3}  title", "clause", "Q", "D")?;
     for c in cat.clauses() {
         let indent = "  ".repeat(Catalogue::depth(&c.id));
         writeln!(
             out,
             "{:<12} {:>3} {:>3}  {indent}{}",
-            c.id,
+            inert(&c.id),
             c.questions.len(),
             c.documents.len(),
-            c.title
+            inert(&c.title)
         )?;
     }
     let questions: usize = cat.clauses().iter().map(|c| c.questions.len()).sum();

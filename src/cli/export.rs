@@ -11,7 +11,7 @@ pub struct Args {
     /// Audit id (or a unique prefix of it).
     #[arg(long)]
     audit: String,
-    /// Write to this file (replaced only by a complete file). Default: standard output.
+    /// Write to this file (replaced only by a complete file; never a FIFO or device). `-` or none: standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Start with a UTF-8 byte order mark so Excel reads accents correctly.
@@ -22,7 +22,7 @@ pub struct Args {
 pub fn run(ctx: &Context_, args: Args) -> Result<()> {
     let store = ctx.open_to_read()?;
     let audit = store.find_audit(&args.audit)?;
-    match args.out {
+    match args.out.filter(|p| p.as_os_str() != "-") {
         Some(path) => {
             let rows = export_to_file(&store, &audit, args.excel, &path)?;
             eprintln!("wrote {rows} findings to {}", path.display());

@@ -1,12 +1,17 @@
 //! The command line: parse with clap, call the library, print. Every failure
 //! is one line on stderr and exit code 2.
 
-/// `println!` that returns the write error instead of panicking, so that a
-/// closed pipe (`| head`) ends the command quietly.
+/// `println!` for a person: the CLI's one way to print human output. It
+/// returns the write error instead of panicking, so that a closed pipe
+/// (`| head`) ends the command quietly, and passes the line through the
+/// display boundary (`text::inert`): a title or path holding escape
+/// sequences prints as visible placeholders. Data (CSV) is written elsewhere,
+/// byte-exact.
 macro_rules! outln {
     ($($t:tt)*) => {{
         use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($t)*)
+        let line = format!($($t)*);
+        writeln!(std::io::stdout().lock(), "{}", $crate::text::inert(&line))
     }};
 }
 
@@ -159,7 +164,10 @@ impl Context_ {
     /// Open the audit file, which must exist, to read it: read-only when
     /// another auditbench is writing it or its permissions forbid writing.
     pub(crate) fn open_to_read(&self) -> Result<Store> {
-        let opts = self.open_options(false, store::WhenLocked::ReadOnly);
+        let opts = store::OpenOptions {
+            read_only: true,
+            ..self.open_options(false, store::WhenLocked::ReadOnly)
+        };
         Ok(Store::open_with(&self.db_path()?, &opts)?)
     }
 

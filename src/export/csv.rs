@@ -149,6 +149,12 @@ pub fn export_to_file(
             shown
         )));
     }
+    // A FIFO, a device or a socket is never replaced by a regular file.
+    if fs::metadata(target).is_ok_and(|m| !m.is_file()) {
+        return Err(store::Error::Invalid(format!(
+            "{shown} is not a regular file (a FIFO, device or socket); choose a file name for --out, or --out - for standard output"
+        )));
+    }
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

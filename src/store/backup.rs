@@ -26,9 +26,37 @@ fn stem(db: &Path) -> String {
         .unwrap_or_else(|| "auditbench".into())
 }
 
-/// The rolling backups of `db`, oldest first (names sort by time).
-pub fn list_backups(db: &Path) -> Vec<PathBuf> {
-    let prefix = format!("{}-", stem(db));
+/// Whether `name` is one of `stem`'s rolling backups, `STEM-STAMP.sqlite`
+/// or `STEM-STAMP-N.sqlite` (`ext`: `.sqlite`, or `.sqlite.part` while one
+/// is being written), where STAMP is `YYYYMMDDTHHMMSS.mmmZ`. Exact: the
+/// backups of `client-2025.sqlite` are not `client.sqlite`'s, and the safety
+/// copies a restore makes (`STEM-before-restore-…`) are never pruned.
+fn is_rolling(name: &str, stem: &str, ext: &str) -> bool {
+    let Some(rest) = name
+        .strip_prefix(stem)
+        .and_then(|r| r.strip_prefix('-'))
+        .and_then(|r| r.strip_suffix(ext))
+    else {
+        return false;
+    };
+    let (stamp, n) = match rest.get(20..) {
+        Some("") => (rest, None),
+        Some(tail) => (&rest[..20], tail.strip_prefix('-')),
+        None => return false,
+    };
+    let shape_ok = stamp.bytes().enumerate().all(|(i, b)| match i {
+        8 => b == b'T',
+        15 => b == b'.',
+        19 => b == b'Z',
+        _ => b.is_ascii_digit(),
+    });
+    shape_ok
+        && stamp.len() == 20
+        && n.is_none_or(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn files_named(db: &Path, ext: &str) -> Vec<PathBuf> {
+    let stem = stem(db);
     let mut out: Vec<PathBuf> = fs::read_dir(backup_dir(db))
         .into_iter()
         .flatten()
@@ -37,15 +65,31 @@ pub fn list_backups(db: &Path) -> Vec<PathBuf> {
         .filter(|p| {
             p.file_name()
                 .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".sqlite"))
+                .is_some_and(|n| is_rolling(n, &stem, ext))
         })
         .collect();
     out.sort();
     out
 }
 
-/// A rolling backup being written in the background; see [`start_rolling`].
-pub(crate) type Running = std::thread::JoinHandle<Result<PathBuf>>;
+/// The rolling backups of `db`, oldest first (names sort by time).
+pub fn list_backups(db: &Path) -> Vec<PathBuf> {
+    files_named(db, ".sqlite")
+}
+
+/// Remove what killed backups of `db` left (`.part` files). Called with the
+/// writer lock held, so no backup of this file is being written.
+pub(crate) fn remove_stale_parts(db: &Path) -> usize {
+    files_named(db, ".sqlite.part")
+        .iter()
+        .filter(|p| fs::remove_file(p).is_ok())
+        .count()
+}
+
+/// The background work of an opening: the page check (when the open skipped
+/// it) and the rolling backup. Its result says what was backed up, or why
+/// not; the store reports a failure instead of keeping quiet.
+pub(crate) type Running = std::thread::JoinHandle<Result<Option<PathBuf>>>;
 
 /// Whether the newest backup already holds exactly the file's state (same
 /// modification time, nothing in the WAL): reopening an unchanged file
@@ -61,8 +105,8 @@ fn up_to_date(db: &Path) -> bool {
     }
 }
 
-/// A new, unused name in `backups/` for a backup taken now.
-fn next_name(db: &Path) -> Result<PathBuf> {
+/// A new, unused name in `backups/`: `STEM-{kind}STAMP.sqlite`.
+fn next_name(db: &Path, kind: &str) -> Result<PathBuf> {
     let dir = backup_dir(db);
     create_private_dirs(&dir).map_err(|e| {
         Error::Io(format!(
@@ -71,11 +115,11 @@ fn next_name(db: &Path) -> Result<PathBuf> {
         ))
     })?;
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
-    let mut dest = dir.join(format!("{}-{stamp}.sqlite", stem(db)));
+    let mut dest = dir.join(format!("{}-{kind}{stamp}.sqlite", stem(db)));
     let mut n = 1;
     while dest.exists() {
         n += 1;
-        dest = dir.join(format!("{}-{stamp}-{n}.sqlite", stem(db)));
+        dest = dir.join(format!("{}-{kind}{stamp}-{n}.sqlite", stem(db)));
     }
     Ok(dest)
 }
@@ -92,23 +136,42 @@ fn settle(db: &Path, dest: &Path, modified: Option<std::time::SystemTime>, keep:
     }
 }
 
-/// Take the rolling backup now, through `conn` (used before a restore).
-pub(crate) fn rolling(conn: &Connection, db: &Path, keep: usize) -> Result<Option<PathBuf>> {
-    if keep == 0 || up_to_date(db) {
-        return Ok(None);
-    }
-    let modified = fs::metadata(db).and_then(|m| m.modified()).ok();
-    let dest = next_name(db)?;
+/// The safety copy a restore takes of the current contents, through `conn`.
+/// Named `STEM-before-restore-STAMP.sqlite`: rolling backups never prune it.
+pub(crate) fn safety_copy(conn: &Connection, db: &Path) -> Result<PathBuf> {
+    let dest = next_name(db, "before-restore-")?;
     copy_to(conn, &dest)?;
-    settle(db, &dest, modified, keep);
-    Ok(Some(dest))
+    Ok(dest)
 }
 
-/// Start the rolling backup of a checked file: the snapshot is taken now,
-/// before the caller writes anything; the copy is written by a thread, so a
-/// large file does not delay the first frame. Join it before closing.
-pub(crate) fn start_rolling(db: &Path, keep: usize) -> Result<Option<Running>> {
-    if keep == 0 || up_to_date(db) {
+/// Refuse to copy a damaged file: a backup of it would only spread the damage.
+fn page_check(conn: &Connection, db: &Path) -> Result<()> {
+    let check: String = conn
+        .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+        .map_err(|e| damaged(db, &e.to_string()))?;
+    if check == "ok" {
+        Ok(())
+    } else {
+        Err(damaged(db, &check))
+    }
+}
+
+fn damaged(db: &Path, what: &str) -> Error {
+    Error::BadFile(format!(
+        "{} is damaged (page check: {what}); no backup was taken of it. Run `auditbench verify`, and restore the newest good backup from {} with `auditbench restore`",
+        db.display(),
+        backup_dir(db).display()
+    ))
+}
+
+/// Start the background work of an opening: the page check when `check`
+/// (the open skipped it), then the rolling backup when one is due. The
+/// snapshot is pinned now, before the caller writes anything; the work runs
+/// on a thread so that a large file does not delay the first frame.
+pub(crate) fn start_background(db: &Path, keep: usize, check: bool) -> Result<Option<Running>> {
+    remove_stale_parts(db);
+    let due = keep > 0 && !up_to_date(db);
+    if !due && !check {
         return Ok(None);
     }
     let modified = fs::metadata(db).and_then(|m| m.modified()).ok();
@@ -122,11 +185,16 @@ pub(crate) fn start_rolling(db: &Path, keep: usize) -> Result<Option<Running>> {
     src.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
         r.get::<_, i64>(0)
     })?;
-    let dest = next_name(db)?;
+    let dest = if due { Some(next_name(db, "")?) } else { None };
     let db = db.to_path_buf();
     Ok(Some(std::thread::spawn(move || {
+        if check {
+            page_check(&src, &db)?;
+        }
+        let Some(dest) = dest else { return Ok(None) };
         // Written under another name and renamed when whole: a process that
-        // dies mid-copy leaves no half backup among the real ones.
+        // dies mid-copy leaves no half backup among the real ones (and the
+        // next open removes the `.part`).
         let part = dest.with_extension("sqlite.part");
         copy_to(&src, &part)?;
         let _ = src.execute_batch("COMMIT");
@@ -135,7 +203,7 @@ pub(crate) fn start_rolling(db: &Path, keep: usize) -> Result<Option<Running>> {
             Error::Io(format!("cannot name the backup {}: {e}", dest.display()))
         })?;
         settle(&db, &dest, modified, keep);
-        Ok(dest)
+        Ok(Some(dest))
     })))
 }
 

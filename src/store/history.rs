@@ -203,7 +203,7 @@ impl Store {
         )?;
         if status != AuditStatus::Reported.code() {
             return Err(Error::Invalid(format!(
-                "the audit of {organisation} is not reported, so there is nothing to reopen"
+                "audit {audit_id} is not reported, so there is nothing to reopen"
             )));
         }
         tx.execute(

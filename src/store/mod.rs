@@ -41,14 +41,17 @@ pub struct Store {
     clock: Clock,
     read_only: Option<String>,
     backup: BackupJob,
-    // Held for as long as the store is open for writing.
-    lock: Option<lock::WriterLock>,
+    // Held for as long as the store is open for writing; boxed because the
+    // connection's WAL hook points at it. Dropped after `conn`.
+    lock: Option<Box<lock::WriterLock>>,
 }
 
-/// The rolling backup of this opening: still being written, or done.
+/// The background work of this opening (page check, rolling backup): still
+/// running, or done with its backup; a failure is kept until reported.
 enum BackupJob {
     Running(backup::Running),
     Done(Option<PathBuf>),
+    Failed(Error),
 }
 
 impl Drop for Store {
@@ -56,7 +59,14 @@ impl Drop for Store {
     /// checkpointed into the file) so that the next open can skip the full
     /// page check. A killed process records nothing: the next open checks.
     fn drop(&mut self) {
-        let _ = self.opening_backup();
+        self.join_background();
+        if let BackupJob::Failed(e) = &self.backup {
+            // Nobody asked for it (a CLI command): say it rather than keep quiet.
+            eprintln!(
+                "auditbench: warning: {}",
+                crate::text::one_line(&e.to_string())
+            );
+        }
         if self.read_only.is_some() {
             return;
         }
@@ -66,7 +76,7 @@ impl Drop for Store {
                 r.get::<_, i64>(0)
             });
         if done == Ok(0) {
-            if let (Some(lock), Some(stamp)) = (self.lock.as_mut(), lock::file_stamp(&self.path)) {
+            if let (Some(lock), Some(stamp)) = (self.lock.as_ref(), lock::file_stamp(&self.path)) {
                 lock.mark_clean(&stamp);
             }
         }
@@ -140,19 +150,46 @@ impl Store {
         self.read_only.as_deref()
     }
 
+    fn join_background(&mut self) {
+        if let BackupJob::Running(_) = &self.backup {
+            let BackupJob::Running(h) = std::mem::replace(&mut self.backup, BackupJob::Done(None))
+            else {
+                return;
+            };
+            self.backup = match h.join() {
+                Ok(Ok(p)) => BackupJob::Done(p),
+                Ok(Err(e)) => BackupJob::Failed(e),
+                Err(_) => BackupJob::Failed(Error::Io(
+                    "the backup failed unexpectedly; no backup was taken at this opening".into(),
+                )),
+            };
+        }
+    }
+
     /// The rolling backup taken when the file was opened, if one was needed
-    /// (waits for it to be written).
+    /// (waits for it to be written). A failure (no room, a damaged file) is
+    /// returned once; after that it counts as reported.
     pub fn opening_backup(&mut self) -> Result<Option<PathBuf>> {
-        let job = std::mem::replace(&mut self.backup, BackupJob::Done(None));
-        let done = match job {
-            BackupJob::Done(p) => p,
-            BackupJob::Running(h) => match h.join() {
-                Ok(r) => Some(r?),
-                Err(_) => return Err(Error::Io("the backup thread failed".into())),
-            },
-        };
-        self.backup = BackupJob::Done(done.clone());
-        Ok(done)
+        self.join_background();
+        match std::mem::replace(&mut self.backup, BackupJob::Done(None)) {
+            BackupJob::Failed(e) => Err(e),
+            BackupJob::Done(p) => {
+                self.backup = BackupJob::Done(p.clone());
+                Ok(p)
+            }
+            BackupJob::Running(_) => Ok(None),
+        }
+    }
+
+    /// Without waiting: the background check or backup failed (once).
+    pub fn background_failure(&mut self) -> Option<Error> {
+        if matches!(&self.backup, BackupJob::Running(h) if h.is_finished()) {
+            self.join_background();
+        }
+        if matches!(self.backup, BackupJob::Failed(_)) {
+            return self.opening_backup().err();
+        }
+        None
     }
 
     /// A consistent copy of the whole file at `dest` (a new file, mode 0600),
@@ -162,18 +199,27 @@ impl Store {
     }
 
     /// Replace this file's contents with the backup at `src` (checked first),
-    /// after taking a backup of the current contents, which is returned.
+    /// after taking a safety copy of the current contents (never pruned),
+    /// which is returned. The restore is recorded in the audit trail, and an
+    /// audit that is reported now stays reported: only `reopen` with a
+    /// reason brings it back.
     pub fn restore_from(&mut self, src: &Path) -> Result<PathBuf> {
         if let Some(why) = &self.read_only {
             return Err(Error::ReadOnly(why.clone()));
         }
         backup::inspect(src)?;
-        self.opening_backup()?;
-        let safety = backup::rolling(&self.conn, &self.path, usize::MAX)?
-            .or_else(|| backup::list_backups(&self.path).pop())
-            .ok_or_else(|| {
-                Error::Io("could not back up the current file before restoring".into())
-            })?;
+        // A failed opening backup is no reason not to restore: the safety
+        // copy below is the one that counts.
+        let _ = self.opening_backup();
+        let safety = backup::safety_copy(&self.conn, &self.path)?;
+        let reported: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id FROM audits WHERE status = ?1")?;
+            let rows =
+                stmt.query_map([crate::domain::AuditStatus::Reported.code()], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
         self.conn
             .restore(
                 rusqlite::MAIN_DB,
@@ -184,7 +230,93 @@ impl Store {
         migrations()
             .to_latest(&mut self.conn)
             .map_err(|e| Error::Sqlite(format!("schema migration after restore failed: {e}")))?;
+        self.after_restore(src, &safety.display().to_string(), &reported)?;
         Ok(safety)
+    }
+
+    /// Record a restore in the trail (what, from which backup, by whom) and
+    /// keep reported the audits that were reported before it.
+    fn after_restore(&mut self, src: &Path, kept: &str, reported: &[String]) -> Result<()> {
+        let now = self.now();
+        let tx = self.conn.savepoint()?;
+        for id in reported {
+            tx.execute(
+                "UPDATE audits SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status <> ?2",
+                rusqlite::params![id, crate::domain::AuditStatus::Reported.code(), now],
+            )?;
+        }
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        tx.execute(
+            "INSERT INTO history_append VALUES (?1, '', 'file', ?2, ?2, 'restored', ?3, ?4)",
+            rusqlite::params![now, name, kept, src.display().to_string()],
+        )?;
+        tx.commit()?;
+        if let Some(l) = &self.lock {
+            l.record_wal();
+        }
+        Ok(())
+    }
+
+    /// Restore `src` over an audit file that cannot be opened (damaged,
+    /// truncated, unreadable): the file and its side files are moved aside
+    /// under `NAME.damaged-STAMP` (returned), never deleted, and the backup
+    /// is copied in whole before it takes the name.
+    pub fn restore_over_damaged(path: &Path, src: &Path, opts: &OpenOptions) -> Result<PathBuf> {
+        backup::inspect(src)?;
+        let now = opts.clock.as_ref()().to_rfc3339_opts(SecondsFormat::Secs, true);
+        let held = lock::acquire(path, &opts.purpose, &now)?;
+        let stamp = (opts.clock)().format("%Y%m%dT%H%M%SZ");
+        let aside = lock::side_path(path, &format!(".damaged-{stamp}"));
+        let incoming = lock::side_path(path, ".restoring");
+        let _ = std::fs::remove_file(&incoming);
+        let copy = || -> std::io::Result<()> {
+            let mut out = std::fs::OpenOptions::new();
+            out.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                out.mode(0o600);
+            }
+            let mut out = out.open(&incoming)?;
+            std::io::copy(&mut std::fs::File::open(src)?, &mut out)?;
+            out.sync_all()
+        };
+        copy().map_err(|e| {
+            let _ = std::fs::remove_file(&incoming);
+            Error::Io(format!(
+                "cannot copy {}: {e}; nothing was changed",
+                src.display()
+            ))
+        })?;
+        let moved = std::fs::rename(path, &aside).and_then(|_| {
+            for side in ["-wal", "-shm"] {
+                let from = lock::side_path(path, side);
+                if from.exists() {
+                    std::fs::rename(&from, lock::side_path(&aside, side))?;
+                }
+            }
+            std::fs::rename(&incoming, path)
+        });
+        drop(held);
+        moved.map_err(|e| {
+            Error::Io(format!(
+                "cannot move the damaged file aside to {}: {e}; check the folder's permissions",
+                aside.display()
+            ))
+        })?;
+        let mut store = Store::open_with(
+            path,
+            &OpenOptions {
+                create: false,
+                ..opts.clone()
+            },
+        )?;
+        store.after_restore(src, &aside.display().to_string(), &[])?;
+        Ok(aside)
     }
 
     pub fn path(&self) -> &Path {

@@ -44,6 +44,10 @@ pub struct OpenOptions {
     pub create: bool,
     /// What to do when another auditbench is writing the file.
     pub when_locked: WhenLocked,
+    /// Only read: no lock, no backup, no checkpoint; neither the file nor
+    /// its WAL is changed. (A file of an older schema is opened for writing,
+    /// to upgrade it, as with `WhenLocked::ReadOnly`.)
+    pub read_only: bool,
     /// Rolling backups to keep in `backups/` (0: take none).
     pub keep_backups: usize,
     /// Who is making changes, for the audit trail ("" = the audit's lead auditor).
@@ -58,6 +62,7 @@ impl Default for OpenOptions {
         OpenOptions {
             create: true,
             when_locked: WhenLocked::Refuse,
+            read_only: false,
             keep_backups: super::backup::DEFAULT_KEEP,
             actor: String::new(),
             purpose: "auditbench".into(),
@@ -80,19 +85,25 @@ pub(crate) struct Opened {
     pub conn: Connection,
     /// Why the file is read-only, when it is.
     pub read_only: Option<String>,
-    pub lock: Option<WriterLock>,
-    /// The rolling backup started on this open, if one was needed.
+    pub lock: Option<Box<WriterLock>>,
+    /// The rolling backup (and page check) started on this open, if needed.
     pub backup: Option<super::backup::Running>,
 }
 
-/// Open the audit file at `path`: checked before anything is written,
-/// locked against a second writer, backed up, configured and migrated.
+/// Open the audit file at `path`: checked before anything is written (or
+/// created beside it), locked against a second writer, backed up,
+/// configured and migrated.
 pub(crate) fn open_connection(path: &Path, opts: &OpenOptions) -> Result<Opened> {
     let shown = path.display();
     let existed = match fs::metadata(path) {
         Ok(meta) if meta.is_dir() => {
             return Err(Error::BadFile(format!(
                 "{shown} is a directory; pass the path of an audit file with --db"
+            )))
+        }
+        Ok(meta) if !meta.is_file() => {
+            return Err(Error::BadFile(format!(
+                "{shown} is not a regular file (a FIFO, device or socket); pass the path of an audit file with --db"
             )))
         }
         Ok(_) => true,
@@ -109,7 +120,7 @@ pub(crate) fn open_connection(path: &Path, opts: &OpenOptions) -> Result<Opened>
         }
     };
     if !existed {
-        if !opts.create {
+        if !opts.create || opts.read_only {
             return Err(Error::NotFound(format!(
                 "no audit file at {shown}; create an audit with `auditbench new` or `auditbench demo`, or pass --db"
             )));
@@ -124,11 +135,23 @@ pub(crate) fn open_connection(path: &Path, opts: &OpenOptions) -> Result<Opened>
         }
     }
 
-    // Read-only by permission: never try to write, never take the lock.
+    // Everything that can refuse the file is judged from its bytes first,
+    // so that nothing is created or replayed beside a refused file.
+    let live_writer = existed && lock::held_elsewhere(path);
+    if existed {
+        check_header(path)?;
+        if !live_writer {
+            lock::check_side_files(path, &lock::peek(path))?;
+        }
+    }
+
     let now = opts.clock.as_ref()().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut read_only = None;
     let mut lock = None;
-    if existed && fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
+    if opts.read_only {
+        read_only = Some(String::new());
+    } else if existed && fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
+        // Read-only by permission: never try to write, never take the lock.
         let why = format!(
             "{shown} is read-only (its permissions do not allow writing); make it writable (chmod u+w) to edit it"
         );
@@ -137,19 +160,16 @@ pub(crate) fn open_connection(path: &Path, opts: &OpenOptions) -> Result<Opened>
         }
         read_only = Some(why);
     } else {
+        if !existed {
+            create_file(path)?;
+        }
         match lock::acquire(path, &opts.purpose, &now) {
-            Ok(l) => lock = Some(l),
+            Ok(l) => lock = Some(Box::new(l)),
             Err(Error::Locked(why)) if opts.when_locked == WhenLocked::ReadOnly && existed => {
                 read_only = Some(why)
             }
             Err(e) => return Err(e),
         }
-    }
-
-    if existed {
-        check_header(path)?;
-    } else {
-        create_file(path)?;
     }
 
     let flags = if read_only.is_some() {
@@ -164,38 +184,53 @@ pub(crate) fn open_connection(path: &Path, opts: &OpenOptions) -> Result<Opened>
     })?;
     super::history::register_functions(&conn, &opts.actor)
         .map_err(|e| Error::Sqlite(format!("{shown}: cannot set up the audit trail: {e}")))?;
+    if let Some(l) = &lock {
+        lock::watch_wal(&conn, l);
+    }
 
+    // The full page check costs a read of the whole file; at open it is
+    // skipped when auditbench itself closed the file cleanly and nothing has
+    // touched it since (same size, same time, empty WAL), and run in the
+    // background instead, before the rolling backup.
+    let mut checked = !existed;
     if existed {
-        // The full page check costs a read of the whole file; it is skipped
-        // when auditbench itself closed the file cleanly and nothing has
-        // touched it since (same size, same time, empty WAL).
-        let lock_text = match &lock {
+        let note = match &lock {
             Some(l) => l.previous.clone(),
             None => lock::peek(path),
         };
-        check_contents(&conn, path, !lock::closed_cleanly(&lock_text, path))?;
+        checked = !lock::closed_cleanly(&note, path);
+        check_contents(&conn, path, checked)?;
     }
 
-    if read_only.is_some() {
+    if let Some(why) = read_only {
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version < latest_schema_version() {
+            if opts.read_only {
+                // Upgrading needs writing: open as the workbench would.
+                drop(conn);
+                let upgrade = OpenOptions {
+                    read_only: false,
+                    when_locked: WhenLocked::ReadOnly,
+                    ..opts.clone()
+                };
+                return open_connection(path, &upgrade);
+            }
             return Err(Error::ReadOnly(format!(
-                "{shown} was written by an older auditbench and must be upgraded, which needs writing; {}",
-                read_only.unwrap_or_default()
+                "{shown} was written by an older auditbench and must be upgraded, which needs writing; {why}"
             )));
         }
         conn.pragma_update(None, "query_only", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         return Ok(Opened {
             conn,
-            read_only,
+            read_only: Some(why),
             lock: None,
             backup: None,
         });
     }
 
     let backup = if existed {
-        super::backup::start_rolling(path, opts.keep_backups)?
+        super::backup::start_background(path, opts.keep_backups, !checked)?
     } else {
         None
     };
@@ -208,6 +243,9 @@ pub(crate) fn open_connection(path: &Path, opts: &OpenOptions) -> Result<Opened>
     migrations()
         .to_latest(&mut conn)
         .map_err(|e| Error::Sqlite(format!("{shown}: schema migration failed: {e}")))?;
+    if let Some(l) = &lock {
+        l.record_wal();
+    }
     Ok(Opened {
         conn,
         read_only: None,
@@ -292,12 +330,23 @@ pub(crate) fn check_header(path: &Path) -> Result<()> {
         1 => 65_536u64,
         n => u64::from(n),
     };
-    let change_counter = u32::from_be_bytes([header[24], header[25], header[26], header[27]]);
-    let page_count = u32::from_be_bytes([header[28], header[29], header[30], header[31]]);
-    let valid_for = u32::from_be_bytes([header[92], header[93], header[94], header[95]]);
-    if valid_for == change_counter && u64::from(page_count) * page_size > len {
+    let be32 =
+        |i: usize| u32::from_be_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]]);
+    let app = be32(68) as i32;
+    if app != 0 && app != APPLICATION_ID {
         return Err(Error::BadFile(format!(
-            "{shown} is truncated ({len} bytes, the header says {}); restore it from a backup",
+            "{shown} is an SQLite database of another application (application_id {app:#x}), not an audit file; pass the right file with --db"
+        )));
+    }
+    // A file shorter than its header says is normal while the WAL holds the
+    // pages (a checkpoint interrupted by a kill, a power cut or a full disk):
+    // SQLite reads them from the WAL. Only without a WAL is it truncated.
+    let (change_counter, page_count, valid_for) = (be32(24), be32(28), be32(92));
+    let wal_has_pages =
+        fs::metadata(super::lock::side_path(path, "-wal")).is_ok_and(|m| m.len() > 32);
+    if !wal_has_pages && valid_for == change_counter && u64::from(page_count) * page_size > len {
+        return Err(Error::BadFile(format!(
+            "{shown} is truncated ({len} bytes, the header says {}) and has no WAL to complete it; restore a backup with `auditbench restore`",
             u64::from(page_count) * page_size
         )));
     }
@@ -322,7 +371,7 @@ pub(crate) fn check_contents(conn: &Connection, path: &Path, deep: bool) -> Resu
             |r| r.get(0),
         )
         .map_err(damaged)?;
-    if app != APPLICATION_ID && tables > 0 {
+    if app != APPLICATION_ID && (tables > 0 || app != 0) {
         return Err(Error::BadFile(format!(
             "{shown} is an SQLite database of another application, not an audit file; pass the right file with --db"
         )));
