@@ -37,5 +37,10 @@ fn workbench(cli: &Cli) -> anyhow::Result<()> {
     // read-only with a banner rather than refuse.
     let opts = auditbench::cli::open_options(cli, true, WhenLocked::ReadOnly);
     let store = Store::open_with(&path, &opts)?;
-    auditbench::tui::run(store)
+    match auditbench::tui::run(store)? {
+        auditbench::tui::Ended::Quit => Ok(()),
+        // Ended by a signal: drafts are written and the terminal restored;
+        // the exit status says which signal, as a shell expects (128+n).
+        auditbench::tui::Ended::Signal(n) => std::process::exit(128 + n),
+    }
 }

@@ -611,11 +611,98 @@ fn bit_rot_with_the_time_kept_is_caught_and_never_backed_up() {
         .success());
     let count = || fs::read_dir(env.path("backups")).unwrap().count();
     let before = count();
-    let pages = fs::metadata(&env.db).unwrap().len() / 4096;
-    damage_page(&env.db, pages / 2);
+    // A page that neither the open nor `finding add` reads: the samples'.
+    let root: i64 =
+        rusqlite::Connection::open_with_flags(&env.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap()
+            .query_row(
+                "SELECT rootpage FROM sqlite_schema WHERE name = 'samples'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+    damage_page(&env.db, root as u64);
     let out = add(&env, &env.db, &audit, "on a rotten file");
     let err = stderr(&out);
     assert!(err.contains("damaged"), "not said: {err:?}");
     assert!(err.contains("restore"), "{err}");
     assert_eq!(count(), before, "a backup was taken of the damaged file");
+}
+
+// ----------------------------------------------------------------- item 12
+
+/// Run `sql` on the file with the named triggers out of the way, then put
+/// them back exactly as they were: the chain alone cannot see this.
+fn behind_the_triggers(db: &Path, triggers: &[&str], sql: &str) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut saved = Vec::new();
+    for t in triggers {
+        let text: String = conn
+            .query_row("SELECT sql FROM sqlite_schema WHERE name = ?1", [t], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        conn.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
+        saved.push(text);
+    }
+    conn.execute_batch(sql).unwrap();
+    for text in saved {
+        conn.execute_batch(&text).unwrap();
+    }
+}
+
+fn verify_fails(env: &Env, db: &Path, says: &[&str]) {
+    let out = run(env, db, &["verify"]);
+    assert_eq!(out.status.code(), Some(2), "verify said intact");
+    let err = stderr(&out);
+    for s in says {
+        assert!(err.contains(s), "{s:?} not in {err}");
+    }
+    assert!(!err.contains("Northwind"), "{err}");
+}
+
+#[test]
+fn verify_replays_the_trail_and_sees_edits_made_behind_the_triggers() {
+    let env = Env::new();
+    env.demo();
+    env.ok(&["verify"]);
+    let edited = env.path("edited.sqlite");
+    fs::copy(&env.db, &edited).unwrap();
+    behind_the_triggers(
+        &edited,
+        &["findings_history_update"],
+        "UPDATE findings SET title = 'quietly softened' WHERE reference = 'NC-001'",
+    );
+    verify_fails(
+        &env,
+        &edited,
+        &["finding NC-001", "title", "outside auditbench"],
+    );
+
+    let added = env.path("added.sqlite");
+    fs::copy(&env.db, &added).unwrap();
+    behind_the_triggers(
+        &added,
+        &["findings_history_insert"],
+        "INSERT INTO findings (id, audit_id, reference, ref_prefix, ref_seq, clause_id, clause_key, stage, grade, title, created_at, updated_at)
+         SELECT 'ghost', audit_id, 'NC-999', ref_prefix, 999, clause_id, clause_key, stage, grade, 'ghost', created_at, updated_at FROM findings LIMIT 1",
+    );
+    verify_fails(&env, &added, &["finding ghost", "never recorded"]);
+
+    let removed = env.path("removed.sqlite");
+    fs::copy(&env.db, &removed).unwrap();
+    behind_the_triggers(
+        &removed,
+        &["findings_history_delete"],
+        "DELETE FROM findings WHERE reference = 'NC-001'",
+    );
+    verify_fails(&env, &removed, &["NC-001", "missing from the table"]);
+
+    let dropped = env.path("dropped.sqlite");
+    fs::copy(&env.db, &dropped).unwrap();
+    rusqlite::Connection::open(&dropped)
+        .unwrap()
+        .execute_batch("DROP TRIGGER findings_reported_update")
+        .unwrap();
+    verify_fails(&env, &dropped, &["findings_reported_update", "missing"]);
 }

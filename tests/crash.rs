@@ -61,6 +61,12 @@ fn check_intact(db: &Path) -> Store {
     assert_eq!(ok, "ok");
     let chain = s.verify_history().unwrap();
     assert_eq!(chain.broken, None, "the audit trail is intact");
+    assert_eq!(s.verify_schema().unwrap(), None);
+    assert_eq!(
+        s.verify_data().unwrap(),
+        None,
+        "every record matches the trail"
+    );
     s
 }
 

@@ -12,6 +12,7 @@ fn bindable() -> Vec<Action> {
         match a {
             Action::Tick | Action::Work | Action::ShowError(_) | Action::ShowInfo(_) => false,
             Action::Quit
+            | Action::Suspend
             | Action::Help
             | Action::OpenFinder
             | Action::Export
@@ -71,6 +72,7 @@ fn bindable() -> Vec<Action> {
     }
     let all = vec![
         Action::Quit,
+        Action::Suspend,
         Action::Help,
         Action::OpenFinder,
         Action::Export,

@@ -91,10 +91,22 @@ pub fn verify(ctx: &Context_) -> Result<()> {
         ));
     }
     let report = store.verify_history()?;
+    if report.broken.is_none() {
+        if let Some(why) = store.verify_schema()? {
+            return Err(anyhow!(
+                "the file's schema was changed outside auditbench: {why}; restore the file from a backup (auditbench restore)"
+            ));
+        }
+        if let Some(why) = store.verify_data()? {
+            return Err(anyhow!(
+                "the data does not match its audit trail: {why}; restore the file from a backup (auditbench restore)"
+            ));
+        }
+    }
     match report.broken {
         None => {
             outln!(
-                "The file is intact (integrity_check ok) and so is its audit trail: {} changes, each linked to the one before.",
+                "The file is intact (integrity_check ok, the schema is the one shipped) and so is its audit trail: {} changes, each linked to the one before, and every record matches them.",
                 report.rows
             )?;
             Ok(())

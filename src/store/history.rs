@@ -218,3 +218,173 @@ impl Store {
         Ok(())
     }
 }
+
+/// The tables the trail watches: entity, table, and how a row's key (as the
+/// triggers write `row_key`) is computed from its columns.
+const WATCHED: &[(&str, &str, &str)] = &[
+    ("audit", "audits", "id"),
+    ("finding", "findings", "id"),
+    (
+        "clause_review",
+        "clause_reviews",
+        "clause_id || '/' || stage",
+    ),
+    ("document_review", "document_reviews", "doc_key"),
+    ("interview", "interviews", "id"),
+    ("sample", "samples", "id"),
+];
+
+/// Fields the trail records that are not columns.
+const PSEUDO_FIELDS: &[&str] = &["reopen_reason"];
+
+type Record = std::collections::BTreeMap<String, Option<String>>;
+
+impl Store {
+    /// Whether the schema (tables, indexes, views and the trail's triggers)
+    /// is exactly the one this version ships; names the first difference. A
+    /// trigger dropped, even if later recreated differently, shows here.
+    pub fn verify_schema(&self) -> Result<Option<String>> {
+        let read = |conn: &Connection| -> rusqlite::Result<Vec<(String, String, Option<String>)>> {
+            let mut stmt = conn.prepare(
+                "SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            rows.collect()
+        };
+        let mut shipped = Connection::open_in_memory()?;
+        super::migrations()
+            .to_latest(&mut shipped)
+            .map_err(|e| Error::Sqlite(format!("cannot build the shipped schema: {e}")))?;
+        let want = read(&shipped)?;
+        let have = read(&self.conn)?;
+        for (ty, name, sql) in &want {
+            match have.iter().find(|(t, n, _)| t == ty && n == name) {
+                None => return Ok(Some(format!("the {ty} {name} is missing"))),
+                Some((_, _, s)) if s != sql => {
+                    return Ok(Some(format!(
+                        "the {ty} {name} is not the one this version of auditbench ships"
+                    )))
+                }
+                _ => {}
+            }
+        }
+        if let Some((ty, name, _)) = have
+            .iter()
+            .find(|(t, n, _)| !want.iter().any(|(wt, wn, _)| wt == t && wn == n))
+        {
+            return Ok(Some(format!(
+                "the {ty} {name} was added outside auditbench"
+            )));
+        }
+        Ok(None)
+    }
+
+    /// Replay the trail into the state it implies (created, each changed
+    /// field, deleted) and compare it with every watched table: a row changed,
+    /// added or removed with the triggers out of the way shows here. Returns
+    /// the first record that differs, by entity, label and field, never by
+    /// its content.
+    pub fn verify_data(&self) -> Result<Option<String>> {
+        // (entity, audit_id, row_key) -> (label, fields)
+        let mut state: std::collections::HashMap<(String, String, String), (String, Record)> =
+            Default::default();
+        let mut stmt = self.conn.prepare(
+            "SELECT entity, audit_id, row_key, label, field, new FROM history ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut fields = self.conn.prepare_cached(
+            "SELECT key, CASE WHEN type = 'null' THEN NULL ELSE CAST(value AS TEXT) END FROM json_each(?1)",
+        )?;
+        while let Some(r) = rows.next()? {
+            let entity: String = r.get(0)?;
+            if !WATCHED.iter().any(|(e, _, _)| *e == entity) {
+                continue;
+            }
+            let key = (entity, r.get(1)?, r.get(2)?);
+            let label: String = r.get(3)?;
+            let field: String = r.get(4)?;
+            let new: Option<String> = r.get(5)?;
+            match field.as_str() {
+                "created" => {
+                    let mut rec = Record::new();
+                    let mut kv = fields.query([new.unwrap_or_default()])?;
+                    while let Some(f) = kv.next()? {
+                        rec.insert(f.get(0)?, f.get(1)?);
+                    }
+                    state.insert(key, (label, rec));
+                }
+                "deleted" => {
+                    state.remove(&key);
+                }
+                f if PSEUDO_FIELDS.contains(&f) => {}
+                f => match state.get_mut(&key) {
+                    Some((l, rec)) => {
+                        rec.insert(f.to_string(), new);
+                        *l = label;
+                    }
+                    None => {
+                        return Ok(Some(format!(
+                            "the trail changes {} {label} ({f}) before recording its creation",
+                            key.0
+                        )))
+                    }
+                },
+            }
+        }
+        for (entity, table, key_sql) in WATCHED {
+            let audit_col = if *table == "audits" { "id" } else { "audit_id" };
+            let columns: Vec<String> = {
+                let mut s = self
+                    .conn
+                    .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
+                let c = s.query_map([], |r| r.get(0))?;
+                c.collect::<rusqlite::Result<_>>()?
+            };
+            let mut s = self.conn.prepare(&format!(
+                "SELECT {audit_col}, {key_sql}, json_object({}) FROM {table}",
+                columns
+                    .iter()
+                    .map(|c| format!("'{c}', {c}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))?;
+            let mut rows = s.query([])?;
+            let mut seen = std::collections::HashSet::new();
+            while let Some(r) = rows.next()? {
+                let key = (
+                    entity.to_string(),
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                );
+                let Some((label, rec)) = state.get(&key) else {
+                    return Ok(Some(format!(
+                        "{entity} {} is in the table but the trail never recorded its creation (added outside auditbench)",
+                        key.2
+                    )));
+                };
+                seen.insert(key.clone());
+                let mut now = Record::new();
+                let mut kv = fields.query([r.get::<_, String>(2)?])?;
+                while let Some(f) = kv.next()? {
+                    now.insert(f.get(0)?, f.get(1)?);
+                }
+                for (field, value) in rec {
+                    if now.get(field) != Some(value) {
+                        return Ok(Some(format!(
+                            "{entity} {label}: its {field} differs from what the trail recorded (changed outside auditbench)"
+                        )));
+                    }
+                }
+            }
+            if let Some((_, (label, _))) = state
+                .iter()
+                .find(|(k, _)| k.0 == *entity && !seen.contains(*k))
+            {
+                return Ok(Some(format!(
+                    "{entity} {label} is in the trail but missing from the table (removed outside auditbench)"
+                )));
+            }
+        }
+        Ok(None)
+    }
+}

@@ -6,6 +6,8 @@
 pub enum Action {
     // application
     Quit,
+    /// Ctrl-Z: give the terminal back to the shell; `fg` resumes.
+    Suspend,
     Help,
     OpenFinder,
     Export,

@@ -70,6 +70,8 @@ pub struct App {
     pub export_dir: PathBuf,
     /// Set whenever something visible changed; the loop redraws then.
     pub dirty: bool,
+    /// Ctrl-Z was pressed: the loop hands the terminal back and stops.
+    pub suspend: bool,
 }
 
 impl App {
@@ -92,6 +94,7 @@ impl App {
             recoveries: VecDeque::new(),
             export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             dirty: true,
+            suspend: false,
         };
         audits::reload(&mut app)?;
         if let Some(why) = app.store.read_only() {
@@ -229,6 +232,40 @@ impl App {
         }
     }
 
+    /// Text pasted into the terminal (bracketed paste): it goes into the
+    /// focused text field as text, never as keys. Line breaks are kept where
+    /// the field has lines, joined with spaces where it has one; outside a
+    /// text field the paste is ignored, with a word in the status bar.
+    pub fn handle_paste(&mut self, text: &str) {
+        self.dirty = true;
+        self.status = None;
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let one_line = || text.split('\n').collect::<Vec<_>>().join(" ");
+        let taken = match self.popups.last_mut() {
+            Some(Popup::Editor(ed)) => {
+                let t = if ed.multiline {
+                    text.clone()
+                } else {
+                    one_line()
+                };
+                ed.paste(&t);
+                true
+            }
+            Some(Popup::Form(form)) => form.paste(&one_line()),
+            Some(Popup::Finder(finder)) => {
+                let candidates = self.data.as_ref().map_or(&[][..], |d| &d.finder);
+                finder.paste(&one_line(), candidates);
+                true
+            }
+            _ => false,
+        };
+        if !taken {
+            self.info(
+                "Paste ignored: no text field has the focus (open one first, e.g. e to edit)",
+            );
+        }
+    }
+
     /// Run an action and every follow-up it asks for; errors go to the status bar.
     pub fn dispatch(&mut self, action: Action) {
         let mut next = Some(action);
@@ -279,6 +316,11 @@ impl App {
             Action::Quit => {
                 self.persist_drafts()?;
                 self.quit = true;
+                return Ok(None);
+            }
+            Action::Suspend => {
+                self.persist_drafts()?;
+                self.suspend = true;
                 return Ok(None);
             }
             _ => {}
@@ -861,6 +903,11 @@ impl App {
         if self.store.read_only().is_some() {
             return Ok(());
         }
+        // The opening's page check and backup run in the background: a
+        // failure (no room, a damaged file) is said, not kept quiet.
+        if let Some(e) = self.store.background_failure() {
+            self.error(format!("Warning: {e}"));
+        }
         let mut due = false;
         for p in &mut self.popups {
             match p {
@@ -882,33 +929,42 @@ impl App {
         }
         let audit_id = self.data.as_ref().map(|d| d.audit.id.clone());
         let mut writes = Vec::new();
-        for p in &mut self.popups {
+        for (i, p) in self.popups.iter().enumerate() {
             match p {
-                Popup::Editor(ed) if ed.draft.dirty => {
-                    writes.push((
+                Popup::Editor(ed) if ed.draft.dirty => writes.push((
+                    i,
+                    Some((
                         ed.target.clone(),
                         ed.audit_id.clone(),
                         ed.label.clone(),
                         ed.text(),
-                    ));
-                    ed.draft.saved();
-                }
-                Popup::Form(f) if f.draft.dirty => {
-                    if let Some(t) = f.draft_target(audit_id.as_deref()) {
-                        writes.push((
+                    )),
+                )),
+                Popup::Form(f) if f.draft.dirty => writes.push((
+                    i,
+                    f.draft_target(audit_id.as_deref()).map(|t| {
+                        (
                             t,
                             audit_id.clone().unwrap_or_default(),
                             f.title.clone(),
                             f.draft_text(),
-                        ));
-                    }
-                    f.draft.saved();
-                }
+                        )
+                    }),
+                )),
                 _ => {}
             }
         }
-        for (t, a, l, x) in writes {
-            self.store.save_draft(&t, &a, &l, &x)?;
+        // A draft counts as saved only once it is written: a failed write
+        // (a full disk) stays due and is tried again at the next tick.
+        for (i, write) in writes {
+            if let Some((t, a, l, x)) = write {
+                self.store.save_draft(&t, &a, &l, &x)?;
+            }
+            match self.popups.get_mut(i) {
+                Some(Popup::Editor(ed)) => ed.draft.saved(),
+                Some(Popup::Form(f)) => f.draft.saved(),
+                _ => {}
+            }
         }
         Ok(())
     }

@@ -199,13 +199,20 @@ type Row = (Mode, &'static str, Action, &'static str, bool);
 fn default_rows() -> Vec<Row> {
     use Action as A;
     use Mode as M;
-    vec![
+    let mut rows = vec![
         (
             M::Global,
             "q ctrl-c",
             A::Quit,
             "quit (everything is already saved)",
             true,
+        ),
+        (
+            M::Global,
+            "ctrl-z",
+            A::Suspend,
+            "suspend to the shell (fg resumes)",
+            false,
         ),
         (
             M::Global,
@@ -532,7 +539,21 @@ fn default_rows() -> Vec<Row> {
             "close (what you typed is kept for next time)",
             true,
         ),
-    ]
+    ];
+    // Suspending works everywhere, popups and editors included.
+    for m in Mode::ALL
+        .iter()
+        .filter(|m| **m != M::Global && !m.uses_global())
+    {
+        rows.push((
+            *m,
+            "ctrl-z",
+            A::Suspend,
+            "suspend to the shell (fg resumes)",
+            false,
+        ));
+    }
+    rows
 }
 
 impl Default for Keymap {

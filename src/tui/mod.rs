@@ -5,27 +5,117 @@ pub mod app;
 pub mod keymap;
 pub mod popups;
 pub mod svg;
+pub mod text;
 pub mod theme;
 pub mod views;
 
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{self, Event};
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
+use ratatui::crossterm::execute;
+use ratatui::Terminal;
 
 use self::app::App;
+use self::text::InertBackend;
 use crate::store::Store;
 
 /// How often the app ticks (drafts are written on ticks).
 pub const TICK: Duration = Duration::from_millis(250);
 
-/// Run the workbench on an audit file until the user quits. The terminal is
-/// restored on return, on error and on panic (`ratatui::init` installs the hook).
-pub fn run(store: Store) -> anyhow::Result<()> {
+/// How often the loop looks for a signal while idle.
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+
+type Term = Terminal<InertBackend<CrosstermBackend<io::Stdout>>>;
+
+/// Raw mode, the alternate screen, bracketed paste (a paste arrives as one
+/// text event, never as keys) and a terminal whose every cell passes the
+/// display boundary. `ratatui::init` also installs the panic hook that
+/// restores the terminal.
+fn enter() -> io::Result<Term> {
+    drop(ratatui::init());
+    execute!(io::stdout(), EnableBracketedPaste)?;
+    let mut t = Terminal::new(InertBackend(CrosstermBackend::new(io::stdout())))?;
+    t.clear()?;
+    Ok(t)
+}
+
+fn leave() {
+    let _ = execute!(io::stdout(), DisableBracketedPaste);
+    ratatui::restore();
+    let _ = io::stdout().flush();
+}
+
+/// Signals the workbench answers: SIGTERM, SIGHUP and SIGINT end it
+/// (drafts written, terminal restored, exit status 128+n); SIGTSTP (and
+/// Ctrl-Z, which raw mode turns into a key) suspends it with the terminal
+/// restored, and it comes back in raw mode with a full redraw.
+struct Signals {
+    last: Arc<AtomicUsize>,
+}
+
+impl Signals {
+    fn install() -> io::Result<Signals> {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGTSTP};
+        let last = Arc::new(AtomicUsize::new(0));
+        for sig in [SIGTERM, SIGHUP, SIGINT, SIGTSTP] {
+            signal_hook::flag::register_usize(sig, last.clone(), sig as usize)?;
+        }
+        Ok(Signals { last })
+    }
+
+    fn take(&self) -> Option<i32> {
+        match self.last.swap(0, Ordering::SeqCst) {
+            0 => None,
+            n => Some(n as i32),
+        }
+    }
+}
+
+/// Hand the terminal back, stop (as the shell's job control expects), and
+/// take it again when continued.
+fn suspend(terminal: &mut Term) -> io::Result<()> {
+    leave();
+    // Stops the process until SIGCONT (`fg`); in a process group without
+    // job control the kernel discards the stop and this returns at once.
+    signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGTSTP)?;
+    *terminal = enter()?;
+    Ok(())
+}
+
+/// How the workbench ended: by the user, or by a signal (its number).
+pub enum Ended {
+    Quit,
+    Signal(i32),
+}
+
+/// Run the workbench on an audit file until the user quits or a signal ends
+/// it. The terminal is restored on return, on error and on panic.
+pub fn run(store: Store) -> anyhow::Result<Ended> {
+    let signals = Signals::install()?;
     let mut app = App::new(store)?;
-    let mut terminal = ratatui::init();
+    let mut terminal = enter()?;
+    let mut ended = Ended::Quit;
     let result = (|| -> anyhow::Result<()> {
         let mut last_tick = Instant::now();
         while !app.quit {
+            match signals.take() {
+                Some(signal_hook::consts::SIGTSTP) => app.suspend = true,
+                Some(sig) => {
+                    ended = Ended::Signal(sig);
+                    break;
+                }
+                None => {}
+            }
+            if app.suspend {
+                app.suspend = false;
+                app.persist_drafts()?;
+                suspend(&mut terminal)?;
+                app.dirty = true;
+            }
             if app.dirty {
                 terminal.draw(|f| views::render(&app, f))?;
                 app.dirty = false;
@@ -39,12 +129,20 @@ pub fn run(store: Store) -> anyhow::Result<()> {
                 Duration::from_millis(20).min(TICK.saturating_sub(last_tick.elapsed()))
             } else {
                 TICK.saturating_sub(last_tick.elapsed())
+            }
+            .min(SIGNAL_POLL);
+            let polled = match event::poll(timeout) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => false,
+                other => other?,
             };
-            if event::poll(timeout)? {
-                match event::read()? {
-                    Event::Key(k) => app.handle_key(k),
-                    Event::Resize(_, _) => app.dirty = true,
-                    _ => {}
+            if polled {
+                match event::read() {
+                    Ok(Event::Key(k)) => app.handle_key(k),
+                    Ok(Event::Paste(text)) => app.handle_paste(&text),
+                    Ok(Event::Resize(_, _)) => app.dirty = true,
+                    Ok(_) => {}
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e.into()),
                 }
             } else if app.busy() || app.finder_loading() {
                 app.dispatch(action::Action::Work);
@@ -58,8 +156,8 @@ pub fn run(store: Store) -> anyhow::Result<()> {
     })();
     // Whatever is being typed is written before leaving.
     let saved = app.persist_drafts();
-    ratatui::restore();
+    leave();
     result?;
     saved?;
-    Ok(())
+    Ok(ended)
 }

@@ -56,6 +56,13 @@ impl EditorState {
         }
     }
 
+    /// Pasted text, inserted as text (line breaks as line breaks).
+    pub fn paste(&mut self, text: &str) {
+        if self.textarea.insert_str(text) {
+            self.draft.touched();
+        }
+    }
+
     pub fn text(&self) -> String {
         self.textarea.lines().join("\n")
     }

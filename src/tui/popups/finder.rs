@@ -200,6 +200,13 @@ impl FinderState {
         }
     }
 
+    /// Pasted text goes into the query.
+    pub fn paste(&mut self, text: &str, candidates: &[Candidate]) {
+        if self.input.insert_str(text) {
+            self.search(candidates);
+        }
+    }
+
     /// Recompute the matches from scratch (the candidates changed).
     pub fn refresh(&mut self, candidates: &[Candidate]) {
         self.searched.clear();

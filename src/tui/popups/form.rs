@@ -336,6 +336,20 @@ impl FormState {
         }
     }
 
+    /// Pasted text into the focused field; false on a choice field, which
+    /// takes no text.
+    pub fn paste(&mut self, text: &str) -> bool {
+        match self.fields.get_mut(self.focus).map(|f| &mut f.input) {
+            Some(Input::Text(t)) => {
+                if t.insert_str(text) {
+                    self.draft.touched();
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
     pub fn values(&self) -> Vec<String> {
         self.fields.iter().map(Field::value).collect()
     }
