@@ -105,6 +105,15 @@ pub fn run(store: Store) -> anyhow::Result<Ended> {
             match signals.take() {
                 Some(signal_hook::consts::SIGTSTP) => app.suspend = true,
                 Some(sig) => {
+                    // What was typed before the signal is still queued:
+                    // take it in, so the drafts written below hold it.
+                    while event::poll(Duration::ZERO).unwrap_or(false) {
+                        match event::read() {
+                            Ok(Event::Key(k)) => app.handle_key(k),
+                            Ok(Event::Paste(text)) => app.handle_paste(&text),
+                            _ => {}
+                        }
+                    }
                     ended = Ended::Signal(sig);
                     break;
                 }

@@ -97,11 +97,92 @@ impl Tui {
         }
     }
 
+    /// Wait until the screen, as a terminal emulator shows it, holds `text`.
+    pub fn wait_screen(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let shown = self.screen().screen().contents();
+            if shown.contains(text) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{text:?} never on screen:\n{shown}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Wait until `bytes` appear, as they are, in the output after `from`.
+    pub fn wait_for_raw(&self, from: usize, bytes: &[u8]) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            {
+                let out = self.out.lock().unwrap();
+                if out[from.min(out.len())..]
+                    .windows(bytes.len())
+                    .any(|w| w == bytes)
+                {
+                    return;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{:?} never written",
+                String::from_utf8_lossy(bytes)
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     pub fn keys(&mut self, s: &str) {
         for b in s.bytes() {
             self.writer.write_all(&[b]).unwrap();
             self.writer.flush().unwrap();
             std::thread::sleep(Duration::from_millis(15));
+        }
+    }
+
+    /// Bytes as they come, at once (a bracketed paste is one write).
+    pub fn write_raw(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Everything the program wrote to the terminal so far.
+    pub fn output(&self) -> Vec<u8> {
+        self.out.lock().unwrap().clone()
+    }
+
+    /// The screen as a terminal would show it, read through a terminal
+    /// emulator (vt100): cells, window title, alternate screen, cursor.
+    pub fn screen(&self) -> vt100::Parser {
+        let mut p = vt100::Parser::new(40, 120, 0);
+        p.process(&self.output());
+        p
+    }
+
+    /// Send a signal by name (`TERM`, `HUP`, `TSTP`, `CONT`).
+    pub fn signal(&self, sig: &str) {
+        let st = Command::new("kill")
+            .args([&format!("-{sig}"), &self.pid().to_string()])
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+
+    /// Wait for the process to end; its exit code (128+n after signal n
+    /// handled by the program itself), or None if a signal killed it.
+    pub fn exit_code(mut self) -> Option<u32> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(Some(st)) = self.child.try_wait() {
+                // portable-pty reports a death by signal as exit code 1
+                // with the signal's name; a handled signal is a real code.
+                return st.signal().is_none().then(|| st.exit_code());
+            }
+            assert!(Instant::now() < deadline, "the workbench did not end");
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 

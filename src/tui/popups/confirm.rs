@@ -35,7 +35,7 @@ pub fn render(app: &App, c: &ConfirmState, f: &mut Frame, area: Rect) {
     let rect = centered(area, 60, 6);
     f.render_widget(Clear, rect);
     let lines = vec![
-        Line::raw(c.message.clone()),
+        Line::raw(crate::tui::text::inert(&c.message).into_owned()),
         Line::raw(""),
         Line::styled("y  yes        n  no", app.theme.key()),
     ];

@@ -34,7 +34,7 @@ impl EditorState {
         textarea.set_cursor_line_style(ratatui::style::Style::default());
         textarea.set_block(
             Block::bordered()
-                .title(format!(" {label} "))
+                .title(format!(" {} ", crate::tui::text::inert(&label)))
                 .title_bottom(" Esc/Ctrl-S save and close ")
                 .border_style(
                     ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD),

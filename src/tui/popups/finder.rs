@@ -326,7 +326,7 @@ pub fn render(app: &App, s: &FinderState, f: &mut Frame, area: Rect) {
             };
             Some(Line::from(vec![
                 Span::styled(format!("{:<10}", c.kind), t.dim()),
-                Span::styled(c.text.clone(), style),
+                Span::styled(crate::tui::text::inert(&c.text).into_owned(), style),
             ]))
         })
         .collect();

@@ -1,6 +1,7 @@
 //! One finding, every field: the finding editor. Enter edits a text field in
 //! the editor; g and s change grade and status; D deletes after confirmation.
 
+use crate::tui::text::{inert, inert_lines};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
@@ -136,15 +137,16 @@ pub fn render(app: &App, d: &FindingDetailState, f: &mut Frame, area: Rect) {
         .data
         .as_ref()
         .and_then(|x| x.catalogue.get(&fd.clause_id))
-        .map(|c| c.title.clone())
+        .map(|c| inert(&c.title).into_owned())
         .unwrap_or_default();
+    let clause_id = inert(&fd.clause_id);
     let block = Block::bordered()
         .title(Line::from(vec![
             Span::raw(" "),
-            Span::styled(fd.reference.clone(), t.grade(fd.grade)),
+            Span::styled(inert(&fd.reference).into_owned(), t.grade(fd.grade)),
             Span::raw(format!(
                 " · clause {} {} · stage {} ",
-                fd.clause_id, clause_title, fd.stage
+                clause_id, clause_title, fd.stage
             )),
         ]))
         .title_bottom(" ↑↓ field · Enter edit · g grade · s status · D delete · Esc close ");
@@ -156,7 +158,7 @@ pub fn render(app: &App, d: &FindingDetailState, f: &mut Frame, area: Rect) {
             Row::Grade => ("Grade", fd.grade.label().to_string(), t.grade(fd.grade)),
             Row::Clause => (
                 "Clause",
-                format!("{} {clause_title}", fd.clause_id),
+                format!("{clause_id} {clause_title}"),
                 ratatui::style::Style::default(),
             ),
             Row::Stage => (
@@ -175,6 +177,7 @@ pub fn render(app: &App, d: &FindingDetailState, f: &mut Frame, area: Rect) {
                 ratatui::style::Style::default(),
             ),
         };
+        let value = inert_lines(&value);
         let mut value_lines = value.split('\n');
         let first = value_lines.next().unwrap_or("");
         lines.push(Line::from(vec![

@@ -537,7 +537,7 @@ pub fn render(app: &App, s: &FormState, f: &mut Frame, area: Rect) {
     let rect = centered(area, area.width.saturating_sub(8).clamp(20, 90), h);
     f.render_widget(Clear, rect);
     let block = Block::bordered()
-        .title(format!(" {} ", s.title))
+        .title(format!(" {} ", crate::tui::text::inert(&s.title)))
         .title_bottom(" Tab/Enter next · Ctrl-S save · Esc close (kept) ");
     let inner = block.inner(rect);
     f.render_widget(block, rect);

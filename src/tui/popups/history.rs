@@ -24,7 +24,10 @@ pub fn render(app: &App, h: &HistoryState, f: &mut Frame, area: Rect) {
         area.height.saturating_sub(4),
     );
     f.render_widget(Clear, rect);
-    let block = Block::bordered().title(format!(" History of {} — Esc to close ", h.title));
+    let block = Block::bordered().title(format!(
+        " History of {} — Esc to close ",
+        crate::tui::text::inert(&h.title)
+    ));
     if h.entries.is_empty() {
         f.render_widget(
             Paragraph::new(Line::raw("No recorded changes.")).block(block),
@@ -38,7 +41,7 @@ pub fn render(app: &App, h: &HistoryState, f: &mut Frame, area: Rect) {
     let rows = h.entries.iter().skip(h.scroll).map(|e| {
         Row::new(vec![
             Cell::from(e.at.replace('T', " ").trim_end_matches('Z').to_string()),
-            Cell::from(e.actor.clone()),
+            Cell::from(crate::tui::text::inert(&e.actor).into_owned()),
             Cell::from(e.field.replace('_', " ")),
             Cell::from(change_summary(e.old.as_deref(), e.new.as_deref(), change_w)),
         ])

@@ -1,5 +1,6 @@
 //! The audits in the file: open one, create one, or create the demo.
 
+use crate::tui::text::inert;
 use std::cell::Cell;
 
 use ratatui::layout::{Constraint, Rect};
@@ -170,7 +171,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                 (false, false) => a.start_date.clone(),
             };
             let mut cells = vec![
-                TCell::from(a.organisation.clone()),
+                TCell::from(inert(&a.organisation).into_owned()),
                 TCell::from(cut(
                     &format!("{} {}", a.audit_type.label(), a.edition),
                     type_w as usize,

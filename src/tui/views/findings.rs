@@ -1,6 +1,7 @@
 //! All findings of the audit: filter, sort, open to edit every field, delete
 //! after confirmation. Only the visible rows are drawn.
 
+use crate::tui::text::inert;
 use std::cell::Cell;
 
 use ratatui::layout::{Constraint, Rect};
@@ -160,15 +161,18 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         .map(|(k, x)| (off + k, x))
         .map(|(i, x)| {
             let row = Row::new(vec![
-                TCell::from(Span::styled(x.reference.clone(), t.grade(x.grade))),
+                TCell::from(Span::styled(
+                    inert(&x.reference).into_owned(),
+                    t.grade(x.grade),
+                )),
                 TCell::from(Span::styled(Theme::grade_tag(x.grade), t.grade(x.grade))),
-                TCell::from(x.clause_id.clone()),
+                TCell::from(inert(&x.clause_id).into_owned()),
                 TCell::from(cut(&x.title, title_w)),
                 TCell::from(Span::styled(x.status.label(), t.finding_status(x.status))),
                 TCell::from(if x.due_date.is_empty() {
                     "—".to_string()
                 } else {
-                    x.due_date.clone()
+                    inert(&x.due_date).into_owned()
                 }),
             ]);
             if i == st.selected {

@@ -1,5 +1,6 @@
 //! Interviews: the list on the left, the selected one on the right.
 
+use crate::tui::text::inert;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
@@ -108,23 +109,23 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         Some(x) => {
             let mut l = vec![
                 Line::from(vec![
-                    Span::styled(x.interviewee.clone(), t.title()),
-                    Span::raw(format!(" — {}", x.role)),
+                    Span::styled(inert(&x.interviewee).into_owned(), t.title()),
+                    Span::raw(format!(" — {}", inert(&x.role))),
                 ]),
                 Line::from(vec![
                     Span::styled("When ", t.dim()),
-                    Span::raw(x.held_at.clone()),
+                    Span::raw(inert(&x.held_at).into_owned()),
                 ]),
                 Line::from(vec![
                     Span::styled("Clauses ", t.dim()),
-                    Span::raw(x.clauses.clone()),
+                    Span::raw(inert(&x.clauses).into_owned()),
                 ]),
                 Line::raw(""),
             ];
             if x.notes.is_empty() {
                 l.push(Line::styled("No notes yet: Enter to write them.", t.dim()));
             }
-            l.extend(x.notes.lines().map(|s| Line::raw(s.to_string())));
+            l.extend(x.notes.lines().map(|s| Line::raw(inert(s).into_owned())));
             l
         }
         None => vec![],

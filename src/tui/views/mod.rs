@@ -363,7 +363,7 @@ fn render_status(app: &App, f: &mut Frame, area: Rect) {
         .map(|d| {
             format!(
                 " · {} — {} {}",
-                d.audit.organisation,
+                super::text::inert(&d.audit.organisation),
                 d.audit.audit_type.label(),
                 d.audit.edition
             )
@@ -372,7 +372,7 @@ fn render_status(app: &App, f: &mut Frame, area: Rect) {
     let mut spans = vec![Span::styled(format!(" {file}{audit} "), t.title())];
     if let Some(s) = &app.status {
         spans.push(Span::styled(
-            format!(" {} ", s.text),
+            format!(" {} ", super::text::inert(&s.text)),
             if s.error { t.error() } else { t.info() },
         ));
     }
@@ -414,8 +414,11 @@ pub fn moved(action: &super::action::Action, selected: usize, len: usize, page: 
 }
 
 /// Text cut to `w` characters, with an ellipsis when cut.
+/// The first line of stored text, made inert (see `tui::text`), cut to `w`
+/// characters with an ellipsis.
 pub fn cut(s: &str, w: usize) -> String {
     let first = s.lines().next().unwrap_or("");
+    let first = &*super::text::inert(first);
     if first.chars().count() <= w && !s.contains('\n') {
         return first.to_string();
     }

@@ -1,6 +1,7 @@
 //! The open audit at a glance: progress, findings by grade, open NCs and the
 //! recommendation derived from them.
 
+use crate::tui::text::inert;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Gauge, Paragraph};
@@ -45,11 +46,11 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     };
     let head_lines = vec![
         Line::from(vec![
-            Span::styled(a.organisation.clone(), t.title()),
+            Span::styled(inert(&a.organisation).into_owned(), t.title()),
             Span::raw(format!(
                 "  ·  {} · {}  ·  {} → {}  ·  {}",
                 a.audit_type.label(),
-                d.catalogue.title,
+                inert(&d.catalogue.title),
                 a.start_date,
                 a.end_date,
                 a.status.label()
@@ -57,7 +58,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         ]),
         Line::styled(
             cut(
-                &format!("Scope: {}", a.scope),
+                &format!("Scope: {}", inert(&a.scope)),
                 area.width.saturating_sub(4) as usize,
             ),
             t.dim(),
@@ -128,12 +129,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             .width
             .saturating_sub(2 + 7 + 6 + 9 + if wide { 19 } else { 0 }) as usize;
         let mut spans = vec![
-            Span::styled(format!("{:<7}", fd.reference), t.grade(fd.grade)),
+            Span::styled(format!("{:<7}", inert(&fd.reference)), t.grade(fd.grade)),
             Span::styled(
                 format!("{:<6}", Theme::grade_tag(fd.grade)),
                 t.grade(fd.grade),
             ),
-            Span::raw(format!("{:<9}", fd.clause_id)),
+            Span::raw(format!("{:<9}", inert(&fd.clause_id))),
             Span::raw(format!(
                 "{:<w$} ",
                 cut(&fd.title, room.saturating_sub(1)),

@@ -1,5 +1,6 @@
 //! Stage 1: the documentation review, expected documents grouped by clause.
 
+use crate::tui::text::inert;
 use std::cell::Cell;
 
 use ratatui::layout::Rect;
@@ -199,7 +200,9 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         .skip(off)
         .take(inner_h)
         .map(|(i, row)| match row {
-            Row1::Clause { id, title } => Line::styled(format!("{id} {title}"), t.title()),
+            Row1::Clause { id, title } => {
+                Line::styled(format!("{} {}", inert(id), inert(title)), t.title())
+            }
             Row1::Doc { key, name, .. } => {
                 let r = d.docs.get(key);
                 let status = r.map_or(DocStatus::NotReviewed, |r| r.status);

@@ -2,6 +2,7 @@
 //! selected clause's intent, questions, evidence, status, notes and what was
 //! recorded against it.
 
+use crate::tui::text::inert;
 use std::cell::Cell;
 use std::collections::HashSet;
 
@@ -348,7 +349,10 @@ fn render_detail(app: &App, d: &AuditData, f: &mut Frame, area: Rect) {
     let status = review.map_or(ClauseStatus::NotStarted, |r| r.status);
     let result = review.map_or(ClauseResult::NotAssessed, |r| r.result);
     let covered: &[usize] = review.map_or(&[], |r| &r.questions_covered);
-    let mut lines = vec![Line::styled(format!("{} {}", c.id, c.title), t.title())];
+    let mut lines = vec![Line::styled(
+        format!("{} {}", inert(&c.id), inert(&c.title)),
+        t.title(),
+    )];
     if d.catalogue.is_assessable(c) {
         lines.push(Line::from(vec![
             Span::styled("Status ", t.dim()),
@@ -357,7 +361,7 @@ fn render_detail(app: &App, d: &AuditData, f: &mut Frame, area: Rect) {
             Span::styled(result.label(), t.clause_result(result)),
         ]));
     }
-    lines.push(Line::raw(c.intent.clone()));
+    lines.push(Line::raw(inert(&c.intent).into_owned()));
     if !c.questions.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
@@ -372,7 +376,7 @@ fn render_detail(app: &App, d: &AuditData, f: &mut Frame, area: Rect) {
             let tick = if covered.contains(&i) { "[x]" } else { "[ ]" };
             let mut line = Line::from(vec![
                 Span::styled(format!("{tick} "), t.key()),
-                Span::raw(q.clone()),
+                Span::raw(inert(q).into_owned()),
             ]);
             if s.focus_questions && i == s.question {
                 line = line.style(t.selected());
@@ -383,19 +387,19 @@ fn render_detail(app: &App, d: &AuditData, f: &mut Frame, area: Rect) {
     if !c.evidence.is_empty() {
         lines.push(Line::styled("Evidence to sample", t.title()));
         for e in &c.evidence {
-            lines.push(Line::raw(format!("• {e}")));
+            lines.push(Line::raw(format!("• {}", inert(e))));
         }
     }
     if !c.interviewees.is_empty() {
         lines.push(Line::from(vec![
             Span::styled("Interview ", t.title()),
-            Span::raw(c.interviewees.join(", ")),
+            Span::raw(inert(&c.interviewees.join(", ")).into_owned()),
         ]));
     }
     if let Some(notes) = review.map(|r| r.notes.as_str()).filter(|n| !n.is_empty()) {
         lines.push(Line::styled("Notes", t.title()));
         for l in notes.lines() {
-            lines.push(Line::raw(l.to_string()));
+            lines.push(Line::raw(inert(l).into_owned()));
         }
     }
     // The first findings on the clause, from one indexed query; the count
@@ -418,10 +422,10 @@ fn render_detail(app: &App, d: &AuditData, f: &mut Frame, area: Rect) {
         for x in findings {
             lines.push(Line::from(vec![
                 Span::styled(
-                    format!("{:<8}{:<6}", x.reference, Theme::grade_tag(x.grade)),
+                    format!("{:<8}{:<6}", inert(&x.reference), Theme::grade_tag(x.grade)),
                     t.grade(x.grade),
                 ),
-                Span::raw(x.title.clone()),
+                Span::raw(inert(&x.title).into_owned()),
             ]));
         }
     }
@@ -432,9 +436,9 @@ fn render_detail(app: &App, d: &AuditData, f: &mut Frame, area: Rect) {
                 "{} — {} of {}: {} → {}",
                 smp.method.label(),
                 smp.size,
-                smp.population,
-                smp.items,
-                smp.result
+                inert(&smp.population),
+                inert(&smp.items),
+                inert(&smp.result)
             )),
         ]));
     }
@@ -445,7 +449,12 @@ fn render_detail(app: &App, d: &AuditData, f: &mut Frame, area: Rect) {
     {
         lines.push(Line::from(vec![
             Span::styled("Interview ", t.title()),
-            Span::raw(format!("{} ({}) {}", i.interviewee, i.role, i.held_at)),
+            Span::raw(format!(
+                "{} ({}) {}",
+                inert(&i.interviewee),
+                inert(&i.role),
+                inert(&i.held_at)
+            )),
         ]));
     }
     let block = Block::bordered()
