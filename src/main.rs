@@ -17,7 +17,10 @@ fn main() -> ExitCode {
         // A reader that stops early (`| head`) is not an error.
         Err(e) if format!("{e:#}").contains("Broken pipe") => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!(
+            use std::io::Write as _;
+            // Never a panic here: stderr may be a terminal that is gone.
+            let _ = writeln!(
+                std::io::stderr(),
                 "auditbench: error: {}",
                 auditbench::text::one_line(&format!("{e:#}"))
             );

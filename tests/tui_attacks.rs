@@ -282,6 +282,79 @@ fn after_a_signal_the_terminal_is_back_to_normal() {
     );
 }
 
+/// Closing the terminal window: the workbench writes what was typed and
+/// ends (SIGHUP, 128+1), instead of spinning on a dead terminal with the
+/// file locked. The terminal is Python's `pty`, whose master can really be
+/// closed (the harness above keeps a duplicate open for its reader).
+#[test]
+fn closing_the_terminal_ends_the_workbench_with_the_typing_kept() {
+    let env = Env::new();
+    let audit = env.demo();
+    let script = r#"
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ['TERM'] = 'xterm'
+    os.execv(sys.argv[1], [sys.argv[1], '--db', sys.argv[2]])
+def keys(b, pause=0.4):
+    os.write(fd, b); time.sleep(pause)
+def drain():
+    try:
+        while True:
+            import select
+            if not select.select([fd], [], [], 0.05)[0]: break
+            os.read(fd, 65536)
+    except OSError: pass
+time.sleep(1.0); drain()
+for k in [b'\r', b'3', b'f', b'\t']: keys(k); drain()
+keys(b'typed before the window closed', 0.1)
+os.close(fd)
+for _ in range(200):
+    p, st = os.waitpid(pid, os.WNOHANG)
+    if p:
+        print(os.waitstatus_to_exitcode(st)); sys.exit(0)
+    time.sleep(0.05)
+os.kill(pid, 9); print('still running')
+"#;
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(bin())
+        .arg(&env.db)
+        .env_remove("AUDITBENCH_DB")
+        .output()
+        .expect("python3 runs the terminal");
+    let said = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert_eq!(
+        said,
+        "129",
+        "SIGHUP must end it with 128+1: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The file is free again: a writing command gets in.
+    let out = env
+        .cmd()
+        .args([
+            "finding", "add", "--audit", &audit, "--clause", "8.1", "--grade", "minor", "--title",
+            "after",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = Store::open_existing(&env.db).unwrap();
+    let drafts: Vec<String> = s.drafts().unwrap().into_iter().map(|d| d.text).collect();
+    assert!(
+        drafts
+            .iter()
+            .any(|t| t.contains("typed before the window closed")),
+        "{drafts:?}"
+    );
+}
+
 #[test]
 fn ctrl_z_gives_the_terminal_back_and_resuming_redraws_in_raw_mode() {
     let env = Env::new();

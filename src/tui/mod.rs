@@ -29,6 +29,10 @@ pub const TICK: Duration = Duration::from_millis(250);
 /// How often the loop looks for a signal while idle.
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
 
+/// The shortest wait for a key: crossterm's /dev/tty source reads nothing
+/// when asked to wait for no time at all.
+const KEYS_FIRST: Duration = Duration::from_micros(200);
+
 type Term = Terminal<InertBackend<CrosstermBackend<io::Stdout>>>;
 
 /// Raw mode, the alternate screen, bracketed paste (a paste arrives as one
@@ -43,9 +47,12 @@ fn enter() -> io::Result<Term> {
     Ok(t)
 }
 
+/// Give the terminal back. Errors are ignored: after a hang-up there is no
+/// terminal left to restore, and nothing may print to it (an `eprintln!` on
+/// a dead terminal panics, and a panic there aborts).
 fn leave() {
     let _ = execute!(io::stdout(), DisableBracketedPaste);
-    ratatui::restore();
+    let _ = ratatui::try_restore();
     let _ = io::stdout().flush();
 }
 
@@ -107,11 +114,13 @@ pub fn run(store: Store) -> anyhow::Result<Ended> {
                 Some(sig) => {
                     // What was typed before the signal is still queued:
                     // take it in, so the drafts written below hold it.
-                    while event::poll(Duration::ZERO).unwrap_or(false) {
+                    let until = Instant::now() + Duration::from_millis(200);
+                    while Instant::now() < until && event::poll(KEYS_FIRST).unwrap_or(false) {
                         match event::read() {
                             Ok(Event::Key(k)) => app.handle_key(k),
                             Ok(Event::Paste(text)) => app.handle_paste(&text),
-                            _ => {}
+                            Ok(_) => {}
+                            Err(_) => break,
                         }
                     }
                     ended = Ended::Signal(sig);
@@ -132,7 +141,7 @@ pub fn run(store: Store) -> anyhow::Result<Ended> {
             // While a search is unfinished, keys are still read first, and
             // idle turns carry the search on.
             let timeout = if app.busy() {
-                Duration::ZERO
+                KEYS_FIRST
             } else if app.finder_loading() {
                 // the finder's findings are on their way: look often
                 Duration::from_millis(20).min(TICK.saturating_sub(last_tick.elapsed()))
@@ -165,6 +174,9 @@ pub fn run(store: Store) -> anyhow::Result<Ended> {
     })();
     // Whatever is being typed is written before leaving.
     let saved = app.persist_drafts();
+    let _ = terminal.show_cursor();
+    // Not dropped: its drop prints to a terminal that may be gone.
+    std::mem::forget(terminal);
     leave();
     result?;
     saved?;

@@ -231,3 +231,13 @@ pub fn visible(bytes: &[u8]) -> String {
     }
     out
 }
+
+impl Drop for Tui {
+    /// A test that fails midway leaves no workbench running behind it.
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
