@@ -41,11 +41,27 @@ fn run(env: &Env, db: &Path, args: &[&str]) -> Output {
 }
 
 fn add(env: &Env, db: &Path, audit: &str, title: &str) -> Output {
+    add_keeping(env, db, 5, audit, title)
+}
+
+/// `finding add` with `--keep-backups keep`.
+fn add_keeping(env: &Env, db: &Path, keep: usize, audit: &str, title: &str) -> Output {
+    let keep = keep.to_string();
     run(
         env,
         db,
         &[
-            "finding", "add", "--audit", audit, "--clause", "8.1", "--grade", "minor", "--title",
+            "--keep-backups",
+            &keep,
+            "finding",
+            "add",
+            "--audit",
+            audit,
+            "--clause",
+            "8.1",
+            "--grade",
+            "minor",
+            "--title",
             title,
         ],
     )
@@ -270,24 +286,7 @@ fn backups_of_a_file_with_a_longer_name_are_not_pruned() {
     let kept = theirs();
     assert!(kept >= 2, "{kept}");
     for i in 0..4 {
-        let out = run(
-            &env,
-            &a,
-            &[
-                "--keep-backups",
-                "1",
-                "finding",
-                "add",
-                "--audit",
-                &ia,
-                "--clause",
-                "8.1",
-                "--grade",
-                "minor",
-                "--title",
-                &format!("a{i}"),
-            ],
-        );
+        let out = add_keeping(&env, &a, 1, &ia, &format!("a{i}"));
         assert!(out.status.success(), "{}", stderr(&out));
     }
     assert_eq!(
@@ -398,24 +397,7 @@ fn a_restore_is_recorded_and_cannot_undo_reported() {
     assert_eq!(safety.len(), 1, "{safety:?}");
     env.ok(&["reopen", "--audit", &id, "--reason", "more work"]);
     for i in 0..4 {
-        let out = run(
-            &env,
-            &env.db,
-            &[
-                "--keep-backups",
-                "1",
-                "finding",
-                "add",
-                "--audit",
-                &id,
-                "--clause",
-                "8.1",
-                "--grade",
-                "minor",
-                "--title",
-                &format!("t{i}"),
-            ],
-        );
+        let out = add_keeping(&env, &env.db, 1, &id, &format!("t{i}"));
         assert!(out.status.success(), "{}", stderr(&out));
     }
     assert!(

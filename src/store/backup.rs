@@ -9,6 +9,9 @@ use rusqlite::{Connection, OpenFlags, MAIN_DB};
 use super::error::{Error, Result};
 use super::open::{check_contents, check_header, create_private_dirs};
 
+/// How long a page check that no backup waits for lets the opening go first.
+pub(crate) const CHECK_DELAY: std::time::Duration = std::time::Duration::from_millis(700);
+
 /// Rolling backups kept beside an audit file unless configured otherwise.
 pub const DEFAULT_KEEP: usize = 5;
 
@@ -89,7 +92,24 @@ pub(crate) fn remove_stale_parts(db: &Path) -> usize {
 /// The background work of an opening: the page check (when the open skipped
 /// it) and the rolling backup. Its result says what was backed up, or why
 /// not; the store reports a failure instead of keeping quiet.
-pub(crate) type Running = std::thread::JoinHandle<Result<Option<PathBuf>>>;
+pub(crate) struct Running {
+    pub handle: std::thread::JoinHandle<Result<Option<PathBuf>>>,
+    /// Only a page check, no backup: a closing store cancels it rather than
+    /// wait (dropping `cancel` ends its pause; `interrupt` a running check).
+    pub check_only: bool,
+    pub cancel: Option<std::sync::mpsc::Sender<()>>,
+    pub interrupt: rusqlite::InterruptHandle,
+}
+
+impl Running {
+    /// Stop a check-only job at once; a job with a backup is left to finish.
+    pub fn cancel_check(&mut self) {
+        if self.check_only {
+            self.cancel = None;
+            self.interrupt.interrupt();
+        }
+    }
+}
 
 /// Whether the newest backup already holds exactly the file's state (same
 /// modification time, nothing in the WAL): reopening an unchanged file
@@ -180,16 +200,41 @@ pub(crate) fn start_background(db: &Path, keep: usize, check: bool) -> Result<Op
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| Error::Sqlite(format!("cannot read {} to back it up: {e}", db.display())))?;
-    // A read transaction pins the snapshot: later writes (WAL) are not in it.
-    src.execute_batch("BEGIN")?;
-    src.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
-        r.get::<_, i64>(0)
-    })?;
     let dest = if due { Some(next_name(db, "")?) } else { None };
+    if dest.is_some() {
+        // A read transaction pins the snapshot: later writes (WAL) are not in it.
+        src.execute_batch("BEGIN")?;
+        src.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+            r.get::<_, i64>(0)
+        })?;
+    }
     let db = db.to_path_buf();
-    Ok(Some(std::thread::spawn(move || {
+    // The check reads the whole file: through a small page cache, and, when
+    // no backup waits for it, after the first frame is drawn.
+    let _ = src.pragma_update(None, "cache_size", -256);
+    let interrupt = src.get_interrupt_handle();
+    let check_only = dest.is_none();
+    let (cancel, cancelled) = std::sync::mpsc::channel::<()>();
+    let handle = std::thread::spawn(move || {
         if check {
-            page_check(&src, &db)?;
+            if dest.is_none() {
+                use std::sync::mpsc::RecvTimeoutError;
+                if cancelled.recv_timeout(CHECK_DELAY) != Err(RecvTimeoutError::Timeout) {
+                    return Ok(None);
+                }
+            }
+            match page_check(&src, &db) {
+                // Interrupted by a closing store: no verdict, nothing to say.
+                Err(_)
+                    if dest.is_none()
+                        && cancelled
+                            .try_recv()
+                            .is_err_and(|e| e == std::sync::mpsc::TryRecvError::Disconnected) =>
+                {
+                    return Ok(None)
+                }
+                r => r?,
+            }
         }
         let Some(dest) = dest else { return Ok(None) };
         // Written under another name and renamed when whole: a process that
@@ -204,7 +249,13 @@ pub(crate) fn start_background(db: &Path, keep: usize, check: bool) -> Result<Op
         })?;
         settle(&db, &dest, modified, keep);
         Ok(Some(dest))
-    })))
+    });
+    Ok(Some(Running {
+        handle,
+        check_only,
+        cancel: Some(cancel),
+        interrupt,
+    }))
 }
 
 /// Copy the database behind `conn` to a new file `dest` (mode 0600), fsynced.

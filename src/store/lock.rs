@@ -27,6 +27,8 @@ pub struct WriterLock {
     db_path: PathBuf,
     /// The note beside it, and the last WAL identity written to it.
     note: Mutex<(File, Option<String>)>,
+    /// The WAL, opened at the first commit that needs it.
+    wal: Mutex<Option<File>>,
     /// What the note said before we took the lock: the previous holder, its
     /// WAL records, and whether it closed the audit file cleanly.
     pub previous: String,
@@ -43,9 +45,23 @@ impl WriterLock {
     /// generation). Cheap: a 32-byte read per commit; a line (not fsynced)
     /// only when the WAL restarted.
     pub fn record_wal(&self) {
-        let Some(id) = wal_identity(&self.db_path) else {
+        let Ok(mut wal) = self.wal.lock() else {
             return;
         };
+        // The WAL lives as long as the connection: its handle is kept.
+        if wal.is_none() {
+            *wal = File::open(side_path(&self.db_path, "-wal")).ok();
+        }
+        let mut h = [0u8; 32];
+        let read = wal.as_ref().is_some_and(|f| {
+            use std::os::unix::fs::FileExt;
+            f.read_exact_at(&mut h, 0).is_ok()
+        });
+        if !read || !valid_wal_header(&h) {
+            return;
+        }
+        let (s1, s2) = wal_salts(&h);
+        let id = format!("{WAL} {s1:08x} {s2:08x}");
         self.append(&id, Some(id.clone()));
     }
 
@@ -94,20 +110,19 @@ fn wal_header(db: &Path) -> Option<[u8; 32]> {
     let mut f = File::open(side_path(db, "-wal")).ok()?;
     let mut h = [0u8; 32];
     f.read_exact(&mut h).ok()?;
+    valid_wal_header(&h).then_some(h)
+}
+
+fn valid_wal_header(h: &[u8; 32]) -> bool {
     let magic = u32::from_be_bytes([h[0], h[1], h[2], h[3]]);
-    (magic == 0x377f_0682 || magic == 0x377f_0683).then_some(h)
+    magic == 0x377f_0682 || magic == 0x377f_0683
 }
 
-/// "wal SALT1 SALT2": which WAL generation. SQLite starts every WAL of a
-/// fresh connection with random salts and, at every restart of the WAL,
-/// adds one to the first and draws the second anew; a WAL copied from
-/// another file carries salts that this file's note does not have.
-fn wal_identity(db: &Path) -> Option<String> {
-    let h = wal_header(db)?;
-    let (s1, s2) = wal_salts(&h);
-    Some(format!("{WAL} {s1:08x} {s2:08x}"))
-}
-
+/// Which WAL generation: its two salts, "wal SALT1 SALT2" in the note.
+/// SQLite starts every WAL of a fresh connection with random salts and, at
+/// every restart of the WAL, adds one to the first and draws the second
+/// anew; a WAL copied from another file carries salts this file's note does
+/// not have.
 fn wal_salts(h: &[u8; 32]) -> (u32, u32) {
     (
         u32::from_be_bytes([h[16], h[17], h[18], h[19]]),
@@ -183,10 +198,11 @@ pub fn check_side_files(db: &Path, note: &str) -> Result<()> {
 
 fn foreign(db: &Path, side: &Path, what: &str) -> Error {
     Error::BadFile(format!(
-        "{} has {what}: {}; nothing was changed. Move that file aside (e.g. to {}.foreign) and open again, or open the file it belongs to",
+        "{} has {what}: {}; nothing was changed. Move that file aside (e.g. to {}.foreign) and open again; if it is this file's own (after a power cut), remove {} instead",
         db.display(),
         side.display(),
-        side.display()
+        side.display(),
+        lock_path(db).display()
     ))
 }
 
@@ -282,6 +298,7 @@ pub fn acquire(db: &Path, what: &str, now: &str) -> Result<WriterLock> {
         _db: file,
         db_path: db.to_path_buf(),
         note: Mutex::new((note, None)),
+        wal: Mutex::new(None),
         previous,
     })
 }

@@ -59,6 +59,12 @@ impl Drop for Store {
     /// checkpointed into the file) so that the next open can skip the full
     /// page check. A killed process records nothing: the next open checks.
     fn drop(&mut self) {
+        // A check that guards no backup is cancelled, not waited for: a
+        // command ends at once (the check runs again at the next open that
+        // needs it, and always before a backup).
+        if let BackupJob::Running(r) = &mut self.backup {
+            r.cancel_check();
+        }
         self.join_background();
         if let BackupJob::Failed(e) = &self.backup {
             // Nobody asked for it (a CLI command): say it rather than keep quiet.
@@ -156,7 +162,7 @@ impl Store {
             else {
                 return;
             };
-            self.backup = match h.join() {
+            self.backup = match h.handle.join() {
                 Ok(Ok(p)) => BackupJob::Done(p),
                 Ok(Err(e)) => BackupJob::Failed(e),
                 Err(_) => BackupJob::Failed(Error::Io(
@@ -183,7 +189,7 @@ impl Store {
 
     /// Without waiting: the background check or backup failed (once).
     pub fn background_failure(&mut self) -> Option<Error> {
-        if matches!(&self.backup, BackupJob::Running(h) if h.is_finished()) {
+        if matches!(&self.backup, BackupJob::Running(h) if h.handle.is_finished()) {
             self.join_background();
         }
         if matches!(self.backup, BackupJob::Failed(_)) {
