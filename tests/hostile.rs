@@ -177,11 +177,38 @@ proptest! {
     #[test]
     fn catalogue_like_text_with_hostile_values_never_panics(
         id in hostile(), title in hostile(), clause in hostile(),
+        key in hostile(), valid_clause in any::<bool>(), dup_key in any::<bool>(),
     ) {
+        // Valid TOML strings (TOML's own escapes), every required key present,
+        // so the hostile values get past the parser into validation: ids,
+        // titles, clause ids and their parents, document keys and duplicates.
+        let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+        let clause_id = if valid_clause { "4".to_string() } else { clause.clone() };
+        let second_key = if dup_key { key.clone() } else { format!("{key}-2") };
         let src = format!(
-            "id = {id:?}\nedition = \"2018\"\ntitle = {title:?}\n[[clause]]\nid = {clause:?}\ntitle = {title:?}\n"
+            "id = {}\nstandard = \"ISO/IEC 20000-1\"\nedition = \"2018\"\ntitle = {}\n\
+             [[clause]]\nid = {}\ntitle = {}\nintent = {}\nquestions = [{}]\n\
+             [[clause.documents]]\nkey = {}\nname = {}\n\
+             [[clause]]\nid = {}\ntitle = {}\n\
+             [[clause.documents]]\nkey = {}\nname = {}\n",
+            q(&id), q(&title),
+            q(&clause_id), q(&title), q(&title), q(&title),
+            q(&key), q(&title),
+            q(&format!("{clause_id}.1")), q(&title),
+            q(&second_key), q(&title),
         );
-        let _ = Catalogue::parse(&src, "hostile.toml");
+        match Catalogue::parse(&src, "hostile.toml") {
+            Ok(cat) => {
+                prop_assert_eq!(cat.clauses().len(), 2);
+                prop_assert_eq!(&cat.id, &id);
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                prop_assert!(msg.starts_with("hostile.toml"), "{}", msg);
+                // The parser accepted the text: the refusal is validation's.
+                prop_assert!(e.line.is_none(), "a TOML error: {}", msg);
+            }
+        }
     }
 }
 
