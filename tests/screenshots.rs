@@ -3,10 +3,11 @@
 //! `UPDATE_SCREENSHOTS=1 cargo test --test screenshots` rewrites them.
 
 mod common;
+#[path = "common/svg.rs"]
+mod svg;
 
 use auditbench::tui::action::Action;
 use auditbench::tui::app::App;
-use auditbench::tui::svg::to_svg;
 use auditbench::tui::views;
 use common::*;
 use ratatui::backend::TestBackend;
@@ -16,7 +17,7 @@ use ratatui::Terminal;
 fn shot(name: &str, app: &App) -> Option<String> {
     let mut t = Terminal::new(TestBackend::new(120, 36)).unwrap();
     t.draw(|f| views::render(app, f)).unwrap();
-    let svg = to_svg(t.backend().buffer());
+    let svg = svg::to_svg(t.backend().buffer());
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("screenshots")
         .join(format!("{name}.svg"));

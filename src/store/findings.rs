@@ -41,15 +41,6 @@ pub struct FindingFilter {
     pub clause_id: Option<String>,
 }
 
-impl FindingFilter {
-    /// Whether a finding passes the filter (the same test the SQL applies).
-    pub fn matches(&self, f: &Finding) -> bool {
-        self.grade.is_none_or(|g| f.grade == g)
-            && self.status.is_none_or(|s| f.status == s)
-            && self.clause_id.as_deref().is_none_or(|c| f.clause_id == c)
-    }
-}
-
 /// The orders the findings screen offers. Report order comes straight from
 /// an index; the others sort the (id-only) list once per change of order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -357,11 +348,6 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// What the fuzzy finder searches of each finding: (row id, "REF title").
-    pub fn finding_search_texts(&self, audit_id: &str) -> Result<Vec<(i64, String)>> {
-        search_texts(&self.conn, audit_id)
-    }
-
     /// Findings of an audit, in report order, filtered.
     pub fn findings(&self, audit_id: &str, filter: &FindingFilter) -> Result<Vec<Finding>> {
         let mut out = Vec::new();
@@ -475,8 +461,9 @@ fn search_texts(conn: &Connection, audit_id: &str) -> Result<Vec<(i64, String)>>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// [`Store::finding_search_texts`] on a connection of its own (read-only),
-/// for a background thread: the store's connection stays with its owner.
+/// What the fuzzy finder searches of each finding, (row id, "REF title"),
+/// read on a connection of its own (read-only), for a background thread:
+/// the store's connection stays with its owner.
 pub fn finding_search_texts_at(
     path: &std::path::Path,
     audit_id: &str,

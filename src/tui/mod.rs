@@ -4,7 +4,6 @@ pub mod action;
 pub mod app;
 pub mod keymap;
 pub mod popups;
-pub mod svg;
 pub mod text;
 pub mod theme;
 pub mod views;
