@@ -70,65 +70,7 @@ fn bindable() -> Vec<Action> {
             | Action::PrevField => true,
         }
     }
-    let all = vec![
-        Action::Quit,
-        Action::Suspend,
-        Action::Help,
-        Action::OpenFinder,
-        Action::Export,
-        Action::GoAudits,
-        Action::GoOverview,
-        Action::GoStage1,
-        Action::GoStage2,
-        Action::GoFindings,
-        Action::GoInterviews,
-        Action::Up,
-        Action::Down,
-        Action::PageUp,
-        Action::PageDown,
-        Action::Top,
-        Action::Bottom,
-        Action::Left,
-        Action::Right,
-        Action::Select,
-        Action::Back,
-        Action::NewAudit,
-        Action::CreateDemo,
-        Action::ReportAudit,
-        Action::ShowHistory,
-        Action::CycleDocStatus,
-        Action::EditDocReference,
-        Action::EditDocVersion,
-        Action::EditDocNotes,
-        Action::RaiseFromDocument,
-        Action::SwitchFocus,
-        Action::ToggleQuestion,
-        Action::CycleClauseStatus,
-        Action::CycleClauseResult,
-        Action::EditClauseNotes,
-        Action::NewFinding,
-        Action::NewInterview,
-        Action::NewSample,
-        Action::NextClauseNotDone,
-        Action::FilterGrade,
-        Action::FilterStatus,
-        Action::FilterClause,
-        Action::ClearFilters,
-        Action::CycleSort,
-        Action::CycleGrade,
-        Action::CycleStatus,
-        Action::Delete,
-        Action::EditNotes,
-        Action::EditInterviewee,
-        Action::EditRole,
-        Action::EditTime,
-        Action::EditClauses,
-        Action::Save,
-        Action::Cancel,
-        Action::Confirm,
-        Action::NextField,
-        Action::PrevField,
-    ];
+    let all = Action::BINDABLE.to_vec();
     assert!(all.iter().all(exhaustive));
     all
 }
@@ -215,7 +157,7 @@ fn action_names_are_snake_case() {
 /// it is stale. `UPDATE_README=1 cargo test --test keymap` rewrites it.
 #[test]
 fn readme_key_reference_matches_the_keymap() {
-    const START: &str = "<!-- keys:start (generated from src/tui/keymap.rs) -->\n";
+    const START: &str = "<!-- keys:start (generated from assets/keymap.toml) -->\n";
     const END: &str = "<!-- keys:end -->";
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let readme = std::fs::read_to_string(&path).unwrap();
@@ -234,4 +176,112 @@ fn readme_key_reference_matches_the_keymap() {
         current, wanted,
         "README key reference is stale: UPDATE_README=1 cargo test --test keymap"
     );
+}
+
+// ------------------------------------------------------- the user's key map
+
+fn user(src: &str) -> Result<Keymap, String> {
+    Keymap::default()
+        .with_overrides(src, "my/keymap.toml")
+        .map_err(|e| e.to_string())
+}
+
+fn key(s: &str) -> Key {
+    Key::parse(s).unwrap()
+}
+
+#[test]
+fn the_built_in_key_map_is_the_asset_file() {
+    let src = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/keymap.toml"),
+    )
+    .unwrap();
+    let km = Keymap::from_toml(&src, "assets/keymap.toml").unwrap();
+    assert_eq!(km.bindings().len(), Keymap::default().bindings().len());
+    assert!(km.bindings().len() > 80);
+}
+
+#[test]
+fn a_users_binding_replaces_that_actions_keys_in_that_mode() {
+    let km = user("[[binding]]\nmode = \"global\"\nkeys = \"Q\"\naction = \"quit\"\n").unwrap();
+    assert_eq!(km.resolve(Mode::Findings, key("Q")), Some(Action::Quit));
+    assert_eq!(
+        km.resolve(Mode::Findings, key("q")),
+        None,
+        "q no longer quits"
+    );
+    assert_eq!(km.resolve(Mode::Findings, key("ctrl-c")), None);
+    // The default description and hint stay; help and hints follow.
+    let help = km.help(Mode::Global);
+    assert!(
+        help.iter()
+            .any(|(_, k, d)| k == "Q" && d.starts_with("quit")),
+        "{help:?}"
+    );
+    assert!(km.hints(Mode::Findings).iter().any(|(k, _)| k == "Q"));
+    // Everything else keeps its keys.
+    assert_eq!(km.resolve(Mode::Findings, key("?")), Some(Action::Help));
+}
+
+#[test]
+fn mistakes_in_a_users_key_map_name_the_file_the_line_and_what_is_accepted() {
+    let cases = [
+        (
+            "# mine\n[[binding]]\nmode = \"global\"\nkeys = \"Q\"\naction = \"leave\"\n",
+            "my/keymap.toml:5:",
+            "unknown action \"leave\"; accepted: quit",
+        ),
+        (
+            "[[binding]]\nmode = \"everywhere\"\nkeys = \"Q\"\naction = \"quit\"\n",
+            "my/keymap.toml:2:",
+            "unknown mode \"everywhere\"; accepted: global",
+        ),
+        (
+            "[[binding]]\nmode = \"global\"\nkeys = \"hyper-q\"\naction = \"quit\"\n",
+            "my/keymap.toml:3:",
+            "unknown key",
+        ),
+        (
+            "[[binding]]\nmode = \"findings\"\nkeys = \"D\"\naction = \"filter_grade\"\n",
+            "my/keymap.toml:2:",
+            "D is already bound to delete in mode findings",
+        ),
+        (
+            "[[binding]]\nmode = \"global\"\nkeys = \"Q\"\naction = quit\n",
+            "my/keymap.toml:4:",
+            "",
+        ),
+        (
+            "[[binding]]\nmode = \"global\"\nkeys = \"Q\"\naction = \"quit\"\ncolour = \"red\"\n",
+            "my/keymap.toml:",
+            "colour",
+        ),
+    ];
+    for (src, at, says) in cases {
+        let e = user(src).expect_err(src);
+        assert!(e.starts_with(at), "{e}");
+        assert!(e.contains(says), "{e}");
+        assert_eq!(e.lines().count(), 1, "{e}");
+    }
+}
+
+#[test]
+fn a_broken_user_file_leaves_the_defaults_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("keymap.toml");
+    let (km, problem) = Keymap::load(Some(&path));
+    assert!(problem.is_none(), "no file, no problem");
+    assert_eq!(km.bindings().len(), Keymap::default().bindings().len());
+    std::fs::write(
+        &path,
+        "[[binding]]\nmode = \"global\"\nkeys = \"Q\"\naction = \"leave\"\n",
+    )
+    .unwrap();
+    let (km, problem) = Keymap::load(Some(&path));
+    let problem = problem.expect("the mistake is reported");
+    assert!(
+        problem.contains("keymap.toml:4:") && problem.contains("using the default keys"),
+        "{problem}"
+    );
+    assert_eq!(km.resolve(Mode::Findings, key("q")), Some(Action::Quit));
 }

@@ -425,3 +425,38 @@ fn a_draft_whose_write_failed_is_written_at_the_next_tick() {
         "the draft was marked saved though its write failed: {drafts:?}"
     );
 }
+
+// ------------------------------------------- the user's key map (issue 10)
+
+/// The workbench reads `keymap.toml` from the configuration folder: a
+/// rebinding works, and a broken file is said in the status bar while the
+/// default keys keep working.
+#[test]
+fn the_workbench_takes_the_users_key_map_and_survives_a_broken_one() {
+    let env = Env::new();
+    env.demo();
+    let config = env.path("config");
+    let dir = config.join("auditbench");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("keymap.toml"),
+        "[[binding]]\nmode = \"global\"\nkeys = \"Q\"\naction = \"quit\"\n",
+    )
+    .unwrap();
+    let mut tui = Tui::start_env(&bin(), &env.db, &[("XDG_CONFIG_HOME", &config)]);
+    tui.wait_screen("Q quit");
+    tui.keys("q");
+    std::thread::sleep(Duration::from_millis(300));
+    tui.keys("Q");
+    assert_eq!(tui.exit_code(), Some(0), "Q quits");
+
+    std::fs::write(
+        dir.join("keymap.toml"),
+        "[[binding]]\nmode = \"global\"\nkeys = \"Q\"\naction = \"leave\"\n",
+    )
+    .unwrap();
+    let mut tui = Tui::start_env(&bin(), &env.db, &[("XDG_CONFIG_HOME", &config)]);
+    tui.wait_screen("keymap.toml:4: unknown action");
+    tui.keys("q");
+    assert_eq!(tui.exit_code(), Some(0), "the default q still quits");
+}

@@ -113,6 +113,72 @@ impl Action {
         )
     }
 
+    /// Every action a key can be bound to: the vocabulary of `keymap.toml`.
+    pub const BINDABLE: &'static [Action] = &[
+        Action::Quit,
+        Action::Suspend,
+        Action::Help,
+        Action::OpenFinder,
+        Action::Export,
+        Action::GoAudits,
+        Action::GoOverview,
+        Action::GoStage1,
+        Action::GoStage2,
+        Action::GoFindings,
+        Action::GoInterviews,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::Left,
+        Action::Right,
+        Action::Select,
+        Action::Back,
+        Action::NewAudit,
+        Action::CreateDemo,
+        Action::ReportAudit,
+        Action::ShowHistory,
+        Action::CycleDocStatus,
+        Action::EditDocReference,
+        Action::EditDocVersion,
+        Action::EditDocNotes,
+        Action::RaiseFromDocument,
+        Action::SwitchFocus,
+        Action::ToggleQuestion,
+        Action::CycleClauseStatus,
+        Action::CycleClauseResult,
+        Action::EditClauseNotes,
+        Action::NewFinding,
+        Action::NewInterview,
+        Action::NewSample,
+        Action::NextClauseNotDone,
+        Action::FilterGrade,
+        Action::FilterStatus,
+        Action::FilterClause,
+        Action::ClearFilters,
+        Action::CycleSort,
+        Action::CycleGrade,
+        Action::CycleStatus,
+        Action::Delete,
+        Action::EditNotes,
+        Action::EditInterviewee,
+        Action::EditRole,
+        Action::EditTime,
+        Action::EditClauses,
+        Action::Save,
+        Action::Cancel,
+        Action::Confirm,
+        Action::NextField,
+        Action::PrevField,
+    ];
+
+    /// The bindable action named `name` (snake_case, as in `keymap.toml`).
+    pub fn from_name(name: &str) -> Option<Action> {
+        Self::BINDABLE.iter().find(|a| a.name() == name).cloned()
+    }
+
     /// A stable snake_case name, as used in key maps and tests.
     pub fn name(&self) -> String {
         let dbg = format!("{self:?}");

@@ -1,5 +1,8 @@
 //! Keys to actions, per mode: the single source for key handling, the help
-//! overlay and the status-bar hints.
+//! overlay, the status-bar hints and the README's key reference. The
+//! defaults are data, `assets/keymap.toml` (built in); a user's
+//! `keymap.toml` in the configuration folder replaces the keys of the
+//! actions it names ([`Keymap::load`]).
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -57,6 +60,23 @@ impl Mode {
                 | Mode::Findings
                 | Mode::Interviews
         )
+    }
+
+    /// The mode's name in `keymap.toml`: snake_case (`stage2_questions`).
+    pub fn name(self) -> String {
+        let dbg = format!("{self:?}");
+        let mut out = String::new();
+        for (i, c) in dbg.chars().enumerate() {
+            if c.is_uppercase() && i > 0 {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        }
+        out
+    }
+
+    pub fn from_name(name: &str) -> Option<Mode> {
+        Mode::ALL.iter().copied().find(|m| m.name() == name)
     }
 
     pub fn title(self) -> &'static str {
@@ -183,7 +203,7 @@ pub struct Binding {
     pub mode: Mode,
     pub key: Key,
     pub action: Action,
-    pub desc: &'static str,
+    pub desc: String,
     pub hint: bool,
 }
 
@@ -193,390 +213,252 @@ pub struct Keymap {
     bindings: Vec<Binding>,
 }
 
-/// (mode, keys separated by spaces, action, description, shown as a hint)
-type Row = (Mode, &'static str, Action, &'static str, bool);
+/// The default key map, built in.
+const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 
-fn default_rows() -> Vec<Row> {
-    use Action as A;
-    use Mode as M;
-    let mut rows = vec![
-        (
-            M::Global,
-            "q ctrl-c",
-            A::Quit,
-            "quit (everything is already saved)",
-            true,
-        ),
-        (
-            M::Global,
-            "ctrl-z",
-            A::Suspend,
-            "suspend to the shell (fg resumes)",
-            false,
-        ),
-        (
-            M::Global,
-            "?",
-            A::Help,
-            "help: every key of this screen",
-            true,
-        ),
-        (
-            M::Global,
-            "/ ctrl-p",
-            A::OpenFinder,
-            "fuzzy finder: clauses, findings, interviews",
-            true,
-        ),
-        (M::Global, "x", A::Export, "export the findings CSV", false),
-        (M::Global, "0", A::GoAudits, "audits list", false),
-        (M::Global, "1", A::GoOverview, "overview", false),
-        (
-            M::Global,
-            "2",
-            A::GoStage1,
-            "stage 1: documentation review",
-            false,
-        ),
-        (M::Global, "3", A::GoStage2, "stage 2: clause walk", false),
-        (M::Global, "4", A::GoFindings, "findings", false),
-        (M::Global, "5", A::GoInterviews, "interviews", false),
-        (M::Global, "k up", A::Up, "move up", false),
-        (M::Global, "j down", A::Down, "move down", false),
-        (M::Global, "pageup ctrl-u", A::PageUp, "page up", false),
-        (
-            M::Global,
-            "pagedown ctrl-d",
-            A::PageDown,
-            "page down",
-            false,
-        ),
-        (M::Global, "g home", A::Top, "first row", false),
-        (M::Global, "G end", A::Bottom, "last row", false),
-        (
-            M::Audits,
-            "enter l right",
-            A::Select,
-            "open the audit",
-            true,
-        ),
-        (M::Audits, "n", A::NewAudit, "new audit", true),
-        (M::Audits, "D", A::CreateDemo, "create the demo audit", true),
-        (M::Overview, "enter", A::GoStage2, "walk stage 2", true),
-        (
-            M::Overview,
-            "R",
-            A::ReportAudit,
-            "mark reported (findings read-only), or reopen with a reason",
-            true,
-        ),
-        (
-            M::Stage1,
-            "s",
-            A::CycleDocStatus,
-            "document status: adequate, needs improvement, missing, n/a",
-            true,
-        ),
-        (
-            M::Stage1,
-            "r",
-            A::EditDocReference,
-            "edit the document reference",
-            true,
-        ),
-        (
-            M::Stage1,
-            "v",
-            A::EditDocVersion,
-            "edit version / date",
-            true,
-        ),
-        (M::Stage1, "e enter", A::EditDocNotes, "edit notes", true),
-        (
-            M::Stage1,
-            "o",
-            A::RaiseFromDocument,
-            "raise a finding (observation) on this document",
-            true,
-        ),
-        (
-            M::Stage2,
-            "enter space",
-            A::Select,
-            "expand / collapse the clause",
-            false,
-        ),
-        (
-            M::Stage2,
-            "h left",
-            A::Left,
-            "collapse, or go to the parent clause",
-            false,
-        ),
-        (M::Stage2, "l right", A::Right, "expand", false),
-        (
-            M::Stage2,
-            "tab",
-            A::SwitchFocus,
-            "tick audit questions",
-            true,
-        ),
-        (
-            M::Stage2,
-            "s",
-            A::CycleClauseStatus,
-            "workflow status: not started, in progress, done",
-            true,
-        ),
-        (
-            M::Stage2,
-            "r",
-            A::CycleClauseResult,
-            "result: conforming, nonconforming, n/a",
-            true,
-        ),
-        (
-            M::Stage2,
-            "e",
-            A::EditClauseNotes,
-            "edit the clause notes",
-            true,
-        ),
-        (
-            M::Stage2,
-            "f",
-            A::NewFinding,
-            "raise a finding on this clause",
-            true,
-        ),
-        (
-            M::Stage2,
-            "i",
-            A::NewInterview,
-            "record an interview",
-            false,
-        ),
-        (M::Stage2, "m", A::NewSample, "record a sample", false),
-        (
-            M::Stage2,
-            "n",
-            A::NextClauseNotDone,
-            "next clause not done",
-            true,
-        ),
-        (
-            M::Stage2Questions,
-            "space enter",
-            A::ToggleQuestion,
-            "tick / untick the question",
-            true,
-        ),
-        (
-            M::Stage2Questions,
-            "tab esc",
-            A::SwitchFocus,
-            "back to the clause tree",
-            true,
-        ),
-        (
-            M::Stage2Questions,
-            "f",
-            A::NewFinding,
-            "raise a finding on this clause",
-            true,
-        ),
-        (M::Findings, "enter", A::Select, "open the finding", true),
-        (M::Findings, "f", A::FilterGrade, "filter by grade", true),
-        (
-            M::Findings,
-            "H",
-            A::ShowHistory,
-            "history of the finding (audit trail)",
-            false,
-        ),
-        (M::Findings, "t", A::FilterStatus, "filter by status", true),
-        (M::Findings, "c", A::FilterClause, "filter by clause", false),
-        (
-            M::Findings,
-            "backspace",
-            A::ClearFilters,
-            "clear filters",
-            false,
-        ),
-        (
-            M::Findings,
-            "o",
-            A::CycleSort,
-            "sort: report order, due date, status, reference",
-            true,
-        ),
-        (
-            M::Findings,
-            "D delete",
-            A::Delete,
-            "delete the finding (asks first)",
-            false,
-        ),
-        (M::FindingDetail, "k up", A::Up, "previous field", false),
-        (M::FindingDetail, "j down", A::Down, "next field", false),
-        (
-            M::FindingDetail,
-            "enter e",
-            A::Select,
-            "edit the field",
-            true,
-        ),
-        (
-            M::FindingDetail,
-            "g",
-            A::CycleGrade,
-            "change the grade",
-            true,
-        ),
-        (
-            M::FindingDetail,
-            "s",
-            A::CycleStatus,
-            "change the status",
-            true,
-        ),
-        (
-            M::FindingDetail,
-            "D",
-            A::Delete,
-            "delete the finding (asks first)",
-            false,
-        ),
-        (
-            M::FindingDetail,
-            "H",
-            A::ShowHistory,
-            "history: every change, who and when",
-            true,
-        ),
-        (M::FindingDetail, "esc q", A::Back, "close", true),
-        (M::History, "k up", A::Up, "scroll up", false),
-        (M::History, "j down", A::Down, "scroll down", false),
-        (M::History, "esc q", A::Back, "close", true),
-        (
-            M::Interviews,
-            "n",
-            A::NewInterview,
-            "record an interview",
-            true,
-        ),
-        (
-            M::Interviews,
-            "enter e",
-            A::EditNotes,
-            "edit the notes",
-            true,
-        ),
-        (
-            M::Interviews,
-            "w",
-            A::EditInterviewee,
-            "edit the interviewee",
-            false,
-        ),
-        (M::Interviews, "r", A::EditRole, "edit the role", false),
-        (
-            M::Interviews,
-            "t",
-            A::EditTime,
-            "edit when it was held",
-            false,
-        ),
-        (
-            M::Interviews,
-            "c",
-            A::EditClauses,
-            "edit the clauses covered",
-            false,
-        ),
-        (
-            M::Interviews,
-            "D delete",
-            A::Delete,
-            "delete the interview (asks first)",
-            false,
-        ),
-        (M::Help, "esc q ?", A::Back, "close help", true),
-        (M::Help, "k up", A::Up, "scroll up", false),
-        (M::Help, "j down", A::Down, "scroll down", false),
-        (M::Confirm, "y enter", A::Confirm, "yes", true),
-        (M::Confirm, "n esc", A::Cancel, "no", true),
-        (M::Finder, "enter", A::Select, "jump there", true),
-        (M::Finder, "esc", A::Cancel, "close", true),
-        (M::Finder, "up ctrl-k", A::Up, "previous match", false),
-        (M::Finder, "down ctrl-j", A::Down, "next match", false),
-        (
-            M::Editor,
-            "esc ctrl-s",
-            A::Save,
-            "save and close (nothing typed is lost)",
-            true,
-        ),
-        (M::Form, "ctrl-s", A::Save, "save", true),
-        (
-            M::Form,
-            "tab down",
-            A::NextField,
-            "next field (Enter too; on the last field, save)",
-            true,
-        ),
-        (
-            M::Form,
-            "shift-tab up",
-            A::PrevField,
-            "previous field",
-            false,
-        ),
-        (
-            M::Form,
-            "esc",
-            A::Cancel,
-            "close (what you typed is kept for next time)",
-            true,
-        ),
-    ];
-    // Suspending works everywhere, popups and editors included.
-    for m in Mode::ALL
-        .iter()
-        .filter(|m| **m != M::Global && !m.uses_global())
-    {
-        rows.push((
-            *m,
-            "ctrl-z",
-            A::Suspend,
-            "suspend to the shell (fg resumes)",
-            false,
-        ));
+/// A key map file that cannot be used: where, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeymapError {
+    pub origin: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for KeymapError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{l}: {}", self.origin, self.message),
+            None => write!(f, "{}: {}", self.origin, self.message),
+        }
     }
-    rows
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    binding: Vec<RawBinding>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBinding {
+    mode: toml::Spanned<String>,
+    keys: toml::Spanned<String>,
+    action: toml::Spanned<String>,
+    #[serde(default)]
+    desc: Option<String>,
+    #[serde(default)]
+    hint: Option<bool>,
+}
+
+/// One `[[binding]]` of a file, checked.
+struct Entry {
+    mode: Mode,
+    keys: Vec<Key>,
+    action: Action,
+    desc: Option<String>,
+    hint: Option<bool>,
+    line: usize,
+}
+
+fn line_of(src: &str, at: usize) -> usize {
+    src[..at.min(src.len())].matches('\n').count() + 1
+}
+
+fn parse_file(src: &str, origin: &str) -> Result<Vec<Entry>, KeymapError> {
+    let err = |line: Option<usize>, message: String| KeymapError {
+        origin: origin.to_string(),
+        line,
+        message,
+    };
+    let raw: RawFile = toml::from_str(src).map_err(|e| {
+        err(
+            e.span().map(|s| line_of(src, s.start)),
+            e.message().trim().replace('\n', " "),
+        )
+    })?;
+    let mut out = Vec::new();
+    for b in raw.binding {
+        let line = line_of(src, b.mode.span().start);
+        let mode = Mode::from_name(b.mode.get_ref()).ok_or_else(|| {
+            err(
+                Some(line),
+                format!(
+                    "unknown mode {:?}; accepted: {}",
+                    b.mode.get_ref(),
+                    Mode::ALL
+                        .iter()
+                        .map(|m| m.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })?;
+        let action = Action::from_name(b.action.get_ref()).ok_or_else(|| {
+            err(
+                Some(line_of(src, b.action.span().start)),
+                format!(
+                    "unknown action {:?}; accepted: {}",
+                    b.action.get_ref(),
+                    Action::BINDABLE
+                        .iter()
+                        .map(Action::name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })?;
+        let keys_line = line_of(src, b.keys.span().start);
+        let keys = b
+            .keys
+            .get_ref()
+            .split_whitespace()
+            .map(Key::parse)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| {
+                err(
+                    Some(keys_line),
+                    format!("{e}; keys are characters or enter, esc, tab, shift-tab, backspace, delete, space, up, down, left, right, pageup, pagedown, home, end, with ctrl- or alt- before them"),
+                )
+            })?;
+        if keys.is_empty() {
+            return Err(err(
+                Some(keys_line),
+                "no keys given; name at least one".into(),
+            ));
+        }
+        out.push(Entry {
+            mode,
+            keys,
+            action,
+            desc: b.desc,
+            hint: b.hint,
+            line,
+        });
+    }
+    Ok(out)
+}
+
+/// The first binding of a key that a mode already has, if any.
+fn clash(bindings: &[Binding], mode: Mode, key: Key) -> Option<&Binding> {
+    bindings.iter().find(|b| b.mode == mode && b.key == key)
 }
 
 impl Default for Keymap {
     fn default() -> Self {
-        Keymap::from_rows(default_rows()).expect("the default key map parses (tested)")
+        Keymap::from_toml(DEFAULT_KEYMAP, "assets/keymap.toml")
+            .expect("the built-in key map parses (tested)")
     }
 }
 
 impl Keymap {
-    fn from_rows(rows: Vec<Row>) -> Result<Keymap, String> {
-        let mut bindings = Vec::new();
-        for (mode, keys, action, desc, hint) in rows {
-            for (i, k) in keys.split_whitespace().enumerate() {
+    /// A complete key map from a file's text (every binding with its
+    /// description). `origin` names it in errors.
+    pub fn from_toml(src: &str, origin: &str) -> Result<Keymap, KeymapError> {
+        let mut bindings: Vec<Binding> = Vec::new();
+        for e in parse_file(src, origin)? {
+            let desc = e.desc.ok_or_else(|| KeymapError {
+                origin: origin.to_string(),
+                line: Some(e.line),
+                message: "a default binding needs its desc".into(),
+            })?;
+            for (i, key) in e.keys.into_iter().enumerate() {
+                if let Some(other) = clash(&bindings, e.mode, key) {
+                    return Err(KeymapError {
+                        origin: origin.to_string(),
+                        line: Some(e.line),
+                        message: format!(
+                            "{} is bound twice in mode {} ({} and {})",
+                            key.label(),
+                            e.mode.name(),
+                            other.action.name(),
+                            e.action.name()
+                        ),
+                    });
+                }
                 bindings.push(Binding {
-                    mode,
-                    key: Key::parse(k)?,
-                    action: action.clone(),
-                    desc,
+                    mode: e.mode,
+                    key,
+                    action: e.action.clone(),
+                    desc: desc.clone(),
+                    hint: e.hint.unwrap_or(false) && i == 0,
+                });
+            }
+        }
+        Ok(Keymap { bindings })
+    }
+
+    /// This key map with a user's file applied: each of its bindings
+    /// replaces the keys of that action in that mode (keeping the default
+    /// description and hint unless it gives its own). Nothing is changed
+    /// when the file has a mistake.
+    pub fn with_overrides(&self, src: &str, origin: &str) -> Result<Keymap, KeymapError> {
+        let mut bindings = self.bindings.clone();
+        for e in parse_file(src, origin)? {
+            let old: Vec<Binding> = bindings
+                .iter()
+                .filter(|b| b.mode == e.mode && b.action == e.action)
+                .cloned()
+                .collect();
+            bindings.retain(|b| !(b.mode == e.mode && b.action == e.action));
+            let desc = e
+                .desc
+                .clone()
+                .or_else(|| old.first().map(|b| b.desc.clone()))
+                .unwrap_or_else(|| e.action.name().replace('_', " "));
+            let hint = e.hint.unwrap_or_else(|| old.iter().any(|b| b.hint));
+            for (i, key) in e.keys.iter().enumerate() {
+                if let Some(other) = clash(&bindings, e.mode, *key) {
+                    return Err(KeymapError {
+                        origin: origin.to_string(),
+                        line: Some(e.line),
+                        message: format!(
+                            "{} is already bound to {} in mode {}; rebind that one too, or choose another key",
+                            key.label(),
+                            other.action.name(),
+                            e.mode.name()
+                        ),
+                    });
+                }
+                bindings.push(Binding {
+                    mode: e.mode,
+                    key: *key,
+                    action: e.action.clone(),
+                    desc: desc.clone(),
                     hint: hint && i == 0,
                 });
             }
         }
         Ok(Keymap { bindings })
+    }
+
+    /// Where a user's key map is read from: `keymap.toml` in the platform
+    /// configuration folder.
+    pub fn user_path() -> Option<std::path::PathBuf> {
+        directories::ProjectDirs::from("org", "auditbench", "auditbench")
+            .map(|d| d.config_dir().join("keymap.toml"))
+    }
+
+    /// The defaults with the user's file at `path` applied, if there is
+    /// one; on a mistake, the defaults and the one-line error to show.
+    pub fn load(path: Option<&std::path::Path>) -> (Keymap, Option<String>) {
+        let defaults = Keymap::default();
+        let Some(path) = path else {
+            return (defaults, None);
+        };
+        let shown = path.display().to_string();
+        match std::fs::read_to_string(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (defaults, None),
+            Err(e) => {
+                let why = format!("cannot read the key map {shown}: {e}; using the default keys");
+                (defaults, Some(why))
+            }
+            Ok(src) => match defaults.with_overrides(&src, &shown) {
+                Ok(km) => (km, None),
+                Err(e) => (defaults, Some(format!("{e}; using the default keys"))),
+            },
+        }
     }
 
     pub fn bindings(&self) -> &[Binding] {
@@ -601,8 +483,8 @@ impl Keymap {
     }
 
     /// Help rows for a mode: (keys, description), one per action, then the global ones.
-    pub fn help(&self, mode: Mode) -> Vec<(Mode, String, &'static str)> {
-        let mut out: Vec<(Mode, String, &'static str)> = Vec::new();
+    pub fn help(&self, mode: Mode) -> Vec<(Mode, String, &str)> {
+        let mut out: Vec<(Mode, String, &str)> = Vec::new();
         let mut modes = vec![mode];
         if mode.uses_global() {
             modes.push(Mode::Global);
@@ -624,7 +506,7 @@ impl Keymap {
                         keys.push_str(", ");
                         keys.push_str(&b.key.label());
                     }
-                    None => out.push((m, b.key.label(), b.desc)),
+                    None => out.push((m, b.key.label(), b.desc.as_str())),
                 }
             }
         }
@@ -650,19 +532,19 @@ impl Keymap {
     }
 
     /// The few most relevant keys for the status bar: `(key, short description)`.
-    pub fn hints(&self, mode: Mode) -> Vec<(String, &'static str)> {
-        let mut out: Vec<(String, &'static str)> = self
+    pub fn hints(&self, mode: Mode) -> Vec<(String, &str)> {
+        let mut out: Vec<(String, &str)> = self
             .bindings
             .iter()
             .filter(|b| b.mode == mode && b.hint)
-            .map(|b| (b.key.label(), short(b.desc)))
+            .map(|b| (b.key.label(), short(&b.desc)))
             .collect();
         if mode.uses_global() {
             out.extend(
                 self.bindings
                     .iter()
                     .filter(|b| b.mode == Mode::Global && b.hint)
-                    .map(|b| (b.key.label(), short(b.desc))),
+                    .map(|b| (b.key.label(), short(&b.desc))),
             );
         }
         out
@@ -670,7 +552,7 @@ impl Keymap {
 }
 
 /// The first words of a description, up to a colon or comma.
-fn short(desc: &'static str) -> &'static str {
+fn short(desc: &str) -> &str {
     let end = desc.find([':', '(', ',']).unwrap_or(desc.len());
     desc[..end].trim_end()
 }

@@ -103,6 +103,13 @@ pub enum Ended {
 pub fn run(store: Store) -> anyhow::Result<Ended> {
     let signals = Signals::install()?;
     let mut app = App::new(store)?;
+    // The user's key map, over the defaults; a mistake in it is said in the
+    // status bar and the defaults are used.
+    let (keymap, problem) = keymap::Keymap::load(keymap::Keymap::user_path().as_deref());
+    app.keymap = keymap;
+    if let Some(why) = problem {
+        app.error(why);
+    }
     let mut terminal = enter()?;
     let mut ended = Ended::Quit;
     let result = (|| -> anyhow::Result<()> {

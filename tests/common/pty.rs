@@ -22,8 +22,17 @@ impl Tui {
         Self::start_under(&[], bin, db)
     }
 
+    /// Start the workbench with extra environment variables.
+    pub fn start_env(bin: &Path, db: &Path, env: &[(&str, &Path)]) -> Tui {
+        Self::start_full(&[], bin, db, env)
+    }
+
     /// Start the workbench under another program (`strace -f -o LOG`).
     pub fn start_under(wrapper: &[&str], bin: &Path, db: &Path) -> Tui {
+        Self::start_full(wrapper, bin, db, &[])
+    }
+
+    fn start_full(wrapper: &[&str], bin: &Path, db: &Path, env: &[(&str, &Path)]) -> Tui {
         use portable_pty::{native_pty_system, CommandBuilder, PtySize};
         let pair = native_pty_system()
             .openpty(PtySize {
@@ -47,6 +56,9 @@ impl Tui {
         cmd.env_remove("AUDITBENCH_DB");
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_COLOR", "1");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
