@@ -364,8 +364,7 @@ impl App {
                     )));
                 };
                 let form = FormState::export(&self.export_dir, &data.audit, &self.store.now());
-                self.popups.push(Popup::Form(Box::new(form)));
-                Ok(None)
+                self.open_form(form)
             }
             Action::GoAudits => {
                 self.screen = Screen::Audits;
@@ -532,7 +531,7 @@ impl App {
         };
         if data.audit.status == crate::domain::AuditStatus::Reported {
             let form = FormState::for_kind(self, FormKind::Reopen);
-            self.popups.push(Popup::Form(Box::new(form)));
+            return self.open_form(form);
         } else {
             let msg = format!(
                 "Mark the audit of {} as reported? Its findings and records become read-only until it is reopened with a reason.",
@@ -673,6 +672,24 @@ impl App {
                 )))
             }
         }
+    }
+
+    /// Open a form; what was typed in it before and kept as a draft (closed
+    /// with Esc, or left by a crash) comes back into it.
+    pub fn open_form(&mut self, mut form: FormState) -> store::Result<Option<Action>> {
+        let target = form.draft_target(self.data.as_ref().map(|d| d.audit.id.as_str()));
+        let restored = match target {
+            Some(t) if self.store.read_only().is_none() => match self.store.draft(&t)? {
+                Some(d) => {
+                    form.restore(&d.text);
+                    true
+                }
+                None => false,
+            },
+            _ => false,
+        };
+        self.popups.push(Popup::Form(Box::new(form)));
+        Ok(restored.then(|| Action::ShowInfo("Restored your text".into())))
     }
 
     pub fn confirm(&mut self, message: String, pending: Pending) {

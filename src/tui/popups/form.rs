@@ -66,24 +66,34 @@ pub enum Input {
 }
 
 pub struct Field {
+    /// The field's stable name: what `submit` reads and drafts are keyed by,
+    /// so reordering fields never moves a value into another field.
+    pub name: &'static str,
     pub label: &'static str,
     pub input: Input,
 }
 
 impl Field {
-    fn text(label: &'static str, value: &str) -> Field {
+    fn text(name: &'static str, label: &'static str, value: &str) -> Field {
         let mut ta = TextArea::new(vec![value.to_string()]);
         ta.move_cursor(tui_textarea::CursorMove::End);
         ta.set_cursor_line_style(ratatui::style::Style::default());
         Field {
+            name,
             label,
             input: Input::Text(Box::new(ta)),
         }
     }
 
-    fn choice(label: &'static str, options: Vec<(String, String)>, selected: &str) -> Field {
+    fn choice(
+        name: &'static str,
+        label: &'static str,
+        options: Vec<(String, String)>,
+        selected: &str,
+    ) -> Field {
         let idx = options.iter().position(|(c, _)| c == selected).unwrap_or(0);
         Field {
+            name,
             label,
             input: Input::Choice { options, idx },
         }
@@ -111,6 +121,22 @@ impl Field {
                 }
             }
         }
+    }
+}
+
+/// What a form holds, by field name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormValues(std::collections::BTreeMap<&'static str, String>);
+
+impl FormValues {
+    /// A field's value, trimmed ("" when the form has no such field).
+    pub fn get(&self, name: &str) -> String {
+        self.raw(name).trim().to_string()
+    }
+
+    /// A field's value as typed.
+    pub fn raw(&self, name: &str) -> String {
+        self.0.get(name).cloned().unwrap_or_default()
     }
 }
 
@@ -160,7 +186,11 @@ impl FormState {
             FormKind::Reopen => Self::new(
                 FormKind::Reopen,
                 "Reopen the reported audit",
-                vec![Field::text("Reason (kept in the audit trail)", "")],
+                vec![Field::text(
+                    "reason",
+                    "Reason (kept in the audit trail)",
+                    "",
+                )],
             ),
             FormKind::Export => match &app.data {
                 Some(d) => Self::export(&app.export_dir, &d.audit, &app.store.now()),
@@ -174,13 +204,15 @@ impl FormState {
             FormKind::NewAudit,
             "New audit",
             vec![
-                Field::text("Organisation", ""),
+                Field::text("organisation", "Organisation", ""),
                 Field::choice(
+                    "audit_type",
                     "Audit type",
                     enum_options(AuditType::ALL, AuditType::code, AuditType::label),
                     "stage2",
                 ),
                 Field::choice(
+                    "edition",
                     "Edition",
                     vec![
                         ("2018".into(), "ISO/IEC 20000-1:2018".into()),
@@ -188,12 +220,12 @@ impl FormState {
                     ],
                     "2018",
                 ),
-                Field::text("Scope", ""),
-                Field::text("Certification body", ""),
-                Field::text("Lead auditor", ""),
-                Field::text("Team", ""),
-                Field::text("Start (YYYY-MM-DD)", ""),
-                Field::text("End (YYYY-MM-DD)", ""),
+                Field::text("scope", "Scope", ""),
+                Field::text("certification_body", "Certification body", ""),
+                Field::text("lead_auditor", "Lead auditor", ""),
+                Field::text("team", "Team", ""),
+                Field::text("start_date", "Start (YYYY-MM-DD)", ""),
+                Field::text("end_date", "End (YYYY-MM-DD)", ""),
             ],
         )
     }
@@ -219,10 +251,11 @@ impl FormState {
             FormKind::NewFinding,
             "New finding",
             vec![
-                Field::choice("Grade", grade_options(), grade.code()),
-                Field::text("Title", title),
-                Field::text("Clause", clause),
+                Field::choice("grade", "Grade", grade_options(), grade.code()),
+                Field::text("title", "Title", title),
+                Field::text("clause", "Clause", clause),
                 Field::choice(
+                    "stage",
                     "Stage",
                     vec![
                         ("1".into(), "Stage 1".into()),
@@ -230,10 +263,10 @@ impl FormState {
                     ],
                     &stage.to_string(),
                 ),
-                Field::text("Requirement", &requirement),
-                Field::text("Statement", ""),
-                Field::text("Objective evidence", ""),
-                Field::text("Due (YYYY-MM-DD)", ""),
+                Field::text("requirement", "Requirement", &requirement),
+                Field::text("statement", "Statement", ""),
+                Field::text("evidence", "Objective evidence", ""),
+                Field::text("due_date", "Due (YYYY-MM-DD)", ""),
             ],
         )
     }
@@ -245,10 +278,10 @@ impl FormState {
             FormKind::NewInterview,
             "New interview",
             vec![
-                Field::text("Interviewee", ""),
-                Field::text("Role", ""),
-                Field::text("When", &now),
-                Field::text("Clauses covered", &clause),
+                Field::text("interviewee", "Interviewee", ""),
+                Field::text("role", "Role", ""),
+                Field::text("held_at", "When", &now),
+                Field::text("clauses", "Clauses covered", &clause),
             ],
         )
     }
@@ -259,16 +292,17 @@ impl FormState {
             FormKind::NewSample,
             "New sample (ISO 19011 A.6)",
             vec![
-                Field::text("Clause", &clause),
-                Field::text("Population", ""),
+                Field::text("clause", "Clause", &clause),
+                Field::text("population", "Population", ""),
                 Field::choice(
+                    "method",
                     "Method",
                     enum_options(SampleMethod::ALL, SampleMethod::code, SampleMethod::label),
                     "judgement",
                 ),
-                Field::text("Size", ""),
-                Field::text("Items seen", ""),
-                Field::text("Result", ""),
+                Field::text("size", "Size", ""),
+                Field::text("items", "Items seen", ""),
+                Field::text("result", "Result", ""),
             ],
         )
     }
@@ -294,7 +328,7 @@ impl FormState {
         Self::new(
             FormKind::Export,
             "Export the findings CSV",
-            vec![Field::text("Write to", &path.display().to_string())],
+            vec![Field::text("path", "Write to", &path.display().to_string())],
         )
     }
 
@@ -350,8 +384,8 @@ impl FormState {
         }
     }
 
-    pub fn values(&self) -> Vec<String> {
-        self.fields.iter().map(Field::value).collect()
+    pub fn values(&self) -> FormValues {
+        FormValues(self.fields.iter().map(|f| (f.name, f.value())).collect())
     }
 
     /// Where this form's draft is kept (none for the export form).
@@ -368,36 +402,54 @@ impl FormState {
         })
     }
 
+    /// The draft of what is typed: a JSON object by field name.
     pub fn draft_text(&self) -> String {
-        self.values().join("\u{1e}")
+        let map: std::collections::BTreeMap<&str, String> =
+            self.fields.iter().map(|f| (f.name, f.value())).collect();
+        serde_json::to_string(&map).unwrap_or_default()
     }
 
+    /// Put a draft back, field by field by name: a field the draft does not
+    /// know keeps its default, a name the form no longer has is dropped. A
+    /// draft from before fields had names (values joined by U+001E) is
+    /// read by position.
     pub fn restore(&mut self, text: &str) {
-        for (field, v) in self.fields.iter_mut().zip(text.split('\u{1e}')) {
-            field.set(v);
+        match serde_json::from_str::<std::collections::BTreeMap<String, String>>(text) {
+            Ok(map) => {
+                for field in &mut self.fields {
+                    if let Some(v) = map.get(field.name) {
+                        field.set(v);
+                    }
+                }
+            }
+            Err(_) => {
+                for (field, v) in self.fields.iter_mut().zip(text.split('\u{1e}')) {
+                    field.set(v);
+                }
+            }
         }
     }
 }
 
 /// Act on a submitted form. Errors leave the form open (and its draft kept).
-pub fn submit(app: &mut App, kind: &FormKind, v: &[String]) -> store::Result<Option<Action>> {
-    let get = |i: usize| v.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
+pub fn submit(app: &mut App, kind: &FormKind, v: &FormValues) -> store::Result<Option<Action>> {
+    let get = |name: &str| v.get(name);
     match kind {
         FormKind::NewAudit => {
-            let edition = get(2);
+            let edition = get("edition");
             let catalogue_id = crate::catalogue::builtin_id_for_edition(&edition)
                 .ok_or_else(|| store::Error::Invalid(format!("unknown edition {edition:?}")))?;
             let audit = app.store.create_audit(&NewAudit {
-                organisation: get(0),
-                audit_type: AuditType::parse(&get(1))?,
+                organisation: get("organisation"),
+                audit_type: AuditType::parse(&get("audit_type"))?,
                 edition,
                 catalogue_id: catalogue_id.to_string(),
-                scope: get(3),
-                certification_body: get(4),
-                lead_auditor: get(5),
-                team: get(6),
-                start_date: get(7),
-                end_date: get(8),
+                scope: get("scope"),
+                certification_body: get("certification_body"),
+                lead_auditor: get("lead_auditor"),
+                team: get("team"),
+                start_date: get("start_date"),
+                end_date: get("end_date"),
             })?;
             app.open_audit(&audit.id)?;
             Ok(Some(Action::ShowInfo(format!(
@@ -411,18 +463,18 @@ pub fn submit(app: &mut App, kind: &FormKind, v: &[String]) -> store::Result<Opt
             };
             let audit_id = data.audit.id.clone();
             let lead = data.audit.lead_auditor.clone();
-            check_date("due date", &get(7)).map_err(store::Error::Invalid)?;
+            check_date("due date", &get("due_date")).map_err(store::Error::Invalid)?;
             let f = app.store.add_finding(
                 &audit_id,
                 &NewFinding {
-                    grade: Grade::parse(&get(0))?,
-                    title: get(1),
-                    clause_id: get(2),
-                    stage: Stage::new(get(3).parse().unwrap_or(2))?,
-                    requirement: get(4),
-                    statement: v.get(5).cloned().unwrap_or_default(),
-                    evidence: v.get(6).cloned().unwrap_or_default(),
-                    due_date: get(7),
+                    grade: Grade::parse(&get("grade"))?,
+                    title: get("title"),
+                    clause_id: get("clause"),
+                    stage: Stage::new(get("stage").parse().unwrap_or(2))?,
+                    requirement: get("requirement"),
+                    statement: v.raw("statement"),
+                    evidence: v.raw("evidence"),
+                    due_date: get("due_date"),
                     raised_by: lead,
                 },
             )?;
@@ -440,10 +492,10 @@ pub fn submit(app: &mut App, kind: &FormKind, v: &[String]) -> store::Result<Opt
             let i = app.store.save_interview(&Interview {
                 id: String::new(),
                 audit_id: data.audit.id.clone(),
-                interviewee: get(0),
-                role: get(1),
-                held_at: get(2),
-                clauses: get(3),
+                interviewee: get("interviewee"),
+                role: get("role"),
+                held_at: get("held_at"),
+                clauses: get("clauses"),
                 notes: String::new(),
                 created_at: String::new(),
                 updated_at: String::new(),
@@ -471,7 +523,7 @@ pub fn submit(app: &mut App, kind: &FormKind, v: &[String]) -> store::Result<Opt
             let Some(data) = &app.data else {
                 return Ok(None);
             };
-            let size = get(3);
+            let size = get("size");
             let size: u32 = if size.is_empty() {
                 0
             } else {
@@ -484,12 +536,12 @@ pub fn submit(app: &mut App, kind: &FormKind, v: &[String]) -> store::Result<Opt
             let s = app.store.save_sample(&Sample {
                 id: String::new(),
                 audit_id: data.audit.id.clone(),
-                clause_id: get(0),
-                population: get(1),
-                method: SampleMethod::parse(&get(2))?,
+                clause_id: get("clause"),
+                population: get("population"),
+                method: SampleMethod::parse(&get("method"))?,
                 size,
-                items: get(4),
-                result: get(5),
+                items: get("items"),
+                result: get("result"),
                 created_at: String::new(),
                 updated_at: String::new(),
             })?;
@@ -504,8 +556,8 @@ pub fn submit(app: &mut App, kind: &FormKind, v: &[String]) -> store::Result<Opt
                 return Ok(None);
             };
             // A relative path is relative to the folder the form proposed.
-            let path = app.export_dir.join(get(0));
-            if get(0).is_empty() {
+            let path = app.export_dir.join(get("path"));
+            if get("path").is_empty() {
                 return Err(store::Error::Invalid("give a file path for the CSV".into()));
             }
             let rows = crate::export::csv::export_to_file(&app.store, &data.audit, false, &path)?;
@@ -522,7 +574,7 @@ pub fn submit(app: &mut App, kind: &FormKind, v: &[String]) -> store::Result<Opt
                 return Ok(None);
             };
             let id = data.audit.id.clone();
-            app.store.reopen_audit(&id, &get(0))?;
+            app.store.reopen_audit(&id, &get("reason"))?;
             app.open_audit(&id)?;
             Ok(Some(Action::ShowInfo(
                 "Reopened the audit; the reason is in its audit trail".into(),

@@ -14,7 +14,6 @@ use crate::store::{self, AuditSummary};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::popups::form::FormState;
-use crate::tui::popups::Popup;
 use crate::tui::theme::Theme;
 
 pub struct AuditRow {
@@ -72,17 +71,7 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
             app.open_audit(&id)?;
             Ok(None)
         }
-        Action::NewAudit => {
-            let mut form = FormState::new_audit();
-            if let Some(d) = app.store.draft(&crate::store::EditTarget::Form {
-                audit_id: String::new(),
-                kind: "audit".into(),
-            })? {
-                form.restore(&d.text);
-            }
-            app.popups.push(Popup::Form(Box::new(form)));
-            Ok(None)
-        }
+        Action::NewAudit => app.open_form(FormState::new_audit()),
         Action::CreateDemo => {
             let id = crate::demo::create_demo(&mut app.store)?;
             reload(app)?;

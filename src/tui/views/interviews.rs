@@ -12,7 +12,6 @@ use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::popups::confirm::Pending;
 use crate::tui::popups::form::FormState;
-use crate::tui::popups::Popup;
 
 #[derive(Default)]
 pub struct InterviewsState {
@@ -44,9 +43,8 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
     }
     match action {
         Action::NewInterview => {
-            app.popups
-                .push(Popup::Form(Box::new(FormState::new_interview(app))));
-            Ok(None)
+            let form = FormState::new_interview(app);
+            app.open_form(form)
         }
         Action::Delete => {
             if let Some(i) = current {

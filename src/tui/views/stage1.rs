@@ -15,7 +15,6 @@ use crate::store::{self, DocField, EditTarget};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::popups::form::FormState;
-use crate::tui::popups::Popup;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Row1 {
@@ -151,8 +150,7 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
                 Grade::Observation,
                 &format!("{name}: "),
             );
-            app.popups.push(Popup::Form(Box::new(form)));
-            Ok(None)
+            app.open_form(form)
         }
         a => {
             let rows = &app.stage1.rows;

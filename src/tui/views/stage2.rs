@@ -18,7 +18,6 @@ use crate::store::{self, EditTarget};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::popups::form::FormState;
-use crate::tui::popups::Popup;
 use crate::tui::theme::Theme;
 
 #[derive(Default)]
@@ -164,18 +163,15 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
         }
         Action::NewFinding => {
             let form = FormState::new_finding(app, &clause_id, Stage::TWO, Grade::Minor, "");
-            app.popups.push(Popup::Form(Box::new(form)));
-            Ok(None)
+            app.open_form(form)
         }
         Action::NewInterview => {
-            app.popups
-                .push(Popup::Form(Box::new(FormState::new_interview(app))));
-            Ok(None)
+            let form = FormState::new_interview(app);
+            app.open_form(form)
         }
         Action::NewSample => {
-            app.popups
-                .push(Popup::Form(Box::new(FormState::new_sample(app))));
-            Ok(None)
+            let form = FormState::new_sample(app);
+            app.open_form(form)
         }
         Action::NextClauseNotDone => {
             let Some(data) = &app.data else {
