@@ -346,9 +346,15 @@ fn clash(bindings: &[Binding], mode: Mode, key: Key) -> Option<&Binding> {
 }
 
 impl Default for Keymap {
+    /// The built-in key map, parsed once per process.
     fn default() -> Self {
-        Keymap::from_toml(DEFAULT_KEYMAP, "assets/keymap.toml")
-            .expect("the built-in key map parses (tested)")
+        static PARSED: std::sync::OnceLock<Keymap> = std::sync::OnceLock::new();
+        PARSED
+            .get_or_init(|| {
+                Keymap::from_toml(DEFAULT_KEYMAP, "assets/keymap.toml")
+                    .expect("the built-in key map parses (tested)")
+            })
+            .clone()
     }
 }
 

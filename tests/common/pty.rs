@@ -86,24 +86,17 @@ impl Tui {
         self.out.lock().unwrap().len()
     }
 
-    /// Wait until `text` shows up in what was drawn after `from`. Escape
-    /// sequences and spaces are ignored: ratatui moves the cursor over
-    /// blanks instead of writing them.
+    /// Wait until `text` is on the screen, as a terminal emulator (vt100)
+    /// shows it, once something was drawn after `from` (a [`Self::mark`]).
     pub fn wait_for(&self, from: usize, text: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
-        let want: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         loop {
-            {
-                let out = self.out.lock().unwrap();
-                let seen = visible(&out[from.min(out.len())..]);
-                if seen.contains(&want) {
-                    return;
-                }
+            if self.mark() > from && self.screen().screen().contents().contains(text) {
+                return;
             }
             if Instant::now() > deadline {
-                let out = self.out.lock().unwrap();
-                let tail = String::from_utf8_lossy(&out[out.len().saturating_sub(3000)..]);
-                panic!("{text:?} never drawn; the screen's last output: {tail:?}");
+                let shown = self.screen().screen().contents();
+                panic!("{text:?} never drawn; the screen shows:\n{shown}");
             }
             std::thread::sleep(Duration::from_millis(10));
         }
@@ -216,32 +209,6 @@ impl Tui {
         assert!(st.success());
         let _ = self.child.wait();
     }
-}
-
-/// The printable characters of terminal output, without escape sequences
-/// and whitespace.
-pub fn visible(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let mut out = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            if chars.peek() == Some(&'[') {
-                chars.next();
-                // CSI: parameters, then one final byte in @..~
-                for d in chars.by_ref() {
-                    if ('@'..='~').contains(&d) {
-                        break;
-                    }
-                }
-            } else {
-                chars.next();
-            }
-        } else if !c.is_whitespace() && !c.is_control() {
-            out.push(c);
-        }
-    }
-    out
 }
 
 impl Drop for Tui {
