@@ -3,7 +3,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::{Error, FindingField, Result, Store};
+use super::{FindingField, Result, Store};
 use crate::domain::Stage;
 
 /// A field of a document review that is edited as text.
@@ -22,15 +22,6 @@ pub enum InterviewField {
     HeldAt,
     Clauses,
     Notes,
-}
-
-/// A field of a sample that is edited as text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SampleField {
-    Population,
-    Size,
-    Items,
-    Result,
 }
 
 /// Codes of a field enum, used in draft keys: one table for both directions.
@@ -58,7 +49,6 @@ field_codes!(InterviewField {
     Clauses = "clauses",
     Notes = "notes",
 });
-field_codes!(SampleField { Population = "population", Size = "size", Items = "items", Result = "result" });
 
 /// One editable text field somewhere in an audit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,10 +75,6 @@ pub enum EditTarget {
     Interview {
         id: String,
         field: InterviewField,
-    },
-    Sample {
-        id: String,
-        field: SampleField,
     },
     /// A form that is being filled in (several single-line values); `kind`
     /// names the form. Its draft is restored into the form, never committed here.
@@ -124,9 +110,6 @@ impl EditTarget {
             EditTarget::Interview { id, field } => {
                 format!("interview/{id}/{}", field.code())
             }
-            EditTarget::Sample { id, field } => {
-                format!("sample/{id}/{}", field.code())
-            }
             EditTarget::Form { audit_id, kind } => format!("form/{audit_id}/{kind}"),
         }
     }
@@ -155,10 +138,6 @@ impl EditTarget {
                 id: id.to_string(),
                 field: InterviewField::from_code(f)?,
             },
-            ["sample", id, f] => EditTarget::Sample {
-                id: id.to_string(),
-                field: SampleField::from_code(f)?,
-            },
             ["form", audit, kind] => EditTarget::Form {
                 audit_id: audit.to_string(),
                 kind: kind.to_string(),
@@ -178,9 +157,6 @@ impl EditTarget {
             EditTarget::ClauseNotes { .. } => true,
             EditTarget::Document { field, .. } => *field == DocField::Notes,
             EditTarget::Interview { field, .. } => *field == InterviewField::Notes,
-            EditTarget::Sample { field, .. } => {
-                matches!(field, SampleField::Items | SampleField::Result)
-            }
             EditTarget::Form { .. } => false,
         }
     }
@@ -230,15 +206,6 @@ impl Store {
                     InterviewField::Notes => i.notes,
                 }
             }
-            EditTarget::Sample { id, field } => {
-                let s = self.sample(id)?;
-                match field {
-                    SampleField::Population => s.population,
-                    SampleField::Size => s.size.to_string(),
-                    SampleField::Items => s.items,
-                    SampleField::Result => s.result,
-                }
-            }
             EditTarget::Form { .. } => String::new(),
         })
     }
@@ -282,22 +249,6 @@ impl Store {
                     InterviewField::Notes => i.notes = text.to_string(),
                 }
                 self.save_interview(&i)?;
-            }
-            EditTarget::Sample { id, field } => {
-                let mut s = self.sample(id)?;
-                match field {
-                    SampleField::Population => s.population = text.to_string(),
-                    SampleField::Size => {
-                        s.size = text.trim().parse().map_err(|_| {
-                            Error::Invalid(format!(
-                                "sample size {text:?} is not a whole number; type e.g. 5"
-                            ))
-                        })?
-                    }
-                    SampleField::Items => s.items = text.to_string(),
-                    SampleField::Result => s.result = text.to_string(),
-                }
-                self.save_sample(&s)?;
             }
             EditTarget::Form { .. } => {}
         }
@@ -416,10 +367,6 @@ mod tests {
                 id: "i".into(),
                 field: InterviewField::Notes,
             },
-            EditTarget::Sample {
-                id: "s".into(),
-                field: SampleField::Size,
-            },
             EditTarget::Form {
                 audit_id: "a".into(),
                 kind: "finding".into(),
@@ -441,12 +388,6 @@ mod tests {
         for f in InterviewField::ALL {
             every.push(EditTarget::Interview {
                 id: "i".into(),
-                field: *f,
-            });
-        }
-        for f in SampleField::ALL {
-            every.push(EditTarget::Sample {
-                id: "s".into(),
                 field: *f,
             });
         }

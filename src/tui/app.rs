@@ -822,7 +822,7 @@ impl App {
             EditTarget::ClauseNotes { .. } | EditTarget::Document { .. } => {
                 self.reload_reviews()?
             }
-            EditTarget::Interview { .. } | EditTarget::Sample { .. } => self.reload_interviews()?,
+            EditTarget::Interview { .. } => self.reload_interviews()?,
             EditTarget::Form { .. } => {}
         }
         Ok(())
