@@ -4,8 +4,7 @@
 //! neutralised (OWASP): a field that starts with `=`, `+`, `-`, `@`, tab or
 //! carriage return gets a leading `'`.
 
-use std::fs;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::Path;
 
 use crate::catalogue::Catalogue;
@@ -134,55 +133,17 @@ pub fn write_findings<W: Write>(
     Ok((rows, out))
 }
 
-/// Export to a file: written to a temporary file beside the target, synced,
-/// then renamed over it. A failure leaves any existing file as it was.
+/// Export to a file, whole or not at all (see [`super::file`]). Returns
+/// the row count.
 pub fn export_to_file(
     store: &Store,
     audit: &Audit,
     excel: bool,
     target: &Path,
 ) -> store::Result<usize> {
-    let shown = target.display();
-    if target.is_dir() {
-        return Err(store::Error::Invalid(format!(
-            "{shown} is a directory; give a file name for the CSV, e.g. {}/findings.csv",
-            shown
-        )));
-    }
-    // A FIFO, a device or a socket is never replaced by a regular file.
-    if fs::metadata(target).is_ok_and(|m| !m.is_file()) {
-        return Err(store::Error::Invalid(format!(
-            "{shown} is not a regular file (a FIFO, device or socket); choose a file name for --out, or --out - for standard output"
-        )));
-    }
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let cannot = |e: &dyn std::fmt::Display| {
-        store::Error::Io(format!("cannot write {shown}: {e}; choose another --out"))
-    };
-    if !dir.is_dir() {
-        return Err(store::Error::Io(format!(
-            "cannot write {shown}: the folder {} does not exist; choose another --out",
-            dir.display()
-        )));
-    }
-    let tmp = tempfile::Builder::new()
-        .prefix(".auditbench-export-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| cannot(&std::io::Error::from(e.kind())))?;
-    let (rows, writer) = write_findings(store, audit, excel, BufWriter::new(tmp))?;
-    let tmp = writer
-        .into_inner()
-        .map_err(|e| cannot(&e.error().to_string()))?;
-    tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
-    tmp.persist(target).map_err(|e| cannot(&e.error))?;
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(rows)
+    super::file::replace_atomically(target, "the CSV", |out| {
+        write_findings(store, audit, excel, out)
+    })
 }
 
 #[cfg(test)]
