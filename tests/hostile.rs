@@ -132,7 +132,9 @@ fn round_trip(env: &Env, values: &[String], size: (u16, u16)) {
     let h = app.store.history("finding", &f.id).unwrap();
     for ((field, _), want) in TEXT_COLUMNS.iter().zip(&expected).skip(1) {
         if !want.is_empty() {
-            let column = field.label().to_lowercase().replace(' ', "_");
+            let column = auditbench::tui::labels::finding_field(*field)
+                .to_lowercase()
+                .replace(' ', "_");
             assert!(
                 h.iter().any(|e| e.new.as_deref() == Some(want.as_str())),
                 "{column}: {want:?} not in the trail"

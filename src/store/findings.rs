@@ -54,15 +54,6 @@ pub enum FindingOrder {
 }
 
 impl FindingOrder {
-    pub fn label(self) -> &'static str {
-        match self {
-            FindingOrder::Report => "report order",
-            FindingOrder::Due => "due date",
-            FindingOrder::Status => "status",
-            FindingOrder::Reference => "reference",
-        }
-    }
-
     pub fn next(self) -> FindingOrder {
         match self {
             FindingOrder::Report => FindingOrder::Due,
@@ -124,20 +115,6 @@ impl FindingField {
             FindingField::CorrectiveAction => "corrective_action",
             FindingField::DueDate => "due_date",
             FindingField::RaisedBy => "raised_by",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            FindingField::Title => "Title",
-            FindingField::Requirement => "Requirement",
-            FindingField::Statement => "Statement",
-            FindingField::Evidence => "Objective evidence",
-            FindingField::RootCause => "Root cause",
-            FindingField::Correction => "Correction",
-            FindingField::CorrectiveAction => "Corrective action",
-            FindingField::DueDate => "Due date",
-            FindingField::RaisedBy => "Raised by",
         }
     }
 

@@ -3,6 +3,7 @@
 pub mod action;
 pub mod app;
 pub mod keymap;
+pub mod labels;
 pub mod popups;
 pub mod text;
 pub mod theme;

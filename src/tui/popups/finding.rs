@@ -94,7 +94,11 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
                 return refresh(app, &id, format!("Stage {stage}"));
             }
             Row::Text(field) => {
-                let label = format!("{} — {}", d.finding.reference, field.label());
+                let label = format!(
+                    "{} — {}",
+                    d.finding.reference,
+                    crate::tui::labels::finding_field(field)
+                );
                 let target = EditTarget::Finding {
                     id: d.finding.id.clone(),
                     field,
@@ -172,7 +176,7 @@ pub fn render(app: &App, d: &FindingDetailState, f: &mut Frame, area: Rect) {
                 t.finding_status(fd.status),
             ),
             Row::Text(field) => (
-                field.label(),
+                crate::tui::labels::finding_field(*field),
                 field.get(fd).to_string(),
                 ratatui::style::Style::default(),
             ),

@@ -93,7 +93,7 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
             app.reload_finding_list()?;
             Ok(Some(Action::ShowInfo(format!(
                 "Sorted by {}",
-                app.findings.sort.label()
+                crate::tui::labels::finding_order(app.findings.sort)
             ))))
         }
         Action::Delete => {
@@ -148,7 +148,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let block = Block::bordered().title(format!(
         " Findings {} of {total} · {}{filt} ",
         d.findings.len(),
-        st.sort.label()
+        crate::tui::labels::finding_order(st.sort)
     ));
     let h = area.height.saturating_sub(3) as usize;
     let off = scroll(&st.offset, st.selected, h);
