@@ -3,20 +3,9 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use auditbench::domain::*;
 use auditbench::store::{self, FindingField, FindingFilter, Store};
-use chrono::TimeZone;
-use common::{bytes, Env};
-
-fn fixed_clock() -> store::Clock {
-    Arc::new(|| {
-        chrono::Utc
-            .with_ymd_and_hms(2026, 11, 23, 9, 30, 0)
-            .unwrap()
-    })
-}
+use common::{bytes, fixed_clock, Env};
 
 fn new_audit(store: &mut Store) -> Audit {
     store

@@ -3,14 +3,12 @@
 
 mod common;
 
-use auditbench::tui::action::Action;
 use auditbench::tui::app::App;
 use auditbench::tui::theme::Theme;
 use auditbench::tui::views;
 use common::*;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Color;
 use ratatui::Terminal;
 
@@ -31,70 +29,11 @@ fn text(buf: &Buffer) -> String {
     s
 }
 
-/// Set up the app for a named screen.
-fn screen(env: &Env, name: &str) -> App {
-    if name == "audits-empty" {
-        return app(env);
-    }
-    let mut app = demo_app(env);
-    match name {
-        "audits" => app.dispatch(Action::GoAudits),
-        "overview" => {}
-        "stage1" => app.dispatch(Action::GoStage1),
-        "stage2" => {
-            app.dispatch(Action::OpenFinder);
-            type_text(&mut app, "8.5.1.3");
-            app.handle_key(key(KeyCode::Enter));
-        }
-        "findings" => app.dispatch(Action::GoFindings),
-        "finding-editor" => {
-            app.dispatch(Action::GoFindings);
-            app.handle_key(key(KeyCode::Char('j')));
-            app.handle_key(key(KeyCode::Enter));
-        }
-        "text-editor" => {
-            app.dispatch(Action::GoInterviews);
-            app.handle_key(key(KeyCode::Enter));
-        }
-        "new-finding-form" => {
-            app.dispatch(Action::GoStage2);
-            app.handle_key(key(KeyCode::Char('f')));
-        }
-        "interviews" => app.dispatch(Action::GoInterviews),
-        "fuzzy-finder" => {
-            app.dispatch(Action::OpenFinder);
-            type_text(&mut app, "change");
-        }
-        "help" => {
-            app.dispatch(Action::GoStage2);
-            app.dispatch(Action::Help);
-        }
-        other => panic!("no screen {other}"),
-    }
-    app.status = None;
-    app
-}
-
-pub const SCREENS: &[&str] = &[
-    "audits-empty",
-    "audits",
-    "overview",
-    "stage1",
-    "stage2",
-    "findings",
-    "finding-editor",
-    "text-editor",
-    "new-finding-form",
-    "interviews",
-    "fuzzy-finder",
-    "help",
-];
-
 #[test]
 fn snapshots_80x24() {
     for name in SCREENS {
         let env = Env::new();
-        let app = screen(&env, name);
+        let app = scene(&env, name);
         insta::assert_snapshot!(format!("{name}-80x24"), text(&draw(&app, 80, 24)));
     }
 }
@@ -103,7 +42,7 @@ fn snapshots_80x24() {
 fn snapshots_120x36() {
     for name in SCREENS {
         let env = Env::new();
-        let app = screen(&env, name);
+        let app = scene(&env, name);
         insta::assert_snapshot!(format!("{name}-120x36"), text(&draw(&app, 120, 36)));
     }
 }
@@ -123,7 +62,7 @@ fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
 #[test]
 fn grades_have_a_colour_and_a_label() {
     let env = Env::new();
-    let app = screen(&env, "findings");
+    let app = scene(&env, "findings");
     let buf = draw(&app, 120, 36);
     for (label, colour) in [
         ("MAJOR", Color::Red),
@@ -140,7 +79,7 @@ fn grades_have_a_colour_and_a_label() {
 #[test]
 fn no_color_removes_every_colour_but_keeps_the_labels() {
     let env = Env::new();
-    let mut app = screen(&env, "findings");
+    let mut app = scene(&env, "findings");
     app.theme = Theme { color: false };
     let buf = draw(&app, 120, 36);
     for y in 0..36 {
@@ -154,7 +93,7 @@ fn no_color_removes_every_colour_but_keeps_the_labels() {
 #[test]
 fn below_80x24_the_app_asks_for_room() {
     let env = Env::new();
-    let app = screen(&env, "overview");
+    let app = scene(&env, "overview");
     let t = text(&draw(&app, 79, 24));
     assert!(t.contains("needs at least 80×24"), "{t}");
     assert!(text(&draw(&app, 80, 23)).contains("this terminal is 80×23"));
@@ -163,7 +102,7 @@ fn below_80x24_the_app_asks_for_room() {
 #[test]
 fn open_ncs_stand_out_in_the_clause_tree() {
     let env = Env::new();
-    let app = screen(&env, "stage2");
+    let app = scene(&env, "stage2");
     let buf = draw(&app, 120, 36);
     // the tree is the left part of the screen
     let (x, y) = (0..36u16)

@@ -61,14 +61,18 @@ use auditbench::tui::theme::Theme;
 use chrono::TimeZone;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// A store on the env's file with a fixed clock (2026-11-23 09:30 UTC).
-pub fn fixed_store(env: &Env) -> Store {
-    let clock: auditbench::store::Clock = Arc::new(|| {
+/// The tests' clock: always 2026-11-23 09:30 UTC.
+pub fn fixed_clock() -> auditbench::store::Clock {
+    Arc::new(|| {
         chrono::Utc
             .with_ymd_and_hms(2026, 11, 23, 9, 30, 0)
             .unwrap()
-    });
-    Store::open_with_clock(&env.db, clock).expect("open store")
+    })
+}
+
+/// A store on the env's file with the fixed clock.
+pub fn fixed_store(env: &Env) -> Store {
+    Store::open_with_clock(&env.db, fixed_clock()).expect("open store")
 }
 
 /// A workbench on a fresh file, colours on, exports into the temp dir.
@@ -108,3 +112,65 @@ pub fn type_text(app: &mut App, text: &str) {
         app.handle_key(ev);
     }
 }
+
+/// The workbench set up on a named screen: the one script that the
+/// rendering snapshots (`tui_render.rs`) and the README's screenshots
+/// (`screenshots.rs`) both draw.
+pub fn scene(env: &Env, name: &str) -> App {
+    if name == "audits-empty" {
+        return app(env);
+    }
+    let mut app = demo_app(env);
+    match name {
+        "audits" => app.dispatch(auditbench::tui::action::Action::GoAudits),
+        "overview" => {}
+        "stage1" => app.dispatch(auditbench::tui::action::Action::GoStage1),
+        "stage2" => {
+            app.dispatch(auditbench::tui::action::Action::OpenFinder);
+            type_text(&mut app, "8.5.1.3");
+            app.handle_key(key(KeyCode::Enter));
+        }
+        "findings" => app.dispatch(auditbench::tui::action::Action::GoFindings),
+        "finding-editor" => {
+            app.dispatch(auditbench::tui::action::Action::GoFindings);
+            app.handle_key(key(KeyCode::Char('j')));
+            app.handle_key(key(KeyCode::Enter));
+        }
+        "text-editor" => {
+            app.dispatch(auditbench::tui::action::Action::GoInterviews);
+            app.handle_key(key(KeyCode::Enter));
+        }
+        "new-finding-form" => {
+            app.dispatch(auditbench::tui::action::Action::GoStage2);
+            app.handle_key(key(KeyCode::Char('f')));
+        }
+        "interviews" => app.dispatch(auditbench::tui::action::Action::GoInterviews),
+        "fuzzy-finder" => {
+            app.dispatch(auditbench::tui::action::Action::OpenFinder);
+            type_text(&mut app, "change");
+        }
+        "help" => {
+            app.dispatch(auditbench::tui::action::Action::GoStage2);
+            app.dispatch(auditbench::tui::action::Action::Help);
+        }
+        other => panic!("no screen {other}"),
+    }
+    app.status = None;
+    app
+}
+
+/// Every scene, in the order the snapshots list them.
+pub const SCREENS: &[&str] = &[
+    "audits-empty",
+    "audits",
+    "overview",
+    "stage1",
+    "stage2",
+    "findings",
+    "finding-editor",
+    "text-editor",
+    "new-finding-form",
+    "interviews",
+    "fuzzy-finder",
+    "help",
+];
