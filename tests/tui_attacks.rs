@@ -460,3 +460,62 @@ fn the_workbench_takes_the_users_key_map_and_survives_a_broken_one() {
     tui.keys("q");
     assert_eq!(tui.exit_code(), Some(0), "the default q still quits");
 }
+
+// -------------------------------------------------------------- items 8, 14
+
+/// The workbench says when its opening's page check (or backup) fails: a
+/// file cleanly closed, then rotten in a page the open does not read.
+#[test]
+fn the_workbench_says_when_the_background_check_fails() {
+    use std::io::{Seek, SeekFrom, Write};
+    let env = Env::new();
+    let audit = env.demo();
+    env.ok(&[
+        "finding",
+        "add",
+        "--audit",
+        &audit,
+        "--clause",
+        "8.1",
+        "--grade",
+        "minor",
+        "--title",
+        "a change since the last backup",
+    ]);
+    let root: i64 =
+        rusqlite::Connection::open_with_flags(&env.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap()
+            .query_row(
+                "SELECT rootpage FROM sqlite_schema WHERE name = 'samples'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+    let mtime = std::fs::metadata(&env.db).unwrap().modified().unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&env.db)
+        .unwrap();
+    f.seek(SeekFrom::Start((root as u64 - 1) * 4096)).unwrap();
+    f.write_all(&[0xff; 4096]).unwrap();
+    f.set_modified(mtime).unwrap();
+    drop(f);
+
+    let mut app = auditbench::tui::app::App::new(Store::open_existing(&env.db).unwrap()).unwrap();
+    // The check runs on a thread; ticks look for its verdict.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !app.status.as_ref().is_some_and(|s| s.error) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never said: {:?}",
+            app.status
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        app.dispatch(Action::Tick);
+    }
+    let said = app.status.clone().unwrap().text;
+    assert!(
+        said.contains("damaged") && said.contains("no backup was taken"),
+        "{said}"
+    );
+}
