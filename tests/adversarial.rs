@@ -298,15 +298,6 @@ fn backups_of_a_file_with_a_longer_name_are_not_pruned() {
 
 // -------------------------------------------------------------- items 6, 7
 
-fn damage_page(db: &Path, page_no: u64) {
-    use std::io::{Seek, SeekFrom, Write};
-    let mtime = fs::metadata(db).unwrap().modified().unwrap();
-    let mut f = fs::OpenOptions::new().write(true).open(db).unwrap();
-    f.seek(SeekFrom::Start((page_no - 1) * 4096)).unwrap();
-    f.write_all(&[0xff; 4096]).unwrap();
-    f.set_modified(mtime).unwrap();
-}
-
 #[test]
 fn restore_works_over_a_damaged_file_and_keeps_it_aside() {
     let env = Env::new();
@@ -593,17 +584,7 @@ fn bit_rot_with_the_time_kept_is_caught_and_never_backed_up() {
         .success());
     let count = || fs::read_dir(env.path("backups")).unwrap().count();
     let before = count();
-    // A page that neither the open nor `finding add` reads: the samples'.
-    let root: i64 =
-        rusqlite::Connection::open_with_flags(&env.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap()
-            .query_row(
-                "SELECT rootpage FROM sqlite_schema WHERE name = 'samples'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-    damage_page(&env.db, root as u64);
+    rot_unread_page(&env.db);
     let out = add(&env, &env.db, &audit, "on a rotten file");
     let err = stderr(&out);
     assert!(err.contains("damaged"), "not said: {err:?}");

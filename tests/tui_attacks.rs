@@ -467,7 +467,6 @@ fn the_workbench_takes_the_users_key_map_and_survives_a_broken_one() {
 /// file cleanly closed, then rotten in a page the open does not read.
 #[test]
 fn the_workbench_says_when_the_background_check_fails() {
-    use std::io::{Seek, SeekFrom, Write};
     let env = Env::new();
     let audit = env.demo();
     env.ok(&[
@@ -482,24 +481,7 @@ fn the_workbench_says_when_the_background_check_fails() {
         "--title",
         "a change since the last backup",
     ]);
-    let root: i64 =
-        rusqlite::Connection::open_with_flags(&env.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap()
-            .query_row(
-                "SELECT rootpage FROM sqlite_schema WHERE name = 'samples'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-    let mtime = std::fs::metadata(&env.db).unwrap().modified().unwrap();
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .open(&env.db)
-        .unwrap();
-    f.seek(SeekFrom::Start((root as u64 - 1) * 4096)).unwrap();
-    f.write_all(&[0xff; 4096]).unwrap();
-    f.set_modified(mtime).unwrap();
-    drop(f);
+    rot_unread_page(&env.db);
 
     let mut app = auditbench::tui::app::App::new(Store::open_existing(&env.db).unwrap()).unwrap();
     // The check runs on a thread; ticks look for its verdict.

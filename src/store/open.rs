@@ -138,10 +138,16 @@ pub(crate) fn open_connection(path: &Path, opts: &OpenOptions) -> Result<Opened>
     // Everything that can refuse the file is judged from its bytes first,
     // so that nothing is created or replayed beside a refused file.
     let live_writer = existed && lock::held_elsewhere(path);
+    // The note as it is now; a writer re-reads it under the lock.
+    let note = if existed {
+        lock::peek(path)
+    } else {
+        String::new()
+    };
     if existed {
         check_header(path)?;
         if !live_writer {
-            lock::check_side_files(path, &lock::peek(path))?;
+            lock::check_side_files(path, &note)?;
         }
     }
 
@@ -195,10 +201,10 @@ pub(crate) fn open_connection(path: &Path, opts: &OpenOptions) -> Result<Opened>
     let mut checked = !existed;
     if existed {
         let note = match &lock {
-            Some(l) => l.previous.clone(),
-            None => lock::peek(path),
+            Some(l) => &l.previous,
+            None => &note,
         };
-        checked = !lock::closed_cleanly(&note, path);
+        checked = !lock::closed_cleanly(note, path);
         check_contents(&conn, path, checked)?;
     }
 

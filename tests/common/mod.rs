@@ -70,6 +70,32 @@ pub fn fixed_clock() -> auditbench::store::Clock {
     })
 }
 
+/// Overwrite page `page_no` (4 KiB pages) with garbage, keeping the file's
+/// size and modification time: damage no cheap check notices.
+pub fn damage_page(db: &Path, page_no: u64) {
+    use std::io::{Seek, SeekFrom, Write};
+    let mtime = std::fs::metadata(db).unwrap().modified().unwrap();
+    let mut f = std::fs::OpenOptions::new().write(true).open(db).unwrap();
+    f.seek(SeekFrom::Start((page_no - 1) * 4096)).unwrap();
+    f.write_all(&[0xff; 4096]).unwrap();
+    f.set_modified(mtime).unwrap();
+}
+
+/// Rot a page that neither an open nor `finding add` reads: the root page
+/// of the samples table, with size and time kept.
+pub fn rot_unread_page(db: &Path) {
+    let root: i64 =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap()
+            .query_row(
+                "SELECT rootpage FROM sqlite_schema WHERE name = 'samples'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+    damage_page(db, root as u64);
+}
+
 /// A store on the env's file with the fixed clock.
 pub fn fixed_store(env: &Env) -> Store {
     Store::open_with_clock(&env.db, fixed_clock()).expect("open store")
