@@ -11,7 +11,6 @@ use auditbench::domain::{Grade, NewFinding, Stage};
 use auditbench::export::csv::{neutralise, write_findings};
 use auditbench::store::{FindingField, Store};
 use auditbench::tui::action::Action;
-use auditbench::tui::views;
 use common::*;
 use proptest::prelude::*;
 use ratatui::backend::TestBackend;
@@ -63,7 +62,7 @@ fn draw_everywhere(app: &mut auditbench::tui::app::App, w: u16, h: u16) {
         Action::ShowHistory,
     ] {
         app.dispatch(a);
-        term.draw(|f| views::render(app, f)).unwrap();
+        app.draw(&mut term).unwrap();
     }
     app.popups.clear();
 }
@@ -71,7 +70,7 @@ fn draw_everywhere(app: &mut auditbench::tui::app::App, w: u16, h: u16) {
 /// Store every value, read each back, render, export, parse the CSV: exact.
 fn round_trip(env: &Env, values: &[String], size: (u16, u16)) {
     let mut app = demo_app(env);
-    let audit = app.data.as_ref().unwrap().audit.clone();
+    let audit = app.model.data.as_ref().unwrap().audit.clone();
     // The title must not be blank; keep it hostile around a letter.
     let title = format!("{}x{}", values[0], values[1 % values.len()]);
     let f = app
@@ -103,10 +102,18 @@ fn round_trip(env: &Env, values: &[String], size: (u16, u16)) {
         assert_eq!(field.get(&back), want.as_str(), "{field:?} from the store");
     }
     // Render: no panic on any screen showing it, popups included.
-    app.reload_findings().unwrap();
+    app.reload(auditbench::tui::effect::Slice::Findings)
+        .unwrap();
     let rowid = app.store.finding_rowid(&f.id).unwrap();
-    let pos = app.data.as_ref().unwrap().findings.position(rowid).unwrap();
-    app.findings.selected = pos;
+    let pos = app
+        .model
+        .data
+        .as_ref()
+        .unwrap()
+        .findings
+        .position(rowid)
+        .unwrap();
+    app.screens.findings.selected = pos;
     draw_everywhere(&mut app, size.0, size.1);
     // CSV: every field back exactly (formula starters carry the documented `'`).
     let (_, bytes) = write_findings(&app.store, &audit, false, Vec::new()).unwrap();

@@ -67,7 +67,10 @@ fn bindable() -> Vec<Action> {
             | Action::Cancel
             | Action::Confirm
             | Action::NextField
-            | Action::PrevField => true,
+            | Action::PrevField
+            | Action::NextOrSave
+            | Action::NextChoice
+            | Action::PrevChoice => true,
         }
     }
     let all = Action::BINDABLE.to_vec();

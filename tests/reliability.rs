@@ -182,16 +182,15 @@ fn a_read_only_file_is_opened_read_only_and_never_written() {
     let store = Store::open_with(&env.db, &read_only_opts()).unwrap();
     assert!(store.read_only().unwrap().contains("read-only"));
     let mut app = auditbench::tui::app::App::new(store).unwrap();
-    app.export_dir = env.dir.path().to_path_buf();
+    app.model.export_dir = env.dir.path().to_path_buf();
     app.dispatch(auditbench::tui::action::Action::Select);
     app.dispatch(auditbench::tui::action::Action::GoStage2);
     app.dispatch(auditbench::tui::action::Action::CycleClauseStatus);
-    let st = app.status.clone().unwrap();
+    let st = app.model.status.clone().unwrap();
     assert!(st.error && st.text.starts_with("Read-only"), "{st:?}");
     let backend = ratatui::backend::TestBackend::new(100, 30);
     let mut term = ratatui::Terminal::new(backend).unwrap();
-    term.draw(|f| auditbench::tui::views::render(&app, f))
-        .unwrap();
+    app.draw(&mut term).unwrap();
     let screen = format!("{:?}", term.backend().buffer());
     assert!(screen.contains("READ-ONLY"), "banner shown");
     drop(app);

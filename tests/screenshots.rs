@@ -7,14 +7,13 @@ mod common;
 mod svg;
 
 use auditbench::tui::app::App;
-use auditbench::tui::views;
 use common::*;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-fn shot(name: &str, app: &App) -> Option<String> {
+fn shot(name: &str, app: &mut App) -> Option<String> {
     let mut t = Terminal::new(TestBackend::new(120, 36)).unwrap();
-    t.draw(|f| views::render(app, f)).unwrap();
+    app.draw(&mut t).unwrap();
     let svg = svg::to_svg(t.backend().buffer());
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("screenshots")
@@ -47,8 +46,8 @@ fn screenshots_are_up_to_date() {
     let mut problems = Vec::new();
     for name in SHOTS {
         let env = Env::new();
-        let app = scene(&env, name);
-        if let Some(p) = shot(name, &app) {
+        let mut app = scene(&env, name);
+        if let Some(p) = shot(name, &mut app) {
             problems.push(p);
         }
     }

@@ -13,7 +13,7 @@ use common::*;
 use ratatui::crossterm::event::KeyCode;
 
 fn findings(app: &App) -> Vec<Finding> {
-    let id = &app.data.as_ref().unwrap().audit.id;
+    let id = &app.model.data.as_ref().unwrap().audit.id;
     app.store.findings(id, &FindingFilter::default()).unwrap()
 }
 
@@ -26,7 +26,7 @@ fn goto_clause(app: &mut App, query: &str) {
 
 /// The findings screen's list, read like the screen reads it.
 fn listed(app: &App) -> Vec<Finding> {
-    let n = app.data.as_ref().unwrap().findings.len();
+    let n = app.model.data.as_ref().unwrap().findings.len();
     (0..n).filter_map(|i| app.finding_at(i)).collect()
 }
 
@@ -39,12 +39,12 @@ fn a_first_run_says_what_to_do_and_d_creates_the_demo() {
     let env = Env::new();
     let mut app = app(&env);
     assert_eq!(app.screen, Screen::Audits);
-    assert!(app.audits.rows.is_empty());
+    assert!(app.model.audits.is_empty());
     app.handle_key(key(KeyCode::Char('D')));
-    assert_eq!(app.audits.rows.len(), 1);
+    assert_eq!(app.model.audits.len(), 1);
     app.handle_key(key(KeyCode::Enter));
     assert_eq!(app.screen, Screen::Overview);
-    let d = app.data.as_ref().unwrap();
+    let d = app.model.data.as_ref().unwrap();
     assert_eq!(d.audit.organisation, "Northwind Managed Services Ltd");
     assert_eq!(d.counts, [1, 3, 4, 2, 2]);
     assert_eq!(
@@ -59,7 +59,7 @@ fn screens_need_an_open_audit() {
     let mut app = app(&env);
     app.handle_key(key(KeyCode::Char('4')));
     assert_eq!(app.screen, Screen::Audits);
-    assert!(app.status.as_ref().unwrap().error);
+    assert!(app.model.status.as_ref().unwrap().error);
 }
 
 #[test]
@@ -70,7 +70,7 @@ fn finder_jumps_to_a_clause_and_f_raises_a_minor_nc_there() {
     assert_eq!(app.screen, Screen::Stage2);
     assert_eq!(current_clause(&app), "8.5.1");
     app.handle_key(key(KeyCode::Char('f')));
-    assert_eq!(app.mode(), Mode::Form);
+    assert_eq!(app.mode(), Mode::FormChoice);
     // grade (Minor by default), then title
     app.handle_key(key(KeyCode::Tab));
     type_text(&mut app, "Change policy not reviewed since 2023\t\t\t\t");
@@ -94,7 +94,7 @@ fn finder_jumps_to_a_clause_and_f_raises_a_minor_nc_there() {
     assert_eq!(f.requirement, "ISO/IEC 20000-1:2018 8.5.1");
     assert_eq!(f.raised_by, "Jordan Lee");
     assert_eq!(
-        app.data.as_ref().unwrap().by_clause.get("8.5.1"),
+        app.model.data.as_ref().unwrap().by_clause.get("8.5.1"),
         Some(&(1, 1))
     );
 }
@@ -107,9 +107,9 @@ fn a_form_with_a_bad_value_stays_open_with_an_error() {
     app.handle_key(key(KeyCode::Char('f')));
     // empty title
     app.handle_key(ctrl('s'));
-    assert_eq!(app.mode(), Mode::Form);
-    assert!(app.status.as_ref().unwrap().error);
-    assert!(app.status.as_ref().unwrap().text.contains("title"));
+    assert_eq!(app.mode(), Mode::FormChoice);
+    assert!(app.model.status.as_ref().unwrap().error);
+    assert!(app.model.status.as_ref().unwrap().text.contains("title"));
     assert_eq!(findings(&app).len(), 12);
 }
 
@@ -118,7 +118,7 @@ fn clause_status_result_and_questions_are_saved_at_once() {
     let env = Env::new();
     let mut app = demo_app(&env);
     goto_clause(&mut app, "8.6.2 service request");
-    let audit = app.data.as_ref().unwrap().audit.id.clone();
+    let audit = app.model.data.as_ref().unwrap().audit.id.clone();
     let before = app
         .store
         .clause_review(&audit, "8.6.2", Stage::TWO)
@@ -158,7 +158,7 @@ fn n_moves_to_the_next_clause_not_done() {
     app.dispatch(Action::GoStage2);
     app.handle_key(key(KeyCode::Char('n')));
     let first = current_clause(&app);
-    let audit = app.data.as_ref().unwrap().audit.id.clone();
+    let audit = app.model.data.as_ref().unwrap().audit.id.clone();
     assert_ne!(
         app.store
             .clause_review(&audit, &first, Stage::TWO)
@@ -175,12 +175,12 @@ fn tree_collapses_and_expands() {
     let env = Env::new();
     let mut app = demo_app(&env);
     app.dispatch(Action::GoStage2);
-    let all = app.stage2.visible.len();
+    let all = app.screens.stage2.visible.len();
     assert_eq!(all, 77);
     app.handle_key(key(KeyCode::Enter)); // on "4"
-    assert_eq!(app.stage2.visible.len(), 77 - 4);
+    assert_eq!(app.screens.stage2.visible.len(), 77 - 4);
     app.handle_key(key(KeyCode::Char('l')));
-    assert_eq!(app.stage2.visible.len(), 77);
+    assert_eq!(app.screens.stage2.visible.len(), 77);
     app.handle_key(key(KeyCode::Char('j')));
     assert_eq!(current_clause(&app), "4.1");
     app.handle_key(key(KeyCode::Char('h')));
@@ -193,6 +193,7 @@ fn stage1_document_status_cycles_and_o_raises_an_observation() {
     let mut app = demo_app(&env);
     app.dispatch(Action::GoStage1);
     let (clause, key_, _) = app
+        .screens
         .stage1
         .current()
         .map(|(c, k, n)| (c.to_string(), k.to_string(), n.to_string()))
@@ -201,7 +202,7 @@ fn stage1_document_status_cycles_and_o_raises_an_observation() {
         (clause.as_str(), key_.as_str()),
         ("4.1", "context-analysis")
     );
-    let audit = app.data.as_ref().unwrap().audit.id.clone();
+    let audit = app.model.data.as_ref().unwrap().audit.id.clone();
     assert_eq!(
         app.store
             .document_review(&audit, &key_, &clause)
@@ -218,7 +219,7 @@ fn stage1_document_status_cycles_and_o_raises_an_observation() {
         DocStatus::NotApplicable
     );
     app.handle_key(key(KeyCode::Char('r')));
-    assert_eq!(app.mode(), Mode::Editor);
+    assert_eq!(app.mode(), Mode::EditorLine);
     type_text(&mut app, "CTX-01");
     app.handle_key(key(KeyCode::Enter)); // single-line: Enter saves
     assert_eq!(
@@ -229,7 +230,7 @@ fn stage1_document_status_cycles_and_o_raises_an_observation() {
         "NW-41-01CTX-01"
     );
     app.handle_key(key(KeyCode::Char('o')));
-    assert_eq!(app.mode(), Mode::Form);
+    assert_eq!(app.mode(), Mode::FormChoice);
     app.handle_key(ctrl('s'));
     let obs = findings(&app)
         .into_iter()
@@ -249,13 +250,13 @@ fn findings_filter_sort_and_delete_only_after_confirmation() {
     let env = Env::new();
     let mut app = demo_app(&env);
     app.dispatch(Action::GoFindings);
-    assert_eq!(app.data.as_ref().unwrap().findings.len(), 12);
+    assert_eq!(app.model.data.as_ref().unwrap().findings.len(), 12);
     app.handle_key(key(KeyCode::Char('f'))); // grade: major
-    assert_eq!(app.data.as_ref().unwrap().findings.len(), 1);
+    assert_eq!(app.model.data.as_ref().unwrap().findings.len(), 1);
     app.handle_key(key(KeyCode::Char('f'))); // minor
     assert!(listed(&app).iter().all(|f| f.grade == Grade::Minor));
     app.handle_key(key(KeyCode::Backspace));
-    assert_eq!(app.data.as_ref().unwrap().findings.len(), 12);
+    assert_eq!(app.model.data.as_ref().unwrap().findings.len(), 12);
     app.handle_key(key(KeyCode::Char('o'))); // sort by due date
     let due: Vec<String> = listed(&app)
         .iter()
@@ -331,14 +332,14 @@ fn an_invalid_edit_keeps_the_editor_open_and_the_text_as_a_draft() {
     app.handle_key(ctrl('k'));
     type_text(&mut app, "next friday");
     app.handle_key(key(KeyCode::Esc));
-    assert_eq!(app.mode(), Mode::Editor, "still editing");
-    let st = app.status.clone().unwrap();
+    assert_eq!(app.mode(), Mode::EditorLine, "still editing");
+    let st = app.model.status.clone().unwrap();
     assert!(st.error && st.text.contains("YYYY-MM-DD"), "{st:?}");
     let Some(Popup::Editor(ed)) = app.popups.last() else {
         panic!()
     };
     assert_eq!(
-        app.store.draft(&ed.target).unwrap().unwrap().text,
+        app.store.draft(&ed.target.key()).unwrap().unwrap().text,
         "next friday"
     );
 }
@@ -355,7 +356,7 @@ fn interviews_record_and_notes_go_to_the_file() {
     assert_eq!(app.screen, Screen::Interviews);
     type_text(&mut app, "CAB weekly.\nEmergency changes by phone.");
     app.handle_key(key(KeyCode::Esc));
-    let d = app.data.as_ref().unwrap();
+    let d = app.model.data.as_ref().unwrap();
     let i = d
         .interviews
         .iter()
@@ -364,14 +365,14 @@ fn interviews_record_and_notes_go_to_the_file() {
     assert_eq!(i.notes, "CAB weekly.\nEmergency changes by phone.");
     assert_eq!(i.clauses, "8.5.1.3");
     assert_eq!(i.held_at, "2026-11-23 09:30 UTC");
-    assert_eq!(d.interviews[app.interviews.selected].id, i.id);
+    assert_eq!(d.interviews[app.screens.interviews.selected].id, i.id);
     // delete only after confirmation
     app.handle_key(key(KeyCode::Char('D')));
     app.handle_key(key(KeyCode::Esc));
-    assert_eq!(app.data.as_ref().unwrap().interviews.len(), 6);
+    assert_eq!(app.model.data.as_ref().unwrap().interviews.len(), 6);
     app.handle_key(key(KeyCode::Char('D')));
     app.handle_key(key(KeyCode::Char('y')));
-    assert_eq!(app.data.as_ref().unwrap().interviews.len(), 5);
+    assert_eq!(app.model.data.as_ref().unwrap().interviews.len(), 5);
 }
 
 #[test]
@@ -384,7 +385,7 @@ fn samples_are_recorded_from_stage2() {
     app.handle_key(key(KeyCode::Right)); // statistical
     type_text(&mut app, "\t3\tINC-1, INC-2, INC-3\tall within target");
     app.handle_key(key(KeyCode::Enter)); // Enter on the last field saves
-    let d = app.data.as_ref().unwrap();
+    let d = app.model.data.as_ref().unwrap();
     let s = d
         .samples
         .iter()
@@ -403,7 +404,7 @@ fn drafts_survive_dropping_the_app_mid_edit_and_come_back_in_their_field() {
     let audit;
     {
         let mut app = demo_app(&env);
-        audit = app.data.as_ref().unwrap().audit.id.clone();
+        audit = app.model.data.as_ref().unwrap().audit.id.clone();
         goto_clause(&mut app, "9.2 internal audit");
         app.handle_key(key(KeyCode::Char('e')));
         type_text(&mut app, "Audit programme seen.\nNo rationale for gaps");
@@ -420,7 +421,7 @@ fn drafts_survive_dropping_the_app_mid_edit_and_come_back_in_their_field() {
     {
         let store = fixed_store(&env);
         assert_eq!(
-            store.draft(&target).unwrap().unwrap().text,
+            store.draft(&target.key()).unwrap().unwrap().text,
             "Audit programme seen.\nNo rationale for gaps"
         );
         assert_eq!(
@@ -437,6 +438,7 @@ fn drafts_survive_dropping_the_app_mid_edit_and_come_back_in_their_field() {
     assert_eq!(app.screen, Screen::Stage2);
     assert_eq!(current_clause(&app), "9.2");
     assert!(app
+        .model
         .status
         .as_ref()
         .unwrap()
@@ -468,11 +470,14 @@ fn drafts_are_written_within_two_seconds_even_while_typing_goes_on() {
         type_text(&mut app, "x"); // a key between every tick: never idle
         app.dispatch(Action::Tick);
         if i < 7 {
-            assert!(app.store.draft(&target).unwrap().is_none(), "tick {i}");
+            assert!(
+                app.store.draft(&target.key()).unwrap().is_none(),
+                "tick {i}"
+            );
         }
     }
     assert_eq!(
-        app.store.draft(&target).unwrap().unwrap().text,
+        app.store.draft(&target.key()).unwrap().unwrap().text,
         "xxxxxxxx",
         "8 ticks = 2 s"
     );
@@ -510,7 +515,7 @@ fn new_audit_form_creates_and_opens_the_audit() {
         "\tService desk\tRCB\tAna Silva\tAna Silva\t2026-12-01\t2026-12-02",
     );
     app.handle_key(ctrl('s'));
-    let d = app.data.as_ref().expect("opened");
+    let d = app.model.data.as_ref().expect("opened");
     assert_eq!(d.audit.organisation, "Contoso IT");
     assert_eq!(d.audit.audit_type, AuditType::Stage1);
     assert_eq!(d.audit.edition, "2011");
@@ -528,7 +533,7 @@ fn x_exports_the_csv_and_says_where() {
     app.handle_key(key(KeyCode::Enter));
     let path = env.path("northwind-managed-services-ltd-findings-2026-11-23.csv");
     assert!(path.exists());
-    let st = app.status.clone().unwrap();
+    let st = app.model.status.clone().unwrap();
     assert!(
         !st.error && st.text.contains("Wrote 12 findings to"),
         "{st:?}"
@@ -541,7 +546,7 @@ fn x_exports_the_csv_and_says_where() {
     app.handle_key(ctrl('k'));
     type_text(&mut app, "/nonexistent/dir/out.csv");
     app.handle_key(key(KeyCode::Enter));
-    assert!(app.status.as_ref().unwrap().error);
+    assert!(app.model.status.as_ref().unwrap().error);
     assert_eq!(app.mode(), Mode::Form);
 }
 
@@ -563,12 +568,12 @@ fn vi_keys_and_arrows_move_alike() {
     app.dispatch(Action::GoFindings);
     app.handle_key(key(KeyCode::Char('j')));
     app.handle_key(key(KeyCode::Down));
-    assert_eq!(app.findings.selected, 2);
+    assert_eq!(app.screens.findings.selected, 2);
     app.handle_key(key(KeyCode::Char('k')));
     app.handle_key(key(KeyCode::Up));
-    assert_eq!(app.findings.selected, 0);
+    assert_eq!(app.screens.findings.selected, 0);
     app.handle_key(key(KeyCode::Char('G')));
-    assert_eq!(app.findings.selected, 11);
+    assert_eq!(app.screens.findings.selected, 11);
 }
 
 #[test]
@@ -591,7 +596,10 @@ fn interview_field_edit_targets_the_right_column() {
     app.handle_key(ctrl('k'));
     type_text(&mut app, "SMS owner");
     app.handle_key(key(KeyCode::Enter));
-    assert_eq!(app.data.as_ref().unwrap().interviews[0].role, "SMS owner");
+    assert_eq!(
+        app.model.data.as_ref().unwrap().interviews[0].role,
+        "SMS owner"
+    );
 }
 
 #[test]
@@ -608,8 +616,11 @@ fn the_finding_editor_moves_a_finding_to_another_clause_and_stage() {
     app.handle_key(ctrl('k'));
     type_text(&mut app, "8.99");
     app.handle_key(key(KeyCode::Enter));
-    assert!(app.status.as_ref().unwrap().error, "unknown clause refused");
-    assert_eq!(app.mode(), Mode::Editor);
+    assert!(
+        app.model.status.as_ref().unwrap().error,
+        "unknown clause refused"
+    );
+    assert_eq!(app.mode(), Mode::EditorLine);
     app.handle_key(ctrl('a'));
     app.handle_key(ctrl('k'));
     type_text(&mut app, "8.7.1");
@@ -619,7 +630,7 @@ fn the_finding_editor_moves_a_finding_to_another_clause_and_stage() {
     let f = app.store.finding(&id).unwrap();
     assert_eq!((f.clause_id.as_str(), f.stage), ("8.7.1", Stage::ONE));
     assert_eq!(
-        app.data.as_ref().unwrap().by_clause.get("8.7.1"),
+        app.model.data.as_ref().unwrap().by_clause.get("8.7.1"),
         Some(&(1, 1))
     );
 }
@@ -635,7 +646,7 @@ fn a_failed_write_is_reported_in_the_status_bar_and_the_app_goes_on() {
         .unwrap();
     app.handle_key(key(KeyCode::Char('j')));
     app.handle_key(key(KeyCode::Char('s')));
-    let st = app.status.clone().unwrap();
+    let st = app.model.status.clone().unwrap();
     assert!(st.error && st.text.contains("read-only"), "{st:?}");
     assert!(!app.quit);
     app.handle_key(key(KeyCode::Char('j')));
@@ -645,7 +656,7 @@ fn a_failed_write_is_reported_in_the_status_bar_and_the_app_goes_on() {
         .execute_batch("PRAGMA query_only = OFF")
         .unwrap();
     app.handle_key(key(KeyCode::Char('s')));
-    assert!(!app.status.as_ref().unwrap().error);
+    assert!(!app.model.status.as_ref().unwrap().error);
 }
 
 #[test]
@@ -657,7 +668,7 @@ fn a_relative_export_path_is_relative_to_the_proposed_folder() {
     app.handle_key(ctrl('k'));
     type_text(&mut app, "report.csv");
     app.handle_key(key(KeyCode::Enter));
-    assert!(env.path("report.csv").exists(), "{:?}", app.status);
+    assert!(env.path("report.csv").exists(), "{:?}", app.model.status);
 }
 
 #[test]
@@ -667,25 +678,25 @@ fn a_findings_filter_does_not_hide_findings_from_other_screens() {
     app.dispatch(Action::GoFindings);
     app.handle_key(key(KeyCode::Char('f'))); // majors only
     app.handle_key(key(KeyCode::Char('f'))); // minors only
-    assert_eq!(app.data.as_ref().unwrap().findings.len(), 3);
+    assert_eq!(app.model.data.as_ref().unwrap().findings.len(), 3);
     app.dispatch(Action::OpenFinder);
     let Some(Popup::Finder(f)) = app.popups.last() else {
         panic!()
     };
-    let finder = &app.data.as_ref().unwrap().finder;
+    let finder = &app.model.data.as_ref().unwrap().finder;
     assert_eq!(finder.iter().filter(|c| c.kind == "finding").count(), 12);
-    assert_eq!(f.total, finder.len());
+    assert_eq!(f.search.total, finder.len());
 }
 
 #[test]
 fn r_reports_the_audit_freezes_it_and_reopens_it_with_a_recorded_reason() {
     let env = Env::new();
     let mut app = demo_app(&env);
-    let id = app.data.as_ref().unwrap().audit.id.clone();
+    let id = app.model.data.as_ref().unwrap().audit.id.clone();
     app.handle_key(key(KeyCode::Char('R')));
     assert_eq!(app.mode(), Mode::Confirm);
     app.handle_key(key(KeyCode::Char('n')));
-    assert_eq!(app.status.clone().unwrap().text, "Nothing changed");
+    assert_eq!(app.model.status.clone().unwrap().text, "Nothing changed");
     app.handle_key(key(KeyCode::Char('R')));
     app.handle_key(key(KeyCode::Char('y')));
     assert_eq!(app.store.audit(&id).unwrap().status, AuditStatus::Reported);
@@ -695,7 +706,7 @@ fn r_reports_the_audit_freezes_it_and_reopens_it_with_a_recorded_reason() {
     let before = app.store.audit_history(&id).unwrap().len();
     for k in ['s', 'e', 'f'] {
         app.handle_key(key(KeyCode::Char(k)));
-        let st = app.status.clone().unwrap();
+        let st = app.model.status.clone().unwrap();
         assert!(st.error && st.text.contains("reported"), "{k}: {st:?}");
         assert!(app.popups.is_empty(), "{k} opened nothing");
     }
@@ -707,7 +718,7 @@ fn r_reports_the_audit_freezes_it_and_reopens_it_with_a_recorded_reason() {
     assert_eq!(app.mode(), Mode::Form);
     app.handle_key(ctrl('s'));
     assert!(
-        app.status.clone().unwrap().error,
+        app.model.status.clone().unwrap().error,
         "an empty reason is refused"
     );
     type_text(&mut app, "RCB asked to regrade NC-001");
@@ -724,7 +735,7 @@ fn r_reports_the_audit_freezes_it_and_reopens_it_with_a_recorded_reason() {
     );
     app.handle_key(key(KeyCode::Char('3')));
     app.handle_key(key(KeyCode::Char('s')));
-    assert!(!app.status.clone().unwrap().error, "editable again");
+    assert!(!app.model.status.clone().unwrap().error, "editable again");
 }
 
 #[test]
@@ -743,8 +754,7 @@ fn h_shows_a_findings_history() {
     assert_eq!(fields.first(), Some(&"created"));
     assert_eq!(fields.last(), Some(&"grade"));
     let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 36)).unwrap();
-    term.draw(|f| auditbench::tui::views::render(&app, f))
-        .unwrap();
+    app.draw(&mut term).unwrap();
     let screen: String = term
         .backend()
         .buffer()
@@ -769,7 +779,7 @@ fn a_long_findings_list_reads_its_ids_in_chunks_and_jumps_anywhere() {
     app.open_audit(&id).unwrap();
     app.finder_poll(true);
     app.dispatch(Action::GoFindings);
-    let list = &app.data.as_ref().unwrap().findings;
+    let list = &app.model.data.as_ref().unwrap().findings;
     assert_eq!(list.len(), 2_512);
     assert!(
         list.ids.len() < list.len(),
@@ -792,7 +802,7 @@ fn a_long_findings_list_reads_its_ids_in_chunks_and_jumps_anywhere() {
         app.dispatch(Action::Work);
     }
     let majors = all.iter().filter(|f| f.grade == Grade::Major).count();
-    assert_eq!(app.data.as_ref().unwrap().findings.ids.len(), majors);
+    assert_eq!(app.model.data.as_ref().unwrap().findings.ids.len(), majors);
 }
 
 // ------------------------------------- typed forms and their drafts (issue 10)
@@ -819,11 +829,12 @@ fn a_form_closed_with_esc_reopens_with_its_text_in_the_same_run() {
     app.dispatch(Action::NewFinding);
     assert_eq!(form(&app).values().get("title"), "Backups not tested");
     assert!(
-        app.status
+        app.model
+            .status
             .as_ref()
             .is_some_and(|s| s.text.contains("Restored")),
         "{:?}",
-        app.status
+        app.model.status
     );
     // Submitted, the draft is gone: the next form starts empty.
     for _ in 0..7 {
@@ -831,11 +842,12 @@ fn a_form_closed_with_esc_reopens_with_its_text_in_the_same_run() {
     }
     app.dispatch(Action::Save);
     assert!(
-        app.status
+        app.model
+            .status
             .as_ref()
             .is_some_and(|s| s.text.starts_with("Raised")),
         "{:?}",
-        app.status
+        app.model.status
     );
     app.popups.clear();
     app.dispatch(Action::NewFinding);

@@ -174,13 +174,12 @@ fn escape_sequences_in_stored_text_never_reach_the_terminal() {
 fn no_cell_on_any_screen_holds_a_control_character() {
     use auditbench::store::FindingField;
     use auditbench::tui::text::{is_unsafe, InertBackend};
-    use auditbench::tui::views;
     use ratatui::backend::TestBackend;
     use ratatui::Terminal;
 
     let env = Env::new();
     let mut app = demo_app(&env);
-    let audit = app.data.as_ref().unwrap().audit.id.clone();
+    let audit = app.model.data.as_ref().unwrap().audit.id.clone();
     let f = app
         .store
         .add_finding(
@@ -201,7 +200,8 @@ fn no_cell_on_any_screen_holds_a_control_character() {
     app.store
         .set_finding_field(&f.id, FindingField::RootCause, HOSTILE)
         .unwrap();
-    app.reload_findings().unwrap();
+    app.reload(auditbench::tui::effect::Slice::Findings)
+        .unwrap();
     let mut term = Terminal::new(InertBackend(TestBackend::new(120, 36))).unwrap();
     let mut saw_placeholder = false;
     for a in [
@@ -218,7 +218,7 @@ fn no_cell_on_any_screen_holds_a_control_character() {
         Action::Select,
     ] {
         app.dispatch(a.clone());
-        term.draw(|fr| views::render(&app, fr)).unwrap();
+        app.draw(&mut term).unwrap();
         let buf = term.backend().0.buffer();
         for cell in buf.content() {
             assert!(
@@ -486,16 +486,16 @@ fn the_workbench_says_when_the_background_check_fails() {
     let mut app = auditbench::tui::app::App::new(Store::open_existing(&env.db).unwrap()).unwrap();
     // The check runs on a thread; ticks look for its verdict.
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while !app.status.as_ref().is_some_and(|s| s.error) {
+    while !app.model.status.as_ref().is_some_and(|s| s.error) {
         assert!(
             std::time::Instant::now() < deadline,
             "never said: {:?}",
-            app.status
+            app.model.status
         );
         std::thread::sleep(Duration::from_millis(20));
         app.dispatch(Action::Tick);
     }
-    let said = app.status.clone().unwrap().text;
+    let said = app.model.status.clone().unwrap().text;
     assert!(
         said.contains("damaged") && said.contains("no backup was taken"),
         "{said}"

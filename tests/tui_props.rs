@@ -3,7 +3,6 @@
 mod common;
 
 use auditbench::tui::action::Action;
-use auditbench::tui::views;
 use common::*;
 use proptest::prelude::*;
 use ratatui::backend::TestBackend;
@@ -73,7 +72,7 @@ proptest! {
             _ => {}
         }
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| views::render(&app, f)).unwrap();
+        app.draw(&mut t).unwrap();
     }
 
     #[test]
@@ -86,7 +85,7 @@ proptest! {
             if i % 7 == 0 {
                 app.dispatch(Action::Tick);
             }
-            t.draw(|f| views::render(&app, f)).unwrap();
+            app.draw(&mut t).unwrap();
         }
         // whatever happened, the file is still a healthy audit file
         let ok: String = app.store.connection().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
@@ -104,20 +103,20 @@ proptest! {
         texts in prop::collection::vec("[a-cA-C0-9 .é]{0,12}", 0..60),
         query in "[a-cA-C0-9 .]{1,5}",
     ) {
-        use auditbench::tui::popups::finder::{Candidate, FinderState, Target};
+        use auditbench::tui::search::{Candidate, Search, Target};
         let cands: Vec<Candidate> = texts
             .iter()
             .enumerate()
             .map(|(i, t)| Candidate { text: t.clone(), kind: "finding", target: Target::Finding(i as i64) })
             .collect();
-        let mut typed = FinderState::new(&cands);
+        let mut typed = Search::new(&cands);
+        let mut q = String::new();
         for ch in query.chars() {
-            typed.input(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE), &cands);
+            q.push(ch);
+            typed.set_query(&q, &cands);
         }
-        let mut fresh = FinderState::new(&[]);
-        for ch in query.chars() {
-            fresh.input(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE), &[]);
-        }
+        let mut fresh = Search::new(&[]);
+        fresh.set_query(&query, &[]);
         fresh.refresh(&cands);
         prop_assert_eq!(&typed.matches, &fresh.matches);
     }
@@ -127,7 +126,7 @@ proptest! {
 /// slices are done the matches are the same as one uninterrupted search.
 #[test]
 fn a_search_in_slices_ends_with_the_same_matches_as_one_search() {
-    use auditbench::tui::popups::finder::{Candidate, FinderState, Target};
+    use auditbench::tui::search::{Candidate, Search, Target};
     use std::time::Duration;
     let cands: Vec<Candidate> = (0..60_000)
         .map(|i| Candidate {
@@ -136,19 +135,19 @@ fn a_search_in_slices_ends_with_the_same_matches_as_one_search() {
             target: Target::Finding(i),
         })
         .collect();
-    let mut sliced = FinderState::new(&cands);
+    let mut sliced = Search::new(&cands);
+    let mut q = String::new();
     for ch in "nc 8.3".chars() {
-        sliced.input(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE), &cands);
+        q.push(ch);
+        sliced.set_query(&q, &cands);
     }
     let mut slices = 0;
     while sliced.busy() {
         sliced.work(&cands, Duration::from_micros(500));
         slices += 1;
     }
-    let mut whole = FinderState::new(&[]);
-    for ch in "nc 8.3".chars() {
-        whole.input(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE), &[]);
-    }
+    let mut whole = Search::new(&[]);
+    whole.set_query("nc 8.3", &[]);
     whole.refresh(&cands);
     while whole.busy() {
         whole.work(&cands, Duration::from_secs(60));

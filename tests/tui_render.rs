@@ -5,16 +5,15 @@ mod common;
 
 use auditbench::tui::app::App;
 use auditbench::tui::theme::Theme;
-use auditbench::tui::views;
 use common::*;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use ratatui::Terminal;
 
-fn draw(app: &App, w: u16, h: u16) -> Buffer {
+fn draw(app: &mut App, w: u16, h: u16) -> Buffer {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| views::render(app, f)).unwrap();
+    app.draw(&mut t).unwrap();
     t.backend().buffer().clone()
 }
 
@@ -33,8 +32,8 @@ fn text(buf: &Buffer) -> String {
 fn snapshots_80x24() {
     for name in SCREENS {
         let env = Env::new();
-        let app = scene(&env, name);
-        insta::assert_snapshot!(format!("{name}-80x24"), text(&draw(&app, 80, 24)));
+        let mut app = scene(&env, name);
+        insta::assert_snapshot!(format!("{name}-80x24"), text(&draw(&mut app, 80, 24)));
     }
 }
 
@@ -42,8 +41,8 @@ fn snapshots_80x24() {
 fn snapshots_120x36() {
     for name in SCREENS {
         let env = Env::new();
-        let app = scene(&env, name);
-        insta::assert_snapshot!(format!("{name}-120x36"), text(&draw(&app, 120, 36)));
+        let mut app = scene(&env, name);
+        insta::assert_snapshot!(format!("{name}-120x36"), text(&draw(&mut app, 120, 36)));
     }
 }
 
@@ -62,8 +61,8 @@ fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
 #[test]
 fn grades_have_a_colour_and_a_label() {
     let env = Env::new();
-    let app = scene(&env, "findings");
-    let buf = draw(&app, 120, 36);
+    let mut app = scene(&env, "findings");
+    let buf = draw(&mut app, 120, 36);
     for (label, colour) in [
         ("MAJOR", Color::Red),
         ("MINOR", Color::Yellow),
@@ -80,8 +79,8 @@ fn grades_have_a_colour_and_a_label() {
 fn no_color_removes_every_colour_but_keeps_the_labels() {
     let env = Env::new();
     let mut app = scene(&env, "findings");
-    app.theme = Theme { color: false };
-    let buf = draw(&app, 120, 36);
+    app.model.theme = Theme { color: false };
+    let buf = draw(&mut app, 120, 36);
     for y in 0..36 {
         for x in 0..120 {
             assert_eq!(buf[(x, y)].fg, Color::Reset, "colour at {x},{y}");
@@ -93,17 +92,17 @@ fn no_color_removes_every_colour_but_keeps_the_labels() {
 #[test]
 fn below_80x24_the_app_asks_for_room() {
     let env = Env::new();
-    let app = scene(&env, "overview");
-    let t = text(&draw(&app, 79, 24));
+    let mut app = scene(&env, "overview");
+    let t = text(&draw(&mut app, 79, 24));
     assert!(t.contains("needs at least 80×24"), "{t}");
-    assert!(text(&draw(&app, 80, 23)).contains("this terminal is 80×23"));
+    assert!(text(&draw(&mut app, 80, 23)).contains("this terminal is 80×23"));
 }
 
 #[test]
 fn open_ncs_stand_out_in_the_clause_tree() {
     let env = Env::new();
-    let app = scene(&env, "stage2");
-    let buf = draw(&app, 120, 36);
+    let mut app = scene(&env, "stage2");
+    let buf = draw(&mut app, 120, 36);
     // the tree is the left part of the screen
     let (x, y) = (0..36u16)
         .find_map(|y| {

@@ -76,12 +76,6 @@ pub enum EditTarget {
         id: String,
         field: InterviewField,
     },
-    /// A form that is being filled in (several single-line values); `kind`
-    /// names the form. Its draft is restored into the form, never committed here.
-    Form {
-        audit_id: String,
-        kind: String,
-    },
 }
 
 impl EditTarget {
@@ -110,7 +104,6 @@ impl EditTarget {
             EditTarget::Interview { id, field } => {
                 format!("interview/{id}/{}", field.code())
             }
-            EditTarget::Form { audit_id, kind } => format!("form/{audit_id}/{kind}"),
         }
     }
 
@@ -138,10 +131,6 @@ impl EditTarget {
                 id: id.to_string(),
                 field: InterviewField::from_code(f)?,
             },
-            ["form", audit, kind] => EditTarget::Form {
-                audit_id: audit.to_string(),
-                kind: kind.to_string(),
-            },
             _ => return None,
         })
     }
@@ -157,7 +146,6 @@ impl EditTarget {
             EditTarget::ClauseNotes { .. } => true,
             EditTarget::Document { field, .. } => *field == DocField::Notes,
             EditTarget::Interview { field, .. } => *field == InterviewField::Notes,
-            EditTarget::Form { .. } => false,
         }
     }
 }
@@ -165,7 +153,9 @@ impl EditTarget {
 /// A persisted draft.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Draft {
-    pub target: EditTarget,
+    /// Whose draft it is: an [`EditTarget::key`] for a field of the audit,
+    /// or a key the workbench chose for something else it keeps (a form).
+    pub key: String,
     pub audit_id: String,
     pub label: String,
     pub text: String,
@@ -206,7 +196,6 @@ impl Store {
                     InterviewField::Notes => i.notes,
                 }
             }
-            EditTarget::Form { .. } => String::new(),
         })
     }
 
@@ -250,19 +239,12 @@ impl Store {
                 }
                 self.save_interview(&i)?;
             }
-            EditTarget::Form { .. } => {}
         }
-        self.delete_draft(target)
+        self.delete_draft(&target.key())
     }
 
     /// Persist text being typed (insert or replace), in its own transaction.
-    pub fn save_draft(
-        &mut self,
-        target: &EditTarget,
-        audit_id: &str,
-        label: &str,
-        text: &str,
-    ) -> Result<()> {
+    pub fn save_draft(&mut self, key: &str, audit_id: &str, label: &str, text: &str) -> Result<()> {
         let now = self.now();
         self.conn
             .prepare_cached(
@@ -270,24 +252,24 @@ impl Store {
                  ON CONFLICT (target) DO UPDATE SET text = excluded.text, label = excluded.label,
                      updated_at = excluded.updated_at",
             )?
-            .execute(params![target.key(), audit_id, label, text, now])?;
+            .execute(params![key, audit_id, label, text, now])?;
         Ok(())
     }
 
-    pub fn delete_draft(&mut self, target: &EditTarget) -> Result<()> {
+    pub fn delete_draft(&mut self, key: &str) -> Result<()> {
         self.conn
             .prepare_cached("DELETE FROM drafts WHERE target = ?1")?
-            .execute([target.key()])?;
+            .execute([key])?;
         Ok(())
     }
 
-    pub fn draft(&self, target: &EditTarget) -> Result<Option<Draft>> {
+    pub fn draft(&self, key: &str) -> Result<Option<Draft>> {
         Ok(self
             .conn
             .prepare_cached(
                 "SELECT target, audit_id, label, text, updated_at FROM drafts WHERE target = ?1",
             )?
-            .query_row([target.key()], |r| {
+            .query_row([key], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get(1)?,
@@ -297,14 +279,12 @@ impl Store {
                 ))
             })
             .optional()?
-            .and_then(|(k, audit_id, label, text, updated_at)| {
-                Some(Draft {
-                    target: EditTarget::parse(&k)?,
-                    audit_id,
-                    label,
-                    text,
-                    updated_at,
-                })
+            .map(|(key, audit_id, label, text, updated_at)| Draft {
+                key,
+                audit_id,
+                label,
+                text,
+                updated_at,
             }))
     }
 
@@ -324,17 +304,15 @@ impl Store {
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (k, audit_id, label, text, updated_at): (String, String, String, String, String) =
+            let (key, audit_id, label, text, updated_at): (String, String, String, String, String) =
                 row?;
-            if let Some(target) = EditTarget::parse(&k) {
-                out.push(Draft {
-                    target,
-                    audit_id,
-                    label,
-                    text,
-                    updated_at,
-                });
-            }
+            out.push(Draft {
+                key,
+                audit_id,
+                label,
+                text,
+                updated_at,
+            });
         }
         Ok(out)
     }
@@ -366,10 +344,6 @@ mod tests {
             EditTarget::Interview {
                 id: "i".into(),
                 field: InterviewField::Notes,
-            },
-            EditTarget::Form {
-                audit_id: "a".into(),
-                kind: "finding".into(),
             },
         ];
         for t in targets {

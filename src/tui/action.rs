@@ -72,6 +72,11 @@ pub enum Action {
     Confirm,
     NextField,
     PrevField,
+    /// Enter in a form: the next field, or save on the last one.
+    NextOrSave,
+    /// On a choice field: the next / previous value.
+    NextChoice,
+    PrevChoice,
     // internal (never bound to a key)
     Tick,
     /// Continue a search that did not finish within its time budget.
@@ -172,6 +177,9 @@ impl Action {
         Action::Confirm,
         Action::NextField,
         Action::PrevField,
+        Action::NextOrSave,
+        Action::NextChoice,
+        Action::PrevChoice,
     ];
 
     /// The bindable action named `name` (snake_case, as in `keymap.toml`).

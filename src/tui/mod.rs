@@ -2,9 +2,15 @@
 
 pub mod action;
 pub mod app;
+pub mod component;
+pub mod drafts;
+pub mod effect;
 pub mod keymap;
 pub mod labels;
+pub mod model;
+mod navigate;
 pub mod popups;
+pub mod search;
 pub mod text;
 pub mod theme;
 pub mod views;
@@ -107,9 +113,9 @@ pub fn run(store: Store) -> anyhow::Result<Ended> {
     // The user's key map, over the defaults; a mistake in it is said in the
     // status bar and the defaults are used.
     let (keymap, problem) = keymap::Keymap::load(keymap::Keymap::user_path().as_deref());
-    app.keymap = keymap;
+    app.model.keymap = keymap;
     if let Some(why) = problem {
-        app.error(why);
+        app.model.error(why);
     }
     let mut terminal = enter()?;
     let mut ended = Ended::Quit;
@@ -142,7 +148,7 @@ pub fn run(store: Store) -> anyhow::Result<Ended> {
                 app.dirty = true;
             }
             if app.dirty {
-                terminal.draw(|f| views::render(&app, f))?;
+                app.draw(&mut terminal)?;
                 app.dirty = false;
             }
             // While a search is unfinished, keys are still read first, and

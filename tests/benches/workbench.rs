@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 use auditbench::store::{FindingField, Store};
 use auditbench::tui::action::Action;
 use auditbench::tui::app::App;
-use auditbench::tui::views;
 use criterion::{criterion_group, criterion_main, Criterion};
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -52,7 +51,7 @@ fn workbench(path: &std::path::Path) -> (App, Terminal<TestBackend>) {
 fn press(app: &mut App, term: &mut Terminal<TestBackend>, k: KeyEvent) {
     // (the frame is drawn right after the key, as the event loop does)
     app.handle_key(k);
-    term.draw(|f| views::render(app, f)).expect("draw");
+    app.draw(term).expect("draw");
 }
 
 /// Open the finder afresh (untimed) and type `query`, timed from its first key.
@@ -94,7 +93,7 @@ fn percentiles(path: &std::path::Path) {
         while app.busy() {
             let t = Instant::now();
             app.dispatch(Action::Work);
-            term.draw(|f| views::render(app, f)).expect("draw");
+            app.draw(term).expect("draw");
             longest_slice = longest_slice.max(t.elapsed());
         }
     };
@@ -206,7 +205,7 @@ fn bench(c: &mut Criterion) {
                     let t = type_in_finder(&mut app, &mut term, query);
                     while app.busy() {
                         app.dispatch(Action::Work);
-                        term.draw(|f| views::render(&app, f)).expect("draw");
+                        app.draw(&mut term).expect("draw");
                     }
                     total += t.elapsed();
                 }
@@ -221,7 +220,7 @@ fn bench(c: &mut Criterion) {
     // beside a bare rusqlite insert + commit with the same pragmas.
     let mut g = c.benchmark_group("edit_100k");
     g.sample_size(30);
-    let audit = app.data.as_ref().expect("audit").audit.id.clone();
+    let audit = app.model.data.as_ref().expect("audit").audit.id.clone();
     let target = app.store.finding_by_ref(&audit, "NC-001").expect("NC-001");
     let mut n = 0u64;
     g.bench_function("set_finding_field", |b| {

@@ -104,8 +104,8 @@ pub fn fixed_store(env: &Env) -> Store {
 /// A workbench on a fresh file, colours on, exports into the temp dir.
 pub fn app(env: &Env) -> App {
     let mut app = App::new(fixed_store(env)).expect("app");
-    app.theme = Theme { color: true };
-    app.export_dir = env.dir.path().to_path_buf();
+    app.model.theme = Theme { color: true };
+    app.model.export_dir = env.dir.path().to_path_buf();
     app
 }
 
@@ -181,7 +181,7 @@ pub fn scene(env: &Env, name: &str) -> App {
         }
         other => panic!("no screen {other}"),
     }
-    app.status = None;
+    app.model.status = None;
     app
 }
 

@@ -6,7 +6,12 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::centered;
-use crate::tui::app::App;
+use crate::store;
+use crate::tui::action::Action;
+use crate::tui::component::{none, Component, Ctx};
+use crate::tui::effect::{Effect, Slice, Which};
+use crate::tui::keymap::Mode;
+use crate::tui::model::Model;
 
 /// What happens on "yes".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,13 +36,79 @@ pub struct ConfirmState {
     pub pending: Pending,
 }
 
-pub fn render(app: &App, c: &ConfirmState, f: &mut Frame, area: Rect) {
+impl Pending {
+    /// Do it (the user said yes).
+    fn run(self, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
+        match self {
+            Pending::DeleteFinding { id, reference } => {
+                let rowid = ctx.store.finding_rowid(&id)?;
+                ctx.store.delete_finding(&id)?;
+                Ok(vec![
+                    Effect::FinderRemove(rowid),
+                    Effect::Close(Which::FindingOnTop),
+                    Effect::Reload(Slice::Findings),
+                    Effect::Info(format!("Deleted {reference}")),
+                ])
+            }
+            Pending::DeleteInterview { id, who } => {
+                ctx.store.delete_interview(&id)?;
+                Ok(vec![
+                    Effect::Reload(Slice::Interviews),
+                    Effect::Info(format!("Deleted the interview with {who}")),
+                ])
+            }
+            Pending::ReportAudit { id } => {
+                ctx.store.report_audit(&id)?;
+                let reopen = ctx
+                    .model
+                    .keymap
+                    .key_of(Mode::Overview, &Action::ReportAudit);
+                Ok(vec![
+                    Effect::OpenAudit(id),
+                    Effect::Info(format!(
+                        "The audit is reported: its findings and records are now read-only ({reopen} reopens it)"
+                    )),
+                ])
+            }
+        }
+    }
+}
+
+impl Component for ConfirmState {
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
+        match action {
+            Action::Confirm => {
+                let mut effects = vec![Effect::Close(Which::Top)];
+                effects.extend(self.pending.clone().run(ctx)?);
+                Ok(effects)
+            }
+            Action::Cancel => Ok(vec![
+                Effect::Close(Which::Top),
+                Effect::Info(self.pending.cancelled().into()),
+            ]),
+            _ => none(),
+        }
+    }
+
+    fn render(&self, m: &Model, f: &mut Frame, area: Rect) {
+        render(self, m, f, area)
+    }
+}
+
+fn render(c: &ConfirmState, m: &Model, f: &mut Frame, area: Rect) {
     let rect = centered(area, 60, 6);
     f.render_widget(Clear, rect);
     let lines = vec![
         Line::raw(crate::tui::text::inert(&c.message).into_owned()),
         Line::raw(""),
-        Line::styled("y  yes        n  no", app.theme.key()),
+        Line::styled(
+            format!(
+                "{}  yes        {}  no",
+                m.keymap.key_of(Mode::Confirm, &Action::Confirm),
+                m.keymap.key_of(Mode::Confirm, &Action::Cancel)
+            ),
+            m.theme.key(),
+        ),
     ];
     let block = Block::bordered().title(" Confirm ");
     f.render_widget(

@@ -7,9 +7,14 @@ use ratatui::widgets::{Block, Clear};
 use ratatui::Frame;
 use tui_textarea::TextArea;
 
-use super::{centered, DraftTimer};
-use crate::store::EditTarget;
-use crate::tui::app::App;
+use super::centered;
+use crate::store::{self, EditTarget};
+use crate::tui::action::Action;
+use crate::tui::component::{none, Component, Ctx};
+use crate::tui::drafts::DraftTimer;
+use crate::tui::effect::{Effect, Which};
+use crate::tui::keymap::Mode;
+use crate::tui::model::Model;
 
 pub struct EditorState {
     pub target: EditTarget,
@@ -32,14 +37,6 @@ impl EditorState {
         textarea.move_cursor(tui_textarea::CursorMove::Bottom);
         textarea.move_cursor(tui_textarea::CursorMove::End);
         textarea.set_cursor_line_style(ratatui::style::Style::default());
-        textarea.set_block(
-            Block::bordered()
-                .title(format!(" {} ", crate::tui::text::inert(&label)))
-                .title_bottom(" Esc/Ctrl-S save and close ")
-                .border_style(
-                    ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD),
-                ),
-        );
         EditorState {
             target,
             audit_id,
@@ -68,7 +65,43 @@ impl EditorState {
     }
 }
 
-pub fn render(_app: &App, e: &EditorState, f: &mut Frame, area: Rect) {
+impl Component for EditorState {
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
+        if *action != Action::Save {
+            return none();
+        }
+        let text = self.text();
+        match ctx.store.apply_edit(&self.target, &text) {
+            Ok(()) => Ok(vec![
+                Effect::Close(Which::Top),
+                Effect::Edited(self.target.clone()),
+                Effect::NextRecovery,
+                Effect::Info(format!("Saved {}", self.label)),
+            ]),
+            Err(store::Error::NotFound(m)) => {
+                // The thing edited is gone: keep nothing half-applied, say so.
+                ctx.store.delete_draft(&self.target.key())?;
+                Ok(vec![
+                    Effect::Close(Which::Top),
+                    Effect::NextRecovery,
+                    Effect::Error(m),
+                ])
+            }
+            Err(e) => {
+                // Keep the editor open and the text as a draft: nothing is lost.
+                ctx.store
+                    .save_draft(&self.target.key(), &self.audit_id, &self.label, &text)?;
+                Ok(vec![Effect::Error(e.to_string())])
+            }
+        }
+    }
+
+    fn render(&self, m: &Model, f: &mut Frame, area: Rect) {
+        render(self, m, f, area)
+    }
+}
+
+fn render(e: &EditorState, m: &Model, f: &mut Frame, area: Rect) {
     let h = if e.multiline {
         area.height.saturating_sub(4).clamp(3, 20)
     } else {
@@ -76,5 +109,16 @@ pub fn render(_app: &App, e: &EditorState, f: &mut Frame, area: Rect) {
     };
     let rect = centered(area, area.width.saturating_sub(8).clamp(20, 100), h);
     f.render_widget(Clear, rect);
-    f.render_widget(&e.textarea, rect);
+    let mode = if e.multiline {
+        Mode::Editor
+    } else {
+        Mode::EditorLine
+    };
+    let block = Block::bordered()
+        .title(format!(" {} ", crate::tui::text::inert(&e.label)))
+        .title_bottom(m.keymap.footer(mode))
+        .border_style(ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD));
+    let inner = block.inner(rect);
+    f.render_widget(block, rect);
+    f.render_widget(&e.textarea, inner);
 }

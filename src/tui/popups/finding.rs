@@ -12,8 +12,10 @@ use super::confirm::Pending;
 use crate::domain::{Finding, Stage};
 use crate::store::{self, EditTarget, FindingField};
 use crate::tui::action::Action;
-use crate::tui::app::App;
-use crate::tui::popups::Popup;
+use crate::tui::component::{none, one, Component, Ctx};
+use crate::tui::effect::{Effect, Slice, Which};
+use crate::tui::keymap::Mode;
+use crate::tui::model::Model;
 use crate::tui::theme::Theme;
 
 /// The rows of the finding editor, in order.
@@ -53,83 +55,94 @@ impl FindingDetailState {
     }
 }
 
-pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
-    let Some(Popup::Finding(d)) = app.popups.last_mut() else {
-        return Ok(None);
-    };
-    match action {
-        Action::Up => d.row = d.row.saturating_sub(1),
-        Action::Down => d.row = (d.row + 1).min(ROWS.len() - 1),
-        Action::Back => {
-            app.popups.pop();
-        }
-        Action::CycleGrade => {
-            let (id, g) = (d.finding.id.clone(), d.finding.grade.next());
-            app.store.set_finding_grade(&id, g)?;
-            return refresh(app, &id, format!("Grade: {}", g.label()));
-        }
-        Action::CycleStatus => {
-            let (id, s) = (d.finding.id.clone(), d.finding.status.next());
-            app.store.set_finding_status(&id, s)?;
-            return refresh(app, &id, format!("Status: {}", s.label()));
-        }
-        Action::Select => match ROWS[d.row] {
-            Row::Grade => return update(app, Action::CycleGrade),
-            Row::Status => return update(app, Action::CycleStatus),
-            Row::Clause => {
-                let label = format!("{} — clause", d.finding.reference);
-                let target = EditTarget::FindingClause {
-                    id: d.finding.id.clone(),
-                };
-                return app.edit(target, label);
-            }
-            Row::Stage => {
-                let id = d.finding.id.clone();
-                let stage = if d.finding.stage == Stage::ONE {
-                    Stage::TWO
-                } else {
-                    Stage::ONE
-                };
-                app.store.set_finding_stage(&id, stage)?;
-                return refresh(app, &id, format!("Stage {stage}"));
-            }
-            Row::Text(field) => {
-                let label = format!(
-                    "{} — {}",
-                    d.finding.reference,
-                    crate::tui::labels::finding_field(field)
-                );
-                let target = EditTarget::Finding {
-                    id: d.finding.id.clone(),
-                    field,
-                };
-                return app.edit(target, label);
-            }
-        },
-        Action::Delete => {
-            let (id, reference) = (d.finding.id.clone(), d.finding.reference.clone());
-            let msg = format!(
-                "Delete {reference} — {}? This cannot be undone.",
-                d.finding.title
-            );
-            app.confirm(msg, Pending::DeleteFinding { id, reference });
-        }
-        _ => {}
+impl FindingDetailState {
+    /// After a write: show the finding as stored, reload the lists.
+    fn changed(&self, ctx: &mut Ctx, msg: String) -> store::Result<Vec<Effect>> {
+        let f = ctx.store.finding(&self.finding.id)?;
+        Ok(vec![
+            Effect::Refreshed(Box::new(f)),
+            Effect::Reload(Slice::Findings),
+            Effect::Info(msg),
+        ])
     }
-    Ok(None)
 }
 
-fn refresh(app: &mut App, id: &str, msg: String) -> store::Result<Option<Action>> {
-    let f = app.store.finding(id)?;
-    if let Some(Popup::Finding(d)) = app.popups.last_mut() {
-        d.finding = f;
+impl Component for FindingDetailState {
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
+        let d = &self.finding;
+        match action {
+            Action::Up => self.row = self.row.saturating_sub(1),
+            Action::Down => self.row = (self.row + 1).min(ROWS.len() - 1),
+            Action::Back => return one(Effect::Close(Which::Top)),
+            Action::ShowHistory => {
+                return one(crate::tui::views::findings::history_popup(ctx.store, d)?)
+            }
+            Action::CycleGrade => {
+                let g = d.grade.next();
+                ctx.store.set_finding_grade(&d.id, g)?;
+                return self.changed(ctx, format!("Grade: {}", g.label()));
+            }
+            Action::CycleStatus => {
+                let s = d.status.next();
+                ctx.store.set_finding_status(&d.id, s)?;
+                return self.changed(ctx, format!("Status: {}", s.label()));
+            }
+            Action::Select => match ROWS[self.row] {
+                Row::Grade => return self.handle(&Action::CycleGrade, ctx),
+                Row::Status => return self.handle(&Action::CycleStatus, ctx),
+                Row::Clause => {
+                    return one(Effect::Edit {
+                        label: format!("{} — clause", d.reference),
+                        target: EditTarget::FindingClause { id: d.id.clone() },
+                    })
+                }
+                Row::Stage => {
+                    let stage = if d.stage == Stage::ONE {
+                        Stage::TWO
+                    } else {
+                        Stage::ONE
+                    };
+                    ctx.store.set_finding_stage(&d.id, stage)?;
+                    return self.changed(ctx, format!("Stage {stage}"));
+                }
+                Row::Text(field) => {
+                    return one(Effect::Edit {
+                        label: format!(
+                            "{} — {}",
+                            d.reference,
+                            crate::tui::labels::finding_field(field)
+                        ),
+                        target: EditTarget::Finding {
+                            id: d.id.clone(),
+                            field,
+                        },
+                    })
+                }
+            },
+            Action::Delete => {
+                return one(Effect::Confirm {
+                    message: format!(
+                        "Delete {} — {}? This cannot be undone.",
+                        d.reference, d.title
+                    ),
+                    pending: Pending::DeleteFinding {
+                        id: d.id.clone(),
+                        reference: d.reference.clone(),
+                    },
+                })
+            }
+            _ => {}
+        }
+        none()
     }
-    app.reload_findings()?;
-    Ok(Some(Action::ShowInfo(msg)))
+
+    fn render(&self, m: &Model, f: &mut Frame, area: Rect) {
+        render(self, m, f, area)
+    }
 }
 
-pub fn render(app: &App, d: &FindingDetailState, f: &mut Frame, area: Rect) {
-    let t: &Theme = &app.theme;
+fn render(d: &FindingDetailState, m: &Model, f: &mut Frame, area: Rect) {
+    let t: &Theme = &m.theme;
     let fd = &d.finding;
     let rect = centered(
         area,
@@ -137,7 +150,7 @@ pub fn render(app: &App, d: &FindingDetailState, f: &mut Frame, area: Rect) {
         area.height.saturating_sub(2),
     );
     f.render_widget(Clear, rect);
-    let clause_title = app
+    let clause_title = m
         .data
         .as_ref()
         .and_then(|x| x.catalogue.get(&fd.clause_id))
@@ -153,7 +166,7 @@ pub fn render(app: &App, d: &FindingDetailState, f: &mut Frame, area: Rect) {
                 clause_id, clause_title, fd.stage
             )),
         ]))
-        .title_bottom(" ↑↓ field · Enter edit · g grade · s status · D delete · Esc close ");
+        .title_bottom(m.keymap.footer(Mode::FindingDetail));
     let mut lines = Vec::new();
     for (i, row) in ROWS.iter().enumerate() {
         let sel = i == d.row;

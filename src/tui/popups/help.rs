@@ -6,8 +6,12 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::centered;
-use crate::tui::app::App;
+use crate::store;
+use crate::tui::action::Action;
+use crate::tui::component::{none, one, Component, Ctx};
+use crate::tui::effect::{Effect, Which};
 use crate::tui::keymap::Mode;
+use crate::tui::model::Model;
 
 pub struct HelpState {
     pub mode: Mode,
@@ -20,11 +24,27 @@ impl HelpState {
     }
 }
 
-pub fn render(app: &App, h: &HelpState, f: &mut Frame, area: Rect) {
-    let t = &app.theme;
+impl Component for HelpState {
+    fn handle(&mut self, action: &Action, _ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
+        match action {
+            Action::Back => return one(Effect::Close(Which::Top)),
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down => self.scroll = self.scroll.saturating_add(1),
+            _ => {}
+        }
+        none()
+    }
+
+    fn render(&self, m: &Model, f: &mut Frame, area: Rect) {
+        render(self, m, f, area)
+    }
+}
+
+fn render(h: &HelpState, m: &Model, f: &mut Frame, area: Rect) {
+    let t = &m.theme;
     let mut lines = Vec::new();
     let mut current = None;
-    for (mode, keys, desc) in app.keymap.help(h.mode) {
+    for (mode, keys, desc) in m.keymap.help(h.mode) {
         if current != Some(mode) {
             if current.is_some() {
                 lines.push(Line::raw(""));
@@ -39,7 +59,10 @@ pub fn render(app: &App, h: &HelpState, f: &mut Frame, area: Rect) {
     }
     let rect = centered(area, 76, (lines.len() as u16).saturating_add(2));
     f.render_widget(Clear, rect);
-    let block = Block::bordered().title(" Keys — Esc to close ");
+    let block = Block::bordered().title(format!(
+        " Keys — {} to close ",
+        m.keymap.key_of(Mode::Help, &Action::Back)
+    ));
     f.render_widget(
         Paragraph::new(lines).block(block).scroll((h.scroll, 0)),
         rect,

@@ -7,8 +7,13 @@ use ratatui::Frame;
 
 use super::centered;
 use crate::domain::change_summary;
+use crate::store;
 use crate::store::HistoryEntry;
-use crate::tui::app::App;
+use crate::tui::action::Action;
+use crate::tui::component::{none, one, Component, Ctx};
+use crate::tui::effect::{Effect, Which};
+use crate::tui::keymap::Mode;
+use crate::tui::model::Model;
 
 pub struct HistoryState {
     pub title: String,
@@ -16,8 +21,26 @@ pub struct HistoryState {
     pub scroll: usize,
 }
 
-pub fn render(app: &App, h: &HistoryState, f: &mut Frame, area: Rect) {
-    let t = &app.theme;
+impl Component for HistoryState {
+    fn handle(&mut self, action: &Action, _ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
+        match action {
+            Action::Back => return one(Effect::Close(Which::Top)),
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down => {
+                self.scroll = (self.scroll + 1).min(self.entries.len().saturating_sub(1))
+            }
+            _ => {}
+        }
+        none()
+    }
+
+    fn render(&self, m: &Model, f: &mut Frame, area: Rect) {
+        render(self, m, f, area)
+    }
+}
+
+fn render(h: &HistoryState, m: &Model, f: &mut Frame, area: Rect) {
+    let t = &m.theme;
     let rect = centered(
         area,
         area.width.saturating_sub(6),
@@ -25,8 +48,9 @@ pub fn render(app: &App, h: &HistoryState, f: &mut Frame, area: Rect) {
     );
     f.render_widget(Clear, rect);
     let block = Block::bordered().title(format!(
-        " History of {} — Esc to close ",
-        crate::tui::text::inert(&h.title)
+        " History of {} — {} to close ",
+        crate::tui::text::inert(&h.title),
+        m.keymap.key_of(Mode::History, &Action::Back)
     ));
     if h.entries.is_empty() {
         f.render_widget(

@@ -11,8 +11,12 @@ pub mod history;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::Frame;
 
-use super::app::App;
+use super::action::Action;
+use super::component::{Component, Ctx};
+use super::effect::Effect;
 use super::keymap::Mode;
+use super::model::Model;
+use crate::store;
 
 pub enum Popup {
     Help(help::HelpState),
@@ -30,26 +34,53 @@ impl Popup {
             Popup::Help(_) => Mode::Help,
             Popup::Confirm(_) => Mode::Confirm,
             Popup::Finder(_) => Mode::Finder,
-            Popup::Editor(_) => Mode::Editor,
-            Popup::Form(_) => Mode::Form,
+            Popup::Editor(e) if e.multiline => Mode::Editor,
+            Popup::Editor(_) => Mode::EditorLine,
+            Popup::Form(f) => f.mode(),
             Popup::Finding(_) => Mode::FindingDetail,
             Popup::History(_) => Mode::History,
         }
     }
+
+    fn component(&self) -> &dyn Component {
+        match self {
+            Popup::Help(c) => c,
+            Popup::Confirm(c) => c,
+            Popup::Finder(c) => &**c,
+            Popup::Editor(c) => &**c,
+            Popup::Form(c) => &**c,
+            Popup::Finding(c) => &**c,
+            Popup::History(c) => &**c,
+        }
+    }
+
+    fn component_mut(&mut self) -> &mut dyn Component {
+        match self {
+            Popup::Help(c) => c,
+            Popup::Confirm(c) => c,
+            Popup::Finder(c) => &mut **c,
+            Popup::Editor(c) => &mut **c,
+            Popup::Form(c) => &mut **c,
+            Popup::Finding(c) => &mut **c,
+            Popup::History(c) => &mut **c,
+        }
+    }
+}
+
+impl Component for Popup {
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
+        self.component_mut().handle(action, ctx)
+    }
+
+    fn render(&self, m: &Model, f: &mut Frame, area: Rect) {
+        self.component().render(m, f, area)
+    }
 }
 
 /// Draw every popup, bottom to top.
-pub fn render(app: &App, f: &mut Frame, area: Rect) {
-    for p in &app.popups {
-        match p {
-            Popup::Help(h) => help::render(app, h, f, area),
-            Popup::Confirm(c) => confirm::render(app, c, f, area),
-            Popup::Finder(s) => finder::render(app, s, f, area),
-            Popup::Editor(e) => editor::render(app, e, f, area),
-            Popup::Form(s) => form::render(app, s, f, area),
-            Popup::Finding(d) => finding::render(app, d, f, area),
-            Popup::History(h) => history::render(app, h, f, area),
-        }
+pub fn render(popups: &[Popup], m: &Model, f: &mut Frame, area: Rect) {
+    for p in popups {
+        p.render(m, f, area);
     }
 }
 
@@ -62,41 +93,4 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
         .flex(Flex::Center)
         .areas(r);
     r
-}
-
-/// When to persist typed text: after a pause, and at least every 2 seconds.
-/// The event loop ticks every 250 ms.
-#[derive(Debug, Clone, Default)]
-pub struct DraftTimer {
-    pub dirty: bool,
-    idle_ticks: u32,
-    ticks_since_save: u32,
-}
-
-impl DraftTimer {
-    /// Ticks of idle typing after which a draft is written (500 ms).
-    pub const IDLE_TICKS: u32 = 2;
-    /// Ticks after which a draft is written even while typing goes on (2 s).
-    pub const MAX_TICKS: u32 = 8;
-
-    pub fn touched(&mut self) {
-        self.dirty = true;
-        self.idle_ticks = 0;
-    }
-
-    /// One tick passed; true when a draft should be written now.
-    pub fn tick(&mut self) -> bool {
-        if !self.dirty {
-            return false;
-        }
-        self.idle_ticks += 1;
-        self.ticks_since_save += 1;
-        self.idle_ticks >= Self::IDLE_TICKS || self.ticks_since_save >= Self::MAX_TICKS
-    }
-
-    pub fn saved(&mut self) {
-        self.dirty = false;
-        self.idle_ticks = 0;
-        self.ticks_since_save = 0;
-    }
 }

@@ -9,108 +9,93 @@ use ratatui::widgets::{Block, Cell as TCell, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 
 use super::{cut, moved, scroll};
-use crate::domain::{Grade, Stage};
-use crate::store::{self, AuditSummary};
+use crate::domain::Grade;
+use crate::store;
 use crate::tui::action::Action;
-use crate::tui::app::App;
+use crate::tui::component::{info, none, one, Component, Ctx};
+use crate::tui::effect::Effect;
+use crate::tui::keymap::Mode;
+use crate::tui::model::Model;
 use crate::tui::popups::form::FormState;
 use crate::tui::theme::Theme;
 
-pub struct AuditRow {
-    pub summary: AuditSummary,
-    /// Stage 2 clauses done / assessable clauses.
-    pub done: u64,
-    pub total: u64,
-}
-
 #[derive(Default)]
-pub struct AuditsState {
-    pub rows: Vec<AuditRow>,
+pub struct AuditsView {
     pub selected: usize,
     pub offset: Cell<usize>,
 }
 
-pub fn reload(app: &mut App) -> store::Result<()> {
-    let mut rows = Vec::new();
-    let mut cats: std::collections::HashMap<String, u64> = Default::default();
-    for summary in app.store.list_audits()? {
-        let cat_id = summary.audit.catalogue_id.clone();
-        let total = match cats.get(&cat_id) {
-            Some(n) => *n,
-            None => {
-                let n = app
-                    .store
-                    .catalogue(&cat_id)
-                    .map(|c| c.clauses().iter().filter(|x| c.is_assessable(x)).count() as u64)
-                    .unwrap_or(0);
-                cats.insert(cat_id, n);
-                n
+impl Component for AuditsView {
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
+        let rows = &ctx.model.audits;
+        self.selected = self.selected.min(rows.len().saturating_sub(1));
+        match action {
+            Action::Select | Action::Right => {
+                let Some(row) = rows.get(self.selected) else {
+                    let km = &ctx.model.keymap;
+                    return one(Effect::Error(format!(
+                        "no audit yet: {} creates one, {} creates the demo",
+                        km.key_of(Mode::Audits, &Action::NewAudit),
+                        km.key_of(Mode::Audits, &Action::CreateDemo)
+                    )));
+                };
+                one(Effect::OpenAudit(row.summary.audit.id.clone()))
             }
-        };
-        let done = app.store.stage_done_count(&summary.audit.id, Stage::TWO)?;
-        rows.push(AuditRow {
-            summary,
-            done,
-            total,
-        });
+            Action::NewAudit => one(Effect::OpenForm(Box::new(FormState::new_audit()))),
+            Action::CreateDemo => {
+                let id = crate::demo::create_demo(ctx.store)?;
+                ctx.model.load_audits(ctx.store)?;
+                if let Some(pos) = ctx
+                    .model
+                    .audits
+                    .iter()
+                    .position(|r| r.summary.audit.id == id)
+                {
+                    self.selected = pos;
+                }
+                info("Created the demo audit (Northwind Managed Services): Enter to open it")
+            }
+            a => {
+                self.selected = moved(a, self.selected, rows.len(), 10);
+                none()
+            }
+        }
     }
-    app.audits.selected = app.audits.selected.min(rows.len().saturating_sub(1));
-    app.audits.rows = rows;
-    Ok(())
-}
 
-pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
-    match action {
-        Action::Select | Action::Right => {
-            let Some(row) = app.audits.rows.get(app.audits.selected) else {
-                return Ok(Some(Action::ShowError(
-                    "no audit yet: n creates one, D creates the demo".into(),
-                )));
-            };
-            let id = row.summary.audit.id.clone();
-            app.open_audit(&id)?;
-            Ok(None)
-        }
-        Action::NewAudit => app.open_form(FormState::new_audit()),
-        Action::CreateDemo => {
-            let id = crate::demo::create_demo(&mut app.store)?;
-            reload(app)?;
-            if let Some(pos) = app
-                .audits
-                .rows
-                .iter()
-                .position(|r| r.summary.audit.id == id)
-            {
-                app.audits.selected = pos;
-            }
-            Ok(Some(Action::ShowInfo(
-                "Created the demo audit (Northwind Managed Services): Enter to open it".into(),
-            )))
-        }
-        a => {
-            app.audits.selected = moved(&a, app.audits.selected, app.audits.rows.len(), 10);
-            Ok(None)
-        }
+    fn render(&self, m: &Model, f: &mut Frame, area: Rect) {
+        render(self, m, f, area)
     }
 }
 
-pub fn render(app: &App, f: &mut Frame, area: Rect) {
-    let t: &Theme = &app.theme;
+fn render(v: &AuditsView, m: &Model, f: &mut Frame, area: Rect) {
+    let t: &Theme = &m.theme;
     let block = Block::bordered().title(" Audits ");
-    if app.audits.rows.is_empty() {
+    if m.audits.is_empty() {
         let lines = vec![
             Line::raw(""),
             Line::styled("No audits in this file yet.", t.title()),
             Line::raw(""),
             Line::from(vec![
-                Span::styled("  n ", t.key()),
+                Span::styled(
+                    format!("  {} ", m.keymap.key_of(Mode::Audits, &Action::NewAudit)),
+                    t.key(),
+                ),
                 Span::raw("create an audit (organisation, type, edition, scope, team, dates)"),
             ]),
             Line::from(vec![
-                Span::styled("  D ", t.key()),
+                Span::styled(
+                    format!("  {} ", m.keymap.key_of(Mode::Audits, &Action::CreateDemo)),
+                    t.key(),
+                ),
                 Span::raw("create a demo audit to explore the workbench"),
             ]),
-            Line::from(vec![Span::styled("  ? ", t.key()), Span::raw("every key")]),
+            Line::from(vec![
+                Span::styled(
+                    format!("  {} ", m.keymap.key_of(Mode::Audits, &Action::Help)),
+                    t.key(),
+                ),
+                Span::raw("every key"),
+            ]),
             Line::raw(""),
             Line::styled(
                 "Everything you do is saved at once in this one file; there is no save.",
@@ -126,7 +111,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         return;
     }
     let inner_h = area.height.saturating_sub(3) as usize;
-    let off = scroll(&app.audits.offset, app.audits.selected, inner_h);
+    let off = scroll(&v.offset, v.selected, inner_h);
     // Fixed widths that always fit: narrow terminals drop the status column
     // and shorten dates, and the organisation takes what is left.
     let wide = area.width >= 110;
@@ -144,9 +129,8 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     titles.extend(["Stage 2", "MAJ", "MIN", "OBS", "OFI", "GOOD"]);
     widths.extend([10, 3, 3, 3, 3, 4].map(Constraint::Length));
     let header = Row::new(titles).style(t.title());
-    let rows = app
+    let rows = m
         .audits
-        .rows
         .iter()
         .enumerate()
         .skip(off)
@@ -179,7 +163,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                 )));
             }
             let row = Row::new(cells);
-            if i == app.audits.selected {
+            if i == v.selected {
                 row.style(t.selected())
             } else {
                 row

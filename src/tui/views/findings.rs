@@ -10,12 +10,15 @@ use ratatui::widgets::{Block, Cell as TCell, Row, Table};
 use ratatui::Frame;
 
 use super::{cut, moved, scroll};
-use crate::domain::{FindingStatus, Grade};
+use crate::domain::{Finding, FindingStatus, Grade};
 use crate::store::{self, FindingFilter};
 use crate::tui::action::Action;
-use crate::tui::app::App;
+use crate::tui::component::{none, one, Component, Ctx};
+use crate::tui::effect::{Effect, Slice};
+use crate::tui::model::Model;
 use crate::tui::popups::confirm::Pending;
 use crate::tui::popups::finding::FindingDetailState;
+use crate::tui::popups::history::HistoryState;
 use crate::tui::popups::Popup;
 use crate::tui::theme::Theme;
 
@@ -24,16 +27,21 @@ use crate::tui::theme::Theme;
 pub use crate::store::FindingOrder as Sort;
 
 #[derive(Default)]
-pub struct FindingsState {
+pub struct FindingsView {
     pub filter: FindingFilter,
     pub sort: Sort,
     pub selected: usize,
     pub offset: Cell<usize>,
 }
 
-impl FindingsState {
+impl FindingsView {
     pub fn clamp(&mut self, len: usize) {
         self.selected = self.selected.min(len.saturating_sub(1));
+    }
+
+    /// Rows of the list that fit in a body of `height` rows (borders and header off).
+    pub fn list_height(body_height: u16) -> usize {
+        body_height.saturating_sub(3) as usize
     }
 }
 
@@ -47,88 +55,114 @@ fn cycle<T: Copy + PartialEq>(all: &[T], v: Option<T>) -> Option<T> {
     }
 }
 
-pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
-    let Some(data) = &app.data else {
+/// The finding at position `i` of the open audit's findings list.
+pub fn finding_at(ctx: &Ctx, i: usize) -> store::Result<Option<Finding>> {
+    let Some(d) = &ctx.model.data else {
         return Ok(None);
     };
-    let len = data.findings.len();
-    let selected = app.finding_at(app.findings.selected);
-    match action {
-        Action::Select => {
-            if let Some(f) = selected {
-                app.popups
-                    .push(Popup::Finding(Box::new(FindingDetailState::new(f))));
+    let Some(rowid) = d.findings.ids.get(i) else {
+        return Ok(None);
+    };
+    Ok(ctx.store.findings_by_rowid(&[*rowid])?.pop())
+}
+
+impl Component for FindingsView {
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
+        let Some(data) = &ctx.model.data else {
+            return none();
+        };
+        let len = data.findings.len();
+        let list = one(Effect::Reload(Slice::FindingList));
+        match action {
+            Action::Select => match finding_at(ctx, self.selected)? {
+                Some(f) => one(Effect::Push(Popup::Finding(Box::new(
+                    FindingDetailState::new(f),
+                )))),
+                None => none(),
+            },
+            Action::ShowHistory => match finding_at(ctx, self.selected)? {
+                Some(f) => one(history_popup(ctx.store, &f)?),
+                None => none(),
+            },
+            Action::FilterGrade => {
+                self.filter.grade = cycle(Grade::ALL, self.filter.grade);
+                self.selected = 0;
+                list
             }
-            Ok(None)
-        }
-        Action::FilterGrade => {
-            app.findings.filter.grade = cycle(Grade::ALL, app.findings.filter.grade);
-            app.findings.selected = 0;
-            app.reload_finding_list()?;
-            Ok(None)
-        }
-        Action::FilterStatus => {
-            app.findings.filter.status = cycle(FindingStatus::ALL, app.findings.filter.status);
-            app.findings.selected = 0;
-            app.reload_finding_list()?;
-            Ok(None)
-        }
-        Action::FilterClause => {
-            app.findings.filter.clause_id = match (&app.findings.filter.clause_id, selected) {
-                (Some(_), _) => None,
-                (None, Some(f)) => Some(f.clause_id),
-                (None, None) => None,
-            };
-            app.findings.selected = 0;
-            app.reload_finding_list()?;
-            Ok(None)
-        }
-        Action::ClearFilters => {
-            app.findings.filter = FindingFilter::default();
-            app.reload_finding_list()?;
-            Ok(Some(Action::ShowInfo("Filters cleared".into())))
-        }
-        Action::CycleSort => {
-            app.findings.sort = app.findings.sort.next();
-            app.reload_finding_list()?;
-            Ok(Some(Action::ShowInfo(format!(
-                "Sorted by {}",
-                crate::tui::labels::finding_order(app.findings.sort)
-            ))))
-        }
-        Action::Delete => {
-            if let Some(f) = selected {
-                let msg = format!(
-                    "Delete {} — {}? This cannot be undone.",
-                    f.reference, f.title
-                );
-                app.confirm(
-                    msg,
-                    Pending::DeleteFinding {
+            Action::FilterStatus => {
+                self.filter.status = cycle(FindingStatus::ALL, self.filter.status);
+                self.selected = 0;
+                list
+            }
+            Action::FilterClause => {
+                self.filter.clause_id = match &self.filter.clause_id {
+                    Some(_) => None,
+                    None => finding_at(ctx, self.selected)?.map(|f| f.clause_id),
+                };
+                self.selected = 0;
+                list
+            }
+            Action::ClearFilters => {
+                self.filter = FindingFilter::default();
+                Ok(vec![
+                    Effect::Reload(Slice::FindingList),
+                    Effect::Info("Filters cleared".into()),
+                ])
+            }
+            Action::CycleSort => {
+                self.sort = self.sort.next();
+                Ok(vec![
+                    Effect::Reload(Slice::FindingList),
+                    Effect::Info(format!(
+                        "Sorted by {}",
+                        crate::tui::labels::finding_order(self.sort)
+                    )),
+                ])
+            }
+            Action::Delete => match finding_at(ctx, self.selected)? {
+                Some(f) => one(Effect::Confirm {
+                    message: format!(
+                        "Delete {} — {}? This cannot be undone.",
+                        f.reference, f.title
+                    ),
+                    pending: Pending::DeleteFinding {
                         id: f.id,
                         reference: f.reference,
                     },
-                );
+                }),
+                None => none(),
+            },
+            a => {
+                self.selected = moved(a, self.selected, len, 10);
+                // the ids under (and a screenful past) the selection are read
+                let upto = self.selected + 200;
+                if let Some(d) = ctx.model.data.as_mut() {
+                    let audit = d.audit.id.clone();
+                    d.findings.ensure(ctx.store, &audit, upto)?;
+                }
+                none()
             }
-            Ok(None)
         }
-        a => {
-            app.findings.selected = moved(&a, app.findings.selected, len, 10);
-            // the ids under (and a screenful past) the selection are read
-            let upto = app.findings.selected + 200;
-            if let Some(d) = app.data.as_mut() {
-                let audit = d.audit.id.clone();
-                d.findings.ensure(&app.store, &audit, upto)?;
-            }
-            Ok(None)
-        }
+    }
+
+    fn render(&self, m: &Model, f: &mut Frame, area: Rect) {
+        render(self, m, f, area)
     }
 }
 
-pub fn render(app: &App, f: &mut Frame, area: Rect) {
-    let Some(d) = &app.data else { return };
-    let t = &app.theme;
-    let st = &app.findings;
+/// The audit trail of one finding, in a popup.
+pub fn history_popup(store: &crate::store::Store, f: &Finding) -> store::Result<Effect> {
+    let entries = store.history("finding", &f.id)?;
+    Ok(Effect::Push(Popup::History(Box::new(HistoryState {
+        title: format!("{} — {}", f.reference, f.title),
+        entries,
+        scroll: 0,
+    }))))
+}
+
+fn render(st: &FindingsView, m: &Model, f: &mut Frame, area: Rect) {
+    let Some(d) = &m.data else { return };
+    let t = &m.theme;
     let mut filters = Vec::new();
     if let Some(g) = st.filter.grade {
         filters.push(format!("grade {}", g.label()));
@@ -150,15 +184,16 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         d.findings.len(),
         crate::tui::labels::finding_order(st.sort)
     ));
-    let h = area.height.saturating_sub(3) as usize;
+    let h = FindingsView::list_height(area.height);
     let off = scroll(&st.offset, st.selected, h);
     let title_w = area.width.saturating_sub(2 + 8 + 6 + 9 + 18 + 10 + 5) as usize;
-    // Only the rows on screen are read, in one query.
-    let window = d.findings.window(&app.store, off, h);
+    // Only the rows on screen were read, in one query, before drawing.
+    let (first, window) = &m.frame.findings;
     let rows = window
         .iter()
         .enumerate()
-        .map(|(k, x)| (off + k, x))
+        .map(|(k, x)| (first + k, x))
+        .filter(|(i, _)| *i >= off && *i < off + h)
         .map(|(i, x)| {
             let row = Row::new(vec![
                 TCell::from(Span::styled(

@@ -9,73 +9,99 @@ use ratatui::Frame;
 use super::{cut, moved};
 use crate::store::{self, EditTarget, InterviewField};
 use crate::tui::action::Action;
-use crate::tui::app::App;
+use crate::tui::component::{info, none, one, Component, Ctx};
+use crate::tui::effect::Effect;
+use crate::tui::keymap::Mode;
+use crate::tui::model::Model;
 use crate::tui::popups::confirm::Pending;
 use crate::tui::popups::form::FormState;
 
 #[derive(Default)]
-pub struct InterviewsState {
+pub struct InterviewsView {
     pub selected: usize,
 }
 
-pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
-    let Some(data) = &app.data else {
-        return Ok(None);
-    };
-    let current = data.interviews.get(app.interviews.selected).cloned();
-    let len = data.interviews.len();
-    let field = match action {
-        Action::EditNotes | Action::Select => Some((InterviewField::Notes, "notes")),
-        Action::EditInterviewee => Some((InterviewField::Interviewee, "interviewee")),
-        Action::EditRole => Some((InterviewField::Role, "role")),
-        Action::EditTime => Some((InterviewField::HeldAt, "when")),
-        Action::EditClauses => Some((InterviewField::Clauses, "clauses covered")),
-        _ => None,
-    };
-    if let Some((field, what)) = field {
-        let Some(i) = current else {
-            return Ok(Some(Action::ShowInfo(
-                "No interview yet: n records one".into(),
-            )));
-        };
-        let label = format!("Interview with {} — {what}", i.interviewee);
-        return app.edit(EditTarget::Interview { id: i.id, field }, label);
-    }
-    match action {
-        Action::NewInterview => {
-            let form = FormState::new_interview(app);
-            app.open_form(form)
-        }
-        Action::Delete => {
-            if let Some(i) = current {
-                let msg = format!(
-                    "Delete the interview with {} ({})? This cannot be undone.",
-                    i.interviewee, i.held_at
-                );
-                app.confirm(
-                    msg,
-                    Pending::DeleteInterview {
-                        id: i.id,
-                        who: i.interviewee,
-                    },
-                );
-            }
-            Ok(None)
-        }
-        a => {
-            app.interviews.selected = moved(&a, app.interviews.selected, len, 10);
-            Ok(None)
+impl InterviewsView {
+    /// Select the interview with this id, if it is there.
+    pub fn select(&mut self, m: &Model, id: &str) {
+        if let Some(pos) = m
+            .data
+            .as_ref()
+            .and_then(|d| d.interviews.iter().position(|i| i.id == id))
+        {
+            self.selected = pos;
         }
     }
 }
 
-pub fn render(app: &App, f: &mut Frame, area: Rect) {
-    let Some(d) = &app.data else { return };
-    let t = &app.theme;
+impl Component for InterviewsView {
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
+        let Some(data) = &ctx.model.data else {
+            return none();
+        };
+        let len = data.interviews.len();
+        self.selected = self.selected.min(len.saturating_sub(1));
+        let current = data.interviews.get(self.selected).cloned();
+        let field = match action {
+            Action::EditNotes | Action::Select => Some((InterviewField::Notes, "notes")),
+            Action::EditInterviewee => Some((InterviewField::Interviewee, "interviewee")),
+            Action::EditRole => Some((InterviewField::Role, "role")),
+            Action::EditTime => Some((InterviewField::HeldAt, "when")),
+            Action::EditClauses => Some((InterviewField::Clauses, "clauses covered")),
+            _ => None,
+        };
+        if let Some((field, what)) = field {
+            let Some(i) = current else {
+                return info(format!(
+                    "No interview yet: {} records one",
+                    ctx.model
+                        .keymap
+                        .key_of(Mode::Interviews, &Action::NewInterview)
+                ));
+            };
+            let label = format!("Interview with {} — {what}", i.interviewee);
+            return one(Effect::Edit {
+                target: EditTarget::Interview { id: i.id, field },
+                label,
+            });
+        }
+        match action {
+            Action::NewInterview => one(Effect::OpenForm(Box::new(FormState::new_interview(
+                &ctx.store.now(),
+                "",
+            )))),
+            Action::Delete => match current {
+                Some(i) => one(Effect::Confirm {
+                    message: format!(
+                        "Delete the interview with {} ({})? This cannot be undone.",
+                        i.interviewee, i.held_at
+                    ),
+                    pending: Pending::DeleteInterview {
+                        id: i.id,
+                        who: i.interviewee,
+                    },
+                }),
+                None => none(),
+            },
+            a => {
+                self.selected = moved(a, self.selected, len, 10);
+                none()
+            }
+        }
+    }
+
+    fn render(&self, m: &Model, f: &mut Frame, area: Rect) {
+        render(self, m, f, area)
+    }
+}
+
+fn render(v: &InterviewsView, m: &Model, f: &mut Frame, area: Rect) {
+    let Some(d) = &m.data else { return };
+    let t = &m.theme;
     let [left, right] =
         Layout::horizontal([Constraint::Length(38), Constraint::Fill(1)]).areas(area);
     let h = left.height.saturating_sub(2) as usize;
-    let start = app.interviews.selected.saturating_sub(h.saturating_sub(1));
+    let start = v.selected.saturating_sub(h.saturating_sub(1));
     let mut lines: Vec<Line> = d
         .interviews
         .iter()
@@ -87,7 +113,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                 Span::styled(format!("{:<17}", cut(&x.held_at, 16)), t.dim()),
                 Span::raw(cut(&x.interviewee, 19)),
             ]);
-            if i == app.interviews.selected {
+            if i == v.selected {
                 line.style(t.selected())
             } else {
                 line
@@ -95,7 +121,13 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         })
         .collect();
     if lines.is_empty() {
-        lines.push(Line::styled("No interviews yet: n records one.", t.dim()));
+        lines.push(Line::styled(
+            format!(
+                "No interviews yet: {} records one.",
+                m.keymap.key_of(Mode::Interviews, &Action::NewInterview)
+            ),
+            t.dim(),
+        ));
     }
     f.render_widget(
         Paragraph::new(lines)
@@ -103,7 +135,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         left,
     );
 
-    let detail = match d.interviews.get(app.interviews.selected) {
+    let detail = match d.interviews.get(v.selected) {
         Some(x) => {
             let mut l = vec![
                 Line::from(vec![
@@ -121,7 +153,13 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                 Line::raw(""),
             ];
             if x.notes.is_empty() {
-                l.push(Line::styled("No notes yet: Enter to write them.", t.dim()));
+                l.push(Line::styled(
+                    format!(
+                        "No notes yet: {} to write them.",
+                        m.keymap.key_of(Mode::Interviews, &Action::EditNotes)
+                    ),
+                    t.dim(),
+                ));
             }
             l.extend(x.notes.lines().map(|s| Line::raw(inert(s).into_owned())));
             l

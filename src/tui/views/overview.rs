@@ -8,8 +8,14 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Gauge, Paragraph};
 use ratatui::Frame;
 
 use super::cut;
-use crate::domain::{recommendation, ClauseStatus, DocStatus, Grade};
-use crate::tui::app::App;
+use crate::domain::{recommendation, AuditStatus, ClauseStatus, DocStatus, Grade};
+use crate::store;
+use crate::tui::action::Action;
+use crate::tui::component::{none, one, Component, Ctx};
+use crate::tui::effect::Effect;
+use crate::tui::model::Model;
+use crate::tui::popups::confirm::Pending;
+use crate::tui::popups::form::FormState;
 use crate::tui::theme::Theme;
 
 fn gauge<'a>(t: &Theme, title: &'a str, done: usize, total: usize) -> Gauge<'a> {
@@ -25,9 +31,40 @@ fn gauge<'a>(t: &Theme, title: &'a str, done: usize, total: usize) -> Gauge<'a> 
         .label(format!("{done} / {total}"))
 }
 
-pub fn render(app: &App, f: &mut Frame, area: Rect) {
-    let Some(d) = &app.data else { return };
-    let t = &app.theme;
+/// The overview has no state of its own: it reports or reopens the audit.
+#[derive(Default)]
+pub struct OverviewView;
+
+impl Component for OverviewView {
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
+        let Some(data) = &ctx.model.data else {
+            return none();
+        };
+        if *action != Action::ReportAudit {
+            return none();
+        }
+        if data.audit.status == AuditStatus::Reported {
+            return one(Effect::OpenForm(Box::new(FormState::reopen())));
+        }
+        one(Effect::Confirm {
+            message: format!(
+                "Mark the audit of {} as reported? Its findings and records become read-only until it is reopened with a reason.",
+                data.audit.organisation
+            ),
+            pending: Pending::ReportAudit {
+                id: data.audit.id.clone(),
+            },
+        })
+    }
+
+    fn render(&self, m: &Model, f: &mut Frame, area: Rect) {
+        render(m, f, area)
+    }
+}
+
+fn render(m: &Model, f: &mut Frame, area: Rect) {
+    let Some(d) = &m.data else { return };
+    let t = &m.theme;
     let [head, gauges, bottom] = Layout::vertical([
         Constraint::Length(4),
         Constraint::Length(3),

@@ -13,7 +13,9 @@ use crate::catalogue::Catalogue;
 use crate::domain::{DocStatus, Grade, Stage};
 use crate::store::{self, DocField, EditTarget};
 use crate::tui::action::Action;
-use crate::tui::app::App;
+use crate::tui::component::{none, one, Component, Ctx};
+use crate::tui::effect::{Effect, Slice};
+use crate::tui::model::Model;
 use crate::tui::popups::form::FormState;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,13 +32,13 @@ pub enum Row1 {
 }
 
 #[derive(Default)]
-pub struct Stage1State {
+pub struct Stage1View {
     pub rows: Vec<Row1>,
     pub selected: usize,
     pub offset: Cell<usize>,
 }
 
-impl Stage1State {
+impl Stage1View {
     pub fn new(cat: &Catalogue) -> Self {
         let mut rows = Vec::new();
         for c in cat.clauses() {
@@ -59,7 +61,7 @@ impl Stage1State {
             .iter()
             .position(|r| matches!(r, Row1::Doc { .. }))
             .unwrap_or(0);
-        Stage1State {
+        Stage1View {
             rows,
             selected,
             offset: Cell::new(0),
@@ -89,95 +91,94 @@ fn next_status(s: DocStatus) -> DocStatus {
     }
 }
 
-pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
-    let Some(data) = &app.data else {
-        return Ok(None);
-    };
-    let audit_id = data.audit.id.clone();
-    let current = app
-        .stage1
-        .current()
-        .map(|(c, k, n)| (c.to_string(), k.to_string(), n.to_string()));
-    let edit = |field: DocField, what: &str| -> Option<(EditTarget, String)> {
-        let (clause_id, key, name) = current.clone()?;
-        Some((
-            EditTarget::Document {
-                audit_id: audit_id.clone(),
-                doc_key: key,
-                clause_id,
-                field,
-            },
-            format!("{name} — {what}"),
-        ))
-    };
-    match action {
-        Action::CycleDocStatus => {
-            let Some((clause_id, key, name)) = current else {
-                return Ok(None);
-            };
-            let mut r = app.store.document_review(&audit_id, &key, &clause_id)?;
-            r.status = next_status(r.status);
-            app.store.save_document_review(&r)?;
-            app.reload_reviews()?;
-            Ok(Some(Action::ShowInfo(format!(
-                "{}: {}",
-                cut(&name, 40),
-                r.status.label()
-            ))))
-        }
-        Action::EditDocReference
-        | Action::EditDocVersion
-        | Action::EditDocNotes
-        | Action::Select => {
-            let (field, what) = match action {
-                Action::EditDocReference => (DocField::Reference, "reference"),
-                Action::EditDocVersion => (DocField::Version, "version / date"),
-                _ => (DocField::Notes, "notes"),
-            };
-            match edit(field, what) {
-                Some((target, label)) => app.edit(target, label),
-                None => Ok(None),
+impl Component for Stage1View {
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
+        let Some(data) = &ctx.model.data else {
+            return none();
+        };
+        let audit_id = data.audit.id.clone();
+        let current = self
+            .current()
+            .map(|(c, k, n)| (c.to_string(), k.to_string(), n.to_string()));
+        match action {
+            Action::CycleDocStatus => {
+                let Some((clause_id, key, name)) = current else {
+                    return none();
+                };
+                let mut r = ctx.store.document_review(&audit_id, &key, &clause_id)?;
+                r.status = next_status(r.status);
+                ctx.store.save_document_review(&r)?;
+                Ok(vec![
+                    Effect::Reload(Slice::Reviews),
+                    Effect::Info(format!("{}: {}", cut(&name, 40), r.status.label())),
+                ])
             }
-        }
-        Action::RaiseFromDocument => {
-            let Some((clause_id, _, name)) = current else {
-                return Ok(None);
-            };
-            let form = FormState::new_finding(
-                app,
-                &clause_id,
-                Stage::ONE,
-                Grade::Observation,
-                &format!("{name}: "),
-            );
-            app.open_form(form)
-        }
-        a => {
-            let rows = &app.stage1.rows;
-            let mut sel = moved(&a, app.stage1.selected, rows.len(), 10);
-            // skip clause headings in the direction of travel
-            let down = matches!(a, Action::Down | Action::PageDown | Action::Top);
-            while let Some(Row1::Clause { .. }) = rows.get(sel) {
-                if down && sel + 1 < rows.len() {
-                    sel += 1;
-                } else if !down && sel > 0 {
-                    sel -= 1;
-                } else {
-                    break;
+            Action::EditDocReference
+            | Action::EditDocVersion
+            | Action::EditDocNotes
+            | Action::Select => {
+                let (field, what) = match action {
+                    Action::EditDocReference => (DocField::Reference, "reference"),
+                    Action::EditDocVersion => (DocField::Version, "version / date"),
+                    _ => (DocField::Notes, "notes"),
+                };
+                let Some((clause_id, key, name)) = current else {
+                    return none();
+                };
+                one(Effect::Edit {
+                    target: EditTarget::Document {
+                        audit_id,
+                        doc_key: key,
+                        clause_id,
+                        field,
+                    },
+                    label: format!("{name} — {what}"),
+                })
+            }
+            Action::RaiseFromDocument => {
+                let Some((clause_id, _, name)) = current else {
+                    return none();
+                };
+                let form = FormState::new_finding(
+                    &data.audit.edition,
+                    &clause_id,
+                    Stage::ONE,
+                    Grade::Observation,
+                    &format!("{name}: "),
+                );
+                one(Effect::OpenForm(Box::new(form)))
+            }
+            a => {
+                let rows = &self.rows;
+                let mut sel = moved(a, self.selected, rows.len(), 10);
+                // skip clause headings in the direction of travel
+                let down = matches!(a, Action::Down | Action::PageDown | Action::Top);
+                while let Some(Row1::Clause { .. }) = rows.get(sel) {
+                    if down && sel + 1 < rows.len() {
+                        sel += 1;
+                    } else if !down && sel > 0 {
+                        sel -= 1;
+                    } else {
+                        break;
+                    }
                 }
+                if let Some(Row1::Clause { .. }) = rows.get(sel) {
+                    sel = self.selected;
+                }
+                self.selected = sel;
+                none()
             }
-            if let Some(Row1::Clause { .. }) = rows.get(sel) {
-                sel = app.stage1.selected;
-            }
-            app.stage1.selected = sel;
-            Ok(None)
         }
+    }
+
+    fn render(&self, m: &Model, f: &mut Frame, area: Rect) {
+        render(self, m, f, area)
     }
 }
 
-pub fn render(app: &App, f: &mut Frame, area: Rect) {
-    let Some(d) = &app.data else { return };
-    let t = &app.theme;
+fn render(v: &Stage1View, m: &Model, f: &mut Frame, area: Rect) {
+    let Some(d) = &m.data else { return };
+    let t = &m.theme;
     let reviewed = d
         .docs
         .values()
@@ -188,10 +189,9 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         " Stage 1 — documentation review ({reviewed}/{total} reviewed) "
     ));
     let inner_h = area.height.saturating_sub(2) as usize;
-    let off = scroll(&app.stage1.offset, app.stage1.selected, inner_h);
+    let off = scroll(&v.offset, v.selected, inner_h);
     let w = area.width.saturating_sub(2) as usize;
-    let lines: Vec<Line> = app
-        .stage1
+    let lines: Vec<Line> = v
         .rows
         .iter()
         .enumerate()
@@ -227,7 +227,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                     Span::raw(format!("{:<w$}", cut(name, name_w), w = name_w)),
                     Span::styled(format!(" {:<24}{note}", cut(&reference, 24)), t.dim()),
                 ]);
-                if i == app.stage1.selected {
+                if i == v.selected {
                     line = line.style(t.selected());
                 }
                 line

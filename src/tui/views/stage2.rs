@@ -11,17 +11,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{cut, moved, scroll, AuditData};
+use super::{cut, moved, scroll};
 use crate::catalogue::{parent_id, Catalogue};
 use crate::domain::{ClauseResult, ClauseStatus, Grade, Stage};
 use crate::store::{self, EditTarget};
 use crate::tui::action::Action;
-use crate::tui::app::App;
+use crate::tui::component::{info, none, one, Component, Ctx};
+use crate::tui::effect::{Effect, Slice};
+use crate::tui::model::{AuditData, Model};
 use crate::tui::popups::form::FormState;
 use crate::tui::theme::Theme;
 
 #[derive(Default)]
-pub struct Stage2State {
+pub struct Stage2View {
     pub collapsed: HashSet<String>,
     /// Indexes into the catalogue's clauses of the rows shown.
     pub visible: Vec<usize>,
@@ -31,9 +33,9 @@ pub struct Stage2State {
     pub question: usize,
 }
 
-impl Stage2State {
+impl Stage2View {
     pub fn new(cat: &Catalogue) -> Self {
-        let mut s = Stage2State::default();
+        let mut s = Stage2View::default();
         s.rebuild(cat);
         s
     }
@@ -86,42 +88,49 @@ impl Stage2State {
     }
 }
 
-pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
-    let Some(data) = &app.data else {
-        return Ok(None);
+impl Component for Stage2View {
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
+        handle(self, action, ctx)
+    }
+
+    fn render(&self, m: &Model, f: &mut Frame, area: Rect) {
+        render(self, m, f, area)
+    }
+}
+
+fn handle(s: &mut Stage2View, action: &Action, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
+    let Some(data) = &ctx.model.data else {
+        return none();
     };
     let cat = &data.catalogue;
     let audit_id = data.audit.id.clone();
-    let Some(clause_id) = app.stage2.current_id(cat).map(str::to_string) else {
-        return Ok(None);
+    let Some(clause_id) = s.current_id(cat).map(str::to_string) else {
+        return none();
     };
     let clause = cat.get(&clause_id).cloned();
     let assessable = clause.as_ref().is_some_and(|c| cat.is_assessable(c));
     let has_children = cat.has_children(&clause_id);
-    let s = &mut app.stage2;
     match action {
         Action::SwitchFocus => {
             if !s.focus_questions && clause.as_ref().is_none_or(|c| c.questions.is_empty()) {
-                return Ok(Some(Action::ShowInfo(
-                    "This clause has no audit questions".into(),
-                )));
+                return info("This clause has no audit questions");
             }
             s.focus_questions = !s.focus_questions;
             s.question = 0;
-            Ok(None)
+            none()
         }
         Action::Back if s.focus_questions => {
             s.focus_questions = false;
-            Ok(None)
+            none()
         }
         Action::Up | Action::Down if s.focus_questions => {
             let n = clause.as_ref().map_or(0, |c| c.questions.len());
-            s.question = moved(&action, s.question, n, 5);
-            Ok(None)
+            s.question = moved(action, s.question, n, 5);
+            none()
         }
         Action::ToggleQuestion => {
-            let mut r = app.store.clause_review(&audit_id, &clause_id, Stage::TWO)?;
-            let q = app.stage2.question;
+            let mut r = ctx.store.clause_review(&audit_id, &clause_id, Stage::TWO)?;
+            let q = s.question;
             if let Some(pos) = r.questions_covered.iter().position(|&x| x == q) {
                 r.questions_covered.remove(pos);
             } else {
@@ -131,27 +140,23 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
                     r.status = ClauseStatus::InProgress;
                 }
             }
-            app.store.save_clause_review(&r)?;
-            app.reload_reviews()?;
-            Ok(None)
+            ctx.store.save_clause_review(&r)?;
+            one(Effect::Reload(Slice::Reviews))
         }
         Action::CycleClauseStatus | Action::CycleClauseResult => {
             if !assessable {
-                return Ok(Some(Action::ShowInfo(format!(
-                    "{clause_id} groups sub-clauses: review those"
-                ))));
+                return info(format!("{clause_id} groups sub-clauses: review those"));
             }
-            let mut r = app.store.clause_review(&audit_id, &clause_id, Stage::TWO)?;
-            let msg = if action == Action::CycleClauseStatus {
+            let mut r = ctx.store.clause_review(&audit_id, &clause_id, Stage::TWO)?;
+            let msg = if *action == Action::CycleClauseStatus {
                 r.status = r.status.next();
                 format!("{clause_id}: {}", r.status.label())
             } else {
                 r.result = r.result.next();
                 format!("{clause_id}: {}", r.result.label())
             };
-            app.store.save_clause_review(&r)?;
-            app.reload_reviews()?;
-            Ok(Some(Action::ShowInfo(msg)))
+            ctx.store.save_clause_review(&r)?;
+            Ok(vec![Effect::Reload(Slice::Reviews), Effect::Info(msg)])
         }
         Action::EditClauseNotes => {
             let target = EditTarget::ClauseNotes {
@@ -159,24 +164,29 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
                 clause_id: clause_id.clone(),
                 stage: Stage::TWO,
             };
-            app.edit(target, format!("{clause_id} — stage 2 notes"))
+            one(Effect::Edit {
+                target,
+                label: format!("{clause_id} — stage 2 notes"),
+            })
         }
         Action::NewFinding => {
-            let form = FormState::new_finding(app, &clause_id, Stage::TWO, Grade::Minor, "");
-            app.open_form(form)
+            let form = FormState::new_finding(
+                &data.audit.edition,
+                &clause_id,
+                Stage::TWO,
+                Grade::Minor,
+                "",
+            );
+            one(Effect::OpenForm(Box::new(form)))
         }
-        Action::NewInterview => {
-            let form = FormState::new_interview(app);
-            app.open_form(form)
-        }
-        Action::NewSample => {
-            let form = FormState::new_sample(app);
-            app.open_form(form)
-        }
+        Action::NewInterview => one(Effect::OpenForm(Box::new(FormState::new_interview(
+            &ctx.store.now(),
+            &clause_id,
+        )))),
+        Action::NewSample => one(Effect::OpenForm(Box::new(FormState::new_sample(
+            &clause_id,
+        )))),
         Action::NextClauseNotDone => {
-            let Some(data) = &app.data else {
-                return Ok(None);
-            };
             let clauses = data.catalogue.clauses();
             let start = clauses.iter().position(|c| c.id == clause_id).unwrap_or(0);
             let found = (1..=clauses.len())
@@ -191,16 +201,15 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
                 .map(|c| c.id.clone());
             match found {
                 Some(id) => {
-                    let cat = data.catalogue.clone();
-                    app.stage2.reveal(&cat, &id);
-                    Ok(None)
+                    s.reveal(cat, &id);
+                    none()
                 }
-                None => Ok(Some(Action::ShowInfo(
-                    "Every clause is done at stage 2".into(),
-                ))),
+                None => info("Every clause is done at stage 2"),
             }
         }
-        Action::Select | Action::Left | Action::Right if has_children || action == Action::Left => {
+        Action::Select | Action::Left | Action::Right
+            if has_children || *action == Action::Left =>
+        {
             let collapsed = s.collapsed.contains(&clause_id);
             match action {
                 Action::Select if collapsed => {
@@ -217,20 +226,18 @@ pub fn update(app: &mut App, action: Action) -> store::Result<Option<Action>> {
                         s.collapsed.insert(clause_id.clone());
                     } else if let Some(p) = parent_id(&clause_id) {
                         let p = p.to_string();
-                        let cat = cat.clone();
-                        s.reveal(&cat, &p);
-                        return Ok(None);
+                        s.reveal(cat, &p);
+                        return none();
                     }
                 }
             }
-            let cat = cat.clone();
-            s.rebuild(&cat);
-            Ok(None)
+            s.rebuild(cat);
+            none()
         }
         a => {
-            s.selected = moved(&a, s.selected, s.visible.len(), 10);
+            s.selected = moved(a, s.selected, s.visible.len(), 10);
             s.question = 0;
-            Ok(None)
+            none()
         }
     }
 }
@@ -243,17 +250,16 @@ fn status_mark(t: &Theme, status: ClauseStatus) -> Span<'static> {
     }
 }
 
-pub fn render(app: &App, f: &mut Frame, area: Rect) {
-    let Some(d) = &app.data else { return };
+fn render(s: &Stage2View, m: &Model, f: &mut Frame, area: Rect) {
+    let Some(d) = &m.data else { return };
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(area);
-    render_tree(app, d, f, left);
-    render_detail(app, d, f, right);
+    render_tree(s, m, d, f, left);
+    render_detail(s, m, d, f, right);
 }
 
-fn render_tree(app: &App, d: &AuditData, f: &mut Frame, area: Rect) {
-    let t = &app.theme;
-    let s = &app.stage2;
+fn render_tree(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: Rect) {
+    let t = &m.theme;
     let done = d
         .assessable()
         .filter(|c| {
@@ -330,11 +336,10 @@ fn render_tree(app: &App, d: &AuditData, f: &mut Frame, area: Rect) {
 }
 
 /// Findings listed under a clause in its detail pane (all of them are on the findings screen).
-const CLAUSE_FINDINGS_SHOWN: usize = 40;
+pub const CLAUSE_FINDINGS_SHOWN: usize = 40;
 
-fn render_detail(app: &App, d: &AuditData, f: &mut Frame, area: Rect) {
-    let t = &app.theme;
-    let s = &app.stage2;
+fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: Rect) {
+    let t = &m.theme;
     let Some(c) = s
         .current_id(&d.catalogue)
         .and_then(|id| d.catalogue.get(id))
@@ -398,14 +403,14 @@ fn render_detail(app: &App, d: &AuditData, f: &mut Frame, area: Rect) {
             lines.push(Line::raw(inert(l).into_owned()));
         }
     }
-    // The first findings on the clause, from one indexed query; the count
-    // comes from the per-clause tally.
+    // The first findings on the clause, read before drawing (one indexed
+    // query); the count comes from the per-clause tally.
     let total = d.by_clause.get(&c.id).map_or(0, |(n, _)| *n);
     if total > 0 {
-        let findings = app
-            .store
-            .clause_findings(&d.audit.id, &c.id, CLAUSE_FINDINGS_SHOWN)
-            .unwrap_or_default();
+        let findings: &[crate::domain::Finding] = match &m.frame.clause {
+            Some((id, rows)) if *id == c.id => rows,
+            _ => &[],
+        };
         let more = (total as usize).saturating_sub(findings.len());
         lines.push(Line::styled(
             if more > 0 {
@@ -415,7 +420,7 @@ fn render_detail(app: &App, d: &AuditData, f: &mut Frame, area: Rect) {
             },
             t.title(),
         ));
-        for x in findings {
+        for x in findings.iter() {
             lines.push(Line::from(vec![
                 Span::styled(
                     format!("{:<8}{:<6}", inert(&x.reference), Theme::grade_tag(x.grade)),

@@ -1,0 +1,469 @@
+//! What the workbench shows, read from the store before drawing: the audits
+//! list, the open audit's data, and the rows of the frame about to be drawn.
+//! Drawing reads only this (`&Model`); it never calls the store. Components
+//! ask for a slice to be read again with `Effect::Reload`.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::keymap::Keymap;
+use super::search;
+use super::theme::Theme;
+use crate::catalogue::Catalogue;
+use crate::domain::{
+    Audit, AuditStatus, ClauseReview, DocumentReview, Finding, Interview, NcTally, Sample, Stage,
+};
+use crate::store::{self, AuditSummary, FindingFilter, FindingOrder, Store};
+
+/// A message in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// One row of the audits list.
+pub struct AuditRow {
+    pub summary: AuditSummary,
+    /// Stage 2 clauses done / assessable clauses.
+    pub done: u64,
+    pub total: u64,
+}
+
+/// Rows read for the frame about to be drawn (see `App::prepare`).
+#[derive(Default)]
+pub struct FrameRows {
+    /// The findings list's visible rows: (position of the first, rows).
+    pub findings: (usize, Vec<Finding>),
+    /// The first findings of the stage 2 clause shown: (clause id, rows).
+    pub clause: Option<(String, Vec<Finding>)>,
+}
+
+/// Everything drawing reads.
+pub struct Model {
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub audits: Vec<AuditRow>,
+    pub data: Option<AuditData>,
+    pub status: Option<Status>,
+    /// Why the file cannot be written, if it cannot.
+    pub read_only: Option<String>,
+    /// The audit file's name, for the status bar.
+    pub file_name: String,
+    /// Where the export form proposes to write.
+    pub export_dir: PathBuf,
+    pub frame: FrameRows,
+}
+
+impl Model {
+    pub fn new(store: &Store) -> Model {
+        Model {
+            theme: Theme::from_env(),
+            keymap: Keymap::default(),
+            audits: Vec::new(),
+            data: None,
+            status: None,
+            read_only: store.read_only().map(str::to_string),
+            file_name: store
+                .path()
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            frame: FrameRows::default(),
+        }
+    }
+
+    /// Whether the open audit is reported (its content is frozen).
+    pub fn reported(&self) -> bool {
+        self.data
+            .as_ref()
+            .is_some_and(|d| d.audit.status == AuditStatus::Reported)
+    }
+
+    /// The open audit's id.
+    pub fn audit_id(&self) -> Option<&str> {
+        self.data.as_ref().map(|d| d.audit.id.as_str())
+    }
+
+    /// Read the audits list again.
+    pub fn load_audits(&mut self, store: &Store) -> store::Result<()> {
+        let mut rows = Vec::new();
+        let mut cats: HashMap<String, u64> = HashMap::new();
+        for summary in store.list_audits()? {
+            let cat_id = summary.audit.catalogue_id.clone();
+            let total = match cats.get(&cat_id) {
+                Some(n) => *n,
+                None => {
+                    let n = store
+                        .catalogue(&cat_id)
+                        .map(|c| c.clauses().iter().filter(|x| c.is_assessable(x)).count() as u64)
+                        .unwrap_or(0);
+                    cats.insert(cat_id, n);
+                    n
+                }
+            };
+            let done = store.stage_done_count(&summary.audit.id, Stage::TWO)?;
+            rows.push(AuditRow {
+                summary,
+                done,
+                total,
+            });
+        }
+        self.audits = rows;
+        Ok(())
+    }
+}
+
+/// What the screens of an open audit show, loaded from the store and
+/// reloaded slice by slice after each write.
+pub struct AuditData {
+    pub audit: Audit,
+    pub catalogue: Catalogue,
+    pub stage1: HashMap<String, ClauseReview>,
+    pub stage2: HashMap<String, ClauseReview>,
+    pub docs: HashMap<String, DocumentReview>,
+    /// The findings screen's list: row ids, filtered and sorted. Rows are
+    /// read from the store a screenful at a time.
+    pub findings: FindingList,
+    /// Open nonconformities for the overview (the first of them, report order).
+    pub open_ncs: Vec<Finding>,
+    /// What the fuzzy finder searches; built when the audit is opened.
+    pub finder: Vec<search::Candidate>,
+    /// The findings' finder entries, still being read in the background.
+    pub finder_loading: Option<std::sync::mpsc::Receiver<Vec<(i64, String)>>>,
+    /// Counts by grade (all findings, unfiltered).
+    pub counts: [u64; 5],
+    pub tally: NcTally,
+    /// Per clause: (findings, open NCs).
+    pub by_clause: HashMap<String, (u64, u64)>,
+    pub interviews: Vec<Interview>,
+    pub samples: Vec<Sample>,
+}
+
+/// How many open nonconformities the overview lists.
+pub const OPEN_NC_ROWS: usize = 200;
+
+/// A list of findings by row id, in display order. The ids are read a chunk
+/// at a time: the first screenful at once, the rest on idle turns of the
+/// event loop (or at once when the user jumps further).
+#[derive(Debug, Default, Clone)]
+pub struct FindingList {
+    /// The ids read so far, from the top of the list.
+    pub ids: Vec<i64>,
+    /// How many findings the list has in all.
+    pub total: usize,
+    filter: FindingFilter,
+    order: FindingOrder,
+}
+
+/// Ids read when a list is (re)loaded, and per later chunk.
+const FIRST_IDS: usize = 1_000;
+const MORE_IDS: usize = 4_000;
+
+impl FindingList {
+    fn load(
+        store: &Store,
+        audit_id: &str,
+        filter: &FindingFilter,
+        order: FindingOrder,
+        counts: &[u64; 5],
+    ) -> store::Result<Self> {
+        // The grade counts are at hand: only status and clause filters count.
+        let total = match (&filter.grade, &filter.status, &filter.clause_id) {
+            (None, None, None) => counts.iter().sum::<u64>() as usize,
+            (Some(g), None, None) => counts[g.severity() as usize] as usize,
+            _ => store.count_findings(audit_id, filter)?,
+        };
+        let ids = store.finding_rowids_page(audit_id, filter, order, 0, FIRST_IDS)?;
+        Ok(FindingList {
+            ids,
+            total,
+            filter: filter.clone(),
+            order,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.total
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// Whether every id has been read.
+    pub fn complete(&self) -> bool {
+        self.ids.len() >= self.total
+    }
+
+    /// Read the next chunk of ids.
+    pub fn load_more(&mut self, store: &Store, audit_id: &str) -> store::Result<()> {
+        if self.complete() {
+            return Ok(());
+        }
+        let more = store.finding_rowids_page(
+            audit_id,
+            &self.filter,
+            self.order,
+            self.ids.len(),
+            MORE_IDS,
+        )?;
+        if more.is_empty() {
+            // the file changed under us: what we have is the list
+            self.total = self.ids.len();
+        }
+        self.ids.extend(more);
+        Ok(())
+    }
+
+    /// Make sure the ids up to position `upto` are read.
+    pub fn ensure(&mut self, store: &Store, audit_id: &str, upto: usize) -> store::Result<()> {
+        while self.ids.len() <= upto && !self.complete() {
+            let before = self.ids.len();
+            self.load_more(store, audit_id)?;
+            if self.ids.len() == before {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Where a finding is in the list (reads the whole list if needed).
+    pub fn find(
+        &mut self,
+        store: &Store,
+        audit_id: &str,
+        rowid: i64,
+    ) -> store::Result<Option<usize>> {
+        if let Some(p) = self.ids.iter().position(|&r| r == rowid) {
+            return Ok(Some(p));
+        }
+        self.ensure(store, audit_id, self.total)?;
+        Ok(self.ids.iter().position(|&r| r == rowid))
+    }
+
+    /// Where a finding is among the ids read so far.
+    pub fn position(&self, rowid: i64) -> Option<usize> {
+        self.ids.iter().position(|&r| r == rowid)
+    }
+
+    /// The findings at `start..start + len` of the list (one query).
+    pub fn window(&self, store: &Store, start: usize, len: usize) -> store::Result<Vec<Finding>> {
+        let end = start.saturating_add(len).min(self.ids.len());
+        let ids = self.ids.get(start.min(end)..end).unwrap_or(&[]);
+        store.findings_by_rowid(ids)
+    }
+}
+
+impl AuditData {
+    pub fn load(store: &Store, id: &str) -> store::Result<AuditData> {
+        let audit = store.audit(id)?;
+        let catalogue = store.catalogue(&audit.catalogue_id)?;
+        let mut d = AuditData {
+            audit,
+            catalogue,
+            stage1: HashMap::new(),
+            stage2: HashMap::new(),
+            docs: HashMap::new(),
+            findings: FindingList::default(),
+            open_ncs: Vec::new(),
+            finder: Vec::new(),
+            finder_loading: None,
+            counts: [0; 5],
+            tally: NcTally::default(),
+            by_clause: HashMap::new(),
+            interviews: store.interviews(id)?,
+            samples: store.samples(id)?,
+        };
+        d.reload_reviews(store)?;
+        d.finder = search::candidates(&d);
+        d.finder_loading = Some(search::load_findings(store, id));
+        Ok(d)
+    }
+
+    pub fn reload_reviews(&mut self, store: &Store) -> store::Result<()> {
+        let id = &self.audit.id;
+        self.stage1 = store
+            .clause_reviews(id, Stage::ONE)?
+            .into_iter()
+            .map(|r| (r.clause_id.clone(), r))
+            .collect();
+        self.stage2 = store
+            .clause_reviews(id, Stage::TWO)?
+            .into_iter()
+            .map(|r| (r.clause_id.clone(), r))
+            .collect();
+        self.docs = store
+            .document_reviews(id)?
+            .into_iter()
+            .map(|r| (r.doc_key.clone(), r))
+            .collect();
+        Ok(())
+    }
+
+    pub fn reload_findings(
+        &mut self,
+        store: &Store,
+        filter: &FindingFilter,
+        sort: FindingOrder,
+    ) -> store::Result<()> {
+        let id = &self.audit.id;
+        self.open_ncs = store.open_nonconformities(id, OPEN_NC_ROWS)?;
+        self.counts = store.finding_counts(id)?;
+        self.tally = store.nc_tally(id)?;
+        self.by_clause = store.finding_counts_by_clause(id)?;
+        // last: the list's length comes from the counts
+        self.reload_list(store, filter, sort)
+    }
+
+    /// Take the findings' finder entries if the background read is done
+    /// (`wait`: block until it is). Returns whether they arrived.
+    pub fn finder_arrived(&mut self, wait: bool) -> bool {
+        let Some(rx) = &self.finder_loading else {
+            return false;
+        };
+        let got = if wait {
+            rx.recv().ok()
+        } else {
+            match rx.try_recv() {
+                Ok(v) => Some(v),
+                Err(std::sync::mpsc::TryRecvError::Empty) => return false,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
+            }
+        };
+        self.finder_loading = None;
+        match got {
+            Some(texts) => {
+                search::merge_findings(&mut self.finder, texts);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Only the findings screen's list (a filter or the order changed: the
+    /// counts did not).
+    pub fn reload_list(
+        &mut self,
+        store: &Store,
+        filter: &FindingFilter,
+        sort: FindingOrder,
+    ) -> store::Result<()> {
+        self.findings = FindingList::load(store, &self.audit.id, filter, sort, &self.counts)?;
+        Ok(())
+    }
+
+    /// Assessable clauses of the catalogue.
+    pub fn assessable(&self) -> impl Iterator<Item = &crate::catalogue::Clause> {
+        self.catalogue
+            .clauses()
+            .iter()
+            .filter(|c| self.catalogue.is_assessable(c))
+    }
+}
+
+impl Model {
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    /// Read the rows the next frame draws that are not kept in the model:
+    /// the visible window of the findings list (`list_height` rows) and the
+    /// first findings of the stage 2 clause on screen.
+    pub fn read_frame(
+        &mut self,
+        store: &Store,
+        screens: &super::views::Screens,
+        screen: super::app::Screen,
+        list_height: usize,
+    ) -> store::Result<()> {
+        use super::app::Screen;
+        let Some(d) = &self.data else {
+            self.frame = FrameRows::default();
+            return Ok(());
+        };
+        match screen {
+            Screen::Findings => {
+                let v = &screens.findings;
+                let off = super::views::scroll(&v.offset, v.selected, list_height);
+                self.frame.findings = (off, d.findings.window(store, off, list_height)?);
+            }
+            Screen::Stage2 => {
+                let id = screens.stage2.current_id(&d.catalogue).map(str::to_string);
+                self.frame.clause = match id {
+                    Some(id) if d.by_clause.get(&id).is_some_and(|(n, _)| *n > 0) => {
+                        let rows = store.clause_findings(
+                            &d.audit.id,
+                            &id,
+                            super::views::stage2::CLAUSE_FINDINGS_SHOWN,
+                        )?;
+                        Some((id, rows))
+                    }
+                    _ => None,
+                };
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl AuditData {
+    /// Interviews and samples, read again.
+    pub fn reload_interviews(&mut self, store: &Store) -> store::Result<()> {
+        self.interviews = store.interviews(&self.audit.id)?;
+        self.samples = store.samples(&self.audit.id)?;
+        Ok(())
+    }
+
+    /// Interviews are few: the finder's are renewed before it opens.
+    pub fn finder_interviews(&mut self) {
+        self.finder
+            .retain(|c| !matches!(c.target, search::Target::Interview(_)));
+        self.finder
+            .extend(search::interview_candidates(&self.interviews));
+    }
+
+    /// Keep the finder's entry of one finding in step after it was added or
+    /// changed (`id` is its UUID), without rebuilding the rest.
+    pub fn finder_refresh(&mut self, store: &Store, id: &str) -> store::Result<()> {
+        use search::{Candidate, Target};
+        let f = match store.finding(id) {
+            Ok(f) => f,
+            Err(store::Error::NotFound(_)) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let rowid = store.finding_rowid(id)?;
+        let text = format!("{} {}", f.reference, f.title);
+        match self
+            .finder
+            .iter_mut()
+            .find(|c| c.target == Target::Finding(rowid))
+        {
+            Some(c) => c.text = text,
+            None => self.finder.push(Candidate {
+                text,
+                kind: "finding",
+                target: Target::Finding(rowid),
+            }),
+        }
+        Ok(())
+    }
+
+    /// Drop a deleted finding's finder entry.
+    pub fn finder_remove(&mut self, rowid: i64) {
+        self.finder
+            .retain(|c| c.target != search::Target::Finding(rowid));
+    }
+}

@@ -1,0 +1,194 @@
+//! The forms' definitions: which fields, in which order, with which
+//! defaults. Each field has a stable name (what `submit` and drafts use).
+
+use std::path::Path;
+
+use super::{Field, FormKind, FormState};
+use crate::domain::{Audit, AuditType, Grade, SampleMethod, Stage};
+
+/// Where the user is when a form opens: its defaults come from here.
+pub struct Here<'a> {
+    /// The clause on screen (stage 1 or 2, or the selected finding's), or "".
+    pub clause: String,
+    /// The store's clock, RFC 3339.
+    pub now: String,
+    pub audit: Option<&'a Audit>,
+    pub export_dir: &'a Path,
+}
+
+fn enum_options<T: Copy>(
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| (code(*v).to_string(), label(*v).to_string()))
+        .collect()
+}
+
+fn grade_options() -> Vec<(String, String)> {
+    enum_options(Grade::ALL, Grade::code, Grade::label)
+}
+
+impl FormState {
+    /// The form for `kind`, with defaults taken from where the user is.
+    pub fn for_kind(kind: FormKind, at: &Here) -> FormState {
+        let edition = at.audit.map_or("", |a| a.edition.as_str());
+        match kind {
+            FormKind::NewAudit => Self::new_audit(),
+            FormKind::NewFinding => {
+                Self::new_finding(edition, &at.clause, Stage::TWO, Grade::Minor, "")
+            }
+            FormKind::NewInterview => Self::new_interview(&at.now, &at.clause),
+            FormKind::NewSample => Self::new_sample(&at.clause),
+            FormKind::Reopen => Self::reopen(),
+            FormKind::Export => match at.audit {
+                Some(a) => Self::export(at.export_dir, a, &at.now),
+                None => Self::new(FormKind::Export, "Export", vec![]),
+            },
+        }
+    }
+
+    /// Reopen a reported audit: the reason goes into the audit trail.
+    pub fn reopen() -> FormState {
+        Self::new(
+            FormKind::Reopen,
+            "Reopen the reported audit",
+            vec![Field::text(
+                "reason",
+                "Reason (kept in the audit trail)",
+                "",
+            )],
+        )
+    }
+
+    pub fn new_audit() -> FormState {
+        Self::new(
+            FormKind::NewAudit,
+            "New audit",
+            vec![
+                Field::text("organisation", "Organisation", ""),
+                Field::choice(
+                    "audit_type",
+                    "Audit type",
+                    enum_options(AuditType::ALL, AuditType::code, AuditType::label),
+                    "stage2",
+                ),
+                Field::choice(
+                    "edition",
+                    "Edition",
+                    vec![
+                        ("2018".into(), "ISO/IEC 20000-1:2018".into()),
+                        ("2011".into(), "ISO/IEC 20000-1:2011 (legacy)".into()),
+                    ],
+                    "2018",
+                ),
+                Field::text("scope", "Scope", ""),
+                Field::text("certification_body", "Certification body", ""),
+                Field::text("lead_auditor", "Lead auditor", ""),
+                Field::text("team", "Team", ""),
+                Field::text("start_date", "Start (YYYY-MM-DD)", ""),
+                Field::text("end_date", "End (YYYY-MM-DD)", ""),
+            ],
+        )
+    }
+
+    pub fn new_finding(
+        edition: &str,
+        clause: &str,
+        stage: Stage,
+        grade: Grade,
+        title: &str,
+    ) -> FormState {
+        let requirement = if clause.is_empty() {
+            String::new()
+        } else {
+            format!("ISO/IEC 20000-1:{edition} {clause}")
+        };
+        Self::new(
+            FormKind::NewFinding,
+            "New finding",
+            vec![
+                Field::choice("grade", "Grade", grade_options(), grade.code()),
+                Field::text("title", "Title", title),
+                Field::text("clause", "Clause", clause),
+                Field::choice(
+                    "stage",
+                    "Stage",
+                    vec![
+                        ("1".into(), "Stage 1".into()),
+                        ("2".into(), "Stage 2".into()),
+                    ],
+                    &stage.to_string(),
+                ),
+                Field::text("requirement", "Requirement", &requirement),
+                Field::text("statement", "Statement", ""),
+                Field::text("evidence", "Objective evidence", ""),
+                Field::text("due_date", "Due (YYYY-MM-DD)", ""),
+            ],
+        )
+    }
+
+    /// `now` is the store's clock (RFC 3339); the form proposes it to the minute.
+    pub fn new_interview(now: &str, clause: &str) -> FormState {
+        let now = match (now.get(..10), now.get(11..16)) {
+            (Some(d), Some(t)) => format!("{d} {t} UTC"),
+            _ => now.to_string(),
+        };
+        Self::new(
+            FormKind::NewInterview,
+            "New interview",
+            vec![
+                Field::text("interviewee", "Interviewee", ""),
+                Field::text("role", "Role", ""),
+                Field::text("held_at", "When", &now),
+                Field::text("clauses", "Clauses covered", clause),
+            ],
+        )
+    }
+
+    pub fn new_sample(clause: &str) -> FormState {
+        Self::new(
+            FormKind::NewSample,
+            "New sample (ISO 19011 A.6)",
+            vec![
+                Field::text("clause", "Clause", clause),
+                Field::text("population", "Population", ""),
+                Field::choice(
+                    "method",
+                    "Method",
+                    enum_options(SampleMethod::ALL, SampleMethod::code, SampleMethod::label),
+                    "judgement",
+                ),
+                Field::text("size", "Size", ""),
+                Field::text("items", "Items seen", ""),
+                Field::text("result", "Result", ""),
+            ],
+        )
+    }
+
+    pub fn export(dir: &Path, audit: &Audit, now: &str) -> FormState {
+        let slug: String = audit
+            .organisation
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect::<String>()
+            .split('-')
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        let date = now.get(..10).unwrap_or("findings");
+        let path = dir.join(format!("{slug}-findings-{date}.csv"));
+        Self::new(
+            FormKind::Export,
+            "Export the findings CSV",
+            vec![Field::text("path", "Write to", &path.display().to_string())],
+        )
+    }
+}

@@ -1,0 +1,166 @@
+//! What a submitted form does: one typed write through the store, then the
+//! effects that show it. Errors leave the form open (and its draft kept).
+
+use super::{FormKind, FormValues};
+use crate::domain::{
+    check_date, AuditType, Grade, Interview, NewAudit, NewFinding, Sample, SampleMethod, Stage,
+};
+use crate::store::{self, EditTarget, InterviewField};
+use crate::tui::action::Action;
+use crate::tui::app::Screen;
+use crate::tui::component::{none, Ctx};
+use crate::tui::effect::{Effect, Slice};
+use crate::tui::keymap::Mode;
+use crate::tui::popups::finding::FindingDetailState;
+use crate::tui::popups::Popup;
+
+/// Act on a submitted form. Errors leave the form open (and its draft kept).
+pub fn submit(ctx: &mut Ctx, kind: FormKind, v: &FormValues) -> store::Result<Vec<Effect>> {
+    let get = |name: &str| v.get(name);
+    match kind {
+        FormKind::NewAudit => {
+            let edition = get("edition");
+            let catalogue_id = crate::catalogue::builtin_id_for_edition(&edition)
+                .ok_or_else(|| store::Error::Invalid(format!("unknown edition {edition:?}")))?;
+            let audit = ctx.store.create_audit(&NewAudit {
+                organisation: get("organisation"),
+                audit_type: AuditType::parse(&get("audit_type"))?,
+                edition,
+                catalogue_id: catalogue_id.to_string(),
+                scope: get("scope"),
+                certification_body: get("certification_body"),
+                lead_auditor: get("lead_auditor"),
+                team: get("team"),
+                start_date: get("start_date"),
+                end_date: get("end_date"),
+            })?;
+            Ok(vec![
+                Effect::Reload(Slice::Audits),
+                Effect::OpenAudit(audit.id.clone()),
+                Effect::Info(format!("Created the audit of {}", audit.organisation)),
+            ])
+        }
+        FormKind::NewFinding => {
+            let Some(data) = &ctx.model.data else {
+                return none();
+            };
+            let audit_id = data.audit.id.clone();
+            let lead = data.audit.lead_auditor.clone();
+            check_date("due date", &get("due_date")).map_err(store::Error::Invalid)?;
+            let f = ctx.store.add_finding(
+                &audit_id,
+                &NewFinding {
+                    grade: Grade::parse(&get("grade"))?,
+                    title: get("title"),
+                    clause_id: get("clause"),
+                    stage: Stage::new(get("stage").parse().unwrap_or(2))?,
+                    requirement: get("requirement"),
+                    statement: v.raw("statement"),
+                    evidence: v.raw("evidence"),
+                    due_date: get("due_date"),
+                    raised_by: lead,
+                },
+            )?;
+            let msg = format!("Raised {} — {}", f.reference, f.title);
+            Ok(vec![
+                Effect::Reload(Slice::Findings),
+                Effect::FinderRefresh(f.id.clone()),
+                Effect::Push(Popup::Finding(Box::new(FindingDetailState::new(f)))),
+                Effect::Info(msg),
+            ])
+        }
+        FormKind::NewInterview => {
+            let Some(data) = &ctx.model.data else {
+                return none();
+            };
+            let i = ctx.store.save_interview(&Interview {
+                id: String::new(),
+                audit_id: data.audit.id.clone(),
+                interviewee: get("interviewee"),
+                role: get("role"),
+                held_at: get("held_at"),
+                clauses: get("clauses"),
+                notes: String::new(),
+                created_at: String::new(),
+                updated_at: String::new(),
+            })?;
+            let label = format!("Notes of the interview with {}", i.interviewee);
+            let done = ctx.model.keymap.key_of(Mode::Editor, &Action::Save);
+            Ok(vec![
+                Effect::Reload(Slice::Interviews),
+                Effect::Go(Screen::Interviews),
+                Effect::SelectInterview(i.id.clone()),
+                Effect::Edit {
+                    target: EditTarget::Interview {
+                        id: i.id,
+                        field: InterviewField::Notes,
+                    },
+                    label,
+                },
+                Effect::Info(format!(
+                    "Interview recorded: write the notes, {done} when done"
+                )),
+            ])
+        }
+        FormKind::NewSample => {
+            let Some(data) = &ctx.model.data else {
+                return none();
+            };
+            let size = get("size");
+            let size: u32 = if size.is_empty() {
+                0
+            } else {
+                size.parse().map_err(|_| {
+                    store::Error::Invalid(format!(
+                        "sample size {size:?} is not a whole number; type e.g. 5"
+                    ))
+                })?
+            };
+            let s = ctx.store.save_sample(&Sample {
+                id: String::new(),
+                audit_id: data.audit.id.clone(),
+                clause_id: get("clause"),
+                population: get("population"),
+                method: SampleMethod::parse(&get("method"))?,
+                size,
+                items: get("items"),
+                result: get("result"),
+                created_at: String::new(),
+                updated_at: String::new(),
+            })?;
+            Ok(vec![
+                Effect::Reload(Slice::Interviews),
+                Effect::Info(format!("Sample recorded for {}", s.clause_id)),
+            ])
+        }
+        FormKind::Export => {
+            let Some(data) = &ctx.model.data else {
+                return none();
+            };
+            // A relative path is relative to the folder the form proposed.
+            let path = ctx.model.export_dir.join(get("path"));
+            if get("path").is_empty() {
+                return Err(store::Error::Invalid("give a file path for the CSV".into()));
+            }
+            let rows = crate::export::csv::export_to_file(ctx.store, &data.audit, false, &path)?;
+            if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                ctx.model.export_dir = dir.to_path_buf();
+            }
+            Ok(vec![Effect::Info(format!(
+                "Wrote {rows} findings to {}",
+                path.display()
+            ))])
+        }
+        FormKind::Reopen => {
+            let Some(data) = &ctx.model.data else {
+                return none();
+            };
+            let id = data.audit.id.clone();
+            ctx.store.reopen_audit(&id, &get("reason"))?;
+            Ok(vec![
+                Effect::OpenAudit(id),
+                Effect::Info("Reopened the audit; the reason is in its audit trail".into()),
+            ])
+        }
+    }
+}
