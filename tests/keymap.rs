@@ -70,7 +70,26 @@ fn bindable() -> Vec<Action> {
             | Action::PrevField
             | Action::NextOrSave
             | Action::NextChoice
-            | Action::PrevChoice => true,
+            | Action::PrevChoice
+            | Action::NewLine
+            | Action::InsertTab
+            | Action::DeleteBack
+            | Action::DeleteForward
+            | Action::DeleteWordBack
+            | Action::DeleteWordForward
+            | Action::DeleteToLineEnd
+            | Action::DeleteToLineStart
+            | Action::CursorLeft
+            | Action::CursorRight
+            | Action::CursorUp
+            | Action::CursorDown
+            | Action::WordLeft
+            | Action::WordRight
+            | Action::LineStart
+            | Action::LineEnd
+            | Action::Undo
+            | Action::Redo
+            | Action::Yank => true,
         }
     }
     let all = Action::BINDABLE.to_vec();

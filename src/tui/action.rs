@@ -77,6 +77,26 @@ pub enum Action {
     /// On a choice field: the next / previous value.
     NextChoice,
     PrevChoice,
+    // typing in a text field (the editor, a form's text field, the finder's query)
+    NewLine,
+    InsertTab,
+    DeleteBack,
+    DeleteForward,
+    DeleteWordBack,
+    DeleteWordForward,
+    DeleteToLineEnd,
+    DeleteToLineStart,
+    CursorLeft,
+    CursorRight,
+    CursorUp,
+    CursorDown,
+    WordLeft,
+    WordRight,
+    LineStart,
+    LineEnd,
+    Undo,
+    Redo,
+    Yank,
     // internal (never bound to a key)
     Tick,
     /// Continue a search that did not finish within its time budget.
@@ -86,6 +106,33 @@ pub enum Action {
 }
 
 impl Action {
+    /// Whether the action edits the text of the focused text field.
+    pub fn is_text_edit(&self) -> bool {
+        use Action as A;
+        matches!(
+            self,
+            A::NewLine
+                | A::InsertTab
+                | A::DeleteBack
+                | A::DeleteForward
+                | A::DeleteWordBack
+                | A::DeleteWordForward
+                | A::DeleteToLineEnd
+                | A::DeleteToLineStart
+                | A::CursorLeft
+                | A::CursorRight
+                | A::CursorUp
+                | A::CursorDown
+                | A::WordLeft
+                | A::WordRight
+                | A::LineStart
+                | A::LineEnd
+                | A::Undo
+                | A::Redo
+                | A::Yank
+        )
+    }
+
     /// Whether the action changes the audit file (refused when the file is
     /// read-only, or, for an audit's content, when the audit is reported).
     pub fn changes_data(&self) -> bool {
@@ -180,6 +227,25 @@ impl Action {
         Action::NextOrSave,
         Action::NextChoice,
         Action::PrevChoice,
+        Action::NewLine,
+        Action::InsertTab,
+        Action::DeleteBack,
+        Action::DeleteForward,
+        Action::DeleteWordBack,
+        Action::DeleteWordForward,
+        Action::DeleteToLineEnd,
+        Action::DeleteToLineStart,
+        Action::CursorLeft,
+        Action::CursorRight,
+        Action::CursorUp,
+        Action::CursorDown,
+        Action::WordLeft,
+        Action::WordRight,
+        Action::LineStart,
+        Action::LineEnd,
+        Action::Undo,
+        Action::Redo,
+        Action::Yank,
     ];
 
     /// The bindable action named `name` (snake_case, as in `keymap.toml`).

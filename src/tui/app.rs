@@ -13,10 +13,9 @@ use ratatui::Terminal;
 use super::action::Action;
 use super::component::{Component, Ctx};
 use super::drafts::Recoveries;
-use super::effect::{Effect, Slice, Which};
+use super::effect::Effect;
 use super::keymap::{Key, Mode};
-use super::model::{AuditData, Model};
-use super::popups::confirm::ConfirmState;
+use super::model::Model;
 use super::popups::finder::FinderState;
 use super::popups::form::{FormState, Here};
 use super::popups::help::HelpState;
@@ -25,30 +24,7 @@ use super::views::{self, Screens};
 use crate::store::{self, Store};
 
 pub use super::model::Status;
-
-/// The screens of the workbench.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    Audits,
-    Overview,
-    Stage1,
-    Stage2,
-    Findings,
-    Interviews,
-}
-
-impl Screen {
-    /// The tabs: the screen, the action that goes there (its key is the
-    /// tab's label) and the name.
-    pub const TABS: &'static [(Screen, Action, &'static str)] = &[
-        (Screen::Audits, Action::GoAudits, "Audits"),
-        (Screen::Overview, Action::GoOverview, "Overview"),
-        (Screen::Stage1, Action::GoStage1, "Stage 1"),
-        (Screen::Stage2, Action::GoStage2, "Stage 2"),
-        (Screen::Findings, Action::GoFindings, "Findings"),
-        (Screen::Interviews, Action::GoInterviews, "Interviews"),
-    ];
-}
+pub use super::views::Screen;
 
 pub struct App {
     pub store: Store,
@@ -193,7 +169,7 @@ impl App {
         };
         if !taken {
             self.model.info(
-                "Paste ignored: no text field has the focus (open one first, e.g. e to edit)",
+                "Paste ignored: no text field has the focus (open an editor or a form first)",
             );
         }
     }
@@ -311,74 +287,6 @@ impl App {
         }
     }
 
-    /// Carry out one effect; it may ask for more.
-    fn apply(&mut self, effect: Effect) -> store::Result<Vec<Effect>> {
-        match effect {
-            Effect::Push(p) => self.popups.push(p),
-            Effect::Close(which) => {
-                let at = match which {
-                    Which::Top => self.popups.len().checked_sub(1),
-                    Which::Form => self
-                        .popups
-                        .iter()
-                        .rposition(|p| matches!(p, Popup::Form(_))),
-                    Which::FindingOnTop => match self.popups.last() {
-                        Some(Popup::Finding(_)) => Some(self.popups.len() - 1),
-                        _ => None,
-                    },
-                };
-                if let Some(i) = at {
-                    self.popups.remove(i);
-                }
-            }
-            Effect::Info(m) => self.model.info(m),
-            Effect::Error(m) => self.model.error(m),
-            Effect::Go(screen) => return self.go(screen),
-            Effect::OpenAudit(id) => self.open_audit(&id)?,
-            Effect::Reload(slice) => self.reload(slice)?,
-            Effect::FinderRefresh(id) => {
-                if let Some(d) = &mut self.model.data {
-                    d.finder_refresh(&self.store, &id)?;
-                }
-            }
-            Effect::FinderRemove(rowid) => {
-                if let Some(d) = &mut self.model.data {
-                    d.finder_remove(rowid);
-                }
-            }
-            Effect::Edit { target, label } => return self.open_editor(target, label),
-            Effect::OpenForm(form) => return self.open_form(*form),
-            Effect::Confirm { message, pending } => self
-                .popups
-                .push(Popup::Confirm(ConfirmState { message, pending })),
-            Effect::Jump(target) => return self.jump(target),
-            Effect::Edited(target) => self.reload_after_edit(&target)?,
-            Effect::Refreshed(f) => {
-                if let Some(Popup::Finding(d)) = self.popups.last_mut() {
-                    d.finding = *f;
-                }
-            }
-            Effect::SelectInterview(id) => self.screens.interviews.select(&self.model, &id),
-            Effect::NextRecovery => self.next_recovery()?,
-            Effect::SaveDrafts => self.persist_drafts()?,
-        }
-        Ok(Vec::new())
-    }
-
-    fn go(&mut self, screen: Screen) -> store::Result<Vec<Effect>> {
-        if screen == Screen::Audits {
-            self.model.load_audits(&self.store)?;
-        } else if self.model.data.is_none() {
-            let key = self.model.keymap.key_of(Mode::Audits, &Action::Select);
-            return Ok(vec![Effect::Error(format!(
-                "open an audit first ({key} on the audits list)"
-            ))]);
-        }
-        self.screen = screen;
-        self.screens.stage2.focus_questions = false;
-        Ok(Vec::new())
-    }
-
     /// Why a data-changing action cannot run now: the file is read-only, or
     /// the open audit is reported (its content is frozen until reopened).
     pub fn write_block(&self, action: &Action) -> Option<String> {
@@ -397,75 +305,6 @@ impl App {
                 km.key_of(Mode::Global, &Action::GoOverview)
             )
         })
-    }
-
-    /// Open an audit, load what the screens show, and show its overview.
-    pub fn open_audit(&mut self, id: &str) -> store::Result<()> {
-        let data = AuditData::load(&self.store, id)?;
-        self.screens = Screens {
-            audits: std::mem::take(&mut self.screens.audits),
-            stage1: views::stage1::Stage1View::new(&data.catalogue),
-            stage2: views::stage2::Stage2View::new(&data.catalogue),
-            ..Screens::default()
-        };
-        self.model.data = Some(data);
-        self.reload(Slice::Findings)?;
-        self.screen = Screen::Overview;
-        Ok(())
-    }
-
-    /// Read one slice of the model again, after a write.
-    pub fn reload(&mut self, slice: Slice) -> store::Result<()> {
-        if slice == Slice::Audits {
-            return self.model.load_audits(&self.store);
-        }
-        let Some(d) = &mut self.model.data else {
-            return Ok(());
-        };
-        let f = &mut self.screens.findings;
-        match slice {
-            Slice::Findings => d.reload_findings(&self.store, &f.filter, f.sort)?,
-            Slice::FindingList => d.reload_list(&self.store, &f.filter, f.sort)?,
-            Slice::Reviews => d.reload_reviews(&self.store)?,
-            Slice::Interviews => d.reload_interviews(&self.store)?,
-            Slice::Audits => {}
-        }
-        f.clamp(d.findings.len());
-        Ok(())
-    }
-
-    fn reload_after_edit(&mut self, target: &store::EditTarget) -> store::Result<()> {
-        use store::{EditTarget as T, FindingField};
-        let finding = match target {
-            T::Finding { id, field } => {
-                // Free text changes no count and no position in the list (the
-                // due date orders one of the sorts).
-                if *field == FindingField::DueDate {
-                    self.reload(Slice::FindingList)?;
-                }
-                Some((id, *field == FindingField::Title))
-            }
-            T::FindingClause { id } => {
-                self.reload(Slice::Findings)?;
-                Some((id, true))
-            }
-            T::ClauseNotes { .. } | T::Document { .. } => {
-                self.reload(Slice::Reviews)?;
-                None
-            }
-            T::Interview { .. } => {
-                self.reload(Slice::Interviews)?;
-                None
-            }
-        };
-        if let Some((id, finder)) = finding {
-            if finder {
-                self.apply(Effect::FinderRefresh(id.clone()))?;
-            }
-            let f = self.store.finding(id)?;
-            self.apply(Effect::Refreshed(Box::new(f)))?;
-        }
-        Ok(())
     }
 
     /// Read what the next frame shows and is not in the model yet (the

@@ -4,12 +4,17 @@
 //! the model to read again) it asks for with an `Effect`, which the App
 //! carries out in order after the component returns.
 
-use super::app::Screen;
-use super::popups::confirm::Pending;
+use super::action::Action;
+use super::app::{App, Screen};
+use super::keymap::Mode;
+use super::model::AuditData;
+use super::popups::confirm::{ConfirmState, Pending};
 use super::popups::form::FormState;
 use super::popups::Popup;
 use super::search::Target;
+use super::views::{self, Screens};
 use crate::domain::Finding;
+use crate::store;
 use crate::store::EditTarget;
 
 /// A slice of the model to read again after a write.
@@ -79,4 +84,144 @@ pub enum Effect {
     NextRecovery,
     /// Write every open editor's and form's draft now.
     SaveDrafts,
+}
+
+/// How the App carries out effects.
+impl App {
+    /// Carry out one effect; it may ask for more.
+    pub(super) fn apply(&mut self, effect: Effect) -> store::Result<Vec<Effect>> {
+        match effect {
+            Effect::Push(p) => self.popups.push(p),
+            Effect::Close(which) => {
+                let at = match which {
+                    Which::Top => self.popups.len().checked_sub(1),
+                    Which::Form => self
+                        .popups
+                        .iter()
+                        .rposition(|p| matches!(p, Popup::Form(_))),
+                    Which::FindingOnTop => match self.popups.last() {
+                        Some(Popup::Finding(_)) => Some(self.popups.len() - 1),
+                        _ => None,
+                    },
+                };
+                if let Some(i) = at {
+                    self.popups.remove(i);
+                }
+            }
+            Effect::Info(m) => self.model.info(m),
+            Effect::Error(m) => self.model.error(m),
+            Effect::Go(screen) => return self.go(screen),
+            Effect::OpenAudit(id) => self.open_audit(&id)?,
+            Effect::Reload(slice) => self.reload(slice)?,
+            Effect::FinderRefresh(id) => {
+                if let Some(d) = &mut self.model.data {
+                    d.finder_refresh(&self.store, &id)?;
+                }
+            }
+            Effect::FinderRemove(rowid) => {
+                if let Some(d) = &mut self.model.data {
+                    d.finder_remove(rowid);
+                }
+            }
+            Effect::Edit { target, label } => return self.open_editor(target, label),
+            Effect::OpenForm(form) => return self.open_form(*form),
+            Effect::Confirm { message, pending } => self
+                .popups
+                .push(Popup::Confirm(ConfirmState { message, pending })),
+            Effect::Jump(target) => return self.jump(target),
+            Effect::Edited(target) => self.reload_after_edit(&target)?,
+            Effect::Refreshed(f) => {
+                if let Some(Popup::Finding(d)) = self.popups.last_mut() {
+                    d.finding = *f;
+                }
+            }
+            Effect::SelectInterview(id) => self.screens.interviews.select(&self.model, &id),
+            Effect::NextRecovery => self.next_recovery()?,
+            Effect::SaveDrafts => self.persist_drafts()?,
+        }
+        Ok(Vec::new())
+    }
+
+    fn go(&mut self, screen: Screen) -> store::Result<Vec<Effect>> {
+        if screen == Screen::Audits {
+            self.model.load_audits(&self.store)?;
+        } else if self.model.data.is_none() {
+            let key = self.model.keymap.key_of(Mode::Audits, &Action::Select);
+            return Ok(vec![Effect::Error(format!(
+                "open an audit first ({key} on the audits list)"
+            ))]);
+        }
+        self.screen = screen;
+        self.screens.stage2.focus_questions = false;
+        Ok(Vec::new())
+    }
+
+    /// Open an audit, load what the screens show, and show its overview.
+    pub fn open_audit(&mut self, id: &str) -> store::Result<()> {
+        let data = AuditData::load(&self.store, id)?;
+        self.screens = Screens {
+            audits: std::mem::take(&mut self.screens.audits),
+            stage1: views::stage1::Stage1View::new(&data.catalogue),
+            stage2: views::stage2::Stage2View::new(&data.catalogue),
+            ..Screens::default()
+        };
+        self.model.data = Some(data);
+        self.reload(Slice::Findings)?;
+        self.screen = Screen::Overview;
+        Ok(())
+    }
+
+    /// Read one slice of the model again, after a write.
+    pub fn reload(&mut self, slice: Slice) -> store::Result<()> {
+        if slice == Slice::Audits {
+            return self.model.load_audits(&self.store);
+        }
+        let Some(d) = &mut self.model.data else {
+            return Ok(());
+        };
+        let f = &mut self.screens.findings;
+        match slice {
+            Slice::Findings => d.reload_findings(&self.store, &f.filter, f.sort)?,
+            Slice::FindingList => d.reload_list(&self.store, &f.filter, f.sort)?,
+            Slice::Reviews => d.reload_reviews(&self.store)?,
+            Slice::Interviews => d.reload_interviews(&self.store)?,
+            Slice::Audits => {}
+        }
+        f.clamp(d.findings.len());
+        Ok(())
+    }
+
+    fn reload_after_edit(&mut self, target: &store::EditTarget) -> store::Result<()> {
+        use store::{EditTarget as T, FindingField};
+        let finding = match target {
+            T::Finding { id, field } => {
+                // Free text changes no count and no position in the list (the
+                // due date orders one of the sorts).
+                if *field == FindingField::DueDate {
+                    self.reload(Slice::FindingList)?;
+                }
+                Some((id, *field == FindingField::Title))
+            }
+            T::FindingClause { id } => {
+                self.reload(Slice::Findings)?;
+                Some((id, true))
+            }
+            T::ClauseNotes { .. } | T::Document { .. } => {
+                self.reload(Slice::Reviews)?;
+                None
+            }
+            T::Interview { .. } => {
+                self.reload(Slice::Interviews)?;
+                None
+            }
+        };
+        if let Some((id, finder)) = finding {
+            if finder {
+                self.apply(Effect::FinderRefresh(id.clone()))?;
+            }
+            let f = self.store.finding(id)?;
+            self.apply(Effect::Refreshed(Box::new(f)))?;
+        }
+        Ok(())
+    }
 }

@@ -35,6 +35,9 @@ pub enum Mode {
     EditorLine,
     /// A form, on a text field.
     Form,
+    /// Typing in any text field: what the editors, the forms' text fields
+    /// and the finder's query fall back to.
+    Text,
     /// A form, on a field with a choice of values: its own keys, then the form's.
     FormChoice,
     History,
@@ -58,6 +61,7 @@ impl Mode {
         Mode::EditorLine,
         Mode::Form,
         Mode::FormChoice,
+        Mode::Text,
         Mode::History,
     ];
 
@@ -80,6 +84,7 @@ impl Mode {
             | Mode::Interviews => Some(Mode::Global),
             Mode::EditorLine => Some(Mode::Editor),
             Mode::FormChoice => Some(Mode::Form),
+            Mode::Editor | Mode::Form | Mode::Finder => Some(Mode::Text),
             _ => None,
         }
     }
@@ -128,6 +133,7 @@ impl Mode {
             Mode::EditorLine => "Editor — one line",
             Mode::Form => "Form",
             Mode::FormChoice => "Form — a field with a choice",
+            Mode::Text => "Typing in a text field (editor, form, finder)",
             Mode::History => "History (audit trail)",
         }
     }

@@ -47,8 +47,9 @@ impl EditorState {
         }
     }
 
+    /// A key no binding took: a character is typed.
     pub fn input(&mut self, ev: KeyEvent) {
-        if self.textarea.input(ev) {
+        if super::textfield::type_key(&mut self.textarea, ev) {
             self.draft.touched();
         }
     }
@@ -67,6 +68,12 @@ impl EditorState {
 
 impl Component for EditorState {
     fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
+        if action.is_text_edit() {
+            if super::textfield::edit(&mut self.textarea, action, self.multiline) {
+                self.draft.touched();
+            }
+            return none();
+        }
         if *action != Action::Save {
             return none();
         }

@@ -43,7 +43,7 @@ impl FinderState {
 
     /// A key no binding took: typed into the query; the matches follow.
     pub fn input(&mut self, ev: KeyEvent, candidates: &[Candidate]) {
-        if self.input.input(ev) {
+        if super::textfield::type_key(&mut self.input, ev) {
             self.selected = 0;
             self.search.set_query(&self.query(), candidates);
         }
@@ -70,6 +70,14 @@ impl FinderState {
 
 impl Component for FinderState {
     fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
+        if action.is_text_edit() {
+            if super::textfield::edit(&mut self.input, action, false) {
+                let candidates = ctx.model.data.as_ref().map_or(&[][..], |d| &d.finder);
+                self.selected = 0;
+                self.search.set_query(&self.query(), candidates);
+            }
+            return none();
+        }
         match action {
             Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Down if self.selected + 1 < self.search.matches.len() => {

@@ -7,6 +7,7 @@ pub mod finding;
 pub mod form;
 pub mod help;
 pub mod history;
+pub mod textfield;
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::Frame;

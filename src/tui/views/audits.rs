@@ -53,7 +53,10 @@ impl Component for AuditsView {
                 {
                     self.selected = pos;
                 }
-                info("Created the demo audit (Northwind Managed Services): Enter to open it")
+                info(format!(
+                    "Created the demo audit (Northwind Managed Services): {} to open it",
+                    ctx.model.keymap.key_of(Mode::Audits, &Action::Select)
+                ))
             }
             a => {
                 self.selected = moved(a, self.selected, rows.len(), 10);

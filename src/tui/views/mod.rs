@@ -13,7 +13,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::action::Action;
-use super::app::{App, Screen};
+use super::app::App;
 use super::component::Component;
 use super::keymap::Mode;
 use super::model::Model;
@@ -175,6 +175,30 @@ pub fn cut(s: &str, w: usize) -> String {
     let mut out: String = first.chars().take(w.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+/// The screens of the workbench.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Audits,
+    Overview,
+    Stage1,
+    Stage2,
+    Findings,
+    Interviews,
+}
+
+impl Screen {
+    /// The tabs: the screen, the action that goes there (its key is the
+    /// tab's label) and the name.
+    pub const TABS: &'static [(Screen, Action, &'static str)] = &[
+        (Screen::Audits, Action::GoAudits, "Audits"),
+        (Screen::Overview, Action::GoOverview, "Overview"),
+        (Screen::Stage1, Action::GoStage1, "Stage 1"),
+        (Screen::Stage2, Action::GoStage2, "Stage 2"),
+        (Screen::Findings, Action::GoFindings, "Findings"),
+        (Screen::Interviews, Action::GoInterviews, "Interviews"),
+    ];
 }
 
 /// Every screen's component, each with its own state.

@@ -186,7 +186,16 @@ impl FormState {
     /// A key no binding took: typed into the focused text field.
     pub fn input(&mut self, ev: KeyEvent) {
         if let Some(Input::Text(t)) = self.fields.get_mut(self.focus).map(|f| &mut f.input) {
-            if t.input(ev) {
+            if super::textfield::type_key(t, ev) {
+                self.draft.touched();
+            }
+        }
+    }
+
+    /// A text-editing action on the focused text field.
+    fn edit(&mut self, action: &Action) {
+        if let Some(Input::Text(t)) = self.fields.get_mut(self.focus).map(|f| &mut f.input) {
+            if super::textfield::edit(t, action, false) {
                 self.draft.touched();
             }
         }
@@ -265,6 +274,10 @@ impl FormState {
 impl Component for FormState {
     fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
         match action {
+            a if a.is_text_edit() => {
+                self.edit(a);
+                none()
+            }
             Action::NextField => {
                 self.next_field();
                 one(Effect::SaveDrafts)
