@@ -241,6 +241,15 @@ fn create_demo_parts(store: &mut Store) -> Result<String> {
             )?;
             if let Some((status, correction, cause, action)) = f.response {
                 b.respond(&fid, status, correction, cause, action)?;
+                if status == FindingStatus::Closed {
+                    b.verify(
+                        &fid,
+                        "2026-11-18",
+                        "Jordan Lee",
+                        "Document review of the signed addendum; interview with the supplier manager",
+                        "Addendum DC-NORD-2023/A1 (6-hour restoration), renewal checklist dated 2026-11-02",
+                    )?;
+                }
             }
         }
         for (who, role, when, clauses, notes) in INTERVIEWS {

@@ -646,7 +646,7 @@ fn verify_replays_the_trail_and_sees_edits_made_behind_the_triggers() {
     fs::copy(&env.db, &added).unwrap();
     behind_the_triggers(
         &added,
-        &["findings_history_insert"],
+        &["findings_history_insert", "audits_start_on_finding"],
         "INSERT INTO findings (id, audit_id, reference, ref_prefix, ref_seq, clause_id, clause_key, stage, grade, title, created_at, updated_at)
          SELECT 'ghost', audit_id, 'NC-999', ref_prefix, 999, clause_id, clause_key, stage, grade, 'ghost', created_at, updated_at FROM findings LIMIT 1",
     );

@@ -41,7 +41,11 @@ fn a_failed_read_before_drawing_is_said_in_the_status_bar() {
     app.dispatch(Action::GoFindings);
     let mut term = Terminal::new(TestBackend::new(120, 36)).unwrap();
     app.draw(&mut term).unwrap();
-    assert!(screen_text(&term).contains("NC-001"), "the list is drawn");
+    assert!(
+        screen_text(&term).contains("NC-001"),
+        "the list is drawn: {}",
+        screen_text(&term)
+    );
     app.store
         .connection()
         .execute_batch("ALTER TABLE findings RENAME TO findings_gone")

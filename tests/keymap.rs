@@ -10,7 +10,11 @@ use auditbench::tui::keymap::{Key, Keymap, Mode};
 fn bindable() -> Vec<Action> {
     fn exhaustive(a: &Action) -> bool {
         match a {
-            Action::Tick | Action::Work | Action::ShowError(_) | Action::ShowInfo(_) => false,
+            Action::Tick
+            | Action::Work
+            | Action::ShowError(_)
+            | Action::ShowInfo(_)
+            | Action::Choose(_) => false,
             Action::Quit
             | Action::Suspend
             | Action::Help
@@ -36,27 +40,32 @@ fn bindable() -> Vec<Action> {
             | Action::CreateDemo
             | Action::ReportAudit
             | Action::ShowHistory
-            | Action::CycleDocStatus
+            | Action::Decide
+            | Action::EditJustification
+            | Action::EditAudit
+            | Action::PickDocStatus
             | Action::EditDocReference
             | Action::EditDocVersion
             | Action::EditDocNotes
             | Action::RaiseFromDocument
             | Action::SwitchFocus
             | Action::ToggleQuestion
-            | Action::CycleClauseStatus
-            | Action::CycleClauseResult
+            | Action::PickClauseStatus
+            | Action::PickClauseResult
             | Action::EditClauseNotes
             | Action::NewFinding
             | Action::NewInterview
             | Action::NewSample
             | Action::NextClauseNotDone
+            | Action::ScrollDetailDown
+            | Action::ScrollDetailUp
             | Action::FilterGrade
             | Action::FilterStatus
             | Action::FilterClause
             | Action::ClearFilters
             | Action::CycleSort
-            | Action::CycleGrade
-            | Action::CycleStatus
+            | Action::PickGrade
+            | Action::PickStatus
             | Action::Delete
             | Action::EditNotes
             | Action::EditInterviewee

@@ -185,7 +185,7 @@ fn a_read_only_file_is_opened_read_only_and_never_written() {
     app.model.export_dir = env.dir.path().to_path_buf();
     app.dispatch(auditbench::tui::action::Action::Select);
     app.dispatch(auditbench::tui::action::Action::GoStage2);
-    app.dispatch(auditbench::tui::action::Action::CycleClauseStatus);
+    app.dispatch(auditbench::tui::action::Action::PickClauseStatus);
     let st = app.model.status.clone().unwrap();
     assert!(st.error && st.text.starts_with("Read-only"), "{st:?}");
     let backend = ratatui::backend::TestBackend::new(100, 30);

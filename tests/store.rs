@@ -194,10 +194,122 @@ fn finding_references_are_per_prefix_and_survive_grade_changes() {
         refs,
         ["NC-001", "NC-002", "OBS-001", "OFI-001", "GP-001", "NC-003", "OBS-002"]
     );
+    // major <-> minor: the reference stays
+    let f = s.finding_by_ref(&a.id, "nc-002").unwrap();
+    assert_eq!(
+        s.set_finding_grade(&f.id, Grade::Minor).unwrap().reference,
+        "NC-002"
+    );
+    // across kinds: the reference follows the grade, the old one is kept
+    // on the record and never given again
     let f = s.finding_by_ref(&a.id, "obs-001").unwrap();
-    s.set_finding_grade(&f.id, Grade::Minor).unwrap();
-    assert_eq!(s.finding(&f.id).unwrap().reference, "OBS-001");
-    assert_eq!(s.finding_counts(&a.id).unwrap(), [1, 3, 1, 1, 1]);
+    let f = s.set_finding_grade(&f.id, Grade::Minor).unwrap();
+    assert_eq!(
+        (f.reference.as_str(), f.formerly.as_str()),
+        ("NC-004", "OBS-001")
+    );
+    assert_eq!(s.finding_counts(&a.id).unwrap(), [0, 4, 1, 1, 1]);
+    let g = s.finding_by_ref(&a.id, "gp-001").unwrap();
+    let g = s.set_finding_grade(&g.id, Grade::Minor).unwrap();
+    let g = s.set_finding_grade(&g.id, Grade::GoodPractice).unwrap();
+    assert_eq!(
+        (g.reference.as_str(), g.formerly.as_str()),
+        ("GP-002", "GP-001, NC-005")
+    );
+    assert!(
+        !g.reference.starts_with("NC-"),
+        "no good practice carries an NC reference"
+    );
+    let next = s
+        .add_finding(&a.id, &finding("6.1", Grade::Observation, "t"))
+        .unwrap();
+    assert_eq!(next.reference, "OBS-003", "OBS-001 is retired");
+    // a deleted finding's reference is not given again either
+    let last = s
+        .add_finding(&a.id, &finding("6.1", Grade::Minor, "t"))
+        .unwrap();
+    assert_eq!(last.reference, "NC-006");
+    s.delete_finding(&last.id).unwrap();
+    let again = s
+        .add_finding(&a.id, &finding("6.1", Grade::Minor, "t"))
+        .unwrap();
+    assert_eq!(again.reference, "NC-007");
+    // the trail has each reference change
+    let trail = s.history("finding", &f.id).unwrap();
+    assert!(
+        trail.iter().any(|e| e.field == "reference"
+            && e.old.as_deref() == Some("OBS-001")
+            && e.new.as_deref() == Some("NC-004")),
+        "{trail:?}"
+    );
+}
+
+/// A nonconformity is closed only with its response and verification
+/// recorded; a plan is accepted only with a corrective action; other grades
+/// have no status at all.
+#[test]
+fn closing_an_nc_needs_its_verification_and_other_grades_have_no_status() {
+    let env = Env::new();
+    let mut s = Store::open(&env.db).unwrap();
+    let a = new_audit(&mut s);
+    let nc = s
+        .add_finding(&a.id, &finding("8.5.1", Grade::Minor, "t"))
+        .unwrap();
+    let err = s
+        .set_finding_status(&nc.id, FindingStatus::Closed)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("NC-001 cannot be closed (verified) yet: fill correction, root cause, corrective action, verification date, verified by, how it was verified, evidence seen first"),
+        "{err}"
+    );
+    let err = s
+        .set_finding_status(&nc.id, FindingStatus::PlanAccepted)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("fill corrective action first"), "{err}");
+    for (field, v) in [
+        (FindingField::Correction, "fixed"),
+        (FindingField::RootCause, "why"),
+        (FindingField::CorrectiveAction, "plan"),
+    ] {
+        s.set_finding_field(&nc.id, field, v).unwrap();
+    }
+    s.set_finding_status(&nc.id, FindingStatus::PlanAccepted)
+        .unwrap();
+    let err = s
+        .set_finding_status(&nc.id, FindingStatus::Closed)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.ends_with(
+            "fill verification date, verified by, how it was verified, evidence seen first"
+        ),
+        "{err}"
+    );
+    assert!(s
+        .set_finding_field(&nc.id, FindingField::VerifiedOn, "tomorrow")
+        .is_err());
+    for (field, v) in [
+        (FindingField::VerifiedOn, "2026-12-01"),
+        (FindingField::VerifiedBy, "Jordan Lee"),
+        (FindingField::VerificationMethod, "records sampled"),
+        (FindingField::VerificationEvidence, "CHG-1077 PIR"),
+    ] {
+        s.set_finding_field(&nc.id, field, v).unwrap();
+    }
+    s.set_finding_status(&nc.id, FindingStatus::Closed).unwrap();
+    assert_eq!(s.finding(&nc.id).unwrap().status, FindingStatus::Closed);
+
+    let obs = s
+        .add_finding(&a.id, &finding("7.5.3", Grade::Observation, "t"))
+        .unwrap();
+    let err = s
+        .set_finding_status(&obs.id, FindingStatus::ResponseReceived)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("only nonconformities have a status"), "{err}");
+    assert_eq!(s.finding(&obs.id).unwrap().status_label(), "Noted");
 }
 
 #[test]
@@ -251,13 +363,13 @@ fn finding_round_trip_with_every_field() {
         .add_finding(&a.id, &finding("8.5.1", Grade::Minor, "Title, \"quoted\""))
         .unwrap();
     let text = "multi\nline, with \"quotes\" é 🚀 \u{202E}rtl";
+    let value = |field: FindingField| match field {
+        FindingField::DueDate => "2027-01-31",
+        FindingField::VerifiedOn => "2027-02-01",
+        _ => text,
+    };
     for field in FindingField::ALL {
-        let value = if *field == FindingField::DueDate {
-            "2027-01-31"
-        } else {
-            text
-        };
-        s.set_finding_field(&f.id, *field, value).unwrap();
+        s.set_finding_field(&f.id, *field, value(*field)).unwrap();
     }
     s.set_finding_status(&f.id, FindingStatus::ResponseReceived)
         .unwrap();
@@ -265,12 +377,7 @@ fn finding_round_trip_with_every_field() {
     let s = Store::open(&env.db).unwrap();
     let back = s.finding(&f.id).unwrap();
     for field in FindingField::ALL {
-        let want = if *field == FindingField::DueDate {
-            "2027-01-31"
-        } else {
-            text
-        };
-        assert_eq!(field.get(&back), want, "{field:?}");
+        assert_eq!(field.get(&back), value(*field), "{field:?}");
     }
     assert_eq!(back.status, FindingStatus::ResponseReceived);
     assert_eq!(back.reference, "NC-001");

@@ -116,7 +116,7 @@ fn list(ctx: &Context_, a: ListArgs) -> Result<()> {
             f.reference,
             f.grade.label(),
             f.clause_id,
-            f.status.label(),
+            f.status_label(),
             f.title
         )
         .map_err(|e| crate::store::Error::Io(e.to_string()))

@@ -130,6 +130,37 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// The audit team's recommendation, recorded by the lead auditor.
+    Decision, "recommendation" {
+        Recommend = "recommend", "Recommend certification";
+        RecommendAfterVerification = "recommend_after_verification", "Recommend after verification of the major NCs";
+        DoNotRecommend = "do_not_recommend", "Do not recommend certification";
+        ReadyForStage2 = "ready_for_stage2", "Ready for stage 2";
+        NotReadyForStage2 = "not_ready_for_stage2", "Not ready for stage 2";
+        Continue = "continue", "Continue certification";
+        Suspend = "suspend", "Recommend suspension";
+        Readiness = "readiness", "Readiness summary only (rehearsal)";
+    }
+}
+
+impl Decision {
+    /// The recommendations that mean something for an audit type.
+    pub fn for_type(t: AuditType) -> &'static [Decision] {
+        use Decision as D;
+        match t {
+            AuditType::Stage1 => &[D::ReadyForStage2, D::NotReadyForStage2],
+            AuditType::Stage2 | AuditType::Recertification => &[
+                D::Recommend,
+                D::RecommendAfterVerification,
+                D::DoNotRecommend,
+            ],
+            AuditType::Surveillance => &[D::Continue, D::Suspend],
+            AuditType::Internal => &[D::Readiness],
+        }
+    }
+}
+
+vocabulary! {
     AuditStatus, "audit status" {
         Planned = "planned", "Planned";
         InProgress = "in_progress", "In progress";
@@ -171,6 +202,7 @@ vocabulary! {
     FindingStatus, "finding status" {
         Open = "open", "Open";
         ResponseReceived = "response_received", "Response received", aliases ["response"];
+        PlanAccepted = "plan_accepted", "Action plan accepted", aliases ["accepted", "plan"];
         Closed = "closed", "Closed (verified)", aliases ["verified", "closed_verified"];
     }
 }

@@ -22,6 +22,10 @@ pub struct Audit {
     pub status: AuditStatus,
     pub created_at: String,
     pub updated_at: String,
+    /// The team's recommendation (none until the lead auditor records it)
+    /// and its justification.
+    pub recommendation: Option<Decision>,
+    pub recommendation_note: String,
 }
 
 /// What is needed to create an audit.
@@ -62,6 +66,72 @@ pub struct Finding {
     pub raised_by: String,
     pub created_at: String,
     pub updated_at: String,
+    /// The auditor's verification of the client's actions (NCs): when
+    /// (`YYYY-MM-DD`), by whom, how, and the evidence seen.
+    pub verified_on: String,
+    pub verified_by: String,
+    pub verification_method: String,
+    pub verification_evidence: String,
+    /// Earlier references of this finding (regraded), oldest first: `NC-002, OBS-004`.
+    pub formerly: String,
+}
+
+impl Finding {
+    /// Why this finding cannot be closed (verified) yet: the fields still
+    /// empty, by name. Empty when it can. Only nonconformities are closed.
+    pub fn missing_for_closure(&self) -> Vec<&'static str> {
+        [
+            ("correction", &self.correction),
+            ("root cause", &self.root_cause),
+            ("corrective action", &self.corrective_action),
+            ("verification date", &self.verified_on),
+            ("verified by", &self.verified_by),
+            ("how it was verified", &self.verification_method),
+            ("evidence seen", &self.verification_evidence),
+        ]
+        .into_iter()
+        .filter(|(_, v)| v.trim().is_empty())
+        .map(|(n, _)| n)
+        .collect()
+    }
+
+    /// The status as shown: nonconformities have a workflow status;
+    /// observations, OFIs and good practices are only "noted".
+    pub fn status_label(&self) -> &'static str {
+        if self.grade.is_nonconformity() {
+            self.status.label()
+        } else {
+            "Noted"
+        }
+    }
+
+    /// Whether a status change is allowed, or why not (one line).
+    pub fn check_status(&self, status: FindingStatus) -> Result<(), String> {
+        if !self.grade.is_nonconformity() {
+            return Err(format!(
+                "{} is {}: only nonconformities have a status (open, response, plan accepted, closed)",
+                self.reference,
+                self.grade.label().to_lowercase()
+            ));
+        }
+        let missing: Vec<&str> = match status {
+            FindingStatus::Closed => self.missing_for_closure(),
+            FindingStatus::PlanAccepted if self.corrective_action.trim().is_empty() => {
+                vec!["corrective action"]
+            }
+            _ => Vec::new(),
+        };
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} cannot be {} yet: fill {} first",
+                self.reference,
+                status.label().to_lowercase(),
+                missing.join(", ")
+            ))
+        }
+    }
 }
 
 /// What is needed to raise a finding.
@@ -152,9 +222,11 @@ pub fn check_date(what: &str, value: &str) -> Result<(), String> {
 pub struct NcTally {
     /// Majors not closed (verified).
     pub open_majors: u64,
-    /// Minors still waiting for the client's action plan.
+    /// Of those, majors without even a response (correction) yet.
+    pub majors_without_response: u64,
+    /// Minors whose action plan is not accepted yet (open, or a response received).
     pub minors_without_plan: u64,
-    /// Minors with a plan received, to verify at the next audit.
+    /// Minors with an accepted action plan, to verify at the next audit.
     pub minors_with_plan: u64,
 }
 
@@ -162,38 +234,162 @@ impl NcTally {
     pub fn add(&mut self, grade: Grade, status: FindingStatus, n: u64) {
         match (grade, status) {
             (Grade::Major, FindingStatus::Closed) => {}
+            (Grade::Major, FindingStatus::Open) => {
+                self.open_majors += n;
+                self.majors_without_response += n;
+            }
             (Grade::Major, _) => self.open_majors += n,
-            (Grade::Minor, FindingStatus::Open) => self.minors_without_plan += n,
-            (Grade::Minor, FindingStatus::ResponseReceived) => self.minors_with_plan += n,
+            (Grade::Minor, FindingStatus::Open | FindingStatus::ResponseReceived) => {
+                self.minors_without_plan += n
+            }
+            (Grade::Minor, FindingStatus::PlanAccepted) => self.minors_with_plan += n,
             _ => {}
         }
     }
 }
 
-/// The recommendation line derived from the findings: open majors block
-/// certification; minors block only until their action plan is received.
-pub fn recommendation(t: &NcTally) -> String {
+/// How much of the audit has been done: what the recommendation needs
+/// besides the findings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// Assessable clauses, and those with a stage 2 result (or marked done).
+    pub clauses: u64,
+    pub clauses_assessed: u64,
+    /// Expected documents, and those reviewed at stage 1.
+    pub documents: u64,
+    pub documents_reviewed: u64,
+}
+
+/// How serious the suggestion is, for its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Nothing stands in the way.
+    Clear,
+    /// Something is to be done first (plans, verification, coverage).
+    Pending,
+    /// A major nonconformity, or no recommendation can be made.
+    Blocked,
+}
+
+/// The recommendation the findings and the coverage suggest, by audit type:
+/// a stage 1 audit says whether stage 2 can go ahead; stage 2 and
+/// recertification whether to recommend certification; surveillance whether
+/// to continue it; an internal / rehearsal audit gives a readiness summary
+/// and never a certification recommendation. An audit not walked through
+/// says so first. The lead auditor's own recommendation is recorded apart.
+pub fn recommendation(kind: AuditType, t: &NcTally, c: &Coverage) -> (String, Tone) {
     let s = |n: u64| if n == 1 { "" } else { "s" };
-    if t.open_majors > 0 {
-        format!(
-            "Not ready to recommend: {} major NC{} open",
-            t.open_majors,
-            s(t.open_majors)
+    let clauses_left = c.clauses.saturating_sub(c.clauses_assessed);
+    let docs_left = c.documents.saturating_sub(c.documents_reviewed);
+    let ncs = t.open_majors + t.minors_without_plan + t.minors_with_plan;
+    if kind == AuditType::Internal {
+        let met = c.clauses_assessed;
+        return (
+            format!(
+                "Readiness (no certification recommendation in a rehearsal): {met} of {} clauses assessed, {ncs} open NC{} ({} major)",
+                c.clauses,
+                s(ncs),
+                t.open_majors
+            ),
+            if t.open_majors > 0 { Tone::Blocked } else if ncs > 0 || clauses_left > 0 { Tone::Pending } else { Tone::Clear },
+        );
+    }
+    if kind == AuditType::Stage1 {
+        if docs_left > 0 {
+            return (
+                format!(
+                    "Incomplete: {docs_left} of {} documents not reviewed",
+                    c.documents
+                ),
+                Tone::Pending,
+            );
+        }
+        if t.open_majors > 0 {
+            return (
+                format!(
+                    "Not ready for stage 2: {} major NC{} open",
+                    t.open_majors,
+                    s(t.open_majors)
+                ),
+                Tone::Blocked,
+            );
+        }
+        return ("Ready for stage 2".to_string(), Tone::Clear);
+    }
+    if clauses_left > 0 {
+        return (
+            format!(
+                "Incomplete: {clauses_left} of {} clauses not assessed",
+                c.clauses
+            ),
+            Tone::Pending,
+        );
+    }
+    if kind == AuditType::Surveillance {
+        return if t.open_majors > 0 {
+            (
+                format!(
+                    "Consider suspension: {} major NC{} open",
+                    t.open_majors,
+                    s(t.open_majors)
+                ),
+                Tone::Blocked,
+            )
+        } else if t.minors_without_plan > 0 {
+            (
+                format!(
+                    "Continue certification once action plans are accepted for {} minor NC{}",
+                    t.minors_without_plan,
+                    s(t.minors_without_plan)
+                ),
+                Tone::Pending,
+            )
+        } else {
+            ("Continue certification".to_string(), Tone::Clear)
+        };
+    }
+    // stage 2 and recertification
+    if t.majors_without_response > 0 {
+        (
+            format!(
+                "Do not recommend: {} major NC{} open without a correction",
+                t.majors_without_response,
+                s(t.majors_without_response)
+            ),
+            Tone::Blocked,
+        )
+    } else if t.open_majors > 0 {
+        (
+            format!(
+                "Recommend after verification of {} major NC{}",
+                t.open_majors,
+                s(t.open_majors)
+            ),
+            Tone::Blocked,
         )
     } else if t.minors_without_plan > 0 {
-        format!(
-            "Recommend once action plans are received for {} minor NC{}",
-            t.minors_without_plan,
-            s(t.minors_without_plan)
+        (
+            format!(
+                "Recommend once action plans are accepted for {} minor NC{}",
+                t.minors_without_plan,
+                s(t.minors_without_plan)
+            ),
+            Tone::Pending,
         )
     } else if t.minors_with_plan > 0 {
-        format!(
-            "Recommend certification: {} minor NC{} with action plans, to verify at the next audit",
-            t.minors_with_plan,
-            s(t.minors_with_plan)
+        (
+            format!(
+                "Recommend certification: {} minor NC{} with accepted plans, to verify at the next audit",
+                t.minors_with_plan,
+                s(t.minors_with_plan)
+            ),
+            Tone::Clear,
         )
     } else {
-        "Recommend certification: no open NCs".to_string()
+        (
+            "Recommend certification: no open NCs".to_string(),
+            Tone::Clear,
+        )
     }
 }
 
@@ -234,25 +430,66 @@ pub fn change_summary(old: Option<&str>, new: Option<&str>, width: usize) -> Str
 mod recommendation_tests {
     use super::*;
 
+    fn all_done() -> Coverage {
+        Coverage {
+            clauses: 57,
+            clauses_assessed: 57,
+            documents: 47,
+            documents_reviewed: 47,
+        }
+    }
+
     #[test]
-    fn majors_block_minors_with_plans_do_not() {
+    fn majors_block_minors_block_until_their_plan_is_accepted() {
+        let rec = |t: &NcTally| recommendation(AuditType::Stage2, t, &all_done()).0;
         let mut t = NcTally::default();
-        assert_eq!(recommendation(&t), "Recommend certification: no open NCs");
-        t.add(Grade::Minor, FindingStatus::ResponseReceived, 2);
-        assert!(recommendation(&t)
-            .starts_with("Recommend certification: 2 minor NCs with action plans"));
-        t.add(Grade::Minor, FindingStatus::Open, 1);
+        assert_eq!(rec(&t), "Recommend certification: no open NCs");
+        t.add(Grade::Minor, FindingStatus::PlanAccepted, 2);
+        assert!(rec(&t).starts_with("Recommend certification: 2 minor NCs with accepted plans"));
+        t.add(Grade::Minor, FindingStatus::ResponseReceived, 1);
         assert_eq!(
-            recommendation(&t),
-            "Recommend once action plans are received for 1 minor NC"
+            rec(&t),
+            "Recommend once action plans are accepted for 1 minor NC"
         );
         t.add(Grade::Major, FindingStatus::Closed, 1);
+        t.add(Grade::Major, FindingStatus::ResponseReceived, 1);
+        assert_eq!(rec(&t), "Recommend after verification of 1 major NC");
         t.add(Grade::Major, FindingStatus::Open, 1);
         assert_eq!(
-            recommendation(&t),
-            "Not ready to recommend: 1 major NC open"
+            rec(&t),
+            "Do not recommend: 1 major NC open without a correction"
         );
-        t.add(Grade::Observation, FindingStatus::Open, 9);
-        assert_eq!(t.open_majors, 1);
+    }
+
+    #[test]
+    fn an_audit_not_walked_through_is_incomplete_whatever_its_findings() {
+        let t = NcTally::default();
+        let fresh = Coverage {
+            clauses: 57,
+            clauses_assessed: 12,
+            documents: 47,
+            documents_reviewed: 0,
+        };
+        for kind in [
+            AuditType::Stage2,
+            AuditType::Recertification,
+            AuditType::Surveillance,
+        ] {
+            assert_eq!(
+                recommendation(kind, &t, &fresh).0,
+                "Incomplete: 45 of 57 clauses not assessed"
+            );
+        }
+        assert_eq!(
+            recommendation(AuditType::Stage1, &t, &fresh).0,
+            "Incomplete: 47 of 47 documents not reviewed"
+        );
+        let (line, _) = recommendation(AuditType::Internal, &t, &all_done());
+        assert!(line.starts_with("Readiness"), "{line}");
+        assert!(!line.contains("Recommend"), "{line}");
+        assert_eq!(
+            recommendation(AuditType::Surveillance, &t, &all_done()).0,
+            "Continue certification"
+        );
     }
 }

@@ -91,7 +91,7 @@ impl<'a, W: Write> FindingsCsv<'a, W> {
             &f.requirement,
             &f.statement,
             &f.evidence,
-            f.status.label(),
+            f.status_label(),
             &f.root_cause,
             &f.correction,
             &f.corrective_action,

@@ -13,7 +13,8 @@ pub struct AuditSummary {
 
 const COLUMNS: &str =
     "id, organisation, scope, catalogue_id, edition, audit_type, certification_body, \
-     lead_auditor, team, start_date, end_date, status, created_at, updated_at";
+     lead_auditor, team, start_date, end_date, status, created_at, updated_at, \
+     recommendation, recommendation_note";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Audit> {
     Ok(Audit {
@@ -31,6 +32,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Audit> {
         status: stored(11, AuditStatus::parse(&r.get::<_, String>(11)?))?,
         created_at: r.get(12)?,
         updated_at: r.get(13)?,
+        recommendation: match r.get::<_, String>(14)?.as_str() {
+            "" => None,
+            code => Some(stored(14, crate::domain::Decision::parse(code))?),
+        },
+        recommendation_note: r.get(15)?,
     })
 }
 
@@ -55,7 +61,7 @@ impl Store {
         let now = self.now();
         let tx = self.conn.savepoint()?;
         tx.execute(
-            &format!("INSERT INTO audits ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13)"),
+            &format!("INSERT INTO audits ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13,'','')"),
             params![
                 id,
                 new.organisation.trim(),
@@ -161,6 +167,79 @@ impl Store {
     }
 
     /// Change an audit's status (planned, in progress, reported).
+    /// Record the team's recommendation (or clear it with `None`): it must
+    /// be one that means something for the audit's type.
+    pub fn set_audit_recommendation(
+        &mut self,
+        audit_id: &str,
+        decision: Option<crate::domain::Decision>,
+    ) -> Result<()> {
+        let a = self.audit(audit_id)?;
+        if let Some(d) = decision {
+            let allowed = crate::domain::Decision::for_type(a.audit_type);
+            if !allowed.contains(&d) {
+                return Err(Error::Invalid(format!(
+                    "{:?} is not a recommendation for a {} audit; accepted: {}",
+                    d.code(),
+                    a.audit_type.label().to_lowercase(),
+                    allowed
+                        .iter()
+                        .map(|d| d.code())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        }
+        let now = self.now();
+        self.conn.execute(
+            "UPDATE audits SET recommendation = ?2, updated_at = ?3 WHERE id = ?1",
+            params![audit_id, decision.map_or("", |d| d.code()), now],
+        )?;
+        Ok(())
+    }
+
+    /// Change the audit's details (what it was created with, and the
+    /// recommendation's justification). Dates are checked, the organisation
+    /// cannot be empty.
+    pub fn update_audit(&mut self, a: &Audit) -> Result<()> {
+        if a.organisation.trim().is_empty() {
+            return Err(Error::Invalid(
+                "the organisation is empty; give the audited organisation's name".into(),
+            ));
+        }
+        check_date("start date", &a.start_date).map_err(Error::Invalid)?;
+        check_date("end date", &a.end_date).map_err(Error::Invalid)?;
+        if !a.start_date.is_empty() && !a.end_date.is_empty() && a.end_date < a.start_date {
+            return Err(Error::Invalid(format!(
+                "end date {} is before start date {}",
+                a.end_date, a.start_date
+            )));
+        }
+        let now = self.now();
+        let n = self.conn.execute(
+            "UPDATE audits SET organisation = ?2, scope = ?3, audit_type = ?4, certification_body = ?5,
+                 lead_auditor = ?6, team = ?7, start_date = ?8, end_date = ?9,
+                 recommendation_note = ?10, updated_at = ?11 WHERE id = ?1",
+            params![
+                a.id,
+                a.organisation.trim(),
+                a.scope,
+                a.audit_type.code(),
+                a.certification_body,
+                a.lead_auditor,
+                a.team,
+                a.start_date,
+                a.end_date,
+                a.recommendation_note,
+                now
+            ],
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound(format!("no audit with id {:?}", a.id)));
+        }
+        Ok(())
+    }
+
     pub fn set_audit_status(&mut self, audit_id: &str, status: AuditStatus) -> Result<()> {
         let now = self.now();
         let n = self.conn.execute(

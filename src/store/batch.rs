@@ -54,6 +54,24 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// Record the auditor's verification of a finding's actions.
+    pub fn verify(
+        &mut self,
+        finding_id: &str,
+        on: &str,
+        by: &str,
+        method: &str,
+        evidence: &str,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE findings SET verified_on = ?2, verified_by = ?3, verification_method = ?4,
+                     verification_evidence = ?5, updated_at = ?6 WHERE id = ?1",
+            )?
+            .execute(params![finding_id, on, by, method, evidence, self.now])?;
+        Ok(())
+    }
+
     pub fn clause_review(&mut self, r: &ClauseReview) -> Result<()> {
         let mut r = r.clone();
         r.updated_at = self.now.clone();

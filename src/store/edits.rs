@@ -76,6 +76,10 @@ pub enum EditTarget {
         id: String,
         field: InterviewField,
     },
+    /// The justification of the audit team's recommendation.
+    RecommendationNote {
+        audit_id: String,
+    },
 }
 
 impl EditTarget {
@@ -104,6 +108,9 @@ impl EditTarget {
             EditTarget::Interview { id, field } => {
                 format!("interview/{id}/{}", field.code())
             }
+            EditTarget::RecommendationNote { audit_id } => {
+                format!("audit/{audit_id}/recommendation_note")
+            }
         }
     }
 
@@ -127,6 +134,9 @@ impl EditTarget {
                 clause_id: clause.to_string(),
                 field: DocField::from_code(f)?,
             },
+            ["audit", id, "recommendation_note"] => EditTarget::RecommendationNote {
+                audit_id: id.to_string(),
+            },
             ["interview", id, f] => EditTarget::Interview {
                 id: id.to_string(),
                 field: InterviewField::from_code(f)?,
@@ -140,12 +150,17 @@ impl EditTarget {
         match self {
             EditTarget::Finding { field, .. } => !matches!(
                 field,
-                FindingField::Title | FindingField::DueDate | FindingField::RaisedBy
+                FindingField::Title
+                    | FindingField::DueDate
+                    | FindingField::RaisedBy
+                    | FindingField::VerifiedOn
+                    | FindingField::VerifiedBy
             ),
             EditTarget::FindingClause { .. } => false,
             EditTarget::ClauseNotes { .. } => true,
             EditTarget::Document { field, .. } => *field == DocField::Notes,
             EditTarget::Interview { field, .. } => *field == InterviewField::Notes,
+            EditTarget::RecommendationNote { .. } => true,
         }
     }
 }
@@ -196,6 +211,9 @@ impl Store {
                     InterviewField::Notes => i.notes,
                 }
             }
+            EditTarget::RecommendationNote { audit_id } => {
+                self.audit(audit_id)?.recommendation_note
+            }
         })
     }
 
@@ -238,6 +256,11 @@ impl Store {
                     InterviewField::Notes => i.notes = text.to_string(),
                 }
                 self.save_interview(&i)?;
+            }
+            EditTarget::RecommendationNote { audit_id } => {
+                let mut a = self.audit(audit_id)?;
+                a.recommendation_note = text.to_string();
+                self.update_audit(&a)?;
             }
         }
         self.delete_draft(&target.key())

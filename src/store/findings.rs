@@ -5,7 +5,11 @@ use crate::catalogue::natural;
 use crate::domain::{check_date, Finding, FindingStatus, Grade, NewFinding, Stage};
 
 const COLUMNS: &str = "id, audit_id, reference, clause_id, stage, grade, title, requirement, statement, \
-     evidence, status, root_cause, correction, corrective_action, due_date, raised_by, created_at, updated_at";
+     evidence, status, root_cause, correction, corrective_action, due_date, raised_by, created_at, updated_at, \
+     verified_on, verified_by, verification_method, verification_evidence, formerly";
+
+/// How many columns `COLUMNS` names (a column after them is at this index).
+const N_COLUMNS: usize = 23;
 
 /// Severity, then clause in natural order, then reference.
 const REPORT_ORDER: &str = "grade_rank, clause_key, ref_prefix, ref_seq";
@@ -30,6 +34,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Finding> {
         raised_by: r.get(15)?,
         created_at: r.get(16)?,
         updated_at: r.get(17)?,
+        verified_on: r.get(18)?,
+        verified_by: r.get(19)?,
+        verification_method: r.get(20)?,
+        verification_evidence: r.get(21)?,
+        formerly: r.get(22)?,
     })
 }
 
@@ -69,7 +78,7 @@ impl FindingOrder {
             // no due date last; then report order
             FindingOrder::Due => format!("due_date = '', due_date, {REPORT_ORDER}"),
             FindingOrder::Status => format!(
-                "CASE status WHEN 'open' THEN 0 WHEN 'response_received' THEN 1 ELSE 2 END, {REPORT_ORDER}"
+                "CASE status WHEN 'open' THEN 0 WHEN 'response_received' THEN 1 WHEN 'plan_accepted' THEN 2 ELSE 3 END, {REPORT_ORDER}"
             ),
             FindingOrder::Reference => "ref_prefix, ref_seq".to_string(),
         }
@@ -88,6 +97,10 @@ pub enum FindingField {
     CorrectiveAction,
     DueDate,
     RaisedBy,
+    VerifiedOn,
+    VerifiedBy,
+    VerificationMethod,
+    VerificationEvidence,
 }
 
 impl FindingField {
@@ -101,6 +114,10 @@ impl FindingField {
         FindingField::CorrectiveAction,
         FindingField::DueDate,
         FindingField::RaisedBy,
+        FindingField::VerifiedOn,
+        FindingField::VerifiedBy,
+        FindingField::VerificationMethod,
+        FindingField::VerificationEvidence,
     ];
 
     /// The column name, also the field's code in draft keys.
@@ -115,6 +132,10 @@ impl FindingField {
             FindingField::CorrectiveAction => "corrective_action",
             FindingField::DueDate => "due_date",
             FindingField::RaisedBy => "raised_by",
+            FindingField::VerifiedOn => "verified_on",
+            FindingField::VerifiedBy => "verified_by",
+            FindingField::VerificationMethod => "verification_method",
+            FindingField::VerificationEvidence => "verification_evidence",
         }
     }
 
@@ -129,8 +150,38 @@ impl FindingField {
             FindingField::CorrectiveAction => &f.corrective_action,
             FindingField::DueDate => &f.due_date,
             FindingField::RaisedBy => &f.raised_by,
+            FindingField::VerifiedOn => &f.verified_on,
+            FindingField::VerifiedBy => &f.verified_by,
+            FindingField::VerificationMethod => &f.verification_method,
+            FindingField::VerificationEvidence => &f.verification_evidence,
         }
     }
+}
+
+/// The next reference of a prefix in an audit: one past the highest ever
+/// given, by a finding today or retired (regraded or deleted), so a
+/// reference never comes back.
+fn next_reference(tx: &Connection, audit_id: &str, prefix: &str) -> Result<(i64, String)> {
+    let seq: i64 = tx
+        .prepare_cached(
+            "SELECT max(coalesce((SELECT max(ref_seq) FROM findings WHERE audit_id = ?1 AND ref_prefix = ?2), 0),
+                        coalesce((SELECT max(seq) FROM retired_references WHERE audit_id = ?1 AND prefix = ?2), 0)) + 1",
+        )?
+        .query_row(params![audit_id, prefix], |r| r.get(0))?;
+    Ok((seq, format!("{prefix}-{seq:03}")))
+}
+
+/// Keep a reference that no finding carries any more, so it is never given again.
+fn retire_reference(tx: &Connection, f: &Finding) -> Result<()> {
+    let Some((prefix, seq)) = f.reference.rsplit_once('-') else {
+        return Ok(());
+    };
+    let seq: i64 = seq.parse().unwrap_or(0);
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO retired_references (audit_id, reference, prefix, seq) VALUES (?1,?2,?3,?4)",
+    )?
+    .execute(params![f.audit_id, f.reference, prefix, seq])?;
+    Ok(())
 }
 
 /// Insert one finding inside an open transaction; allocates the next
@@ -143,12 +194,7 @@ pub(crate) fn insert_finding(
     now: &str,
 ) -> Result<(String, String)> {
     let prefix = new.grade.ref_prefix();
-    let seq: i64 = tx
-        .prepare_cached(
-            "SELECT coalesce(max(ref_seq), 0) + 1 FROM findings WHERE audit_id = ?1 AND ref_prefix = ?2",
-        )?
-        .query_row(params![audit_id, prefix], |r| r.get(0))?;
-    let reference = format!("{prefix}-{seq:03}");
+    let (seq, reference) = next_reference(tx, audit_id, prefix)?;
     let id = new_id();
     tx.prepare_cached(
         "INSERT INTO findings (id, audit_id, reference, ref_prefix, ref_seq, clause_id, clause_key, stage,
@@ -199,6 +245,21 @@ impl Store {
         let now = self.now();
         let tx = self.conn.savepoint()?;
         let (id, _) = insert_finding(&tx, audit_id, new, &now)?;
+        if new.grade.is_nonconformity()
+            && cat
+                .get(&new.clause_id)
+                .is_some_and(|c| cat.is_assessable(c))
+        {
+            // a clause with an open nonconformity is at least in progress
+            tx.prepare_cached(
+                "INSERT INTO clause_reviews (audit_id, clause_id, stage, status, result, notes, questions_covered, updated_at)
+                 VALUES (?1, ?2, ?3, 'in_progress', 'not_assessed', '', '', ?4)
+                 ON CONFLICT (audit_id, clause_id, stage) DO UPDATE SET status = 'in_progress',
+                     updated_at = excluded.updated_at
+                 WHERE status = 'not_started'",
+            )?
+            .execute(params![audit_id, new.clause_id, new.stage.number(), now])?;
+        }
         tx.commit()?;
         self.finding(&id)
     }
@@ -276,7 +337,7 @@ impl Store {
             "SELECT {COLUMNS}, rowid FROM findings WHERE rowid IN (SELECT value FROM json_each(?1))"
         ))?;
         let mut by_id: std::collections::HashMap<i64, Finding> = stmt
-            .query_map([list], |r| Ok((r.get(18)?, from_row(r)?)))?
+            .query_map([list], |r| Ok((r.get(N_COLUMNS)?, from_row(r)?)))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(ids.iter().filter_map(|i| by_id.remove(i)).collect())
     }
@@ -361,6 +422,9 @@ impl Store {
         if field == FindingField::DueDate {
             check_date("due date", value).map_err(Error::Invalid)?;
         }
+        if field == FindingField::VerifiedOn {
+            check_date("verification date", value.trim()).map_err(Error::Invalid)?;
+        }
         if field == FindingField::Title && value.trim().is_empty() {
             return Err(Error::Invalid("a finding's title cannot be empty".into()));
         }
@@ -391,12 +455,63 @@ impl Store {
         self.update_finding(id, "stage", stage.number())
     }
 
-    /// Change a finding's grade; its reference stays as it was.
-    pub fn set_finding_grade(&mut self, id: &str, grade: Grade) -> Result<()> {
-        self.update_finding(id, "grade", grade.code())
+    /// Change a finding's grade. Between a major and a minor the reference
+    /// stays; to a grade of another kind the finding takes the next
+    /// reference of its new grade (`NC-002` becomes `OBS-004`), keeps the
+    /// old one in `formerly`, and the old one is never given again. A
+    /// finding that becomes or stops being a nonconformity starts again as
+    /// open. One transaction; the trail records each change.
+    pub fn set_finding_grade(&mut self, id: &str, grade: Grade) -> Result<Finding> {
+        let f = self.finding(id)?;
+        if f.grade == grade {
+            return Ok(f);
+        }
+        let now = self.now();
+        let tx = self.conn.savepoint()?;
+        let prefix = grade.ref_prefix();
+        if prefix == f.grade.ref_prefix() {
+            tx.execute(
+                "UPDATE findings SET grade = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, grade.code(), now],
+            )?;
+        } else {
+            let (seq, reference) = next_reference(&tx, &f.audit_id, prefix)?;
+            retire_reference(&tx, &f)?;
+            let formerly = if f.formerly.is_empty() {
+                f.reference.clone()
+            } else {
+                format!("{}, {}", f.formerly, f.reference)
+            };
+            let status = if grade.is_nonconformity() != f.grade.is_nonconformity() {
+                FindingStatus::Open
+            } else {
+                f.status
+            };
+            tx.execute(
+                "UPDATE findings SET grade = ?2, reference = ?3, ref_prefix = ?4, ref_seq = ?5,
+                     formerly = ?6, status = ?7, updated_at = ?8 WHERE id = ?1",
+                params![
+                    id,
+                    grade.code(),
+                    reference,
+                    prefix,
+                    seq,
+                    formerly,
+                    status.code(),
+                    now
+                ],
+            )?;
+        }
+        tx.commit()?;
+        self.finding(id)
     }
 
+    /// Change a finding's status: only nonconformities have one, and one is
+    /// closed only with its verification recorded (see
+    /// [`Finding::check_status`]).
     pub fn set_finding_status(&mut self, id: &str, status: FindingStatus) -> Result<()> {
+        let f = self.finding(id)?;
+        f.check_status(status).map_err(Error::Invalid)?;
         self.update_finding(id, "status", status.code())
     }
 
@@ -419,13 +534,13 @@ impl Store {
         Ok(())
     }
 
+    /// Delete a finding; its reference is never given again.
     pub fn delete_finding(&mut self, id: &str) -> Result<()> {
-        let n = self
-            .conn
-            .execute("DELETE FROM findings WHERE id = ?1", [id])?;
-        if n == 0 {
-            return Err(Error::NotFound(format!("no finding with id {id:?}")));
-        }
+        let f = self.finding(id)?;
+        let tx = self.conn.savepoint()?;
+        retire_reference(&tx, &f)?;
+        tx.execute("DELETE FROM findings WHERE id = ?1", [id])?;
+        tx.commit()?;
         Ok(())
     }
 }
@@ -481,4 +596,12 @@ fn filter_params(filter: &FindingFilter) -> (i64, &'static str, &str) {
         filter.status.map(|s| s.code()).unwrap_or(""),
         filter.clause_id.as_deref().unwrap_or(""),
     )
+}
+
+#[cfg(test)]
+mod column_tests {
+    #[test]
+    fn n_columns_counts_columns() {
+        assert_eq!(super::COLUMNS.split(',').count(), super::N_COLUMNS);
+    }
 }

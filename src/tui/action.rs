@@ -35,8 +35,14 @@ pub enum Action {
     ReportAudit,
     /// The audit trail of the selected finding.
     ShowHistory,
+    /// Record the team's recommendation (a picker).
+    Decide,
+    /// Write the recommendation's justification.
+    EditJustification,
+    /// Edit the audit's details (a form).
+    EditAudit,
     // stage 1
-    CycleDocStatus,
+    PickDocStatus,
     EditDocReference,
     EditDocVersion,
     EditDocNotes,
@@ -44,21 +50,24 @@ pub enum Action {
     // stage 2
     SwitchFocus,
     ToggleQuestion,
-    CycleClauseStatus,
-    CycleClauseResult,
+    PickClauseStatus,
+    PickClauseResult,
     EditClauseNotes,
     NewFinding,
     NewInterview,
     NewSample,
     NextClauseNotDone,
+    /// Scroll the clause pane (its notes, findings, samples, interviews).
+    ScrollDetailDown,
+    ScrollDetailUp,
     // findings
     FilterGrade,
     FilterStatus,
     FilterClause,
     ClearFilters,
     CycleSort,
-    CycleGrade,
-    CycleStatus,
+    PickGrade,
+    PickStatus,
     Delete,
     // interviews
     EditNotes,
@@ -103,6 +112,8 @@ pub enum Action {
     Work,
     ShowError(String),
     ShowInfo(String),
+    /// A picker's value chosen by its number.
+    Choose(usize),
 }
 
 impl Action {
@@ -142,20 +153,23 @@ impl Action {
             A::NewAudit
                 | A::CreateDemo
                 | A::ReportAudit
-                | A::CycleDocStatus
+                | A::Decide
+                | A::EditJustification
+                | A::EditAudit
+                | A::PickDocStatus
                 | A::EditDocReference
                 | A::EditDocVersion
                 | A::EditDocNotes
                 | A::RaiseFromDocument
                 | A::ToggleQuestion
-                | A::CycleClauseStatus
-                | A::CycleClauseResult
+                | A::PickClauseStatus
+                | A::PickClauseResult
                 | A::EditClauseNotes
                 | A::NewFinding
                 | A::NewInterview
                 | A::NewSample
-                | A::CycleGrade
-                | A::CycleStatus
+                | A::PickGrade
+                | A::PickStatus
                 | A::Delete
                 | A::EditNotes
                 | A::EditInterviewee
@@ -192,27 +206,32 @@ impl Action {
         Action::CreateDemo,
         Action::ReportAudit,
         Action::ShowHistory,
-        Action::CycleDocStatus,
+        Action::Decide,
+        Action::EditJustification,
+        Action::EditAudit,
+        Action::PickDocStatus,
         Action::EditDocReference,
         Action::EditDocVersion,
         Action::EditDocNotes,
         Action::RaiseFromDocument,
         Action::SwitchFocus,
         Action::ToggleQuestion,
-        Action::CycleClauseStatus,
-        Action::CycleClauseResult,
+        Action::PickClauseStatus,
+        Action::PickClauseResult,
         Action::EditClauseNotes,
         Action::NewFinding,
         Action::NewInterview,
         Action::NewSample,
         Action::NextClauseNotDone,
+        Action::ScrollDetailDown,
+        Action::ScrollDetailUp,
         Action::FilterGrade,
         Action::FilterStatus,
         Action::FilterClause,
         Action::ClearFilters,
         Action::CycleSort,
-        Action::CycleGrade,
-        Action::CycleStatus,
+        Action::PickGrade,
+        Action::PickStatus,
         Action::Delete,
         Action::EditNotes,
         Action::EditInterviewee,

@@ -141,6 +141,11 @@ impl App {
             Some(Popup::Editor(ed)) => ed.input(ev),
             Some(Popup::Form(form)) => form.input(ev),
             Some(Popup::Finder(finder)) => finder.input(ev, candidates),
+            Some(Popup::Picker(p)) => {
+                if let Some(i) = p.key(ev) {
+                    self.dispatch(Action::Choose(i));
+                }
+            }
             _ => {}
         }
     }

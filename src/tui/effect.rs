@@ -30,6 +30,8 @@ pub enum Slice {
     FindingList,
     /// Interviews and samples.
     Interviews,
+    /// The open audit's own record (details, status, recommendation).
+    Audit,
 }
 
 /// Which popup to close.
@@ -185,6 +187,7 @@ impl App {
             Slice::FindingList => d.reload_list(&self.store, &f.filter, f.sort)?,
             Slice::Reviews => d.reload_reviews(&self.store)?,
             Slice::Interviews => d.reload_interviews(&self.store)?,
+            Slice::Audit => d.audit = self.store.audit(&d.audit.id)?,
             Slice::Audits => {}
         }
         f.clamp(d.findings.len());
@@ -212,6 +215,10 @@ impl App {
             }
             T::Interview { .. } => {
                 self.reload(Slice::Interviews)?;
+                None
+            }
+            T::RecommendationNote { .. } => {
+                self.reload(Slice::Audit)?;
                 None
             }
         };

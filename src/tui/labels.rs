@@ -15,6 +15,10 @@ pub fn finding_field(f: FindingField) -> &'static str {
         FindingField::CorrectiveAction => "Corrective action",
         FindingField::DueDate => "Due date",
         FindingField::RaisedBy => "Raised by",
+        FindingField::VerifiedOn => "Verified on",
+        FindingField::VerifiedBy => "Verified by",
+        FindingField::VerificationMethod => "How verified",
+        FindingField::VerificationEvidence => "Evidence seen",
     }
 }
 

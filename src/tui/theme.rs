@@ -51,6 +51,7 @@ impl Theme {
         match s {
             FindingStatus::Open => self.fg(Color::Yellow),
             FindingStatus::ResponseReceived => self.fg(Color::Cyan),
+            FindingStatus::PlanAccepted => self.fg(Color::Blue),
             FindingStatus::Closed => self.fg(Color::Green),
         }
     }

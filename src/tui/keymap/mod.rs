@@ -29,6 +29,8 @@ pub enum Mode {
     Help,
     Confirm,
     Finder,
+    /// Choosing a value from a list (grade, status, result).
+    Picker,
     /// The editor of a text with lines (notes, statements).
     Editor,
     /// The editor of a one-line text (a title, a date): its own keys, then the editor's.
@@ -57,6 +59,7 @@ impl Mode {
         Mode::Help,
         Mode::Confirm,
         Mode::Finder,
+        Mode::Picker,
         Mode::Editor,
         Mode::EditorLine,
         Mode::Form,
@@ -129,6 +132,7 @@ impl Mode {
             Mode::Help => "Help",
             Mode::Confirm => "Confirm",
             Mode::Finder => "Fuzzy finder",
+            Mode::Picker => "Choosing a value (also: its number; a letter selects the next value starting with it)",
             Mode::Editor => "Editor",
             Mode::EditorLine => "Editor — one line",
             Mode::Form => "Form",
@@ -356,14 +360,26 @@ impl Keymap {
             .map_or_else(|| "(no key)".to_string(), |b| b.key.label())
     }
 
-    /// A popup's footer: its hints, ` key what · key what `.
-    pub fn footer(&self, mode: Mode) -> String {
-        let parts: Vec<String> = self
-            .hints(mode)
-            .into_iter()
-            .map(|(k, d)| format!("{k} {d}"))
-            .collect();
-        format!(" {} ", parts.join(" · "))
+    /// A popup's footer: its hints, ` key what · key what `, as many whole
+    /// ones as fit in `width` columns (never a hint cut in the middle).
+    pub fn footer(&self, mode: Mode, width: u16) -> String {
+        let mut out = String::from(" ");
+        let mut used = 2;
+        for (k, d) in self.hints(mode) {
+            let item = format!("{k} {d}");
+            let sep = if used > 2 { 3 } else { 0 };
+            let w = item.chars().count() + sep;
+            if used + w > width as usize {
+                break;
+            }
+            if sep > 0 {
+                out.push_str(" · ");
+            }
+            out.push_str(&item);
+            used += w;
+        }
+        out.push(' ');
+        out
     }
 }
 

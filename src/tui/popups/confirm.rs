@@ -16,9 +16,28 @@ use crate::tui::model::Model;
 /// What happens on "yes".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pending {
-    DeleteFinding { id: String, reference: String },
-    DeleteInterview { id: String, who: String },
-    ReportAudit { id: String },
+    DeleteFinding {
+        id: String,
+        reference: String,
+    },
+    DeleteInterview {
+        id: String,
+        who: String,
+    },
+    ReportAudit {
+        id: String,
+    },
+    /// Regrade a finding (across kinds its reference changes).
+    Regrade {
+        id: String,
+        grade: crate::domain::Grade,
+    },
+    /// A clause's stage 2 result (conforming although it has open NCs).
+    ClauseResult {
+        audit_id: String,
+        clause_id: String,
+        result: crate::domain::ClauseResult,
+    },
 }
 
 impl Pending {
@@ -26,7 +45,9 @@ impl Pending {
     pub fn cancelled(&self) -> &'static str {
         match self {
             Pending::DeleteFinding { .. } | Pending::DeleteInterview { .. } => "Nothing deleted",
-            Pending::ReportAudit { .. } => "Nothing changed",
+            Pending::ReportAudit { .. }
+            | Pending::Regrade { .. }
+            | Pending::ClauseResult { .. } => "Nothing changed",
         }
     }
 }
@@ -38,8 +59,44 @@ pub struct ConfirmState {
 
 impl Pending {
     /// Do it (the user said yes).
-    fn run(self, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
+    pub fn run(self, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
         match self {
+            Pending::Regrade { id, grade } => {
+                let before = ctx.store.finding(&id)?;
+                let f = ctx.store.set_finding_grade(&id, grade)?;
+                let msg = if f.reference == before.reference {
+                    format!("{}: {}", f.reference, grade.label())
+                } else {
+                    format!(
+                        "{} is now {} ({}; formerly {})",
+                        before.reference,
+                        f.reference,
+                        grade.label(),
+                        before.reference
+                    )
+                };
+                Ok(vec![
+                    Effect::Refreshed(Box::new(f)),
+                    Effect::Reload(Slice::Findings),
+                    Effect::FinderRefresh(id),
+                    Effect::Info(msg),
+                ])
+            }
+            Pending::ClauseResult {
+                audit_id,
+                clause_id,
+                result,
+            } => {
+                let mut r =
+                    ctx.store
+                        .clause_review(&audit_id, &clause_id, crate::domain::Stage::TWO)?;
+                r.result = result;
+                ctx.store.save_clause_review(&r)?;
+                Ok(vec![
+                    Effect::Reload(Slice::Reviews),
+                    Effect::Info(format!("{clause_id}: {}", result.label())),
+                ])
+            }
             Pending::DeleteFinding { id, reference } => {
                 let rowid = ctx.store.finding_rowid(&id)?;
                 ctx.store.delete_finding(&id)?;

@@ -123,7 +123,7 @@ fn render(e: &EditorState, m: &Model, f: &mut Frame, area: Rect) {
     };
     let block = Block::bordered()
         .title(format!(" {} ", crate::tui::text::inert(&e.label)))
-        .title_bottom(m.keymap.footer(mode))
+        .title_bottom(m.keymap.footer(mode, rect.width.saturating_sub(4)))
         .border_style(ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD));
     let inner = block.inner(rect);
     f.render_widget(block, rect);

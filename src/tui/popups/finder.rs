@@ -129,7 +129,7 @@ fn render(s: &FinderState, m: &Model, f: &mut Frame, area: Rect) {
         } else {
             ""
         },
-        m.keymap.footer(Mode::Finder)
+        m.keymap.footer(Mode::Finder, rect.width.saturating_sub(40))
     ));
     let candidates: &[Candidate] = m.data.as_ref().map_or(&[], |d| &d.finder);
     let inner = block.inner(rect);

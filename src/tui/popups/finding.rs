@@ -16,6 +16,8 @@ use crate::tui::component::{none, one, Component, Ctx};
 use crate::tui::effect::{Effect, Slice, Which};
 use crate::tui::keymap::Mode;
 use crate::tui::model::Model;
+use crate::tui::popups::picker::PickerState;
+use crate::tui::popups::Popup;
 use crate::tui::theme::Theme;
 
 /// The rows of the finding editor, in order.
@@ -41,6 +43,10 @@ pub const ROWS: &[Row] = &[
     Row::Text(FindingField::RootCause),
     Row::Text(FindingField::CorrectiveAction),
     Row::Text(FindingField::DueDate),
+    Row::Text(FindingField::VerifiedOn),
+    Row::Text(FindingField::VerifiedBy),
+    Row::Text(FindingField::VerificationMethod),
+    Row::Text(FindingField::VerificationEvidence),
     Row::Text(FindingField::RaisedBy),
 ];
 
@@ -77,19 +83,28 @@ impl Component for FindingDetailState {
             Action::ShowHistory => {
                 return one(crate::tui::views::findings::history_popup(ctx.store, d)?)
             }
-            Action::CycleGrade => {
-                let g = d.grade.next();
-                ctx.store.set_finding_grade(&d.id, g)?;
-                return self.changed(ctx, format!("Grade: {}", g.label()));
+            Action::PickGrade => {
+                return one(Effect::Push(Popup::Picker(Box::new(PickerState::grade(
+                    &d.reference,
+                    &d.id,
+                    d.grade,
+                )))))
             }
-            Action::CycleStatus => {
-                let s = d.status.next();
-                ctx.store.set_finding_status(&d.id, s)?;
-                return self.changed(ctx, format!("Status: {}", s.label()));
+            Action::PickStatus if !d.grade.is_nonconformity() => {
+                return one(Effect::Info(format!(
+                    "{} is {}: only nonconformities have a status",
+                    d.reference,
+                    d.grade.label().to_lowercase()
+                )))
+            }
+            Action::PickStatus => {
+                return one(Effect::Push(Popup::Picker(Box::new(
+                    PickerState::finding_status(&d.reference, &d.id, d.status),
+                ))))
             }
             Action::Select => match ROWS[self.row] {
-                Row::Grade => return self.handle(&Action::CycleGrade, ctx),
-                Row::Status => return self.handle(&Action::CycleStatus, ctx),
+                Row::Grade => return self.handle(&Action::PickGrade, ctx),
+                Row::Status => return self.handle(&Action::PickStatus, ctx),
                 Row::Clause => {
                     return one(Effect::Edit {
                         label: format!("{} — clause", d.reference),
@@ -161,15 +176,32 @@ fn render(d: &FindingDetailState, m: &Model, f: &mut Frame, area: Rect) {
         .title(Line::from(vec![
             Span::raw(" "),
             Span::styled(inert(&fd.reference).into_owned(), t.grade(fd.grade)),
+            Span::raw(if fd.formerly.is_empty() {
+                String::new()
+            } else {
+                format!(" (formerly {})", inert(&fd.formerly))
+            }),
             Span::raw(format!(
                 " · clause {} {} · stage {} ",
                 clause_id, clause_title, fd.stage
             )),
         ]))
-        .title_bottom(m.keymap.footer(Mode::FindingDetail));
+        .title_bottom(
+            m.keymap
+                .footer(Mode::FindingDetail, rect.width.saturating_sub(4)),
+        );
     let mut lines = Vec::new();
+    let inner_w = rect.width.saturating_sub(2).max(1) as usize;
+    let mut sel_at = 0usize;
     for (i, row) in ROWS.iter().enumerate() {
         let sel = i == d.row;
+        if sel {
+            // where the selected row starts, in wrapped screen lines
+            sel_at = lines
+                .iter()
+                .map(|l: &Line| l.width().max(1).div_ceil(inner_w))
+                .sum();
+        }
         let label_style = if sel { t.selected() } else { t.key() };
         let (label, value, vstyle) = match row {
             Row::Grade => ("Grade", fd.grade.label().to_string(), t.grade(fd.grade)),
@@ -185,7 +217,7 @@ fn render(d: &FindingDetailState, m: &Model, f: &mut Frame, area: Rect) {
             ),
             Row::Status => (
                 "Status",
-                fd.status.label().to_string(),
+                fd.status_label().to_string(),
                 t.finding_status(fd.status),
             ),
             Row::Text(field) => (
@@ -221,10 +253,14 @@ fn render(d: &FindingDetailState, m: &Model, f: &mut Frame, area: Rect) {
         ),
         t.dim(),
     ));
+    // keep the selected row in view on a small terminal
+    let inner_h = rect.height.saturating_sub(2) as usize;
+    let scroll = sel_at.saturating_sub(inner_h.saturating_sub(3)) as u16;
     f.render_widget(
         Paragraph::new(lines)
             .block(block)
-            .wrap(Wrap { trim: false }),
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
         rect,
     );
 }

@@ -7,6 +7,7 @@ pub mod finding;
 pub mod form;
 pub mod help;
 pub mod history;
+pub mod picker;
 pub mod textfield;
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -27,6 +28,7 @@ pub enum Popup {
     Form(Box<form::FormState>),
     Finding(Box<finding::FindingDetailState>),
     History(Box<history::HistoryState>),
+    Picker(Box<picker::PickerState>),
 }
 
 impl Popup {
@@ -40,6 +42,7 @@ impl Popup {
             Popup::Form(f) => f.mode(),
             Popup::Finding(_) => Mode::FindingDetail,
             Popup::History(_) => Mode::History,
+            Popup::Picker(_) => Mode::Picker,
         }
     }
 
@@ -52,6 +55,7 @@ impl Popup {
             Popup::Form(c) => &**c,
             Popup::Finding(c) => &**c,
             Popup::History(c) => &**c,
+            Popup::Picker(c) => &**c,
         }
     }
 
@@ -64,6 +68,7 @@ impl Popup {
             Popup::Form(c) => &mut **c,
             Popup::Finding(c) => &mut **c,
             Popup::History(c) => &mut **c,
+            Popup::Picker(c) => &mut **c,
         }
     }
 }

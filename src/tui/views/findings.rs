@@ -203,7 +203,7 @@ fn render(st: &FindingsView, m: &Model, f: &mut Frame, area: Rect) {
                 TCell::from(Span::styled(Theme::grade_tag(x.grade), t.grade(x.grade))),
                 TCell::from(inert(&x.clause_id).into_owned()),
                 TCell::from(cut(&x.title, title_w)),
-                TCell::from(Span::styled(x.status.label(), t.finding_status(x.status))),
+                TCell::from(Span::styled(x.status_label(), t.finding_status(x.status))),
                 TCell::from(if x.due_date.is_empty() {
                     "—".to_string()
                 } else {

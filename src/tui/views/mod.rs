@@ -98,9 +98,16 @@ fn render_tabs(app: &App, f: &mut Frame, area: Rect) {
 fn render_hints(app: &App, f: &mut Frame, area: Rect) {
     let t = &app.model.theme;
     let mut spans = Vec::new();
+    let mut used = 0;
     for (key, desc) in app.model.keymap.hints(app.mode()) {
-        spans.push(Span::styled(format!(" {key}"), t.key()));
-        spans.push(Span::styled(format!(" {desc} "), t.dim()));
+        // whole hints only: one that does not fit is left out, not cut
+        let (k, d) = (format!(" {key}"), format!(" {desc} "));
+        used += k.chars().count() + d.chars().count();
+        if used > area.width as usize {
+            break;
+        }
+        spans.push(Span::styled(k, t.key()));
+        spans.push(Span::styled(d, t.dim()));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -8,14 +8,18 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Gauge, Paragraph};
 use ratatui::Frame;
 
 use super::cut;
-use crate::domain::{recommendation, AuditStatus, ClauseStatus, DocStatus, Grade};
+use crate::domain::{AuditStatus, ClauseStatus, DocStatus, Grade, Tone};
 use crate::store;
+use crate::store::EditTarget;
 use crate::tui::action::Action;
 use crate::tui::component::{none, one, Component, Ctx};
 use crate::tui::effect::Effect;
+use crate::tui::keymap::Mode;
 use crate::tui::model::Model;
 use crate::tui::popups::confirm::Pending;
 use crate::tui::popups::form::FormState;
+use crate::tui::popups::picker::PickerState;
+use crate::tui::popups::Popup;
 use crate::tui::theme::Theme;
 
 fn gauge<'a>(t: &Theme, title: &'a str, done: usize, total: usize) -> Gauge<'a> {
@@ -40,15 +44,37 @@ impl Component for OverviewView {
         let Some(data) = &ctx.model.data else {
             return none();
         };
-        if *action != Action::ReportAudit {
-            return none();
+        let a = &data.audit;
+        match action {
+            Action::ReportAudit => {}
+            Action::Decide => {
+                return one(Effect::Push(Popup::Picker(Box::new(
+                    PickerState::decision(a),
+                ))))
+            }
+            Action::EditJustification => {
+                return one(Effect::Edit {
+                    target: EditTarget::RecommendationNote {
+                        audit_id: a.id.clone(),
+                    },
+                    label: format!("{} — justification of the recommendation", a.organisation),
+                })
+            }
+            Action::EditAudit => return one(Effect::OpenForm(Box::new(FormState::edit_audit(a)))),
+            _ => return none(),
         }
         if data.audit.status == AuditStatus::Reported {
             return one(Effect::OpenForm(Box::new(FormState::reopen())));
         }
+        let missing = missing_before_report(data);
+        let missing = if missing.is_empty() {
+            String::new()
+        } else {
+            format!(" Still missing: {}.", missing.join("; "))
+        };
         one(Effect::Confirm {
             message: format!(
-                "Mark the audit of {} as reported? Its findings and records become read-only until it is reopened with a reason.",
+                "Mark the audit of {} as reported?{missing} Its findings and records become read-only until it is reopened with a reason.",
                 data.audit.organisation
             ),
             pending: Pending::ReportAudit {
@@ -62,24 +88,62 @@ impl Component for OverviewView {
     }
 }
 
+/// What a lead auditor would want done before reporting, in words.
+pub fn missing_before_report(d: &crate::tui::model::AuditData) -> Vec<String> {
+    let c = d.coverage();
+    let mut out = Vec::new();
+    let s = |n: u64| if n == 1 { "" } else { "s" };
+    let clauses_left = c.clauses - c.clauses_assessed.min(c.clauses);
+    if d.audit.audit_type == crate::domain::AuditType::Stage1 {
+        let docs_left = c.documents - c.documents_reviewed.min(c.documents);
+        if docs_left > 0 {
+            out.push(format!("{docs_left} document{} not reviewed", s(docs_left)));
+        }
+    } else if clauses_left > 0 {
+        out.push(format!(
+            "{clauses_left} clause{} not assessed",
+            s(clauses_left)
+        ));
+    }
+    if d.tally.open_majors > 0 {
+        out.push(format!(
+            "{} major NC{} open",
+            d.tally.open_majors,
+            s(d.tally.open_majors)
+        ));
+    }
+    if d.audit.recommendation.is_none() {
+        out.push("no recommendation recorded".into());
+    }
+    out
+}
+
 fn render(m: &Model, f: &mut Frame, area: Rect) {
     let Some(d) = &m.data else { return };
     let t = &m.theme;
     let [head, gauges, bottom] = Layout::vertical([
-        Constraint::Length(4),
+        Constraint::Length(5),
         Constraint::Length(3),
         Constraint::Min(0),
     ])
     .areas(area);
 
     let a = &d.audit;
-    let rec = recommendation(&d.tally);
-    let rec_style = if d.tally.open_majors > 0 {
-        t.grade(Grade::Major)
-    } else if d.tally.minors_without_plan > 0 {
-        t.grade(Grade::Minor)
-    } else {
-        t.info()
+    let (rec, tone) = d.suggestion();
+    let rec_style = match tone {
+        Tone::Blocked => t.grade(Grade::Major),
+        Tone::Pending => t.grade(Grade::Minor),
+        Tone::Clear => t.info(),
+    };
+    let team = match a.recommendation {
+        Some(dec) => Span::styled(dec.label(), t.title()),
+        None => Span::styled(
+            format!(
+                "none recorded ({} to record it)",
+                m.keymap.key_of(Mode::Overview, &Action::Decide)
+            ),
+            t.dim(),
+        ),
     };
     let head_lines = vec![
         Line::from(vec![
@@ -100,8 +164,9 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
             ),
             t.dim(),
         ),
+        Line::from(vec![Span::raw("Team's recommendation: "), team]),
         Line::from(vec![
-            Span::raw("Recommendation: "),
+            Span::raw("Suggested by the findings: "),
             Span::styled(rec, rec_style),
         ]),
     ];

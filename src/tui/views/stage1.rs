@@ -14,9 +14,11 @@ use crate::domain::{DocStatus, Grade, Stage};
 use crate::store::{self, DocField, EditTarget};
 use crate::tui::action::Action;
 use crate::tui::component::{none, one, Component, Ctx};
-use crate::tui::effect::{Effect, Slice};
+use crate::tui::effect::Effect;
 use crate::tui::model::Model;
 use crate::tui::popups::form::FormState;
+use crate::tui::popups::picker::{PickFor, PickerState};
+use crate::tui::popups::Popup;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Row1 {
@@ -81,16 +83,6 @@ impl Stage1View {
     }
 }
 
-fn next_status(s: DocStatus) -> DocStatus {
-    match s {
-        DocStatus::NotReviewed => DocStatus::Adequate,
-        DocStatus::Adequate => DocStatus::NeedsImprovement,
-        DocStatus::NeedsImprovement => DocStatus::Missing,
-        DocStatus::Missing => DocStatus::NotApplicable,
-        DocStatus::NotApplicable => DocStatus::NotReviewed,
-    }
-}
-
 impl Component for Stage1View {
     fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
         let Some(data) = &ctx.model.data else {
@@ -101,17 +93,22 @@ impl Component for Stage1View {
             .current()
             .map(|(c, k, n)| (c.to_string(), k.to_string(), n.to_string()));
         match action {
-            Action::CycleDocStatus => {
+            Action::PickDocStatus => {
                 let Some((clause_id, key, name)) = current else {
                     return none();
                 };
-                let mut r = ctx.store.document_review(&audit_id, &key, &clause_id)?;
-                r.status = next_status(r.status);
-                ctx.store.save_document_review(&r)?;
-                Ok(vec![
-                    Effect::Reload(Slice::Reviews),
-                    Effect::Info(format!("{}: {}", cut(&name, 40), r.status.label())),
-                ])
+                let status = data
+                    .docs
+                    .get(&key)
+                    .map_or(DocStatus::NotReviewed, |r| r.status);
+                let at = PickFor::DocStatus {
+                    audit_id,
+                    doc_key: key,
+                    clause_id,
+                };
+                one(Effect::Push(Popup::Picker(Box::new(
+                    PickerState::doc_status(&name, status, at),
+                ))))
             }
             Action::EditDocReference
             | Action::EditDocVersion

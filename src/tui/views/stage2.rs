@@ -20,6 +20,8 @@ use crate::tui::component::{info, none, one, Component, Ctx};
 use crate::tui::effect::{Effect, Slice};
 use crate::tui::model::{AuditData, Model};
 use crate::tui::popups::form::FormState;
+use crate::tui::popups::picker::{PickFor, PickerState};
+use crate::tui::popups::Popup;
 use crate::tui::theme::Theme;
 
 #[derive(Default)]
@@ -31,6 +33,8 @@ pub struct Stage2View {
     pub offset: Cell<usize>,
     pub focus_questions: bool,
     pub question: usize,
+    /// How far the clause pane is scrolled (J / K), from its top.
+    pub detail_scroll: u16,
 }
 
 impl Stage2View {
@@ -143,20 +147,34 @@ fn handle(s: &mut Stage2View, action: &Action, ctx: &mut Ctx) -> store::Result<V
             ctx.store.save_clause_review(&r)?;
             one(Effect::Reload(Slice::Reviews))
         }
-        Action::CycleClauseStatus | Action::CycleClauseResult => {
+        Action::PickClauseStatus | Action::PickClauseResult => {
             if !assessable {
                 return info(format!("{clause_id} groups sub-clauses: review those"));
             }
-            let mut r = ctx.store.clause_review(&audit_id, &clause_id, Stage::TWO)?;
-            let msg = if *action == Action::CycleClauseStatus {
-                r.status = r.status.next();
-                format!("{clause_id}: {}", r.status.label())
+            let review = data.stage2.get(&clause_id);
+            let cid = clause_id.clone();
+            let picker = if *action == Action::PickClauseStatus {
+                let status = review.map_or(ClauseStatus::NotStarted, |r| r.status);
+                PickerState::clause_status(
+                    &clause_id,
+                    status,
+                    PickFor::ClauseStatus {
+                        audit_id,
+                        clause_id: cid,
+                    },
+                )
             } else {
-                r.result = r.result.next();
-                format!("{clause_id}: {}", r.result.label())
+                let result = review.map_or(ClauseResult::NotAssessed, |r| r.result);
+                PickerState::clause_result(
+                    &clause_id,
+                    result,
+                    PickFor::ClauseResult {
+                        audit_id,
+                        clause_id: cid,
+                    },
+                )
             };
-            ctx.store.save_clause_review(&r)?;
-            Ok(vec![Effect::Reload(Slice::Reviews), Effect::Info(msg)])
+            one(Effect::Push(Popup::Picker(Box::new(picker))))
         }
         Action::EditClauseNotes => {
             let target = EditTarget::ClauseNotes {
@@ -234,9 +252,18 @@ fn handle(s: &mut Stage2View, action: &Action, ctx: &mut Ctx) -> store::Result<V
             s.rebuild(cat);
             none()
         }
+        Action::ScrollDetailDown => {
+            s.detail_scroll = s.detail_scroll.saturating_add(3);
+            none()
+        }
+        Action::ScrollDetailUp => {
+            s.detail_scroll = s.detail_scroll.saturating_sub(3);
+            none()
+        }
         a => {
             s.selected = moved(a, s.selected, s.visible.len(), 10);
             s.question = 0;
+            s.detail_scroll = 0;
             none()
         }
     }
@@ -460,12 +487,17 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
     }
     let block = Block::bordered()
         .title(" Clause ")
+        .title_bottom(if s.detail_scroll > 0 {
+            format!(" scrolled {} lines ", s.detail_scroll)
+        } else {
+            String::new()
+        })
         .border_style(if s.focus_questions { t.key() } else { t.dim() });
     // keep the selected question in view
     let scroll_y = if s.focus_questions {
         (s.question as u16).saturating_sub(area.height.saturating_sub(10) / 2)
     } else {
-        0
+        s.detail_scroll
     };
     f.render_widget(
         Paragraph::new(lines)

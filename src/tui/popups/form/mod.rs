@@ -32,6 +32,8 @@ pub enum FormKind {
     Export,
     /// Reopen a reported audit: the reason goes into the audit trail.
     Reopen,
+    /// Change the open audit's details.
+    EditAudit,
 }
 
 impl FormKind {
@@ -43,6 +45,7 @@ impl FormKind {
             FormKind::NewSample => Some("sample"),
             FormKind::Export => None,
             FormKind::Reopen => Some("reopen"),
+            FormKind::EditAudit => Some("audit_details"),
         }
     }
 
@@ -53,6 +56,7 @@ impl FormKind {
             FormKind::NewInterview,
             FormKind::NewSample,
             FormKind::Reopen,
+            FormKind::EditAudit,
         ]
         .into_iter()
         .find(|k| k.draft_kind() == Some(s))
@@ -329,7 +333,7 @@ fn render(s: &FormState, m: &Model, f: &mut Frame, area: Rect) {
     f.render_widget(Clear, rect);
     let block = Block::bordered()
         .title(format!(" {} ", crate::tui::text::inert(&s.title)))
-        .title_bottom(m.keymap.footer(s.mode()));
+        .title_bottom(m.keymap.footer(s.mode(), rect.width.saturating_sub(4)));
     let inner = block.inner(rect);
     f.render_widget(block, rect);
     let rows = Layout::vertical(s.fields.iter().map(|_| Constraint::Length(1))).split(inner);

@@ -42,6 +42,10 @@ impl FormState {
             FormKind::NewInterview => Self::new_interview(&at.now, &at.clause),
             FormKind::NewSample => Self::new_sample(&at.clause),
             FormKind::Reopen => Self::reopen(),
+            FormKind::EditAudit => match at.audit {
+                Some(a) => Self::edit_audit(a),
+                None => Self::new(FormKind::EditAudit, "Audit details", vec![]),
+            },
             FormKind::Export => match at.audit {
                 Some(a) => Self::export(at.export_dir, a, &at.now),
                 None => Self::new(FormKind::Export, "Export", vec![]),
@@ -59,6 +63,33 @@ impl FormState {
                 "Reason (kept in the audit trail)",
                 "",
             )],
+        )
+    }
+
+    /// The open audit's details, to change.
+    pub fn edit_audit(a: &Audit) -> FormState {
+        Self::new(
+            FormKind::EditAudit,
+            "Audit details",
+            vec![
+                Field::text("organisation", "Organisation", &a.organisation),
+                Field::choice(
+                    "audit_type",
+                    "Audit type",
+                    enum_options(AuditType::ALL, AuditType::code, AuditType::label),
+                    a.audit_type.code(),
+                ),
+                Field::text("scope", "Scope", &a.scope),
+                Field::text(
+                    "certification_body",
+                    "Certification body",
+                    &a.certification_body,
+                ),
+                Field::text("lead_auditor", "Lead auditor", &a.lead_auditor),
+                Field::text("team", "Team", &a.team),
+                Field::text("start_date", "Start (YYYY-MM-DD)", &a.start_date),
+                Field::text("end_date", "End (YYYY-MM-DD)", &a.end_date),
+            ],
         )
     }
 

@@ -151,6 +151,36 @@ pub fn submit(ctx: &mut Ctx, kind: FormKind, v: &FormValues) -> store::Result<Ve
                 path.display()
             ))])
         }
+        FormKind::EditAudit => {
+            let Some(data) = &ctx.model.data else {
+                return none();
+            };
+            let mut a = data.audit.clone();
+            a.organisation = get("organisation");
+            a.audit_type = AuditType::parse(&get("audit_type"))?;
+            a.scope = get("scope");
+            a.certification_body = get("certification_body");
+            a.lead_auditor = get("lead_auditor");
+            a.team = get("team");
+            a.start_date = get("start_date");
+            a.end_date = get("end_date");
+            if a.recommendation
+                .is_some_and(|d| !crate::domain::Decision::for_type(a.audit_type).contains(&d))
+            {
+                return Err(store::Error::Invalid(format!(
+                    "the recorded recommendation ({}) does not fit a {} audit; clear it first ({} on the overview)",
+                    a.recommendation.map_or("", |d| d.label()),
+                    a.audit_type.label().to_lowercase(),
+                    ctx.model.keymap.key_of(Mode::Overview, &Action::Decide)
+                )));
+            }
+            ctx.store.update_audit(&a)?;
+            Ok(vec![
+                Effect::Reload(Slice::Audit),
+                Effect::Reload(Slice::Audits),
+                Effect::Info("Saved the audit's details".into()),
+            ])
+        }
         FormKind::Reopen => {
             let Some(data) = &ctx.model.data else {
                 return none();
