@@ -512,3 +512,54 @@ fn demo_is_realistic_and_scale_adds_findings() {
         .unwrap();
     assert_eq!(read_csv(&out.stdout).len(), 1 + 12 + 500);
 }
+
+/// The auditor at the keyboard (`--auditor`) is who raised a finding, not
+/// the lead auditor; without it the lead auditor is.
+#[test]
+fn the_auditor_given_raises_the_finding() {
+    let env = Env::new();
+    let id = env.ok(&[
+        "new",
+        "--org",
+        "Acme",
+        "--type",
+        "stage2",
+        "--lead",
+        "Jordan Lee",
+    ]);
+    let id = id.trim();
+    env.ok(&[
+        "--auditor",
+        "Sam Park",
+        "finding",
+        "add",
+        "--audit",
+        id,
+        "--clause",
+        "8.1",
+        "--grade",
+        "minor",
+        "--title",
+        "by Sam",
+    ]);
+    env.ok(&[
+        "finding",
+        "add",
+        "--audit",
+        id,
+        "--clause",
+        "8.1",
+        "--grade",
+        "minor",
+        "--title",
+        "by the lead",
+    ]);
+    let s = auditbench::store::Store::open(&env.db).unwrap();
+    let by: Vec<String> = s
+        .findings(id, &auditbench::store::FindingFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|f| f.raised_by)
+        .collect();
+    assert_eq!(by, ["Sam Park", "Jordan Lee"]);
+}

@@ -384,7 +384,11 @@ fn interviews_record_and_notes_go_to_the_file() {
     type_text(&mut app, "Marc Olsen\tChange manager");
     app.handle_key(ctrl('s'));
     assert_eq!(app.mode(), Mode::Editor, "notes editor opens");
-    assert_eq!(app.screen, Screen::Interviews);
+    assert_eq!(
+        app.screen,
+        Screen::Stage2,
+        "the auditor stays on the clause"
+    );
     type_text(&mut app, "CAB weekly.\nEmergency changes by phone.");
     app.handle_key(key(KeyCode::Esc));
     let d = app.model.data.as_ref().unwrap();
@@ -397,7 +401,8 @@ fn interviews_record_and_notes_go_to_the_file() {
     assert_eq!(i.clauses, "8.5.1.3");
     assert_eq!(i.held_at, "2026-11-23 09:30 UTC");
     assert_eq!(d.interviews[app.screens.interviews.selected].id, i.id);
-    // delete only after confirmation
+    // delete only after confirmation (on the interviews screen)
+    app.handle_key(key(KeyCode::Char('5')));
     app.handle_key(key(KeyCode::Char('D')));
     app.handle_key(key(KeyCode::Esc));
     assert_eq!(app.model.data.as_ref().unwrap().interviews.len(), 6);
@@ -918,4 +923,23 @@ fn a_draft_fills_its_fields_by_name_whatever_their_order() {
     f.restore("observation\u{1e}Old layout\u{1e}8.1");
     assert_eq!(f.values().get("title"), "Old layout");
     assert_eq!(f.values().get("grade"), "observation");
+}
+
+/// An exact clause id or reference ranks first in the finder, above
+/// sub-clauses and fuzzy matches (6.2 before 6.2.1; NC-002 before NC-001…).
+#[test]
+fn an_exact_clause_id_or_reference_ranks_first_in_the_finder() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    for (query, first) in [("6.2", "6.2 "), ("nc-002", "NC-002 "), ("8.5.1", "8.5.1 ")] {
+        app.dispatch(Action::OpenFinder);
+        type_text(&mut app, query);
+        let Some(Popup::Finder(f)) = app.popups.last() else {
+            panic!("finder")
+        };
+        let cands = &app.model.data.as_ref().unwrap().finder;
+        let top = &cands[f.search.matches[0].1].text;
+        assert!(top.starts_with(first), "{query}: {top}");
+        app.handle_key(key(KeyCode::Esc));
+    }
 }

@@ -87,7 +87,11 @@ fn add(ctx: &Context_, a: AddArgs) -> Result<()> {
             requirement: a.requirement,
             statement: a.statement,
             evidence: a.evidence,
-            raised_by: a.raised_by.unwrap_or(audit.lead_auditor),
+            raised_by: a.raised_by.unwrap_or_else(|| {
+                Some(store.actor())
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or(audit.lead_auditor)
+            }),
             due_date: a.due,
         },
     )?;

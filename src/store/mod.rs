@@ -330,6 +330,14 @@ impl Store {
     }
 
     /// Direct read access for queries the store does not wrap (benchmarks, tests).
+    /// Who is making the changes on this opening (`--auditor`), or "" when
+    /// it is the audit's lead auditor.
+    pub fn actor(&self) -> String {
+        self.conn
+            .query_row("SELECT ab_actor()", [], |r| r.get(0))
+            .unwrap_or_default()
+    }
+
     pub fn connection(&self) -> &Connection {
         &self.conn
     }

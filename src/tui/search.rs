@@ -105,6 +105,18 @@ pub fn merge_findings(candidates: &mut Vec<Candidate>, texts: Vec<(i64, String)>
 // a cache between calls that makes a score depend on the calls before it
 // (found by the narrowing property test), and panics with the cache off.
 
+/// An exact reference or clause id (the candidate's first word is the
+/// query, e.g. `6.2` or `NC-003`) ranks above every fuzzy match.
+fn exact_bonus(text: &str, q: &str) -> i64 {
+    let q = q.trim();
+    let first = text.split(' ').next().unwrap_or("");
+    if !q.is_empty() && first.eq_ignore_ascii_case(q) {
+        1 << 40
+    } else {
+        0
+    }
+}
+
 /// Pools larger than this are scored on two threads.
 const PARALLEL_FROM: usize = 2_048;
 
@@ -121,7 +133,8 @@ fn score(
         part.iter()
             .filter_map(|&i| {
                 let c = candidates.get(i)?;
-                m.fuzzy_match(&c.text, q).map(|s| (s, i))
+                m.fuzzy_match(&c.text, q)
+                    .map(|s| (s + exact_bonus(&c.text, q), i))
             })
             .collect()
     };

@@ -7,7 +7,6 @@ use crate::domain::{
 };
 use crate::store::{self, EditTarget, InterviewField};
 use crate::tui::action::Action;
-use crate::tui::app::Screen;
 use crate::tui::component::{none, Ctx};
 use crate::tui::effect::{Effect, Slice};
 use crate::tui::keymap::Mode;
@@ -45,7 +44,10 @@ pub fn submit(ctx: &mut Ctx, kind: FormKind, v: &FormValues) -> store::Result<Ve
                 return none();
             };
             let audit_id = data.audit.id.clone();
-            let lead = data.audit.lead_auditor.clone();
+            // who raised it: the auditor at the keyboard (--auditor), else the lead
+            let lead = Some(ctx.store.actor())
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| data.audit.lead_auditor.clone());
             check_date("due date", &get("due_date")).map_err(store::Error::Invalid)?;
             let f = ctx.store.add_finding(
                 &audit_id,
@@ -86,9 +88,10 @@ pub fn submit(ctx: &mut Ctx, kind: FormKind, v: &FormValues) -> store::Result<Ve
             })?;
             let label = format!("Notes of the interview with {}", i.interviewee);
             let done = ctx.model.keymap.key_of(Mode::Editor, &Action::Save);
+            // the notes are written at once; closing them returns to where
+            // the auditor was (the stage 2 clause, say)
             Ok(vec![
                 Effect::Reload(Slice::Interviews),
-                Effect::Go(Screen::Interviews),
                 Effect::SelectInterview(i.id.clone()),
                 Effect::Edit {
                     target: EditTarget::Interview {
