@@ -563,3 +563,107 @@ fn the_auditor_given_raises_the_finding() {
         .collect();
     assert_eq!(by, ["Sam Park", "Jordan Lee"]);
 }
+
+/// `list` shows the status and the whole organisation name when it is not
+/// on a terminal, and speaks CSV and JSON for scripts.
+#[test]
+fn list_shows_status_whole_names_and_speaks_csv_and_json() {
+    let env = Env::new();
+    let id = env.ok(&[
+        "new",
+        "--org",
+        "The Very Long Organisation Name Services Group Ltd",
+        "--type",
+        "surveillance",
+        "--lead",
+        "L",
+    ]);
+    let id = id.trim();
+    let table = env.ok(&["list"]);
+    assert!(
+        table.contains("The Very Long Organisation Name Services Group Ltd"),
+        "{table}"
+    );
+    assert!(table.contains("Planned"), "{table}");
+    let csv_out = env.ok(&["list", "--format", "csv"]);
+    let mut rdr = csv::Reader::from_reader(csv_out.as_bytes());
+    let rec = rdr.records().next().unwrap().unwrap();
+    assert_eq!((&rec[0], &rec[2], &rec[4]), (id, "Surveillance", "Planned"));
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["list", "--format", "json"])).unwrap();
+    assert_eq!(json[0]["status"], "Planned");
+    assert_eq!(json[0]["major"], 0);
+}
+
+/// `audit edit` changes the details and the team's recommendation in one
+/// step; a recommendation that does not fit the audit's type is refused in
+/// one line and nothing changes.
+#[test]
+fn audit_edit_changes_details_and_recommendation() {
+    let env = Env::new();
+    let id = env.ok(&["new", "--org", "Acme", "--type", "stage2", "--lead", "L"]);
+    let id = id.trim();
+    fails(
+        &env,
+        &["audit", "edit", "--audit", id, "--scope", "x", "--recommendation", "continue"],
+        "\"continue\" is not a recommendation for a stage 2 audit; accepted: recommend, recommend_after_verification, do_not_recommend, none",
+    );
+    fails(&env, &["audit", "edit", "--audit", id], "nothing to change");
+    env.ok(&[
+        "audit",
+        "edit",
+        "--audit",
+        id,
+        "--scope",
+        "Service desk",
+        "--start",
+        "2026-12-01",
+        "--recommendation",
+        "recommend",
+        "--justification",
+        "All clauses conform",
+    ]);
+    let s = auditbench::store::Store::open(&env.db).unwrap();
+    let a = s.audit(id).unwrap();
+    assert_eq!(a.scope, "Service desk");
+    assert_eq!(a.start_date, "2026-12-01");
+    assert_eq!(
+        a.recommendation,
+        Some(auditbench::domain::Decision::Recommend)
+    );
+    assert_eq!(a.recommendation_note, "All clauses conform");
+    drop(s);
+    fails(
+        &env,
+        &["audit", "edit", "--audit", id, "--end", "2026-11-01"],
+        "end date 2026-11-01 is before start date 2026-12-01",
+    );
+}
+
+/// `export --delimiter ;` writes semicolons; a separator spreadsheets do not
+/// read is refused in one line.
+#[test]
+fn export_takes_a_semicolon_separator() {
+    let env = Env::new();
+    env.demo();
+    let id = env.ok(&["list", "--format", "csv"]);
+    let id = id
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    let out = env.ok(&["export", "--audit", &id, "--delimiter", ";"]);
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(out.as_bytes());
+    assert_eq!(&rdr.headers().unwrap()[0], "reference");
+    assert_eq!(rdr.records().count(), 12);
+    fails(
+        &env,
+        &["export", "--audit", &id, "--delimiter", "|"],
+        "use , or ; or tab",
+    );
+}

@@ -116,7 +116,7 @@ fn round_trip(env: &Env, values: &[String], size: (u16, u16)) {
     app.screens.findings.selected = pos;
     draw_everywhere(&mut app, size.0, size.1);
     // CSV: every field back exactly (formula starters carry the documented `'`).
-    let (_, bytes) = write_findings(&app.store, &audit, false, Vec::new()).unwrap();
+    let (_, bytes) = write_findings(&app.store, &audit, Default::default(), Vec::new()).unwrap();
     let mut rdr = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
     let row = rdr
         .records()

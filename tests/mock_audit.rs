@@ -269,9 +269,12 @@ fn a_mock_certification_audit_end_to_end() {
     press(&mut app, "x");
     app.handle_key(ctrl('s'));
     let wrote = status(&app);
-    assert!(wrote.starts_with("Wrote 5 findings to "), "{wrote}");
-    let path = wrote.trim_start_matches("Wrote 5 findings to ");
-    let mut rdr = csv::Reader::from_path(path).unwrap();
+    let name = "contoso-it-services-findings-2026-11-23.csv";
+    assert_eq!(
+        wrote,
+        format!("Wrote 5 findings to {name} in {}", env.dir.path().display())
+    );
+    let mut rdr = csv::Reader::from_path(env.dir.path().join(name)).unwrap();
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     let refs: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
     assert_eq!(refs, ["NC-001", "NC-002", "NC-003", "OFI-001", "GP-001"]);

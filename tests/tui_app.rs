@@ -566,8 +566,9 @@ fn x_exports_the_csv_and_says_where() {
     let mut app = demo_app(&env);
     app.handle_key(key(KeyCode::Char('x')));
     assert_eq!(app.mode(), Mode::Form);
-    app.handle_key(key(KeyCode::Enter));
-    let path = env.path("northwind-managed-services-ltd-findings-2026-11-23.csv");
+    app.handle_key(ctrl('s'));
+    // named by the audit's own dates
+    let path = env.path("northwind-managed-services-ltd-findings-2026-11-16-to-2026-11-19.csv");
     assert!(path.exists());
     let st = app.model.status.clone().unwrap();
     assert!(
@@ -576,12 +577,27 @@ fn x_exports_the_csv_and_says_where() {
     );
     let rows: Vec<_> = csv::Reader::from_path(&path).unwrap().records().collect();
     assert_eq!(rows.len(), 12);
+    // for Excel, with semicolons: a byte order mark and ';' between fields
+    app.handle_key(key(KeyCode::Char('x')));
+    app.handle_key(ctrl('a'));
+    app.handle_key(ctrl('k'));
+    type_text(&mut app, "excel.csv\t");
+    app.handle_key(key(KeyCode::Right)); // Excel
+    app.handle_key(key(KeyCode::Tab));
+    app.handle_key(key(KeyCode::Right)); // semicolon
+    app.handle_key(key(KeyCode::Enter)); // on the last field: save
+    let bytes = std::fs::read(env.path("excel.csv")).unwrap();
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBFreference;organisation;"),
+        "{:?}",
+        &bytes[..40]
+    );
     // a bad path: error in the status bar, the app keeps running
     app.handle_key(key(KeyCode::Char('x')));
     app.handle_key(ctrl('a'));
     app.handle_key(ctrl('k'));
     type_text(&mut app, "/nonexistent/dir/out.csv");
-    app.handle_key(key(KeyCode::Enter));
+    app.handle_key(ctrl('s'));
     assert!(app.model.status.as_ref().unwrap().error);
     assert_eq!(app.mode(), Mode::Form);
 }
@@ -705,7 +721,7 @@ fn a_relative_export_path_is_relative_to_the_proposed_folder() {
     app.handle_key(ctrl('a'));
     app.handle_key(ctrl('k'));
     type_text(&mut app, "report.csv");
-    app.handle_key(key(KeyCode::Enter));
+    app.handle_key(ctrl('s'));
     assert!(env.path("report.csv").exists(), "{:?}", app.model.status);
 }
 
@@ -805,7 +821,10 @@ fn h_shows_a_findings_history() {
         .map(|c| c.symbol())
         .collect();
     assert!(screen.contains("History of NC-001"), "{screen}");
-    assert!(screen.contains("major → minor"), "{screen}");
+    assert!(
+        screen.contains("Major NC → Minor NC"),
+        "readable labels, not codes: {screen}"
+    );
     app.handle_key(key(KeyCode::Esc));
     assert_eq!(app.mode(), Mode::FindingDetail);
 }

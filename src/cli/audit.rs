@@ -30,6 +30,122 @@ pub struct HistoryArgs {
     finding: Option<String>,
 }
 
+/// `auditbench audit …`
+#[derive(Debug, clap::Subcommand)]
+pub enum AuditCommand {
+    /// Change an audit's details, its recommendation or the justification.
+    Edit(EditArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EditArgs {
+    /// Audit id (or a unique prefix of it).
+    #[arg(long)]
+    audit: String,
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    org: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    scope: Option<String>,
+    /// stage1, stage2, surveillance, recertification, internal.
+    #[arg(long = "type", value_name = "TYPE")]
+    audit_type: Option<String>,
+    /// The certification body.
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    cb: Option<String>,
+    /// The lead auditor.
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    lead: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    team: Option<String>,
+    /// YYYY-MM-DD, or "" to clear.
+    #[arg(long, value_name = "DATE")]
+    start: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    end: Option<String>,
+    /// The team's recommendation (a code; `none` clears it). Accepted codes
+    /// depend on the audit type: recommend, recommend_after_verification,
+    /// do_not_recommend (stage 2, recertification), ready_for_stage2,
+    /// not_ready_for_stage2 (stage 1), continue, suspend (surveillance),
+    /// readiness (internal).
+    #[arg(long, value_name = "CODE")]
+    recommendation: Option<String>,
+    /// The recommendation's justification.
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    justification: Option<String>,
+}
+
+pub fn edit(ctx: &Context_, cmd: AuditCommand) -> Result<()> {
+    let AuditCommand::Edit(e) = cmd;
+    let mut store = ctx.open_existing()?;
+    let mut a = store.find_audit(&e.audit)?;
+    let given = [
+        &e.org,
+        &e.scope,
+        &e.audit_type,
+        &e.cb,
+        &e.lead,
+        &e.team,
+        &e.start,
+        &e.end,
+        &e.recommendation,
+        &e.justification,
+    ];
+    if given.iter().all(|v| v.is_none()) {
+        bail!("nothing to change: give at least one of --org, --scope, --type, --cb, --lead, --team, --start, --end, --recommendation, --justification");
+    }
+    if let Some(v) = e.org {
+        a.organisation = v;
+    }
+    if let Some(v) = e.scope {
+        a.scope = v;
+    }
+    if let Some(v) = e.audit_type {
+        a.audit_type = crate::domain::AuditType::parse(&v).map_err(|e| anyhow!(e))?;
+    }
+    if let Some(v) = e.cb {
+        a.certification_body = v;
+    }
+    if let Some(v) = e.lead {
+        a.lead_auditor = v;
+    }
+    if let Some(v) = e.team {
+        a.team = v;
+    }
+    if let Some(v) = e.start {
+        a.start_date = v.trim().to_string();
+    }
+    if let Some(v) = e.end {
+        a.end_date = v.trim().to_string();
+    }
+    if let Some(v) = e.justification {
+        a.recommendation_note = v;
+    }
+    let decision = match e.recommendation.as_deref().map(str::trim) {
+        None => a.recommendation,
+        Some("none") | Some("") => None,
+        Some(code) => Some(crate::domain::Decision::parse(code).map_err(|e| anyhow!(e))?),
+    };
+    if let Some(d) = decision {
+        let allowed = crate::domain::Decision::for_type(a.audit_type);
+        if !allowed.contains(&d) {
+            bail!(
+                "{:?} is not a recommendation for a {} audit; accepted: {}, none",
+                d.code(),
+                a.audit_type.label().to_lowercase(),
+                allowed
+                    .iter()
+                    .map(|d| d.code())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
+    // one transaction: the details, then the recommendation
+    store.batch_audit_edit(&a, decision)?;
+    outln!("Saved the details of the audit of {}.", a.organisation)?;
+    Ok(())
+}
+
 pub fn report(ctx: &Context_, a: ReportArgs) -> Result<()> {
     let mut store = ctx.open_existing()?;
     let audit = store.find_audit(&a.audit)?;
@@ -73,7 +189,7 @@ pub fn history(ctx: &Context_, a: HistoryArgs) -> Result<()> {
             e.actor,
             e.label,
             e.field,
-            crate::domain::change_summary(e.old.as_deref(), e.new.as_deref(), 120)
+            crate::domain::readable_change(&e.field, e.old.as_deref(), e.new.as_deref(), 120)
         )?;
     }
     Ok(())

@@ -66,8 +66,11 @@ pub enum Command {
     Catalogue(catalogue::Args),
     /// Create an audit and print its id.
     New(new::Args),
-    /// List the audits in the file, with finding counts by grade.
-    List,
+    /// List the audits in the file, with their status and finding counts by grade.
+    List(list::Args),
+    /// Change an audit's details and recommendation.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Record and list findings.
     #[command(subcommand)]
     Finding(finding::Command),
@@ -96,7 +99,8 @@ pub fn run(cli: Cli) -> Result<()> {
         None => Err(anyhow!("no subcommand given; see --help")),
         Some(Command::Catalogue(args)) => catalogue::run(&ctx, args),
         Some(Command::New(args)) => new::run(&ctx, args),
-        Some(Command::List) => list::run(&ctx),
+        Some(Command::List(args)) => list::run(&ctx, args),
+        Some(Command::Audit(cmd)) => audit::edit(&ctx, cmd),
         Some(Command::Finding(cmd)) => finding::run(&ctx, cmd),
         Some(Command::Export(args)) => export::run(&ctx, args),
         Some(Command::Demo(args)) => demo::run(&ctx, args),
@@ -206,7 +210,8 @@ fn command_name(c: &Command) -> &'static str {
     match c {
         Command::Catalogue(_) => "catalogue",
         Command::New(_) => "new",
-        Command::List => "list",
+        Command::List(_) => "list",
+        Command::Audit(_) => "audit",
         Command::Finding(_) => "finding",
         Command::Export(_) => "export",
         Command::Demo(_) => "demo",

@@ -395,6 +395,53 @@ pub fn recommendation(kind: AuditType, t: &NcTally, c: &Coverage) -> (String, To
 
 /// One line for a recorded change: `old → new`, each cut to fit `width`
 /// characters in all, line breaks shown as `⏎`.
+/// A recorded value as a person reads it: a code of one of the audit's
+/// vocabularies becomes its label (`needs_improvement` → "Needs
+/// improvement"); a created or deleted record (JSON) becomes its fields,
+/// `name: value`, empty ones left out.
+pub fn readable_value(field: &str, value: &str) -> String {
+    if field == "created" || field == "deleted" {
+        if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(value)
+        {
+            return map
+                .iter()
+                .filter_map(|(k, v)| {
+                    let v = match v {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Null => return None,
+                        other => other.to_string(),
+                    };
+                    (!v.is_empty()).then(|| format!("{k}: {}", readable_value(k, &v)))
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+        }
+        return value.to_string();
+    }
+    let label = match field {
+        "grade" => Grade::parse(value).ok().map(Grade::label),
+        "audit_type" => AuditType::parse(value).ok().map(AuditType::label),
+        "recommendation" => Decision::parse(value).ok().map(Decision::label),
+        "result" => ClauseResult::parse(value).ok().map(ClauseResult::label),
+        "method" => SampleMethod::parse(value).ok().map(SampleMethod::label),
+        "status" => FindingStatus::parse(value)
+            .map(FindingStatus::label)
+            .or_else(|_| DocStatus::parse(value).map(DocStatus::label))
+            .or_else(|_| ClauseStatus::parse(value).map(ClauseStatus::label))
+            .or_else(|_| AuditStatus::parse(value).map(AuditStatus::label))
+            .ok(),
+        _ => None,
+    };
+    label.map_or_else(|| value.to_string(), str::to_string)
+}
+
+/// One recorded change, readable (see [`readable_value`]), cut to `width`.
+pub fn readable_change(field: &str, old: Option<&str>, new: Option<&str>, width: usize) -> String {
+    let old = old.map(|v| readable_value(field, v));
+    let new = new.map(|v| readable_value(field, v));
+    change_summary(old.as_deref(), new.as_deref(), width)
+}
+
 pub fn change_summary(old: Option<&str>, new: Option<&str>, width: usize) -> String {
     fn flat(s: &str, max: usize) -> String {
         let s: String = s

@@ -36,6 +36,23 @@ pub const COLUMNS: [&str; 18] = [
 /// The UTF-8 byte order mark written with `--excel`.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// How the CSV is written: a byte order mark for Excel, and the separator
+/// (`,`, or `;` where spreadsheets expect it, as with a decimal comma).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvOptions {
+    pub excel: bool,
+    pub delimiter: u8,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        CsvOptions {
+            excel: false,
+            delimiter: b',',
+        }
+    }
+}
+
 /// Prefix a field that a spreadsheet would read as a formula.
 pub fn neutralise(field: &str) -> std::borrow::Cow<'_, str> {
     match field.as_bytes().first() {
@@ -57,12 +74,13 @@ impl<'a, W: Write> FindingsCsv<'a, W> {
         mut out: W,
         audit: &'a Audit,
         catalogue: &'a Catalogue,
-        excel: bool,
+        opts: CsvOptions,
     ) -> io::Result<Self> {
-        if excel {
+        if opts.excel {
             out.write_all(BOM)?;
         }
         let mut writer = csv::WriterBuilder::new()
+            .delimiter(opts.delimiter)
             .terminator(csv::Terminator::CRLF)
             .from_writer(out);
         writer.write_record(COLUMNS)?;
@@ -118,12 +136,12 @@ impl<'a, W: Write> FindingsCsv<'a, W> {
 pub fn write_findings<W: Write>(
     store: &Store,
     audit: &Audit,
-    excel: bool,
+    opts: CsvOptions,
     out: W,
 ) -> store::Result<(usize, W)> {
     let catalogue = store.catalogue(&audit.catalogue_id)?;
     let io_err = |e: io::Error| store::Error::Io(format!("cannot write the CSV: {e}"));
-    let mut csv = FindingsCsv::new(out, audit, &catalogue, excel).map_err(io_err)?;
+    let mut csv = FindingsCsv::new(out, audit, &catalogue, opts).map_err(io_err)?;
     let mut rows = 0usize;
     store.for_each_finding(&audit.id, &FindingFilter::default(), |f| {
         rows += 1;
@@ -138,11 +156,11 @@ pub fn write_findings<W: Write>(
 pub fn export_to_file(
     store: &Store,
     audit: &Audit,
-    excel: bool,
+    opts: CsvOptions,
     target: &Path,
 ) -> store::Result<usize> {
     super::file::replace_atomically(target, "the CSV", |out| {
-        write_findings(store, audit, excel, out)
+        write_findings(store, audit, opts, out)
     })
 }
 

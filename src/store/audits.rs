@@ -240,6 +240,29 @@ impl Store {
         Ok(())
     }
 
+    /// The audit's details and its recommendation, changed in one transaction.
+    pub fn batch_audit_edit(
+        &mut self,
+        a: &Audit,
+        decision: Option<crate::domain::Decision>,
+    ) -> Result<()> {
+        self.conn.execute_batch("SAVEPOINT audit_edit")?;
+        let done = self
+            .update_audit(a)
+            .and_then(|_| self.set_audit_recommendation(&a.id, decision));
+        match done {
+            Ok(()) => {
+                self.conn.execute_batch("RELEASE audit_edit")?;
+                Ok(())
+            }
+            Err(e) => {
+                self.conn
+                    .execute_batch("ROLLBACK TO audit_edit; RELEASE audit_edit")?;
+                Err(e)
+            }
+        }
+    }
+
     pub fn set_audit_status(&mut self, audit_id: &str, status: AuditStatus) -> Result<()> {
         let now = self.now();
         let n = self.conn.execute(

@@ -36,7 +36,8 @@ fn bench_export(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("auditbench_csv", |b| {
         b.iter(|| {
-            let (rows, _) = write_findings(&store, &audit, false, io::sink()).expect("export");
+            let (rows, _) =
+                write_findings(&store, &audit, Default::default(), io::sink()).expect("export");
             assert_eq!(rows, SCALE + 12);
         })
     });

@@ -6,7 +6,7 @@ use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use super::centered;
-use crate::domain::change_summary;
+use crate::domain::readable_change;
 use crate::store;
 use crate::store::HistoryEntry;
 use crate::tui::action::Action;
@@ -67,7 +67,12 @@ fn render(h: &HistoryState, m: &Model, f: &mut Frame, area: Rect) {
             Cell::from(e.at.replace('T', " ").trim_end_matches('Z').to_string()),
             Cell::from(crate::tui::text::inert(&e.actor).into_owned()),
             Cell::from(e.field.replace('_', " ")),
-            Cell::from(change_summary(e.old.as_deref(), e.new.as_deref(), change_w)),
+            Cell::from(readable_change(
+                &e.field,
+                e.old.as_deref(),
+                e.new.as_deref(),
+                change_w,
+            )),
         ])
     });
     let table = Table::new(

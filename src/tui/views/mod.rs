@@ -126,12 +126,21 @@ fn render_status(m: &Model, f: &mut Frame, area: Rect) {
             )
         })
         .unwrap_or_default();
-    let mut spans = vec![Span::styled(format!(" {}{audit} ", m.file_name), t.title())];
+    let label = format!(" {}{audit} ", m.file_name);
+    let mut spans = Vec::new();
     if let Some(s) = &m.status {
+        let text = format!(" {} ", super::text::inert(&s.text));
+        // a message that does not fit beside the file's name takes the
+        // whole line rather than be cut
+        if label.chars().count() + text.chars().count() <= area.width as usize {
+            spans.push(Span::styled(label, t.title()));
+        }
         spans.push(Span::styled(
-            format!(" {} ", super::text::inert(&s.text)),
+            text,
             if s.error { t.error() } else { t.info() },
         ));
+    } else {
+        spans.push(Span::styled(label, t.title()));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

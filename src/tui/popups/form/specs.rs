@@ -214,12 +214,37 @@ impl FormState {
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join("-");
-        let date = now.get(..10).unwrap_or("findings");
-        let path = dir.join(format!("{slug}-findings-{date}.csv"));
+        // the audit's own dates name the file (today's when it has none)
+        let dates = match (audit.start_date.as_str(), audit.end_date.as_str()) {
+            ("", _) => now.get(..10).unwrap_or("findings").to_string(),
+            (s, e) if e.is_empty() || e == s => s.to_string(),
+            (s, e) => format!("{s}-to-{e}"),
+        };
+        let path = dir.join(format!("{slug}-findings-{dates}.csv"));
         Self::new(
             FormKind::Export,
             "Export the findings CSV",
-            vec![Field::text("path", "Write to", &path.display().to_string())],
+            vec![
+                Field::text("path", "Write to", &path.display().to_string()),
+                Field::choice(
+                    "format",
+                    "For",
+                    vec![
+                        ("plain".into(), "Any program (plain UTF-8)".into()),
+                        ("excel".into(), "Excel (with a byte order mark)".into()),
+                    ],
+                    "plain",
+                ),
+                Field::choice(
+                    "delimiter",
+                    "Separator",
+                    vec![
+                        (",".into(), "Comma ,".into()),
+                        (";".into(), "Semicolon ; (decimal-comma locales)".into()),
+                    ],
+                    ",",
+                ),
+            ],
         )
     }
 }

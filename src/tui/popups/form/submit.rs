@@ -145,13 +145,24 @@ pub fn submit(ctx: &mut Ctx, kind: FormKind, v: &FormValues) -> store::Result<Ve
             if get("path").is_empty() {
                 return Err(store::Error::Invalid("give a file path for the CSV".into()));
             }
-            let rows = crate::export::csv::export_to_file(ctx.store, &data.audit, false, &path)?;
+            let opts = crate::export::csv::CsvOptions {
+                excel: get("format") == "excel",
+                delimiter: if get("delimiter") == ";" { b';' } else { b',' },
+            };
+            let rows = crate::export::csv::export_to_file(ctx.store, &data.audit, opts, &path)?;
             if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                 ctx.model.export_dir = dir.to_path_buf();
             }
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let dir = path
+                .parent()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default();
             Ok(vec![Effect::Info(format!(
-                "Wrote {rows} findings to {}",
-                path.display()
+                "Wrote {rows} findings to {name} in {dir}"
             ))])
         }
         FormKind::EditAudit => {
