@@ -263,6 +263,24 @@ fn stage1_document_status_cycles_and_o_raises_an_observation() {
     assert!(obs
         .title
         .starts_with("Analysis of internal and external issues"));
+    assert!(
+        !obs.title.trim_end().ends_with(':'),
+        "no dangling colon: {:?}",
+        obs.title
+    );
+    // linked to its document, and shown in the document's pane
+    assert_eq!(obs.doc_key, key_);
+    app.handle_key(key(KeyCode::Esc));
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    app.draw(&mut term).unwrap();
+    let screen: String = term
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(screen.contains("OBS-005 Analysis of internal"), "{screen}");
 }
 
 #[test]

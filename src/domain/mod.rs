@@ -74,6 +74,8 @@ pub struct Finding {
     pub verification_evidence: String,
     /// Earlier references of this finding (regraded), oldest first: `NC-002, OBS-004`.
     pub formerly: String,
+    /// The stage 1 document it was raised on (its key), or "".
+    pub doc_key: String,
 }
 
 impl Finding {

@@ -6,10 +6,10 @@ use crate::domain::{check_date, Finding, FindingStatus, Grade, NewFinding, Stage
 
 const COLUMNS: &str = "id, audit_id, reference, clause_id, stage, grade, title, requirement, statement, \
      evidence, status, root_cause, correction, corrective_action, due_date, raised_by, created_at, updated_at, \
-     verified_on, verified_by, verification_method, verification_evidence, formerly";
+     verified_on, verified_by, verification_method, verification_evidence, formerly, doc_key";
 
 /// How many columns `COLUMNS` names (a column after them is at this index).
-const N_COLUMNS: usize = 23;
+const N_COLUMNS: usize = 24;
 
 /// Severity, then clause in natural order, then reference.
 const REPORT_ORDER: &str = "grade_rank, clause_key, ref_prefix, ref_seq";
@@ -39,6 +39,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Finding> {
         verification_method: r.get(20)?,
         verification_evidence: r.get(21)?,
         formerly: r.get(22)?,
+        doc_key: r.get(23)?,
     })
 }
 
@@ -225,6 +226,16 @@ pub(crate) fn insert_finding(
 impl Store {
     /// Raise a finding. The clause must exist in the audit's catalogue.
     pub fn add_finding(&mut self, audit_id: &str, new: &NewFinding) -> Result<Finding> {
+        self.add_finding_on(audit_id, new, "")
+    }
+
+    /// Raise a finding on a stage 1 document (`doc_key`; "" for none).
+    pub fn add_finding_on(
+        &mut self,
+        audit_id: &str,
+        new: &NewFinding,
+        doc_key: &str,
+    ) -> Result<Finding> {
         let audit = self.audit(audit_id)?;
         let cat = self.catalogue(&audit.catalogue_id)?;
         if cat.get(&new.clause_id).is_none() {
@@ -245,6 +256,12 @@ impl Store {
         let now = self.now();
         let tx = self.conn.savepoint()?;
         let (id, _) = insert_finding(&tx, audit_id, new, &now)?;
+        if !doc_key.is_empty() {
+            tx.execute(
+                "UPDATE findings SET doc_key = ?2 WHERE id = ?1",
+                params![id, doc_key],
+            )?;
+        }
         if new.grade.is_nonconformity()
             && cat
                 .get(&new.clause_id)
@@ -340,6 +357,16 @@ impl Store {
             .query_map([list], |r| Ok((r.get(N_COLUMNS)?, from_row(r)?)))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(ids.iter().filter_map(|i| by_id.remove(i)).collect())
+    }
+
+    /// The findings raised on one stage 1 document, in report order.
+    pub fn document_findings(&self, audit_id: &str, doc_key: &str) -> Result<Vec<Finding>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM findings WHERE audit_id = ?1 AND doc_key = ?2 AND doc_key != ''
+             ORDER BY {REPORT_ORDER}"
+        ))?;
+        let rows = stmt.query_map(params![audit_id, doc_key], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The row id of a finding (for finding it in a list of row ids).

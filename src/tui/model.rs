@@ -37,6 +37,8 @@ pub struct FrameRows {
     pub findings: (usize, Vec<Finding>),
     /// The first findings of the stage 2 clause shown: (clause id, rows).
     pub clause: Option<(String, Vec<Finding>)>,
+    /// The findings raised on the stage 1 document shown: (its key, rows).
+    pub document: Option<(String, Vec<Finding>)>,
 }
 
 /// Everything drawing reads.
@@ -398,6 +400,14 @@ impl Model {
                 let v = &screens.findings;
                 let off = super::views::scroll(&v.offset, v.selected, list_height);
                 self.frame.findings = (off, d.findings.window(store, off, list_height)?);
+            }
+            Screen::Stage1 => {
+                self.frame.document = match screens.stage1.current() {
+                    Some((_, key, _)) => {
+                        Some((key.to_string(), store.document_findings(&d.audit.id, key)?))
+                    }
+                    None => None,
+                };
             }
             Screen::Stage2 => {
                 let id = screens.stage2.current_id(&d.catalogue).map(str::to_string);

@@ -47,6 +47,17 @@ impl Theme {
         }
     }
 
+    /// A grade in at most three letters, for bar labels: MAJ MIN OBS OFI GP.
+    pub fn grade_short(g: Grade) -> &'static str {
+        match g {
+            Grade::Major => "MAJ",
+            Grade::Minor => "MIN",
+            Grade::Observation => "OBS",
+            Grade::Ofi => "OFI",
+            Grade::GoodPractice => "GP",
+        }
+    }
+
     pub fn finding_status(&self, s: FindingStatus) -> Style {
         match s {
             FindingStatus::Open => self.fg(Color::Yellow),

@@ -43,6 +43,8 @@ CREATE TABLE findings_v5 (
     verification_evidence TEXT NOT NULL DEFAULT '',
     -- earlier references of this finding, oldest first: "NC-002, OBS-004"
     formerly              TEXT NOT NULL DEFAULT '',
+    -- the stage 1 document it was raised on (document_reviews.doc_key), or ''
+    doc_key               TEXT NOT NULL DEFAULT '',
     UNIQUE (audit_id, reference)
 ) STRICT;
 
@@ -58,6 +60,7 @@ DROP TABLE findings;
 ALTER TABLE findings_v5 RENAME TO findings;
 
 CREATE INDEX findings_by_prefix ON findings (audit_id, ref_prefix, ref_seq);
+CREATE INDEX findings_by_document ON findings (audit_id, doc_key) WHERE doc_key != '';
 CREATE INDEX findings_report_order
     ON findings (audit_id, grade_rank, clause_key, ref_prefix, ref_seq, status, clause_id);
 CREATE INDEX findings_by_clause
@@ -84,11 +87,11 @@ CREATE TABLE retired_references (
 
 CREATE TRIGGER findings_history_insert AFTER INSERT ON findings
 BEGIN
-    INSERT INTO history_append VALUES (NEW.updated_at, NEW.audit_id, 'finding', NEW.id, NEW.reference, 'created', NULL, json_object('reference', NEW.reference, 'clause_id', NEW.clause_id, 'stage', NEW.stage, 'grade', NEW.grade, 'title', NEW.title, 'requirement', NEW.requirement, 'statement', NEW.statement, 'evidence', NEW.evidence, 'status', NEW.status, 'root_cause', NEW.root_cause, 'correction', NEW.correction, 'corrective_action', NEW.corrective_action, 'due_date', NEW.due_date, 'raised_by', NEW.raised_by, 'verified_on', NEW.verified_on, 'verified_by', NEW.verified_by, 'verification_method', NEW.verification_method, 'verification_evidence', NEW.verification_evidence, 'formerly', NEW.formerly));
+    INSERT INTO history_append VALUES (NEW.updated_at, NEW.audit_id, 'finding', NEW.id, NEW.reference, 'created', NULL, json_object('reference', NEW.reference, 'clause_id', NEW.clause_id, 'stage', NEW.stage, 'grade', NEW.grade, 'title', NEW.title, 'requirement', NEW.requirement, 'statement', NEW.statement, 'evidence', NEW.evidence, 'status', NEW.status, 'root_cause', NEW.root_cause, 'correction', NEW.correction, 'corrective_action', NEW.corrective_action, 'due_date', NEW.due_date, 'raised_by', NEW.raised_by, 'verified_on', NEW.verified_on, 'verified_by', NEW.verified_by, 'verification_method', NEW.verification_method, 'verification_evidence', NEW.verification_evidence, 'formerly', NEW.formerly, 'doc_key', NEW.doc_key));
 END;
 CREATE TRIGGER findings_history_delete AFTER DELETE ON findings
 BEGIN
-    INSERT INTO history_append VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), OLD.audit_id, 'finding', OLD.id, OLD.reference, 'deleted', json_object('reference', OLD.reference, 'clause_id', OLD.clause_id, 'stage', OLD.stage, 'grade', OLD.grade, 'title', OLD.title, 'requirement', OLD.requirement, 'statement', OLD.statement, 'evidence', OLD.evidence, 'status', OLD.status, 'root_cause', OLD.root_cause, 'correction', OLD.correction, 'corrective_action', OLD.corrective_action, 'due_date', OLD.due_date, 'raised_by', OLD.raised_by, 'verified_on', OLD.verified_on, 'verified_by', OLD.verified_by, 'verification_method', OLD.verification_method, 'verification_evidence', OLD.verification_evidence, 'formerly', OLD.formerly), NULL);
+    INSERT INTO history_append VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), OLD.audit_id, 'finding', OLD.id, OLD.reference, 'deleted', json_object('reference', OLD.reference, 'clause_id', OLD.clause_id, 'stage', OLD.stage, 'grade', OLD.grade, 'title', OLD.title, 'requirement', OLD.requirement, 'statement', OLD.statement, 'evidence', OLD.evidence, 'status', OLD.status, 'root_cause', OLD.root_cause, 'correction', OLD.correction, 'corrective_action', OLD.corrective_action, 'due_date', OLD.due_date, 'raised_by', OLD.raised_by, 'verified_on', OLD.verified_on, 'verified_by', OLD.verified_by, 'verification_method', OLD.verification_method, 'verification_evidence', OLD.verification_evidence, 'formerly', OLD.formerly, 'doc_key', OLD.doc_key), NULL);
 END;
 CREATE TRIGGER findings_history_update AFTER UPDATE ON findings
 BEGIN
@@ -111,6 +114,7 @@ BEGIN
     INSERT INTO history_append SELECT NEW.updated_at, NEW.audit_id, 'finding', NEW.id, NEW.reference, 'verification_method', OLD.verification_method, NEW.verification_method WHERE OLD.verification_method IS NOT NEW.verification_method;
     INSERT INTO history_append SELECT NEW.updated_at, NEW.audit_id, 'finding', NEW.id, NEW.reference, 'verification_evidence', OLD.verification_evidence, NEW.verification_evidence WHERE OLD.verification_evidence IS NOT NEW.verification_evidence;
     INSERT INTO history_append SELECT NEW.updated_at, NEW.audit_id, 'finding', NEW.id, NEW.reference, 'formerly', OLD.formerly, NEW.formerly WHERE OLD.formerly IS NOT NEW.formerly;
+    INSERT INTO history_append SELECT NEW.updated_at, NEW.audit_id, 'finding', NEW.id, NEW.reference, 'doc_key', OLD.doc_key, NEW.doc_key WHERE OLD.doc_key IS NOT NEW.doc_key;
 END;
 CREATE TRIGGER findings_reported_insert BEFORE INSERT ON findings
 WHEN (SELECT status FROM audits WHERE id = NEW.audit_id) = 'reported'

@@ -8,7 +8,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Gauge, Paragraph};
 use ratatui::Frame;
 
 use super::cut;
-use crate::domain::{AuditStatus, ClauseStatus, DocStatus, Grade, Tone};
+use crate::domain::{AuditStatus, DocStatus, Grade, Tone};
 use crate::store;
 use crate::store::EditTarget;
 use crate::tui::action::Action;
@@ -148,13 +148,15 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
     let head_lines = vec![
         Line::from(vec![
             Span::styled(inert(&a.organisation).into_owned(), t.title()),
+            // the status first: it is never the part a narrow terminal cuts
+            Span::raw("  ·  "),
+            Span::styled(a.status.label(), t.key()),
             Span::raw(format!(
-                "  ·  {} · {}  ·  {} → {}  ·  {}",
+                "  ·  {}  ·  {} → {}  ·  {}",
                 a.audit_type.label(),
-                inert(&d.catalogue.title),
                 a.start_date,
                 a.end_date,
-                a.status.label()
+                inert(&d.catalogue.title),
             )),
         ]),
         Line::styled(
@@ -178,27 +180,23 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
         .values()
         .filter(|r| r.status != DocStatus::NotReviewed)
         .count();
-    let assessable: Vec<_> = d.assessable().collect();
-    let s1_done = assessable
-        .iter()
-        .filter(|c| {
-            d.stage1
-                .get(&c.id)
-                .is_some_and(|r| r.status == ClauseStatus::Done)
-        })
-        .count();
-    let s2_done = assessable
-        .iter()
-        .filter(|c| {
-            d.stage2
-                .get(&c.id)
-                .is_some_and(|r| r.status == ClauseStatus::Done)
-        })
-        .count();
+    let coverage = d.coverage();
+    // nonconformities closed (verified) of all raised
+    let ncs = (d.counts[0] + d.counts[1]) as usize;
+    let open =
+        (d.tally.open_majors + d.tally.minors_without_plan + d.tally.minors_with_plan) as usize;
     let [g1, g2, g3] = Layout::horizontal([Constraint::Ratio(1, 3); 3]).areas(gauges);
     f.render_widget(gauge(t, "Stage 1 documents", docs_done, docs_total), g1);
-    f.render_widget(gauge(t, "Stage 1 clauses", s1_done, assessable.len()), g2);
-    f.render_widget(gauge(t, "Stage 2 clauses", s2_done, assessable.len()), g3);
+    f.render_widget(
+        gauge(
+            t,
+            "Clauses assessed",
+            coverage.clauses_assessed as usize,
+            coverage.clauses as usize,
+        ),
+        g2,
+    );
+    f.render_widget(gauge(t, "NCs closed", ncs.saturating_sub(open), ncs), g3);
 
     let [chart, open] =
         Layout::horizontal([Constraint::Length(29), Constraint::Fill(1)]).areas(bottom);
@@ -208,7 +206,7 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
             let n = d.counts[g.severity() as usize];
             Bar::default()
                 .value(n)
-                .label(Line::raw(Theme::grade_tag(*g)))
+                .label(Line::raw(Theme::grade_short(*g)))
                 .text_value(n.to_string())
                 .style(t.grade(*g))
                 .value_style(t.selected())

@@ -3,7 +3,7 @@
 use crate::tui::text::inert;
 use std::cell::Cell;
 
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
@@ -15,6 +15,7 @@ use crate::store::{self, DocField, EditTarget};
 use crate::tui::action::Action;
 use crate::tui::component::{none, one, Component, Ctx};
 use crate::tui::effect::Effect;
+use crate::tui::keymap::Mode;
 use crate::tui::model::Model;
 use crate::tui::popups::form::FormState;
 use crate::tui::popups::picker::{PickFor, PickerState};
@@ -83,6 +84,63 @@ impl Stage1View {
     }
 }
 
+/// Rows of the selected document's pane, below the list.
+pub const DETAIL_ROWS: u16 = 7;
+
+/// The selected document: every field, its notes and the findings raised on it.
+fn render_detail(v: &Stage1View, m: &Model, f: &mut Frame, area: Rect) {
+    let Some(d) = &m.data else { return };
+    let t = &m.theme;
+    let Some((clause_id, key, name)) = v.current() else {
+        f.render_widget(Block::bordered().title(" Document "), area);
+        return;
+    };
+    let r = d.docs.get(key);
+    let status = r.map_or(DocStatus::NotReviewed, |r| r.status);
+    let field = |s: Option<&str>| match s {
+        Some(s) if !s.is_empty() => inert(s).into_owned(),
+        _ => "—".to_string(),
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{:<18}", status.label()), t.doc_status(status)),
+        Span::raw(format!(
+            "reference {} · version {}",
+            field(r.map(|r| r.reference.as_str())),
+            field(r.map(|r| r.version.as_str()))
+        )),
+    ])];
+    let notes = r.map(|r| r.notes.as_str()).unwrap_or("");
+    lines.push(Line::from(vec![
+        Span::styled("Notes ", t.dim()),
+        Span::raw(if notes.is_empty() {
+            "—".to_string()
+        } else {
+            cut(notes, area.width.saturating_sub(10) as usize)
+        }),
+    ]));
+    let findings: &[crate::domain::Finding] = match &m.frame.document {
+        Some((k, rows)) if k == key => rows,
+        _ => &[],
+    };
+    if findings.is_empty() {
+        lines.push(Line::styled(
+            format!(
+                "No finding raised on it ({} raises one)",
+                m.keymap.key_of(Mode::Stage1, &Action::RaiseFromDocument)
+            ),
+            t.dim(),
+        ));
+    }
+    for x in findings.iter().take(DETAIL_ROWS.saturating_sub(4) as usize) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<8}", inert(&x.reference)), t.grade(x.grade)),
+            Span::raw(cut(&x.title, area.width.saturating_sub(12) as usize)),
+        ]));
+    }
+    let block = Block::bordered().title(format!(" {} · clause {} ", inert(name), inert(clause_id)));
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
 impl Component for Stage1View {
     fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
         let Some(data) = &ctx.model.data else {
@@ -133,16 +191,19 @@ impl Component for Stage1View {
                 })
             }
             Action::RaiseFromDocument => {
-                let Some((clause_id, _, name)) = current else {
+                let Some((clause_id, key, name)) = current else {
                     return none();
                 };
+                // an observation ("area of concern") by default, linked to
+                // the document; the title starts as its name
                 let form = FormState::new_finding(
                     &data.audit.edition,
                     &clause_id,
                     Stage::ONE,
                     Grade::Observation,
-                    &format!("{name}: "),
-                );
+                    &name,
+                )
+                .on_document(&key, &name);
                 one(Effect::OpenForm(Box::new(form)))
             }
             a => {
@@ -173,9 +234,12 @@ impl Component for Stage1View {
     }
 }
 
-fn render(v: &Stage1View, m: &Model, f: &mut Frame, area: Rect) {
+fn render(v: &Stage1View, m: &Model, f: &mut Frame, full: Rect) {
     let Some(d) = &m.data else { return };
     let t = &m.theme;
+    let [area, detail] =
+        Layout::vertical([Constraint::Min(5), Constraint::Length(DETAIL_ROWS)]).areas(full);
+    render_detail(v, m, f, detail);
     let reviewed = d
         .docs
         .values()

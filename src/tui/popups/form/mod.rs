@@ -152,6 +152,8 @@ pub struct FormState {
     pub fields: Vec<Field>,
     pub focus: usize,
     pub draft: DraftTimer,
+    /// The stage 1 document a new finding is raised on (its key), if any.
+    pub doc_key: String,
 }
 
 impl FormState {
@@ -162,7 +164,15 @@ impl FormState {
             fields,
             focus: 0,
             draft: DraftTimer::default(),
+            doc_key: String::new(),
         }
+    }
+
+    /// This new finding is raised on a stage 1 document.
+    pub fn on_document(mut self, doc_key: &str, name: &str) -> Self {
+        self.doc_key = doc_key.to_string();
+        self.title = format!("New finding on {name}");
+        self
     }
 
     pub fn on_last_field(&self) -> bool {
@@ -304,7 +314,7 @@ impl Component for FormState {
             }
             Action::Save | Action::NextOrSave => {
                 let key = self.draft_key(ctx.model.audit_id());
-                match submit::submit(ctx, self.kind, &self.values()) {
+                match submit::submit(ctx, self.kind, &self.values(), &self.doc_key) {
                     Ok(mut effects) => {
                         if let Some(k) = key {
                             ctx.store.delete_draft(&k)?;

@@ -14,7 +14,13 @@ use crate::tui::popups::finding::FindingDetailState;
 use crate::tui::popups::Popup;
 
 /// Act on a submitted form. Errors leave the form open (and its draft kept).
-pub fn submit(ctx: &mut Ctx, kind: FormKind, v: &FormValues) -> store::Result<Vec<Effect>> {
+/// `doc_key`: the stage 1 document a new finding is raised on, or "".
+pub fn submit(
+    ctx: &mut Ctx,
+    kind: FormKind,
+    v: &FormValues,
+    doc_key: &str,
+) -> store::Result<Vec<Effect>> {
     let get = |name: &str| v.get(name);
     match kind {
         FormKind::NewAudit => {
@@ -49,7 +55,7 @@ pub fn submit(ctx: &mut Ctx, kind: FormKind, v: &FormValues) -> store::Result<Ve
                 .filter(|n| !n.is_empty())
                 .unwrap_or_else(|| data.audit.lead_auditor.clone());
             check_date("due date", &get("due_date")).map_err(store::Error::Invalid)?;
-            let f = ctx.store.add_finding(
+            let f = ctx.store.add_finding_on(
                 &audit_id,
                 &NewFinding {
                     grade: Grade::parse(&get("grade"))?,
@@ -62,6 +68,7 @@ pub fn submit(ctx: &mut Ctx, kind: FormKind, v: &FormValues) -> store::Result<Ve
                     due_date: get("due_date"),
                     raised_by: lead,
                 },
+                doc_key,
             )?;
             let msg = format!("Raised {} — {}", f.reference, f.title);
             Ok(vec![
