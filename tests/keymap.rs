@@ -26,6 +26,7 @@ fn bindable() -> Vec<Action> {
             | Action::GoStage2
             | Action::GoFindings
             | Action::GoInterviews
+            | Action::GoSamples
             | Action::Up
             | Action::Down
             | Action::PageUp
@@ -72,6 +73,10 @@ fn bindable() -> Vec<Action> {
             | Action::EditRole
             | Action::EditTime
             | Action::EditClauses
+            | Action::EditPopulation
+            | Action::EditSize
+            | Action::EditResult
+            | Action::PickMethod
             | Action::Save
             | Action::Cancel
             | Action::Confirm

@@ -980,3 +980,65 @@ fn an_exact_clause_id_or_reference_ranks_first_in_the_finder() {
         app.handle_key(key(KeyCode::Esc));
     }
 }
+
+/// Samples have their own screen: listed, each field edited, the method
+/// chosen from a list, deleted after confirmation, and found by the finder
+/// through the items seen.
+#[test]
+fn samples_are_listed_edited_found_and_deleted() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.handle_key(key(KeyCode::Char('6')));
+    assert_eq!(app.screen, Screen::Samples);
+    assert_eq!(app.mode(), Mode::Samples);
+    let n = app.model.data.as_ref().unwrap().samples.len();
+    assert!(n > 0);
+    let first = app.model.data.as_ref().unwrap().samples[0].clone();
+    // the items seen, in the editor
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(app.mode(), Mode::Editor);
+    type_text(&mut app, ", CHG0041230");
+    app.handle_key(key(KeyCode::Esc));
+    assert!(app
+        .store
+        .sample(&first.id)
+        .unwrap()
+        .items
+        .ends_with(", CHG0041230"));
+    // a size that is not a number is refused, the editor stays open
+    app.handle_key(key(KeyCode::Char('z')));
+    app.handle_key(ctrl('a'));
+    app.handle_key(ctrl('k'));
+    type_text(&mut app, "five");
+    app.handle_key(key(KeyCode::Enter));
+    assert!(app.model.status.as_ref().unwrap().error);
+    assert_eq!(app.mode(), Mode::EditorLine);
+    app.handle_key(ctrl('a'));
+    app.handle_key(ctrl('k'));
+    type_text(&mut app, "5");
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(app.store.sample(&first.id).unwrap().size, 5);
+    // the method from a list
+    app.handle_key(key(KeyCode::Char('m')));
+    assert_eq!(app.mode(), Mode::Picker);
+    app.handle_key(key(KeyCode::Char('2')));
+    assert_ne!(app.store.sample(&first.id).unwrap().method, first.method);
+    // the finder finds it by a record id seen
+    app.handle_key(key(KeyCode::Char('1')));
+    app.dispatch(Action::OpenFinder);
+    type_text(&mut app, "CHG0041230");
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(app.screen, Screen::Samples);
+    assert_eq!(
+        app.model.data.as_ref().unwrap().samples[app.screens.samples.selected].id,
+        first.id
+    );
+    // delete: asked first
+    app.handle_key(key(KeyCode::Char('D')));
+    app.handle_key(key(KeyCode::Char('n')));
+    assert_eq!(app.model.data.as_ref().unwrap().samples.len(), n);
+    app.handle_key(key(KeyCode::Char('D')));
+    app.handle_key(key(KeyCode::Char('y')));
+    assert_eq!(app.model.data.as_ref().unwrap().samples.len(), n - 1);
+    assert!(app.store.sample(&first.id).is_err());
+}

@@ -24,6 +24,16 @@ pub enum InterviewField {
     Notes,
 }
 
+/// A field of a record sample that is edited as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SampleField {
+    Clause,
+    Population,
+    Size,
+    Items,
+    Result,
+}
+
 /// Codes of a field enum, used in draft keys: one table for both directions.
 macro_rules! field_codes {
     ($name:ident { $($v:ident = $code:literal),+ $(,)? }) => {
@@ -48,6 +58,13 @@ field_codes!(InterviewField {
     HeldAt = "held_at",
     Clauses = "clauses",
     Notes = "notes",
+});
+field_codes!(SampleField {
+    Clause = "clause",
+    Population = "population",
+    Size = "size",
+    Items = "items",
+    Result = "result",
 });
 
 /// One editable text field somewhere in an audit.
@@ -80,6 +97,10 @@ pub enum EditTarget {
     RecommendationNote {
         audit_id: String,
     },
+    Sample {
+        id: String,
+        field: SampleField,
+    },
 }
 
 impl EditTarget {
@@ -111,6 +132,7 @@ impl EditTarget {
             EditTarget::RecommendationNote { audit_id } => {
                 format!("audit/{audit_id}/recommendation_note")
             }
+            EditTarget::Sample { id, field } => format!("sample/{id}/{}", field.code()),
         }
     }
 
@@ -137,6 +159,10 @@ impl EditTarget {
             ["audit", id, "recommendation_note"] => EditTarget::RecommendationNote {
                 audit_id: id.to_string(),
             },
+            ["sample", id, f] => EditTarget::Sample {
+                id: id.to_string(),
+                field: SampleField::from_code(f)?,
+            },
             ["interview", id, f] => EditTarget::Interview {
                 id: id.to_string(),
                 field: InterviewField::from_code(f)?,
@@ -161,6 +187,9 @@ impl EditTarget {
             EditTarget::Document { field, .. } => *field == DocField::Notes,
             EditTarget::Interview { field, .. } => *field == InterviewField::Notes,
             EditTarget::RecommendationNote { .. } => true,
+            EditTarget::Sample { field, .. } => {
+                matches!(field, SampleField::Items | SampleField::Result)
+            }
         }
     }
 }
@@ -214,6 +243,16 @@ impl Store {
             EditTarget::RecommendationNote { audit_id } => {
                 self.audit(audit_id)?.recommendation_note
             }
+            EditTarget::Sample { id, field } => {
+                let x = self.sample(id)?;
+                match field {
+                    SampleField::Clause => x.clause_id,
+                    SampleField::Population => x.population,
+                    SampleField::Size => x.size.to_string(),
+                    SampleField::Items => x.items,
+                    SampleField::Result => x.result,
+                }
+            }
         })
     }
 
@@ -261,6 +300,28 @@ impl Store {
                 let mut a = self.audit(audit_id)?;
                 a.recommendation_note = text.to_string();
                 self.update_audit(&a)?;
+            }
+            EditTarget::Sample { id, field } => {
+                let mut x = self.sample(id)?;
+                match field {
+                    SampleField::Clause => x.clause_id = text.trim().to_string(),
+                    SampleField::Population => x.population = text.to_string(),
+                    SampleField::Size => {
+                        let t = text.trim();
+                        x.size = if t.is_empty() {
+                            0
+                        } else {
+                            t.parse().map_err(|_| {
+                                super::Error::Invalid(format!(
+                                    "sample size {t:?} is not a whole number; type e.g. 5"
+                                ))
+                            })?
+                        }
+                    }
+                    SampleField::Items => x.items = text.to_string(),
+                    SampleField::Result => x.result = text.to_string(),
+                }
+                self.save_sample(&x)?;
             }
         }
         self.delete_draft(&target.key())

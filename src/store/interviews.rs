@@ -140,6 +140,16 @@ impl Store {
         Ok(())
     }
 
+    pub fn delete_sample(&mut self, id: &str) -> Result<()> {
+        let n = self
+            .conn
+            .execute("DELETE FROM samples WHERE id = ?1", [id])?;
+        if n == 0 {
+            return Err(Error::NotFound(format!("no sample with id {id:?}")));
+        }
+        Ok(())
+    }
+
     /// Record a new sample or update one (empty id creates).
     pub fn save_sample(&mut self, sample: &Sample) -> Result<Sample> {
         let audit = self.audit(&sample.audit_id)?;

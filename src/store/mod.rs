@@ -23,7 +23,7 @@ use crate::catalogue::{self, Catalogue};
 
 pub use audits::AuditSummary;
 pub use batch::Batch;
-pub use edits::{DocField, Draft, EditTarget, InterviewField};
+pub use edits::{DocField, Draft, EditTarget, InterviewField, SampleField};
 pub use error::{Error, Result};
 pub use findings::{finding_search_texts_at, FindingField, FindingFilter, FindingOrder};
 pub use history::{chain_hash, ChainReport, HistoryEntry};

@@ -17,6 +17,7 @@ pub enum Action {
     GoStage2,
     GoFindings,
     GoInterviews,
+    GoSamples,
     // movement and choice
     Up,
     Down,
@@ -75,6 +76,11 @@ pub enum Action {
     EditRole,
     EditTime,
     EditClauses,
+    // samples
+    EditPopulation,
+    EditSize,
+    EditResult,
+    PickMethod,
     // popups
     Save,
     Cancel,
@@ -176,6 +182,10 @@ impl Action {
                 | A::EditRole
                 | A::EditTime
                 | A::EditClauses
+                | A::EditPopulation
+                | A::EditSize
+                | A::EditResult
+                | A::PickMethod
         )
     }
 
@@ -192,6 +202,7 @@ impl Action {
         Action::GoStage2,
         Action::GoFindings,
         Action::GoInterviews,
+        Action::GoSamples,
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -238,6 +249,10 @@ impl Action {
         Action::EditRole,
         Action::EditTime,
         Action::EditClauses,
+        Action::EditPopulation,
+        Action::EditSize,
+        Action::EditResult,
+        Action::PickMethod,
         Action::Save,
         Action::Cancel,
         Action::Confirm,

@@ -271,6 +271,7 @@ impl App {
             Action::GoStage2 => return Ok(vec![Effect::Go(Screen::Stage2)]),
             Action::GoFindings => return Ok(vec![Effect::Go(Screen::Findings)]),
             Action::GoInterviews => return Ok(vec![Effect::Go(Screen::Interviews)]),
+            Action::GoSamples => return Ok(vec![Effect::Go(Screen::Samples)]),
             other => {
                 let mut ctx = Ctx {
                     store: &mut self.store,

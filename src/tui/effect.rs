@@ -213,7 +213,7 @@ impl App {
                 self.reload(Slice::Reviews)?;
                 None
             }
-            T::Interview { .. } => {
+            T::Interview { .. } | T::Sample { .. } => {
                 self.reload(Slice::Interviews)?;
                 None
             }

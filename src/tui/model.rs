@@ -465,12 +465,17 @@ impl AuditData {
         Ok(())
     }
 
-    /// Interviews are few: the finder's are renewed before it opens.
+    /// Interviews and samples are few: the finder's are renewed before it opens.
     pub fn finder_interviews(&mut self) {
-        self.finder
-            .retain(|c| !matches!(c.target, search::Target::Interview(_)));
+        self.finder.retain(|c| {
+            !matches!(
+                c.target,
+                search::Target::Interview(_) | search::Target::Sample(_)
+            )
+        });
         self.finder
             .extend(search::interview_candidates(&self.interviews));
+        self.finder.extend(search::sample_candidates(&self.samples));
     }
 
     /// Keep the finder's entry of one finding in step after it was added or

@@ -82,6 +82,10 @@ impl App {
                 self.popups
                     .push(Popup::Finding(Box::new(FindingDetailState::new(f))));
             }
+            Target::Sample(id) => {
+                self.screen = Screen::Samples;
+                self.screens.samples.select(&self.model, &id);
+            }
             Target::Interview(id) => {
                 self.screen = Screen::Interviews;
                 self.screens.interviews.select(&self.model, &id);

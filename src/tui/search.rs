@@ -17,6 +17,7 @@ pub enum Target {
     /// A finding, by row id.
     Finding(i64),
     Interview(String),
+    Sample(String),
 }
 
 #[derive(Debug, Clone)]
@@ -51,6 +52,7 @@ pub fn candidates(data: &AuditData) -> Vec<Candidate> {
         }
     }
     out.extend(interview_candidates(&data.interviews));
+    out.extend(sample_candidates(&data.samples));
     out
 }
 
@@ -58,10 +60,35 @@ pub fn candidates(data: &AuditData) -> Vec<Candidate> {
 pub fn interview_candidates(
     interviews: &[crate::domain::Interview],
 ) -> impl Iterator<Item = Candidate> + '_ {
-    interviews.iter().map(|i| Candidate {
-        text: format!("{} ({})", i.interviewee, i.role),
-        kind: "interview",
-        target: Target::Interview(i.id.clone()),
+    interviews.iter().flat_map(|i| {
+        let who = Candidate {
+            text: format!("{} ({})", i.interviewee, i.role),
+            kind: "interview",
+            target: Target::Interview(i.id.clone()),
+        };
+        // the notes too (a change record id said in an interview)
+        let notes = (!i.notes.trim().is_empty()).then(|| Candidate {
+            text: format!("{} · {}", i.interviewee, i.notes.replace('\n', " ")),
+            kind: "notes",
+            target: Target::Interview(i.id.clone()),
+        });
+        std::iter::once(who).chain(notes)
+    })
+}
+
+/// The finder's entries for samples: clause, population and the items seen.
+pub fn sample_candidates(
+    samples: &[crate::domain::Sample],
+) -> impl Iterator<Item = Candidate> + '_ {
+    samples.iter().map(|x| Candidate {
+        text: format!(
+            "{} {} · {}",
+            x.clause_id,
+            x.population,
+            x.items.replace('\n', " ")
+        ),
+        kind: "sample",
+        target: Target::Sample(x.id.clone()),
     })
 }
 

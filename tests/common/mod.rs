@@ -171,6 +171,12 @@ pub fn scene(env: &Env, name: &str) -> App {
             app.handle_key(key(KeyCode::Char('f')));
         }
         "interviews" => app.dispatch(auditbench::tui::action::Action::GoInterviews),
+        "samples" => app.dispatch(auditbench::tui::action::Action::GoSamples),
+        "picker" => {
+            app.dispatch(auditbench::tui::action::Action::GoFindings);
+            app.handle_key(key(KeyCode::Enter));
+            app.handle_key(key(KeyCode::Char('r')));
+        }
         "fuzzy-finder" => {
             app.dispatch(auditbench::tui::action::Action::OpenFinder);
             type_text(&mut app, "change");
@@ -197,6 +203,8 @@ pub const SCREENS: &[&str] = &[
     "text-editor",
     "new-finding-form",
     "interviews",
+    "samples",
+    "picker",
     "fuzzy-finder",
     "help",
 ];

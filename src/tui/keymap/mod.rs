@@ -26,6 +26,7 @@ pub enum Mode {
     Findings,
     FindingDetail,
     Interviews,
+    Samples,
     Help,
     Confirm,
     Finder,
@@ -56,6 +57,7 @@ impl Mode {
         Mode::Findings,
         Mode::FindingDetail,
         Mode::Interviews,
+        Mode::Samples,
         Mode::Help,
         Mode::Confirm,
         Mode::Finder,
@@ -84,7 +86,8 @@ impl Mode {
             | Mode::Stage2
             | Mode::Stage2Questions
             | Mode::Findings
-            | Mode::Interviews => Some(Mode::Global),
+            | Mode::Interviews
+            | Mode::Samples => Some(Mode::Global),
             Mode::EditorLine => Some(Mode::Editor),
             Mode::FormChoice => Some(Mode::Form),
             Mode::Editor | Mode::Form | Mode::Finder => Some(Mode::Text),
@@ -129,6 +132,7 @@ impl Mode {
             Mode::Findings => "Findings",
             Mode::FindingDetail => "Finding",
             Mode::Interviews => "Interviews",
+            Mode::Samples => "Samples (ISO 19011 A.6)",
             Mode::Help => "Help",
             Mode::Confirm => "Confirm",
             Mode::Finder => "Fuzzy finder",

@@ -20,6 +20,10 @@ pub enum Pending {
         id: String,
         reference: String,
     },
+    DeleteSample {
+        id: String,
+        what: String,
+    },
     DeleteInterview {
         id: String,
         who: String,
@@ -44,7 +48,9 @@ impl Pending {
     /// What the status bar says when the user answers no.
     pub fn cancelled(&self) -> &'static str {
         match self {
-            Pending::DeleteFinding { .. } | Pending::DeleteInterview { .. } => "Nothing deleted",
+            Pending::DeleteFinding { .. }
+            | Pending::DeleteInterview { .. }
+            | Pending::DeleteSample { .. } => "Nothing deleted",
             Pending::ReportAudit { .. }
             | Pending::Regrade { .. }
             | Pending::ClauseResult { .. } => "Nothing changed",
@@ -112,6 +118,13 @@ impl Pending {
                 Ok(vec![
                     Effect::Reload(Slice::Interviews),
                     Effect::Info(format!("Deleted the interview with {who}")),
+                ])
+            }
+            Pending::DeleteSample { id, what } => {
+                ctx.store.delete_sample(&id)?;
+                Ok(vec![
+                    Effect::Reload(Slice::Interviews),
+                    Effect::Info(format!("Deleted the sample of {what}")),
                 ])
             }
             Pending::ReportAudit { id } => {

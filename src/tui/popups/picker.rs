@@ -22,6 +22,9 @@ use crate::tui::model::Model;
 /// What the chosen value is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PickFor {
+    SampleMethod {
+        id: String,
+    },
     FindingGrade {
         id: String,
     },
@@ -123,6 +126,20 @@ impl PickerState {
             format!("Stage 2 result of {clause_id}"),
             options(ClauseResult::ALL, ClauseResult::code, ClauseResult::label),
             result.code(),
+            at,
+        )
+    }
+
+    pub fn sample_method(
+        population: &str,
+        method: crate::domain::SampleMethod,
+        at: PickFor,
+    ) -> Self {
+        use crate::domain::SampleMethod as M;
+        Self::new(
+            format!("Sampling method of {population}"),
+            options(M::ALL, M::code, M::label),
+            method.code(),
             at,
         )
     }
@@ -276,6 +293,15 @@ fn apply(target: &PickFor, code: &str, label: &str, ctx: &mut Ctx) -> store::Res
             Ok(vec![
                 Effect::Reload(Slice::Reviews),
                 Effect::Info(format!("{clause_id}: {label}")),
+            ])
+        }
+        PickFor::SampleMethod { id } => {
+            let mut x = ctx.store.sample(id)?;
+            x.method = crate::domain::SampleMethod::parse(code)?;
+            ctx.store.save_sample(&x)?;
+            Ok(vec![
+                Effect::Reload(Slice::Interviews),
+                Effect::Info(format!("Method: {label}")),
             ])
         }
         PickFor::Decision { audit_id } => {

@@ -4,6 +4,7 @@ pub mod audits;
 pub mod findings;
 pub mod interviews;
 pub mod overview;
+pub mod samples;
 pub mod stage1;
 pub mod stage2;
 
@@ -59,7 +60,7 @@ pub fn body_height(height: u16) -> u16 {
 fn render_tabs(app: &App, f: &mut Frame, area: Rect) {
     let m = &app.model;
     let t = &m.theme;
-    let mut spans = vec![Span::styled(" auditbench ", t.accent())];
+    let mut spans = vec![];
     for (screen, action, name) in Screen::TABS {
         let enabled = *screen == Screen::Audits || m.data.is_some();
         let style = if *screen == app.screen {
@@ -74,6 +75,11 @@ fn render_tabs(app: &App, f: &mut Frame, area: Rect) {
             format!("{} {name}", m.keymap.key_of(Mode::Global, action)),
             style,
         ));
+    }
+    // The name of the program first, when the tabs leave room for it.
+    let tabs_w: usize = spans.iter().map(|s| s.width()).sum();
+    if tabs_w + 12 <= area.width as usize {
+        spans.insert(0, Span::styled(" auditbench ", t.accent()));
     }
     // The banners: a file that cannot be written, an audit that is frozen.
     if m.read_only.is_some() {
@@ -202,6 +208,7 @@ pub enum Screen {
     Stage2,
     Findings,
     Interviews,
+    Samples,
 }
 
 impl Screen {
@@ -214,6 +221,7 @@ impl Screen {
         (Screen::Stage2, Action::GoStage2, "Stage 2"),
         (Screen::Findings, Action::GoFindings, "Findings"),
         (Screen::Interviews, Action::GoInterviews, "Interviews"),
+        (Screen::Samples, Action::GoSamples, "Samples"),
     ];
 }
 
@@ -226,6 +234,7 @@ pub struct Screens {
     pub stage2: stage2::Stage2View,
     pub findings: findings::FindingsView,
     pub interviews: interviews::InterviewsView,
+    pub samples: samples::SamplesView,
 }
 
 impl Screens {
@@ -237,6 +246,7 @@ impl Screens {
             Screen::Stage2 => &self.stage2,
             Screen::Findings => &self.findings,
             Screen::Interviews => &self.interviews,
+            Screen::Samples => &self.samples,
         }
     }
 
@@ -248,6 +258,7 @@ impl Screens {
             Screen::Stage2 => &mut self.stage2,
             Screen::Findings => &mut self.findings,
             Screen::Interviews => &mut self.interviews,
+            Screen::Samples => &mut self.samples,
         }
     }
 
@@ -261,6 +272,7 @@ impl Screens {
             Screen::Stage2 => Mode::Stage2,
             Screen::Findings => Mode::Findings,
             Screen::Interviews => Mode::Interviews,
+            Screen::Samples => Mode::Samples,
         }
     }
 }
