@@ -122,11 +122,11 @@ const FINDINGS: &[DemoFinding] = &[
 ];
 
 const INTERVIEWS: &[(&str, &str, &str, &str, &str)] = &[
-    ("Claire Dubois", "SMS manager", "2026-11-16 09:30", "4.3, 4.4, 6.3, 9.1", "Walked through the SMS plan and process map. Scope excludes the Lyon office (no services delivered from there). SMS plan rev 4 approved in June."),
-    ("Marc Olsen", "Change manager", "2026-11-16 11:00", "8.5.1.1, 8.5.1.2, 8.5.1.3", "CAB weekly on Tuesdays. Emergency changes approved by duty manager by phone; PIR 'usually' done. Sampled 5 changes, see sample."),
-    ("Priya Raman", "Continuity manager", "2026-11-16 14:00", "8.7.1, 8.7.2", "Plan written in 2024 after the risk assessment. Test was planned for Q2 2025 but cancelled for a migration and never rescheduled."),
-    ("Tom Becker", "Service desk team lead", "2026-11-17 09:00", "8.6.1, 8.6.2, 7.6", "Showed priority matrix and knowledge base. Major incident procedure well known by the team."),
-    ("Aïcha Benali", "Internal audit lead", "2026-11-17 11:30", "9.2, 10.1", "Audit programme built from process risk; capacity and budgeting left out 'for lack of time'."),
+    ("Claire Dubois", "SMS manager", "2026-11-16 09:30 UTC", "4.3, 4.4, 6.3, 9.1", "Walked through the SMS plan and process map. Scope excludes the Lyon office (no services delivered from there). SMS plan rev 4 approved in June."),
+    ("Marc Olsen", "Change manager", "2026-11-16 11:00 UTC", "8.5.1.1, 8.5.1.2, 8.5.1.3", "CAB weekly on Tuesdays. Emergency changes approved by duty manager by phone; PIR 'usually' done. Sampled 5 changes, see sample."),
+    ("Priya Raman", "Continuity manager", "2026-11-16 14:00 UTC", "8.7.1, 8.7.2", "Plan written in 2024 after the risk assessment. Test was planned for Q2 2025 but cancelled for a migration and never rescheduled."),
+    ("Tom Becker", "Service desk team lead", "2026-11-17 09:00 UTC", "8.6.1, 8.6.2, 7.6", "Showed priority matrix and knowledge base. Major incident procedure well known by the team."),
+    ("Aïcha Benali", "Internal audit lead", "2026-11-17 11:30 UTC", "9.2, 10.1", "Audit programme built from process risk; capacity and budgeting left out 'for lack of time'."),
 ];
 
 const SAMPLES: &[(&str, &str, SampleMethod, u32, &str, &str)] = &[
@@ -263,6 +263,7 @@ fn create_demo_parts(store: &mut Store) -> Result<String> {
                 notes: (*notes).into(),
                 created_at: String::new(),
                 updated_at: String::new(),
+                interviewer: "Jordan Lee".into(),
             })?;
         }
         for (clause, population, method, size, items, result) in SAMPLES {
@@ -344,11 +345,12 @@ fn add_rows(
                     audit_id: audit_id.into(),
                     interviewee: format!("Interviewee {}", i / 20),
                     role: "Process owner".into(),
-                    held_at: "2026-11-18 10:00".into(),
+                    held_at: "2026-11-18 10:00 UTC".into(),
                     clauses: clause.into(),
                     notes: format!("Generated interview notes {i}.\nSecond line of notes."),
                     created_at: String::new(),
                     updated_at: String::new(),
+                    interviewer: String::new(),
                 })?;
             }
             if i % 10 == 0 {

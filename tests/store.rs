@@ -435,11 +435,12 @@ fn reviews_interviews_and_samples_round_trip() {
             audit_id: a.id.clone(),
             interviewee: "Marc Olsen".into(),
             role: "Change manager".into(),
-            held_at: "2026-11-16 11:00".into(),
+            held_at: "2026-11-16 11:00 UTC".into(),
             clauses: "8.5.1.3".into(),
             notes: "long\nnotes".into(),
             created_at: String::new(),
             updated_at: String::new(),
+            interviewer: "Jordan Lee".into(),
         })
         .unwrap();
     let smp = s

@@ -413,9 +413,12 @@ fn interviews_record_and_notes_go_to_the_file() {
     let i = d
         .interviews
         .iter()
-        .find(|i| i.held_at.ends_with("UTC"))
+        .find(|i| i.held_at.starts_with("2026-11-23"))
         .expect("saved");
     assert_eq!(i.notes, "CAB weekly.\nEmergency changes by phone.");
+    // proposed in local time (+01:00 here), stored in UTC; the interviewer
+    // is the auditor at the keyboard (the lead auditor when none is given)
+    assert_eq!(i.interviewer, "Jordan Lee");
     assert_eq!(i.clauses, "8.5.1.3");
     assert_eq!(i.held_at, "2026-11-23 09:30 UTC");
     assert_eq!(d.interviews[app.screens.interviews.selected].id, i.id);
@@ -1041,4 +1044,34 @@ fn samples_are_listed_edited_found_and_deleted() {
     app.handle_key(key(KeyCode::Char('y')));
     assert_eq!(app.model.data.as_ref().unwrap().samples.len(), n - 1);
     assert!(app.store.sample(&first.id).is_err());
+}
+
+/// An interview's clauses must be the catalogue's: an unknown id is refused
+/// in one line and the form stays open; times are shown in local time.
+#[test]
+fn an_interview_with_an_unknown_clause_is_refused() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.handle_key(key(KeyCode::Char('5')));
+    app.handle_key(key(KeyCode::Char('n')));
+    type_text(&mut app, "Ana Ruiz\tService owner\t\t8.5.1, 99.9");
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert!(
+        st.error && st.text.contains("unknown clause 99.9"),
+        "{st:?}"
+    );
+    assert_eq!(app.mode(), Mode::Form, "the form stays open");
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 36)).unwrap();
+    app.handle_key(key(KeyCode::Esc));
+    app.draw(&mut term).unwrap();
+    let screen: String = term
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    // stored 09:30 UTC, shown at +01:00
+    assert!(screen.contains("When 2026-11-16 10:30 +01:00"), "{screen}");
 }

@@ -191,6 +191,46 @@ pub struct Interview {
     pub notes: String,
     pub created_at: String,
     pub updated_at: String,
+    /// Who of the audit team held it.
+    pub interviewer: String,
+}
+
+/// When something happened, as typed with its zone: `YYYY-MM-DD HH:MM UTC`,
+/// `YYYY-MM-DD HH:MM +01:00`, or RFC 3339. The instant, or `None` (a time
+/// without a zone, or not a time: the text is kept as typed).
+pub fn parse_when(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Some(naive) = s.strip_suffix(" UTC") {
+        let t = NaiveDateTime::parse_from_str(naive.trim(), "%Y-%m-%d %H:%M").ok()?;
+        return Some(Utc.from_utc_datetime(&t));
+    }
+    DateTime::parse_from_str(s, "%Y-%m-%d %H:%M %:z")
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// How a time is stored: `YYYY-MM-DD HH:MM UTC` when it has a zone.
+pub fn store_when(s: &str) -> String {
+    match parse_when(s) {
+        Some(t) => t.format("%Y-%m-%d %H:%M UTC").to_string(),
+        None => s.trim().to_string(),
+    }
+}
+
+/// A stored time shown at the auditor's offset from UTC
+/// (`2026-11-23 10:30 +01:00`); text that is not a time is shown as it is.
+pub fn local_when(s: &str, offset: chrono::FixedOffset) -> String {
+    match parse_when(s) {
+        Some(t) => t
+            .with_timezone(&offset)
+            .format("%Y-%m-%d %H:%M %:z")
+            .to_string(),
+        None => s.to_string(),
+    }
 }
 
 /// A record sample (ISO 19011 A.6).

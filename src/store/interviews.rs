@@ -7,7 +7,7 @@ use crate::catalogue::natural;
 use crate::domain::{Interview, Sample, SampleMethod};
 
 const INTERVIEW_COLUMNS: &str =
-    "id, audit_id, interviewee, role, held_at, clauses, notes, created_at, updated_at";
+    "id, audit_id, interviewee, role, held_at, clauses, notes, created_at, updated_at, interviewer";
 const SAMPLE_COLUMNS: &str =
     "id, audit_id, clause_id, population, method, size, items, result, created_at, updated_at";
 
@@ -22,6 +22,7 @@ fn interview_from_row(r: &Row<'_>) -> rusqlite::Result<Interview> {
         notes: r.get(6)?,
         created_at: r.get(7)?,
         updated_at: r.get(8)?,
+        interviewer: r.get(9)?,
     })
 }
 
@@ -43,10 +44,10 @@ fn sample_from_row(r: &Row<'_>) -> rusqlite::Result<Sample> {
 /// Insert or replace an interview row (the id is the caller's).
 pub(crate) fn upsert_interview(conn: &Connection, i: &Interview) -> Result<()> {
     conn.prepare_cached(&format!(
-        "INSERT INTO interviews ({INTERVIEW_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)
+        "INSERT INTO interviews ({INTERVIEW_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)
          ON CONFLICT (id) DO UPDATE SET interviewee = excluded.interviewee, role = excluded.role,
              held_at = excluded.held_at, clauses = excluded.clauses, notes = excluded.notes,
-             updated_at = excluded.updated_at"
+             updated_at = excluded.updated_at, interviewer = excluded.interviewer"
     ))?
     .execute(params![
         i.id,
@@ -57,7 +58,8 @@ pub(crate) fn upsert_interview(conn: &Connection, i: &Interview) -> Result<()> {
         i.clauses,
         i.notes,
         i.created_at,
-        i.updated_at
+        i.updated_at,
+        i.interviewer
     ])?;
     Ok(())
 }
@@ -94,9 +96,25 @@ impl Store {
                 "the interviewee is empty; give the name of the person interviewed".into(),
             ));
         }
-        self.audit(&interview.audit_id)?;
+        let audit = self.audit(&interview.audit_id)?;
+        let cat = self.catalogue(&audit.catalogue_id)?;
+        let unknown: Vec<&str> = interview
+            .clauses
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|c| !c.is_empty() && cat.get(c).is_none())
+            .collect();
+        if !unknown.is_empty() {
+            return Err(Error::Invalid(format!(
+                "unknown clause{} {} for {}; give clause ids such as 8.5.1, separated by commas",
+                if unknown.len() == 1 { "" } else { "s" },
+                unknown.join(", "),
+                cat.title
+            )));
+        }
         let now = self.now();
         let mut i = interview.clone();
+        i.held_at = crate::domain::store_when(&i.held_at);
         if i.id.is_empty() {
             i.id = new_id();
             i.created_at = now.clone();

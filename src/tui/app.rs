@@ -290,6 +290,8 @@ impl App {
             now: self.store.now(),
             audit: self.model.data.as_ref().map(|d| &d.audit),
             export_dir: &self.model.export_dir,
+            auditor: self.model.auditor(&self.store),
+            offset: self.model.utc_offset,
         }
     }
 

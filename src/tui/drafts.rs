@@ -201,6 +201,8 @@ impl App {
                     now: self.store.now(),
                     audit: self.model.data.as_ref().map(|x| &x.audit),
                     export_dir: &export_dir,
+                    auditor: self.model.auditor(&self.store),
+                    offset: self.model.utc_offset,
                 };
                 let mut form = FormState::for_kind(kind, &here);
                 form.restore(&d.text);

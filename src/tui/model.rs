@@ -55,6 +55,8 @@ pub struct Model {
     /// Where the export form proposes to write.
     pub export_dir: PathBuf,
     pub frame: FrameRows,
+    /// The auditor's offset from UTC, for showing times (stored in UTC).
+    pub utc_offset: chrono::FixedOffset,
 }
 
 impl Model {
@@ -73,6 +75,7 @@ impl Model {
                 .unwrap_or_default(),
             export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             frame: FrameRows::default(),
+            utc_offset: *chrono::Local::now().offset(),
         }
     }
 
@@ -81,6 +84,14 @@ impl Model {
         self.data
             .as_ref()
             .is_some_and(|d| d.audit.status == AuditStatus::Reported)
+    }
+
+    /// Who is at the keyboard: `--auditor`, else the open audit's lead auditor.
+    pub fn auditor(&self, store: &Store) -> String {
+        Some(store.actor())
+            .filter(|n| !n.is_empty())
+            .or_else(|| self.data.as_ref().map(|d| d.audit.lead_auditor.clone()))
+            .unwrap_or_default()
     }
 
     /// The open audit's id.

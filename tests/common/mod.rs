@@ -106,6 +106,8 @@ pub fn app(env: &Env) -> App {
     let mut app = App::new(fixed_store(env)).expect("app");
     app.model.theme = Theme { color: true };
     app.model.export_dir = env.dir.path().to_path_buf();
+    // times are shown at a fixed offset, whatever the machine's zone
+    app.model.utc_offset = chrono::FixedOffset::east_opt(3600).expect("offset");
     app
 }
 

@@ -167,3 +167,26 @@ BEGIN UPDATE audits SET status = 'in_progress', updated_at = NEW.updated_at WHER
 CREATE TRIGGER audits_start_on_sample AFTER INSERT ON samples
 WHEN (SELECT status FROM audits WHERE id = NEW.audit_id) = 'planned'
 BEGIN UPDATE audits SET status = 'in_progress', updated_at = NEW.updated_at WHERE id = NEW.audit_id; END;
+
+-- Who of the audit team held an interview.
+ALTER TABLE interviews ADD COLUMN interviewer TEXT NOT NULL DEFAULT '';
+DROP TRIGGER interviews_history_insert;
+DROP TRIGGER interviews_history_delete;
+DROP TRIGGER interviews_history_update;
+CREATE TRIGGER interviews_history_insert AFTER INSERT ON interviews
+BEGIN
+    INSERT INTO history_append VALUES (NEW.updated_at, NEW.audit_id, 'interview', NEW.id, NEW.interviewee, 'created', NULL, json_object('interviewee', NEW.interviewee, 'role', NEW.role, 'held_at', NEW.held_at, 'clauses', NEW.clauses, 'notes', NEW.notes, 'interviewer', NEW.interviewer));
+END;
+CREATE TRIGGER interviews_history_delete AFTER DELETE ON interviews
+BEGIN
+    INSERT INTO history_append VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), OLD.audit_id, 'interview', OLD.id, OLD.interviewee, 'deleted', json_object('interviewee', OLD.interviewee, 'role', OLD.role, 'held_at', OLD.held_at, 'clauses', OLD.clauses, 'notes', OLD.notes, 'interviewer', OLD.interviewer), NULL);
+END;
+CREATE TRIGGER interviews_history_update AFTER UPDATE ON interviews
+BEGIN
+    INSERT INTO history_append SELECT NEW.updated_at, NEW.audit_id, 'interview', NEW.id, NEW.interviewee, 'interviewee', OLD.interviewee, NEW.interviewee WHERE OLD.interviewee IS NOT NEW.interviewee;
+    INSERT INTO history_append SELECT NEW.updated_at, NEW.audit_id, 'interview', NEW.id, NEW.interviewee, 'role', OLD.role, NEW.role WHERE OLD.role IS NOT NEW.role;
+    INSERT INTO history_append SELECT NEW.updated_at, NEW.audit_id, 'interview', NEW.id, NEW.interviewee, 'held_at', OLD.held_at, NEW.held_at WHERE OLD.held_at IS NOT NEW.held_at;
+    INSERT INTO history_append SELECT NEW.updated_at, NEW.audit_id, 'interview', NEW.id, NEW.interviewee, 'clauses', OLD.clauses, NEW.clauses WHERE OLD.clauses IS NOT NEW.clauses;
+    INSERT INTO history_append SELECT NEW.updated_at, NEW.audit_id, 'interview', NEW.id, NEW.interviewee, 'notes', OLD.notes, NEW.notes WHERE OLD.notes IS NOT NEW.notes;
+    INSERT INTO history_append SELECT NEW.updated_at, NEW.audit_id, 'interview', NEW.id, NEW.interviewee, 'interviewer', OLD.interviewer, NEW.interviewer WHERE OLD.interviewer IS NOT NEW.interviewer;
+END;

@@ -69,6 +69,8 @@ impl Component for InterviewsView {
             Action::NewInterview => one(Effect::OpenForm(Box::new(FormState::new_interview(
                 &ctx.store.now(),
                 "",
+                &ctx.model.auditor(ctx.store),
+                ctx.model.utc_offset,
             )))),
             Action::Delete => match current {
                 Some(i) => one(Effect::Confirm {
@@ -110,7 +112,13 @@ fn render(v: &InterviewsView, m: &Model, f: &mut Frame, area: Rect) {
         .take(h)
         .map(|(i, x)| {
             let line = Line::from(vec![
-                Span::styled(format!("{:<17}", cut(&x.held_at, 16)), t.dim()),
+                Span::styled(
+                    format!(
+                        "{:<17}",
+                        cut(&crate::domain::local_when(&x.held_at, m.utc_offset), 16)
+                    ),
+                    t.dim(),
+                ),
                 Span::raw(cut(&x.interviewee, 19)),
             ]);
             if i == v.selected {
@@ -144,7 +152,18 @@ fn render(v: &InterviewsView, m: &Model, f: &mut Frame, area: Rect) {
                 ]),
                 Line::from(vec![
                     Span::styled("When ", t.dim()),
-                    Span::raw(inert(&x.held_at).into_owned()),
+                    Span::raw(
+                        inert(&crate::domain::local_when(&x.held_at, m.utc_offset)).into_owned(),
+                    ),
+                    Span::styled(" (local time)", t.dim()),
+                ]),
+                Line::from(vec![
+                    Span::styled("Interviewer ", t.dim()),
+                    Span::raw(if x.interviewer.is_empty() {
+                        "—".to_string()
+                    } else {
+                        inert(&x.interviewer).into_owned()
+                    }),
                 ]),
                 Line::from(vec![
                     Span::styled("Clauses ", t.dim()),

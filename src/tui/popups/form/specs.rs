@@ -14,6 +14,10 @@ pub struct Here<'a> {
     pub now: String,
     pub audit: Option<&'a Audit>,
     pub export_dir: &'a Path,
+    /// Who is at the keyboard (`--auditor`, else the lead auditor).
+    pub auditor: String,
+    /// The auditor's offset from UTC.
+    pub offset: chrono::FixedOffset,
 }
 
 fn enum_options<T: Copy>(
@@ -39,7 +43,9 @@ impl FormState {
             FormKind::NewFinding => {
                 Self::new_finding(edition, &at.clause, Stage::TWO, Grade::Minor, "")
             }
-            FormKind::NewInterview => Self::new_interview(&at.now, &at.clause),
+            FormKind::NewInterview => {
+                Self::new_interview(&at.now, &at.clause, &at.auditor, at.offset)
+            }
             FormKind::NewSample => Self::new_sample(&at.clause),
             FormKind::Reopen => Self::reopen(),
             FormKind::EditAudit => match at.audit {
@@ -161,19 +167,25 @@ impl FormState {
     }
 
     /// `now` is the store's clock (RFC 3339); the form proposes it to the minute.
-    pub fn new_interview(now: &str, clause: &str) -> FormState {
-        let now = match (now.get(..10), now.get(11..16)) {
-            (Some(d), Some(t)) => format!("{d} {t} UTC"),
-            _ => now.to_string(),
-        };
+    /// `now` is the store's clock (RFC 3339): the form proposes it in
+    /// local time, to the minute (it is stored in UTC). `interviewer`: the
+    /// auditor at the keyboard.
+    pub fn new_interview(
+        now: &str,
+        clause: &str,
+        interviewer: &str,
+        offset: chrono::FixedOffset,
+    ) -> FormState {
+        let now = crate::domain::local_when(now, offset);
         Self::new(
             FormKind::NewInterview,
             "New interview",
             vec![
                 Field::text("interviewee", "Interviewee", ""),
                 Field::text("role", "Role", ""),
-                Field::text("held_at", "When", &now),
+                Field::text("held_at", "When (local time)", &now),
                 Field::text("clauses", "Clauses covered", clause),
+                Field::text("interviewer", "Interviewer", interviewer),
             ],
         )
     }

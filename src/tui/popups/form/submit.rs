@@ -92,6 +92,7 @@ pub fn submit(
                 notes: String::new(),
                 created_at: String::new(),
                 updated_at: String::new(),
+                interviewer: get("interviewer"),
             })?;
             let label = format!("Notes of the interview with {}", i.interviewee);
             let done = ctx.model.keymap.key_of(Mode::Editor, &Action::Save);
