@@ -667,3 +667,51 @@ fn export_takes_a_semicolon_separator() {
         "use , or ; or tab",
     );
 }
+
+/// Deleting an audit takes its organisation's name typed out; everything in
+/// it goes, its trail stays (and still verifies).
+#[test]
+fn an_audit_is_deleted_only_with_its_name_and_its_trail_survives() {
+    let env = Env::new();
+    env.demo();
+    let list = env.ok(&["list", "--format", "csv"]);
+    let id = list
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    fails(
+        &env,
+        &[
+            "audit",
+            "delete",
+            "--audit",
+            &id,
+            "--confirm-name",
+            "Northwind",
+        ],
+        "the name given is not the audit's organisation; nothing deleted",
+    );
+    fails(
+        &env,
+        &["audit", "delete", "--audit", &id],
+        "give --confirm-name when not at a terminal",
+    );
+    assert_eq!(env.ok(&["list", "--format", "csv"]).lines().count(), 2);
+    env.ok(&[
+        "audit",
+        "delete",
+        "--audit",
+        &id,
+        "--confirm-name",
+        "Northwind Managed Services Ltd",
+    ]);
+    assert_eq!(env.ok(&["list", "--format", "csv"]).lines().count(), 1);
+    let trail = env.ok(&["history", "--audit", &id[..8]]);
+    assert!(trail.contains("deleted"), "{trail}");
+    assert!(trail.contains("NC-001"), "{trail}");
+    env.ok(&["verify"]);
+}

@@ -1075,3 +1075,39 @@ fn an_interview_with_an_unknown_clause_is_refused() {
     // stored 09:30 UTC, shown at +01:00
     assert!(screen.contains("When 2026-11-16 10:30 +01:00"), "{screen}");
 }
+
+/// On the audits list, X asks for the organisation's name: a wrong name
+/// deletes nothing; the right one deletes the audit, its trail stays.
+#[test]
+fn x_deletes_an_audit_only_with_its_name_typed() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    let id = app.model.data.as_ref().unwrap().audit.id.clone();
+    app.handle_key(key(KeyCode::Char('0')));
+    app.handle_key(key(KeyCode::Char('X')));
+    assert_eq!(app.mode(), Mode::Form);
+    type_text(&mut app, "Northwind");
+    app.handle_key(key(KeyCode::Enter));
+    let st = app.model.status.clone().unwrap();
+    assert!(st.error && st.text.contains("nothing deleted"), "{st:?}");
+    assert!(app.store.audit(&id).is_ok());
+    type_text(&mut app, " Managed Services Ltd");
+    app.handle_key(key(KeyCode::Enter));
+    assert!(app.store.audit(&id).is_err());
+    assert!(app.model.audits.is_empty());
+    assert!(
+        app.model.data.is_none(),
+        "the deleted audit is no longer open"
+    );
+    app.handle_key(key(KeyCode::Char('4')));
+    assert!(
+        app.model.status.clone().unwrap().error,
+        "no screen of a deleted audit"
+    );
+    assert!(app
+        .store
+        .audit_history(&id)
+        .unwrap()
+        .iter()
+        .any(|e| e.entity == "audit" && e.field == "deleted"));
+}

@@ -34,7 +34,20 @@ pub struct HistoryArgs {
 #[derive(Debug, clap::Subcommand)]
 pub enum AuditCommand {
     /// Change an audit's details, its recommendation or the justification.
-    Edit(EditArgs),
+    Edit(Box<EditArgs>),
+    /// Delete an audit and everything in it; its changes stay in the trail.
+    Delete(DeleteArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DeleteArgs {
+    /// Audit id (or a unique prefix of it).
+    #[arg(long)]
+    audit: String,
+    /// The audit's organisation name, typed out to confirm (asked for on a
+    /// terminal when not given).
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    confirm_name: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -74,8 +87,46 @@ pub struct EditArgs {
     justification: Option<String>,
 }
 
-pub fn edit(ctx: &Context_, cmd: AuditCommand) -> Result<()> {
-    let AuditCommand::Edit(e) = cmd;
+pub fn run(ctx: &Context_, cmd: AuditCommand) -> Result<()> {
+    match cmd {
+        AuditCommand::Edit(e) => edit(ctx, *e),
+        AuditCommand::Delete(d) => delete(ctx, d),
+    }
+}
+
+fn delete(ctx: &Context_, d: DeleteArgs) -> Result<()> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let mut store = ctx.open_existing()?;
+    let audit = store.find_audit(&d.audit)?;
+    let typed = match d.confirm_name {
+        Some(n) => n,
+        None => {
+            if !std::io::stdin().is_terminal() {
+                bail!("deleting an audit needs its organisation's name: give --confirm-name when not at a terminal");
+            }
+            eprint!(
+                "Delete the audit of {} and everything in it? Type its organisation's name: ",
+                crate::text::inert(&audit.organisation)
+            );
+            std::io::stderr().flush()?;
+            let mut answer = String::new();
+            std::io::stdin().lock().read_line(&mut answer)?;
+            answer
+        }
+    };
+    if typed.trim() != audit.organisation.trim() {
+        bail!("the name given is not the audit's organisation; nothing deleted");
+    }
+    store.delete_audit(&audit.id)?;
+    outln!(
+        "Deleted the audit of {}; its changes stay in the audit trail (auditbench history --audit {}).",
+        audit.organisation,
+        audit.id
+    )?;
+    Ok(())
+}
+
+fn edit(ctx: &Context_, e: EditArgs) -> Result<()> {
     let mut store = ctx.open_existing()?;
     let mut a = store.find_audit(&e.audit)?;
     let given = [
@@ -170,13 +221,18 @@ pub fn reopen(ctx: &Context_, a: ReopenArgs) -> Result<()> {
 
 pub fn history(ctx: &Context_, a: HistoryArgs) -> Result<()> {
     let store = ctx.open_to_read()?;
-    let audit = store.find_audit(&a.audit)?;
-    let entries = match &a.finding {
-        Some(r) => {
+    let entries = match (store.find_audit(&a.audit), &a.finding) {
+        (Ok(audit), Some(r)) => {
             let f = store.finding_by_ref(&audit.id, r)?;
             store.history("finding", &f.id)?
         }
-        None => store.audit_history(&audit.id)?,
+        (Ok(audit), None) => store.audit_history(&audit.id)?,
+        // a deleted audit's trail outlives it
+        (Err(e), None) => match store.deleted_audit_id(&a.audit)? {
+            Some(id) => store.audit_history(&id)?,
+            None => return Err(e.into()),
+        },
+        (Err(e), Some(_)) => return Err(e.into()),
     };
     if entries.is_empty() {
         outln!("No recorded changes.")?;

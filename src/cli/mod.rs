@@ -68,7 +68,7 @@ pub enum Command {
     New(new::Args),
     /// List the audits in the file, with their status and finding counts by grade.
     List(list::Args),
-    /// Change an audit's details and recommendation.
+    /// Change an audit's details and recommendation, or delete it.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
     /// Record and list findings.
@@ -100,7 +100,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Catalogue(args)) => catalogue::run(&ctx, args),
         Some(Command::New(args)) => new::run(&ctx, args),
         Some(Command::List(args)) => list::run(&ctx, args),
-        Some(Command::Audit(cmd)) => audit::edit(&ctx, cmd),
+        Some(Command::Audit(cmd)) => audit::run(&ctx, cmd),
         Some(Command::Finding(cmd)) => finding::run(&ctx, cmd),
         Some(Command::Export(args)) => export::run(&ctx, args),
         Some(Command::Demo(args)) => demo::run(&ctx, args),

@@ -240,6 +240,37 @@ impl Store {
         Ok(())
     }
 
+    /// The id of a deleted audit whose trail is still in the file, by a
+    /// unique prefix of its id.
+    pub fn deleted_audit_id(&self, prefix: &str) -> Result<Option<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT audit_id FROM history
+             WHERE entity = 'audit' AND field = 'deleted' AND substr(audit_id, 1, length(?1)) = ?1 LIMIT 2",
+        )?;
+        let ids: Vec<String> = stmt
+            .query_map([prefix], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(match ids.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        })
+    }
+
+    /// Delete an audit and everything in it (findings, reviews, interviews,
+    /// samples, drafts), in one transaction. Its trail stays: every record
+    /// deleted is recorded there, and the history outlives the audit. A
+    /// reported audit must be reopened first.
+    pub fn delete_audit(&mut self, audit_id: &str) -> Result<()> {
+        let tx = self.conn.savepoint()?;
+        tx.execute("DELETE FROM drafts WHERE audit_id = ?1", [audit_id])?;
+        let n = tx.execute("DELETE FROM audits WHERE id = ?1", [audit_id])?;
+        if n == 0 {
+            return Err(Error::NotFound(format!("no audit with id {audit_id:?}")));
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The audit's details and its recommendation, changed in one transaction.
     pub fn batch_audit_edit(
         &mut self,

@@ -301,10 +301,11 @@ impl App {
         if let Some(why) = self.store.read_only() {
             return Some(format!("Read-only, nothing can be changed: {why}"));
         }
+        // the audits list acts on audits, not on the open one's content
         let audit_level = matches!(
             action,
             Action::NewAudit | Action::CreateDemo | Action::ReportAudit
-        );
+        ) || (self.screen == Screen::Audits && self.popups.is_empty());
         (self.model.reported() && !audit_level).then(|| {
             let km = &self.model.keymap;
             format!(

@@ -176,7 +176,17 @@ impl App {
     /// Read one slice of the model again, after a write.
     pub fn reload(&mut self, slice: Slice) -> store::Result<()> {
         if slice == Slice::Audits {
-            return self.model.load_audits(&self.store);
+            self.model.load_audits(&self.store)?;
+            // the open audit was deleted: nothing is open any more
+            let gone = self
+                .model
+                .audit_id()
+                .is_some_and(|id| !self.model.audits.iter().any(|r| r.summary.audit.id == id));
+            if gone {
+                self.model.data = None;
+                self.screen = Screen::Audits;
+            }
+            return Ok(());
         }
         let Some(d) = &mut self.model.data else {
             return Ok(());

@@ -34,6 +34,8 @@ pub enum FormKind {
     Reopen,
     /// Change the open audit's details.
     EditAudit,
+    /// Delete an audit: its organisation's name is typed to confirm.
+    DeleteAudit,
 }
 
 impl FormKind {
@@ -46,6 +48,7 @@ impl FormKind {
             FormKind::Export => None,
             FormKind::Reopen => Some("reopen"),
             FormKind::EditAudit => Some("audit_details"),
+            FormKind::DeleteAudit => None,
         }
     }
 
@@ -152,8 +155,9 @@ pub struct FormState {
     pub fields: Vec<Field>,
     pub focus: usize,
     pub draft: DraftTimer,
-    /// The stage 1 document a new finding is raised on (its key), if any.
-    pub doc_key: String,
+    /// What the form is about, beyond the open audit: the stage 1 document
+    /// a new finding is raised on (its key), the audit to delete (its id).
+    pub subject: String,
 }
 
 impl FormState {
@@ -164,13 +168,13 @@ impl FormState {
             fields,
             focus: 0,
             draft: DraftTimer::default(),
-            doc_key: String::new(),
+            subject: String::new(),
         }
     }
 
     /// This new finding is raised on a stage 1 document.
     pub fn on_document(mut self, doc_key: &str, name: &str) -> Self {
-        self.doc_key = doc_key.to_string();
+        self.subject = doc_key.to_string();
         self.title = format!("New finding on {name}");
         self
     }
@@ -314,7 +318,7 @@ impl Component for FormState {
             }
             Action::Save | Action::NextOrSave => {
                 let key = self.draft_key(ctx.model.audit_id());
-                match submit::submit(ctx, self.kind, &self.values(), &self.doc_key) {
+                match submit::submit(ctx, self.kind, &self.values(), &self.subject) {
                     Ok(mut effects) => {
                         if let Some(k) = key {
                             ctx.store.delete_draft(&k)?;

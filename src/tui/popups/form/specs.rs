@@ -48,6 +48,7 @@ impl FormState {
             }
             FormKind::NewSample => Self::new_sample(&at.clause),
             FormKind::Reopen => Self::reopen(),
+            FormKind::DeleteAudit => Self::new(FormKind::DeleteAudit, "Delete the audit", vec![]),
             FormKind::EditAudit => match at.audit {
                 Some(a) => Self::edit_audit(a),
                 None => Self::new(FormKind::EditAudit, "Audit details", vec![]),
@@ -70,6 +71,20 @@ impl FormState {
                 "",
             )],
         )
+    }
+
+    /// Delete an audit: its organisation's name, typed, confirms it.
+    pub fn delete_audit(a: &Audit) -> FormState {
+        let mut f = Self::new(
+            FormKind::DeleteAudit,
+            &format!(
+                "Delete the audit of {} and everything in it? Type its organisation's name",
+                a.organisation
+            ),
+            vec![Field::text("name", "Organisation", "")],
+        );
+        f.subject = a.id.clone();
+        f
     }
 
     /// The open audit's details, to change.

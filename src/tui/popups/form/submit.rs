@@ -14,12 +14,13 @@ use crate::tui::popups::finding::FindingDetailState;
 use crate::tui::popups::Popup;
 
 /// Act on a submitted form. Errors leave the form open (and its draft kept).
-/// `doc_key`: the stage 1 document a new finding is raised on, or "".
+/// `subject`: what the form is about beyond the open audit (see
+/// `FormState::subject`), or "".
 pub fn submit(
     ctx: &mut Ctx,
     kind: FormKind,
     v: &FormValues,
-    doc_key: &str,
+    subject: &str,
 ) -> store::Result<Vec<Effect>> {
     let get = |name: &str| v.get(name);
     match kind {
@@ -68,7 +69,7 @@ pub fn submit(
                     due_date: get("due_date"),
                     raised_by: lead,
                 },
-                doc_key,
+                subject,
             )?;
             let msg = format!("Raised {} — {}", f.reference, f.title);
             Ok(vec![
@@ -172,6 +173,24 @@ pub fn submit(
             Ok(vec![Effect::Info(format!(
                 "Wrote {rows} findings to {name} in {dir}"
             ))])
+        }
+        FormKind::DeleteAudit => {
+            let a = ctx.store.audit(subject)?;
+            if get("name") != a.organisation.trim() {
+                return Err(store::Error::Invalid(format!(
+                    "the name typed is not {:?}; nothing deleted (type it exactly, or press {} to keep the audit)",
+                    a.organisation,
+                    ctx.model.keymap.key_of(Mode::Form, &Action::Cancel)
+                )));
+            }
+            ctx.store.delete_audit(&a.id)?;
+            Ok(vec![
+                Effect::Reload(Slice::Audits),
+                Effect::Info(format!(
+                    "Deleted the audit of {} (its changes stay in the trail)",
+                    a.organisation
+                )),
+            ])
         }
         FormKind::EditAudit => {
             let Some(data) = &ctx.model.data else {
