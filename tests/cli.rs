@@ -715,3 +715,48 @@ fn an_audit_is_deleted_only_with_its_name_and_its_trail_survives() {
     assert!(trail.contains("NC-001"), "{trail}");
     env.ok(&["verify"]);
 }
+
+/// `export --what samples` writes the record samples (ISO 19011 A.6) as CSV.
+#[test]
+fn export_writes_the_samples() {
+    let env = Env::new();
+    env.demo();
+    let list = env.ok(&["list", "--format", "csv"]);
+    let id = list
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    let out = env.path("samples.csv");
+    env.ok(&[
+        "export",
+        "--audit",
+        &id,
+        "--what",
+        "samples",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let mut rdr = csv::Reader::from_path(&out).unwrap();
+    assert_eq!(
+        rdr.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "clause",
+            "clause title",
+            "population",
+            "method",
+            "size",
+            "items seen",
+            "result",
+            "organisation",
+            "recorded at"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 5);
+    assert_eq!(&rows[0][0], "7.2");
+    assert_eq!(&rows[0][2], "Staff in SMS roles (46)");
+}

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use anyhow::{anyhow, Result};
 
 use super::Context_;
-use crate::export::csv::{export_to_file, write_findings};
+use crate::export::csv::{export_to_file, write_findings, write_samples};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -14,6 +14,9 @@ pub struct Args {
     /// Write to this file (replaced only by a complete file; never a FIFO or device). `-` or none: standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// What to export: the findings (the report's table) or the record samples.
+    #[arg(long, value_enum, default_value_t = What::Findings)]
+    what: What,
     /// Start with a UTF-8 byte order mark so Excel reads accents correctly.
     #[arg(long)]
     excel: bool,
@@ -21,6 +24,12 @@ pub struct Args {
     /// locale with a decimal comma), or `tab`.
     #[arg(long, value_name = "CHAR", default_value = ",")]
     delimiter: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum What {
+    Findings,
+    Samples,
 }
 
 /// The separator named on the command line.
@@ -42,15 +51,24 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
     };
     let store = ctx.open_to_read()?;
     let audit = store.find_audit(&args.audit)?;
-    match args.out.filter(|p| p.as_os_str() != "-") {
-        Some(path) => {
+    match (args.out.filter(|p| p.as_os_str() != "-"), args.what) {
+        (Some(path), What::Findings) => {
             let rows = export_to_file(&store, &audit, opts, &path)?;
             eprintln!("wrote {rows} findings to {}", path.display());
         }
-        None => {
+        (Some(path), What::Samples) => {
+            let rows = crate::export::file::replace_atomically(&path, "the CSV", |out| {
+                write_samples(&store, &audit, opts, out)
+            })?;
+            eprintln!("wrote {rows} samples to {}", path.display());
+        }
+        (None, what) => {
             let stdout = std::io::stdout();
             let out = std::io::BufWriter::new(stdout.lock());
-            let (_, mut out) = write_findings(&store, &audit, opts, out)?;
+            let (_, mut out) = match what {
+                What::Findings => write_findings(&store, &audit, opts, out)?,
+                What::Samples => write_samples(&store, &audit, opts, out)?,
+            };
             out.flush()
                 .map_err(|e| anyhow!("cannot write the CSV: {e}"))?;
         }

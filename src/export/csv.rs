@@ -164,6 +164,62 @@ pub fn export_to_file(
     })
 }
 
+/// The header row of the samples CSV.
+pub const SAMPLE_COLUMNS: [&str; 9] = [
+    "clause",
+    "clause title",
+    "population",
+    "method",
+    "size",
+    "items seen",
+    "result",
+    "organisation",
+    "recorded at",
+];
+
+/// Write every sample of the audit (ISO 19011 A.6), by clause, to `out`.
+/// Returns the row count.
+pub fn write_samples<W: Write>(
+    store: &Store,
+    audit: &Audit,
+    opts: CsvOptions,
+    mut out: W,
+) -> store::Result<(usize, W)> {
+    let catalogue = store.catalogue(&audit.catalogue_id)?;
+    let io_err = |e: io::Error| store::Error::Io(format!("cannot write the CSV: {e}"));
+    if opts.excel {
+        out.write_all(BOM).map_err(io_err)?;
+    }
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(opts.delimiter)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    let csv_err = |e: csv::Error| store::Error::Io(format!("cannot write the CSV: {e}"));
+    w.write_record(SAMPLE_COLUMNS).map_err(csv_err)?;
+    let samples = store.samples(&audit.id)?;
+    for x in &samples {
+        let title = catalogue.get(&x.clause_id).map_or("", |c| c.title.as_str());
+        let size = x.size.to_string();
+        let fields: [&str; 9] = [
+            &x.clause_id,
+            title,
+            &x.population,
+            x.method.label(),
+            &size,
+            &x.items,
+            &x.result,
+            &audit.organisation,
+            &x.created_at,
+        ];
+        w.write_record(fields.iter().map(|s| neutralise(s).into_owned()))
+            .map_err(csv_err)?;
+    }
+    let out = w
+        .into_inner()
+        .map_err(|e| store::Error::Io(format!("cannot write the CSV: {e}")))?;
+    Ok((samples.len(), out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::neutralise;
