@@ -1111,3 +1111,27 @@ fn x_deletes_an_audit_only_with_its_name_typed() {
         .iter()
         .any(|e| e.entity == "audit" && e.field == "deleted"));
 }
+
+/// A long question keeps its answers in view: the confirm popup grows with
+/// its message (at 80×24 the regrade question used to hide "y yes  n no").
+#[test]
+fn a_long_confirmation_shows_its_answers_at_80x24() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoFindings);
+    app.handle_key(key(KeyCode::Enter));
+    app.handle_key(key(KeyCode::Char('r')));
+    app.handle_key(key(KeyCode::Char('3')));
+    assert_eq!(app.mode(), Mode::Confirm);
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    app.draw(&mut term).unwrap();
+    let screen: String = term
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(screen.contains("never given again."), "{screen}");
+    assert!(screen.contains("y  yes        n  no"), "{screen}");
+}

@@ -166,10 +166,16 @@ impl Component for ConfirmState {
 }
 
 fn render(c: &ConfirmState, m: &Model, f: &mut Frame, area: Rect) {
-    let rect = centered(area, 60, 6);
+    let message = crate::tui::text::inert(&c.message).into_owned();
+    // tall enough for the whole question, wrapped (words can push a line
+    // over: a line spare), the answers and the borders
+    let w = 60u16.min(area.width);
+    let inner = w.saturating_sub(2).max(1) as usize;
+    let text_lines = (message.chars().count() / inner + 2) as u16;
+    let rect = centered(area, w, text_lines + 4);
     f.render_widget(Clear, rect);
     let lines = vec![
-        Line::raw(crate::tui::text::inert(&c.message).into_owned()),
+        Line::raw(message),
         Line::raw(""),
         Line::styled(
             format!(

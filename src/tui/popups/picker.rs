@@ -386,7 +386,15 @@ impl Component for PickerState {
     fn render(&self, m: &Model, f: &mut Frame, area: Rect) {
         let t = &m.theme;
         let h = self.options.len() as u16 + 2;
-        let rect = centered(area, 50, h);
+        // as wide as the longest value (and the title), so none is cut
+        let longest = self
+            .options
+            .iter()
+            .map(|(_, l)| l.chars().count() + 8)
+            .chain([self.title.chars().count() + 4, 50])
+            .max()
+            .unwrap_or(50);
+        let rect = centered(area, longest as u16, h);
         f.render_widget(Clear, rect);
         let lines: Vec<Line> = self
             .options

@@ -77,11 +77,8 @@ impl FormState {
     pub fn delete_audit(a: &Audit) -> FormState {
         let mut f = Self::new(
             FormKind::DeleteAudit,
-            &format!(
-                "Delete the audit of {} and everything in it? Type its organisation's name",
-                a.organisation
-            ),
-            vec![Field::text("name", "Organisation", "")],
+            &format!("Delete {} and all its records?", a.organisation),
+            vec![Field::text("name", "Type its name", "")],
         );
         f.subject = a.id.clone();
         f
