@@ -361,12 +361,23 @@ impl Store {
 
     /// The findings raised on one stage 1 document, in report order.
     pub fn document_findings(&self, audit_id: &str, doc_key: &str) -> Result<Vec<Finding>> {
+        // by the partial index on doc_key (a few rows), sorted here: ordering
+        // in SQL would make the planner walk the whole audit in report order
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM findings WHERE audit_id = ?1 AND doc_key = ?2 AND doc_key != ''
-             ORDER BY {REPORT_ORDER}"
+            "SELECT {COLUMNS}, grade_rank, clause_key, ref_prefix, ref_seq FROM findings
+             WHERE audit_id = ?1 AND doc_key = ?2 AND doc_key != ''"
         ))?;
-        let rows = stmt.query_map(params![audit_id, doc_key], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut rows: Vec<((i64, String, String, i64), Finding)> = stmt
+            .query_map(params![audit_id, doc_key], |r| {
+                let n = N_COLUMNS;
+                Ok((
+                    (r.get(n)?, r.get(n + 1)?, r.get(n + 2)?, r.get(n + 3)?),
+                    from_row(r)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(rows.into_iter().map(|(_, f)| f).collect())
     }
 
     /// The row id of a finding (for finding it in a list of row ids).

@@ -152,6 +152,8 @@ pub struct AuditData {
     pub by_clause: HashMap<String, (u64, u64)>,
     pub interviews: Vec<Interview>,
     pub samples: Vec<Sample>,
+    /// The finder's interview and sample entries are older than the lists.
+    pub finder_extras_stale: bool,
 }
 
 /// How many open nonconformities the overview lists.
@@ -288,6 +290,7 @@ impl AuditData {
             by_clause: HashMap::new(),
             interviews: store.interviews(id)?,
             samples: store.samples(id)?,
+            finder_extras_stale: false,
         };
         d.reload_reviews(store)?;
         d.finder = search::candidates(&d);
@@ -473,11 +476,15 @@ impl AuditData {
     pub fn reload_interviews(&mut self, store: &Store) -> store::Result<()> {
         self.interviews = store.interviews(&self.audit.id)?;
         self.samples = store.samples(&self.audit.id)?;
+        self.finder_extras_stale = true;
         Ok(())
     }
 
     /// Interviews and samples are few: the finder's are renewed before it opens.
     pub fn finder_interviews(&mut self) {
+        if !std::mem::take(&mut self.finder_extras_stale) {
+            return;
+        }
         self.finder.retain(|c| {
             !matches!(
                 c.target,

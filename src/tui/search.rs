@@ -194,6 +194,9 @@ pub struct Search {
     /// Candidates that matched `searched` so far: all of them once nothing
     /// is pending. A query that extends `searched` can only match these.
     found: Vec<(i64, usize)>,
+    /// The best of `found`, kept as scoring goes (at most a few times
+    /// MAX_MATCHES): a keystroke never copies every match to rank them.
+    best: Vec<(i64, usize)>,
     /// Candidates not yet scored against `searched`.
     pending: Vec<usize>,
     /// The query as typed.
@@ -205,7 +208,7 @@ pub struct Search {
 /// search completes over the next few frames.
 pub const BUDGET: Duration = Duration::from_millis(2);
 /// Candidates scored between two looks at the clock.
-const CHUNK: usize = 4_096;
+const CHUNK: usize = 2_048;
 
 impl Search {
     /// A search with an empty query (every candidate, in order).
@@ -216,6 +219,7 @@ impl Search {
             matcher: ClangdMatcher::default(),
             searched: String::new(),
             found: Vec::new(),
+            best: Vec::new(),
             pending: Vec::new(),
             query: String::new(),
         };
@@ -233,6 +237,7 @@ impl Search {
     pub fn refresh(&mut self, candidates: &[Candidate]) {
         self.searched.clear();
         self.found.clear();
+        self.best.clear();
         self.pending.clear();
         self.search(candidates);
     }
@@ -248,6 +253,7 @@ impl Search {
         if q.trim().is_empty() {
             self.searched.clear();
             self.found.clear();
+            self.best.clear();
             self.pending.clear();
             self.matches = (0..candidates.len().min(MAX_MATCHES))
                 .map(|i| (0, i))
@@ -264,6 +270,7 @@ impl Search {
         };
         self.searched = q;
         self.found.clear();
+        self.best.clear();
         self.pending = pool;
         self.work(candidates, BUDGET);
     }
@@ -271,24 +278,31 @@ impl Search {
     /// Score pending candidates for at most about `budget`, then keep the
     /// best matches found so far. Returns whether work remains.
     pub fn work(&mut self, candidates: &[Candidate], budget: Duration) -> bool {
+        // a total order (score, then index): the same best matches whatever
+        // the slicing, and after narrowing as after a fresh search
+        let order = |a: &(i64, usize), b: &(i64, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
         let start = Instant::now();
         while !self.pending.is_empty() {
             let chunk = self
                 .pending
                 .split_off(self.pending.len().saturating_sub(CHUNK));
-            self.found
-                .extend(score(candidates, &chunk, &self.searched, &self.matcher));
+            let scored = score(candidates, &chunk, &self.searched, &self.matcher);
+            self.best.extend_from_slice(&scored);
+            if self.best.len() > 4 * MAX_MATCHES {
+                self.best.select_nth_unstable_by(MAX_MATCHES, order);
+                self.best.truncate(MAX_MATCHES);
+            }
+            self.found.extend(scored);
             if start.elapsed() >= budget {
                 break;
             }
         }
-        let best = |a: &(i64, usize), b: &(i64, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-        let mut top = self.found.clone();
+        let mut top = self.best.clone();
         if top.len() > MAX_MATCHES {
-            top.select_nth_unstable_by(MAX_MATCHES, best);
+            top.select_nth_unstable_by(MAX_MATCHES, order);
             top.truncate(MAX_MATCHES);
         }
-        top.sort_by(best);
+        top.sort_by(order);
         self.matches = top;
         self.busy()
     }
