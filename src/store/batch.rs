@@ -3,7 +3,7 @@
 
 use rusqlite::{params, Savepoint};
 
-use super::{findings, interviews, new_id, reviews, Result, Store};
+use super::{finding_edits, interviews, new_id, reviews, Result, Store};
 use crate::domain::{ClauseReview, DocumentReview, FindingStatus, Interview, NewFinding, Sample};
 
 pub struct Batch<'a> {
@@ -26,7 +26,7 @@ impl Store {
 impl Batch<'_> {
     /// Insert a finding (no catalogue check: the caller vouches for the clause). Returns `(id, reference)`.
     pub fn add_finding(&mut self, audit_id: &str, new: &NewFinding) -> Result<(String, String)> {
-        findings::insert_finding(&self.tx, audit_id, new, &self.now)
+        finding_edits::insert_finding(&self.tx, audit_id, new, &self.now)
     }
 
     /// Fill in the client's response and the finding's status.

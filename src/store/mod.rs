@@ -6,6 +6,7 @@ pub mod backup;
 mod batch;
 mod edits;
 mod error;
+mod finding_edits;
 mod findings;
 mod history;
 mod interviews;
