@@ -1135,3 +1135,23 @@ fn a_long_confirmation_shows_its_answers_at_80x24() {
     assert!(screen.contains("never given again."), "{screen}");
     assert!(screen.contains("y  yes        n  no"), "{screen}");
 }
+
+/// A one-line message longer than the terminal is not cut: it takes the
+/// hints' line too (the refusal to close an NC names seven fields).
+#[test]
+fn a_long_message_is_wrapped_not_cut_at_80x24() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoFindings);
+    app.handle_key(key(KeyCode::Enter)); // NC-001, open
+    app.handle_key(key(KeyCode::Char('s')));
+    app.handle_key(key(KeyCode::Char('4')));
+    let text = app.model.status.clone().unwrap().text;
+    assert!(text.ends_with("evidence seen first"), "{text}");
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    app.draw(&mut term).unwrap();
+    let buf = term.backend().buffer();
+    let row = |y: u16| (0..80).map(|x| buf[(x, y)].symbol()).collect::<String>();
+    let bottom = format!("{} {}", row(22).trim(), row(23).trim());
+    assert!(bottom.contains("evidence seen first"), "{bottom}");
+}

@@ -46,8 +46,18 @@ pub fn render(app: &App, f: &mut Frame) {
     .areas(area);
     render_tabs(app, f, tabs);
     app.screens.get(app.screen).render(m, f, body);
-    render_hints(app, f, hints);
-    render_status(m, f, status);
+    // A message longer than the status line takes the hints' line too,
+    // wrapped, rather than be cut.
+    let long = m
+        .status
+        .as_ref()
+        .is_some_and(|s| super::text::inert(&s.text).chars().count() + 2 > status.width as usize);
+    if long {
+        render_long_status(m, f, hints.union(status));
+    } else {
+        render_hints(app, f, hints);
+        render_status(m, f, status);
+    }
     popups::render(&app.popups, m, f, area);
 }
 
@@ -116,6 +126,23 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect) {
         spans.push(Span::styled(d, t.dim()));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_long_status(m: &Model, f: &mut Frame, area: Rect) {
+    let Some(s) = &m.status else { return };
+    let style = if s.error {
+        m.theme.error()
+    } else {
+        m.theme.info()
+    };
+    f.render_widget(
+        Paragraph::new(Line::styled(
+            format!(" {} ", super::text::inert(&s.text)),
+            style,
+        ))
+        .wrap(Wrap { trim: true }),
+        area,
+    );
 }
 
 fn render_status(m: &Model, f: &mut Frame, area: Rect) {
