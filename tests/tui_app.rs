@@ -1155,3 +1155,41 @@ fn a_long_message_is_wrapped_not_cut_at_80x24() {
     let bottom = format!("{} {}", row(22).trim(), row(23).trim());
     assert!(bottom.contains("evidence seen first"), "{bottom}");
 }
+
+/// At 80×24 long interview notes are reachable: J scrolls the notes pane.
+#[test]
+fn long_interview_notes_scroll_at_80x24() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.handle_key(key(KeyCode::Char('5')));
+    app.handle_key(key(KeyCode::Enter));
+    let long: String = (1..=40).map(|i| format!("line {i}\n")).collect();
+    type_text(&mut app, &format!("\n{long}the very end"));
+    app.handle_key(key(KeyCode::Esc));
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    let shown = |app: &mut auditbench::tui::app::App,
+                 term: &mut ratatui::Terminal<ratatui::backend::TestBackend>| {
+        app.draw(term).unwrap();
+        term.backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(|c| c.symbol())
+            .collect::<String>()
+    };
+    assert!(!shown(&mut app, &mut term).contains("the very end"));
+    for _ in 0..20 {
+        app.handle_key(key(KeyCode::Char('J')));
+    }
+    let s = shown(&mut app, &mut term);
+    assert!(
+        s.contains("the very end"),
+        "{}",
+        s.chars()
+            .collect::<Vec<_>>()
+            .chunks(80)
+            .map(|c| c.iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}

@@ -19,6 +19,8 @@ use crate::tui::popups::form::FormState;
 #[derive(Default)]
 pub struct InterviewsView {
     pub selected: usize,
+    /// How far the detail pane is scrolled (J / K), from its top.
+    pub detail_scroll: u16,
 }
 
 impl InterviewsView {
@@ -85,8 +87,17 @@ impl Component for InterviewsView {
                 }),
                 None => none(),
             },
+            Action::ScrollDetailDown => {
+                self.detail_scroll = self.detail_scroll.saturating_add(3);
+                none()
+            }
+            Action::ScrollDetailUp => {
+                self.detail_scroll = self.detail_scroll.saturating_sub(3);
+                none()
+            }
             a => {
                 self.selected = moved(a, self.selected, len, 10);
+                self.detail_scroll = 0;
                 none()
             }
         }
@@ -185,10 +196,18 @@ fn render(v: &InterviewsView, m: &Model, f: &mut Frame, area: Rect) {
         }
         None => vec![],
     };
+    // never past the last line
+    let inner_w = right.width.saturating_sub(2).max(1) as usize;
+    let wrapped: usize = detail
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner_w))
+        .sum();
+    let max_scroll = (wrapped as u16).saturating_sub(right.height.saturating_sub(2));
     f.render_widget(
         Paragraph::new(detail)
             .block(Block::bordered().title(" Notes "))
-            .wrap(Wrap { trim: false }),
+            .wrap(Wrap { trim: false })
+            .scroll((v.detail_scroll.min(max_scroll), 0)),
         right,
     );
 }

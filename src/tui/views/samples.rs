@@ -23,6 +23,8 @@ use crate::tui::popups::Popup;
 #[derive(Default)]
 pub struct SamplesView {
     pub selected: usize,
+    /// How far the detail pane is scrolled (J / K), from its top.
+    pub detail_scroll: u16,
 }
 
 impl SamplesView {
@@ -97,8 +99,17 @@ impl Component for SamplesView {
                 }),
                 None => none(),
             },
+            Action::ScrollDetailDown => {
+                self.detail_scroll = self.detail_scroll.saturating_add(3);
+                none()
+            }
+            Action::ScrollDetailUp => {
+                self.detail_scroll = self.detail_scroll.saturating_sub(3);
+                none()
+            }
             a => {
                 self.selected = moved(a, self.selected, len, 10);
+                self.detail_scroll = 0;
                 none()
             }
         }
@@ -170,10 +181,17 @@ impl Component for SamplesView {
             }
             None => vec![],
         };
+        let inner_w = right.width.saturating_sub(2).max(1) as usize;
+        let wrapped: usize = detail
+            .iter()
+            .map(|l| l.width().max(1).div_ceil(inner_w))
+            .sum();
+        let max_scroll = (wrapped as u16).saturating_sub(right.height.saturating_sub(2));
         f.render_widget(
             Paragraph::new(detail)
                 .block(Block::bordered().title(" Sample (ISO 19011 A.6) "))
-                .wrap(Wrap { trim: false }),
+                .wrap(Wrap { trim: false })
+                .scroll((self.detail_scroll.min(max_scroll), 0)),
             right,
         );
     }
