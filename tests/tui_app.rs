@@ -1193,3 +1193,31 @@ fn long_interview_notes_scroll_at_80x24() {
             .join("\n")
     );
 }
+
+/// A finding raised at stage 1 is an observation by default; graded as a
+/// nonconformity it is asked about before it is saved, and "no" keeps the
+/// form open with what was typed.
+#[test]
+fn a_stage_1_nonconformity_is_asked_about_first() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoStage1);
+    app.handle_key(key(KeyCode::Char('o')));
+    app.handle_key(key(KeyCode::Left)); // Observation -> Minor NC
+    let before = findings(&app).len();
+    app.handle_key(ctrl('s'));
+    assert_eq!(app.mode(), Mode::Confirm);
+    app.handle_key(key(KeyCode::Char('n')));
+    assert_eq!(app.mode(), Mode::FormChoice, "the form is still there");
+    assert_eq!(findings(&app).len(), before);
+    app.handle_key(ctrl('s'));
+    app.handle_key(key(KeyCode::Char('y')));
+    let all = findings(&app);
+    assert_eq!(all.len(), before + 1);
+    let f = all
+        .iter()
+        .find(|f| f.stage == Stage::ONE && f.grade == Grade::Minor)
+        .unwrap();
+    assert!(f.reference.starts_with("NC-"));
+    assert_eq!(app.mode(), Mode::FindingDetail, "{:?}", app.model.status);
+}

@@ -283,6 +283,18 @@ impl App {
         Ok(Vec::new())
     }
 
+    /// Save the popup on top (a confirmed form).
+    pub(super) fn save_top(&mut self) -> store::Result<Vec<Effect>> {
+        let mut ctx = Ctx {
+            store: &mut self.store,
+            model: &mut self.model,
+        };
+        match self.popups.last_mut() {
+            Some(top) => top.handle(&Action::Save, &mut ctx),
+            None => Ok(Vec::new()),
+        }
+    }
+
     /// Where the user is, for a form's defaults.
     fn here(&self) -> Here<'_> {
         Here {

@@ -86,6 +86,8 @@ pub enum Effect {
     NextRecovery,
     /// Write every open editor's and form's draft now.
     SaveDrafts,
+    /// The auditor confirmed what the form on top asked: save it.
+    SaveConfirmedForm,
 }
 
 /// How the App carries out effects.
@@ -140,6 +142,12 @@ impl App {
             Effect::SelectInterview(id) => self.screens.interviews.select(&self.model, &id),
             Effect::NextRecovery => self.next_recovery()?,
             Effect::SaveDrafts => self.persist_drafts()?,
+            Effect::SaveConfirmedForm => {
+                if let Some(Popup::Form(f)) = self.popups.last_mut() {
+                    f.confirmed = true;
+                    return self.save_top();
+                }
+            }
         }
         Ok(Vec::new())
     }

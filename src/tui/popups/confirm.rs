@@ -16,6 +16,8 @@ use crate::tui::model::Model;
 /// What happens on "yes".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pending {
+    /// Save the form under the question, as it is.
+    SaveForm,
     DeleteFinding {
         id: String,
         reference: String,
@@ -52,6 +54,7 @@ impl Pending {
             | Pending::DeleteInterview { .. }
             | Pending::DeleteSample { .. } => "Nothing deleted",
             Pending::ReportAudit { .. }
+            | Pending::SaveForm
             | Pending::Regrade { .. }
             | Pending::ClauseResult { .. } => "Nothing changed",
         }
@@ -67,6 +70,7 @@ impl Pending {
     /// Do it (the user said yes).
     pub fn run(self, ctx: &mut Ctx) -> store::Result<Vec<Effect>> {
         match self {
+            Pending::SaveForm => Ok(vec![Effect::SaveConfirmedForm]),
             Pending::Regrade { id, grade } => {
                 let before = ctx.store.finding(&id)?;
                 let f = ctx.store.set_finding_grade(&id, grade)?;

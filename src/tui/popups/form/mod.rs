@@ -158,6 +158,9 @@ pub struct FormState {
     /// What the form is about, beyond the open audit: the stage 1 document
     /// a new finding is raised on (its key), the audit to delete (its id).
     pub subject: String,
+    /// The auditor said yes to what the form asks before saving (a stage 1
+    /// finding graded as a nonconformity).
+    pub confirmed: bool,
 }
 
 impl FormState {
@@ -169,6 +172,7 @@ impl FormState {
             focus: 0,
             draft: DraftTimer::default(),
             subject: String::new(),
+            confirmed: false,
         }
     }
 
@@ -317,6 +321,18 @@ impl Component for FormState {
                 none()
             }
             Action::Save | Action::NextOrSave => {
+                let v = self.values();
+                let nc = matches!(v.get("grade").as_str(), "major" | "minor");
+                if self.kind == FormKind::NewFinding
+                    && v.get("stage") == "1"
+                    && nc
+                    && !self.confirmed
+                {
+                    return one(Effect::Confirm {
+                        message: "Raise a nonconformity at stage 1? Stage 1 concerns are usually recorded as observations (areas of concern) for stage 2 to follow up.".into(),
+                        pending: super::confirm::Pending::SaveForm,
+                    });
+                }
                 let key = self.draft_key(ctx.model.audit_id());
                 match submit::submit(ctx, self.kind, &self.values(), &self.subject) {
                     Ok(mut effects) => {
