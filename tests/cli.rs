@@ -645,16 +645,8 @@ fn audit_edit_changes_details_and_recommendation() {
 #[test]
 fn export_takes_a_semicolon_separator() {
     let env = Env::new();
-    env.demo();
-    let id = env.ok(&["list", "--format", "csv"]);
-    let id = id
-        .lines()
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .next()
-        .unwrap()
-        .to_string();
+    // `demo` prints the id of the audit it made
+    let id = env.demo().trim().to_string();
     let out = env.ok(&["export", "--audit", &id, "--delimiter", ";"]);
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(b';')
@@ -673,16 +665,8 @@ fn export_takes_a_semicolon_separator() {
 #[test]
 fn an_audit_is_deleted_only_with_its_name_and_its_trail_survives() {
     let env = Env::new();
-    env.demo();
-    let list = env.ok(&["list", "--format", "csv"]);
-    let id = list
-        .lines()
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .next()
-        .unwrap()
-        .to_string();
+    // `demo` prints the id of the audit it made
+    let id = env.demo().trim().to_string();
     fails(
         &env,
         &[
@@ -720,16 +704,8 @@ fn an_audit_is_deleted_only_with_its_name_and_its_trail_survives() {
 #[test]
 fn export_writes_the_samples() {
     let env = Env::new();
-    env.demo();
-    let list = env.ok(&["list", "--format", "csv"]);
-    let id = list
-        .lines()
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .next()
-        .unwrap()
-        .to_string();
+    // `demo` prints the id of the audit it made
+    let id = env.demo().trim().to_string();
     let out = env.path("samples.csv");
     env.ok(&[
         "export",

@@ -271,15 +271,7 @@ fn stage1_document_status_cycles_and_o_raises_an_observation() {
     // linked to its document, and shown in the document's pane
     assert_eq!(obs.doc_key, key_);
     app.handle_key(key(KeyCode::Esc));
-    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
-    app.draw(&mut term).unwrap();
-    let screen: String = term
-        .backend()
-        .buffer()
-        .content()
-        .iter()
-        .map(|c| c.symbol())
-        .collect();
+    let screen = screen(&mut app, 80, 24);
     assert!(screen.contains("OBS-005 Analysis of internal"), "{screen}");
 }
 
@@ -832,15 +824,7 @@ fn h_shows_a_findings_history() {
     let fields: Vec<&str> = h.entries.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields.first(), Some(&"created"));
     assert_eq!(fields.last(), Some(&"grade"));
-    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 36)).unwrap();
-    app.draw(&mut term).unwrap();
-    let screen: String = term
-        .backend()
-        .buffer()
-        .content()
-        .iter()
-        .map(|c| c.symbol())
-        .collect();
+    let screen = screen(&mut app, 120, 36);
     assert!(screen.contains("History of NC-001"), "{screen}");
     assert!(
         screen.contains("Major NC → Minor NC"),
@@ -1062,16 +1046,8 @@ fn an_interview_with_an_unknown_clause_is_refused() {
         "{st:?}"
     );
     assert_eq!(app.mode(), Mode::Form, "the form stays open");
-    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 36)).unwrap();
     app.handle_key(key(KeyCode::Esc));
-    app.draw(&mut term).unwrap();
-    let screen: String = term
-        .backend()
-        .buffer()
-        .content()
-        .iter()
-        .map(|c| c.symbol())
-        .collect();
+    let screen = screen(&mut app, 120, 36);
     // stored 09:30 UTC, shown at +01:00
     assert!(screen.contains("When 2026-11-16 10:30 +01:00"), "{screen}");
 }
@@ -1123,15 +1099,7 @@ fn a_long_confirmation_shows_its_answers_at_80x24() {
     app.handle_key(key(KeyCode::Char('r')));
     app.handle_key(key(KeyCode::Char('3')));
     assert_eq!(app.mode(), Mode::Confirm);
-    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
-    app.draw(&mut term).unwrap();
-    let screen: String = term
-        .backend()
-        .buffer()
-        .content()
-        .iter()
-        .map(|c| c.symbol())
-        .collect();
+    let screen = screen(&mut app, 80, 24);
     assert!(screen.contains("never given again."), "{screen}");
     assert!(screen.contains("y  yes        n  no"), "{screen}");
 }
@@ -1166,22 +1134,11 @@ fn long_interview_notes_scroll_at_80x24() {
     let long: String = (1..=40).map(|i| format!("line {i}\n")).collect();
     type_text(&mut app, &format!("\n{long}the very end"));
     app.handle_key(key(KeyCode::Esc));
-    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
-    let shown = |app: &mut auditbench::tui::app::App,
-                 term: &mut ratatui::Terminal<ratatui::backend::TestBackend>| {
-        app.draw(term).unwrap();
-        term.backend()
-            .buffer()
-            .content()
-            .iter()
-            .map(|c| c.symbol())
-            .collect::<String>()
-    };
-    assert!(!shown(&mut app, &mut term).contains("the very end"));
+    assert!(!screen(&mut app, 80, 24).contains("the very end"));
     for _ in 0..20 {
         app.handle_key(key(KeyCode::Char('J')));
     }
-    let s = shown(&mut app, &mut term);
+    let s = screen(&mut app, 80, 24);
     assert!(
         s.contains("the very end"),
         "{}",

@@ -88,11 +88,11 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
                     serde_json::Value::Object(
                         HEAD.iter()
                             .zip(r.iter())
-                            .map(|(k, v)| {
+                            .enumerate()
+                            .map(|(i, (k, v))| {
+                                // the last five columns are the counts by grade
                                 let v = match v.parse::<u64>() {
-                                    Ok(n) if k.len() <= 5 && *k != "start" && *k != "end" => {
-                                        serde_json::Value::from(n)
-                                    }
+                                    Ok(n) if i >= HEAD.len() - 5 => serde_json::Value::from(n),
                                     _ => serde_json::Value::from(v.clone()),
                                 };
                                 (k.to_string(), v)

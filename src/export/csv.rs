@@ -61,6 +61,18 @@ pub fn neutralise(field: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A CSV writer with the export's options: the BOM first if asked, the
+/// separator, CRLF line ends.
+fn writer<W: Write>(mut out: W, opts: CsvOptions) -> io::Result<csv::Writer<W>> {
+    if opts.excel {
+        out.write_all(BOM)?;
+    }
+    Ok(csv::WriterBuilder::new()
+        .delimiter(opts.delimiter)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out))
+}
+
 /// Writes findings of one audit as CSV rows.
 pub struct FindingsCsv<'a, W: Write> {
     writer: csv::Writer<W>,
@@ -71,18 +83,12 @@ pub struct FindingsCsv<'a, W: Write> {
 impl<'a, W: Write> FindingsCsv<'a, W> {
     /// Start the CSV (BOM if asked, then the header row).
     pub fn new(
-        mut out: W,
+        out: W,
         audit: &'a Audit,
         catalogue: &'a Catalogue,
         opts: CsvOptions,
     ) -> io::Result<Self> {
-        if opts.excel {
-            out.write_all(BOM)?;
-        }
-        let mut writer = csv::WriterBuilder::new()
-            .delimiter(opts.delimiter)
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(out);
+        let mut writer = writer(out, opts)?;
         writer.write_record(COLUMNS)?;
         Ok(FindingsCsv {
             writer,
@@ -183,17 +189,11 @@ pub fn write_samples<W: Write>(
     store: &Store,
     audit: &Audit,
     opts: CsvOptions,
-    mut out: W,
+    out: W,
 ) -> store::Result<(usize, W)> {
     let catalogue = store.catalogue(&audit.catalogue_id)?;
     let io_err = |e: io::Error| store::Error::Io(format!("cannot write the CSV: {e}"));
-    if opts.excel {
-        out.write_all(BOM).map_err(io_err)?;
-    }
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(opts.delimiter)
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out);
+    let mut w = writer(out, opts).map_err(io_err)?;
     let csv_err = |e: csv::Error| store::Error::Io(format!("cannot write the CSV: {e}"));
     w.write_record(SAMPLE_COLUMNS).map_err(csv_err)?;
     let samples = store.samples(&audit.id)?;

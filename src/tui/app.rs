@@ -111,19 +111,14 @@ impl App {
         match self.screen {
             Screen::Stage2 => s.stage2.current_id(&d.catalogue).map(str::to_string),
             Screen::Stage1 => s.stage1.current().map(|(c, _, _)| c.to_string()),
-            Screen::Findings => {
-                let rowid = *d.findings.ids.get(s.findings.selected)?;
-                let f = self.store.findings_by_rowid(&[rowid]).ok()?.pop()?;
-                Some(f.clause_id)
-            }
+            Screen::Findings => self.finding_at(s.findings.selected).map(|f| f.clause_id),
             _ => None,
         }
     }
 
     /// The finding at position `i` of the findings list (read from the store).
     pub fn finding_at(&self, i: usize) -> Option<crate::domain::Finding> {
-        let rowid = *self.model.data.as_ref()?.findings.ids.get(i)?;
-        self.store.findings_by_rowid(&[rowid]).ok()?.pop()
+        self.model.finding_at(&self.store, i).ok().flatten()
     }
 
     /// A key press: the keymap first, then the focused text field.
@@ -241,25 +236,18 @@ impl App {
         if let Some(top) = self.popups.last_mut() {
             return top.handle(&action, &mut ctx);
         }
-        let open = self.model.data.is_some();
-        let first = || {
-            let key = self.model.keymap.key_of(Mode::Audits, &Action::Select);
-            Ok(vec![Effect::Error(format!(
-                "open an audit first ({key} on the audits list)"
-            ))])
-        };
+        if matches!(action, Action::OpenFinder | Action::Export) && self.model.data.is_none() {
+            return Ok(vec![Effect::Error(self.model.no_audit_error())]);
+        }
         match action {
             Action::Help => self.popups.push(Popup::Help(HelpState::new(self.mode()))),
-            Action::OpenFinder if !open => return first(),
             Action::OpenFinder => {
-                let Some(d) = &mut self.model.data else {
-                    return first();
-                };
-                d.finder_interviews();
-                self.popups
-                    .push(Popup::Finder(Box::new(FinderState::new(&d.finder))));
+                if let Some(d) = &mut self.model.data {
+                    d.finder_interviews();
+                    self.popups
+                        .push(Popup::Finder(Box::new(FinderState::new(&d.finder))));
+                }
             }
-            Action::Export if !open => return first(),
             Action::Export => {
                 let here = self.here();
                 let form = FormState::for_kind(super::popups::form::FormKind::Export, &here);

@@ -4,9 +4,7 @@
 //! the model to read again) it asks for with an `Effect`, which the App
 //! carries out in order after the component returns.
 
-use super::action::Action;
 use super::app::{App, Screen};
-use super::keymap::Mode;
 use super::model::AuditData;
 use super::popups::confirm::{ConfirmState, Pending};
 use super::popups::form::FormState;
@@ -156,10 +154,7 @@ impl App {
         if screen == Screen::Audits {
             self.model.load_audits(&self.store)?;
         } else if self.model.data.is_none() {
-            let key = self.model.keymap.key_of(Mode::Audits, &Action::Select);
-            return Ok(vec![Effect::Error(format!(
-                "open an audit first ({key} on the audits list)"
-            ))]);
+            return Ok(vec![Effect::Error(self.model.no_audit_error())]);
         }
         self.screen = screen;
         self.screens.stage2.focus_questions = false;

@@ -86,6 +86,23 @@ impl Model {
             .is_some_and(|d| d.audit.status == AuditStatus::Reported)
     }
 
+    /// The finding at position `i` of the open audit's findings list.
+    pub fn finding_at(&self, store: &Store, i: usize) -> store::Result<Option<Finding>> {
+        let Some(rowid) = self.data.as_ref().and_then(|d| d.findings.ids.get(i)) else {
+            return Ok(None);
+        };
+        Ok(store.findings_by_rowid(&[*rowid])?.pop())
+    }
+
+    /// Said when a screen needs an open audit and none is.
+    pub fn no_audit_error(&self) -> String {
+        format!(
+            "open an audit first ({} on the audits list)",
+            self.keymap
+                .key_of(super::keymap::Mode::Audits, &super::action::Action::Select)
+        )
+    }
+
     /// Who is at the keyboard: `--auditor`, else the open audit's lead auditor.
     pub fn auditor(&self, store: &Store) -> String {
         Some(store.actor())

@@ -121,6 +121,20 @@ pub fn demo_app(env: &Env) -> App {
     app
 }
 
+/// Draw the workbench on a `w` × `h` test terminal; every cell's symbol,
+/// row after row, in one string.
+pub fn screen(app: &mut App, w: u16, h: u16) -> String {
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
+    app.draw(&mut term).expect("draw");
+    term.backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect()
+}
+
 pub fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }

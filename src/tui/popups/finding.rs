@@ -91,11 +91,9 @@ impl Component for FindingDetailState {
                 )))))
             }
             Action::PickStatus if !d.grade.is_nonconformity() => {
-                return one(Effect::Info(format!(
-                    "{} is {}: only nonconformities have a status",
-                    d.reference,
-                    d.grade.label().to_lowercase()
-                )))
+                // the domain's one-line reason: only nonconformities have one
+                let why = d.check_status(d.status).err().unwrap_or_default();
+                return one(Effect::Info(why));
             }
             Action::PickStatus => {
                 return one(Effect::Push(Popup::Picker(Box::new(
@@ -191,16 +189,12 @@ fn render(d: &FindingDetailState, m: &Model, f: &mut Frame, area: Rect) {
                 .footer(Mode::FindingDetail, rect.width.saturating_sub(4)),
         );
     let mut lines = Vec::new();
-    let inner_w = rect.width.saturating_sub(2).max(1) as usize;
     let mut sel_at = 0usize;
     for (i, row) in ROWS.iter().enumerate() {
         let sel = i == d.row;
         if sel {
             // where the selected row starts, in wrapped screen lines
-            sel_at = lines
-                .iter()
-                .map(|l: &Line| l.width().max(1).div_ceil(inner_w))
-                .sum();
+            sel_at = crate::tui::views::wrapped_height(&lines, rect.width);
         }
         let label_style = if sel { t.selected() } else { t.key() };
         let (label, value, vstyle) = match row {

@@ -90,6 +90,17 @@ pub fn render(popups: &[Popup], m: &Model, f: &mut Frame, area: Rect) {
     }
 }
 
+/// (code, label) of every value of a vocabulary, for a choice or a picker.
+pub fn enum_options<T: Copy>(
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| (code(*v).to_string(), label(*v).to_string()))
+        .collect()
+}
+
 /// A rectangle of `w` × `h` (clamped to `area`) centred in `area`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let [r] = Layout::vertical([Constraint::Length(h.min(area.height))])

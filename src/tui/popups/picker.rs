@@ -9,8 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::centered;
 use super::confirm::Pending;
+use super::{centered, enum_options};
 use crate::domain::{ClauseResult, ClauseStatus, DocStatus, FindingStatus, Grade, Stage};
 use crate::store;
 use crate::tui::action::Action;
@@ -59,16 +59,6 @@ pub struct PickerState {
     pub target: PickFor,
 }
 
-fn options<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<(String, String)> {
-    all.iter()
-        .map(|v| (code(*v).to_string(), label(*v).to_string()))
-        .collect()
-}
-
 impl PickerState {
     fn new(title: String, options: Vec<(String, String)>, current: &str, target: PickFor) -> Self {
         let current = options.iter().position(|(c, _)| c == current).unwrap_or(0);
@@ -84,7 +74,7 @@ impl PickerState {
     pub fn grade(reference: &str, id: &str, grade: Grade) -> Self {
         Self::new(
             format!("Grade of {reference}"),
-            options(Grade::ALL, Grade::code, Grade::label),
+            enum_options(Grade::ALL, Grade::code, Grade::label),
             grade.code(),
             PickFor::FindingGrade { id: id.to_string() },
         )
@@ -93,7 +83,7 @@ impl PickerState {
     pub fn finding_status(reference: &str, id: &str, status: FindingStatus) -> Self {
         Self::new(
             format!("Status of {reference}"),
-            options(
+            enum_options(
                 FindingStatus::ALL,
                 FindingStatus::code,
                 FindingStatus::label,
@@ -106,7 +96,7 @@ impl PickerState {
     pub fn doc_status(name: &str, status: DocStatus, at: PickFor) -> Self {
         Self::new(
             format!("Status of {name}"),
-            options(DocStatus::ALL, DocStatus::code, DocStatus::label),
+            enum_options(DocStatus::ALL, DocStatus::code, DocStatus::label),
             status.code(),
             at,
         )
@@ -115,7 +105,7 @@ impl PickerState {
     pub fn clause_status(clause_id: &str, status: ClauseStatus, at: PickFor) -> Self {
         Self::new(
             format!("Stage 2 status of {clause_id}"),
-            options(ClauseStatus::ALL, ClauseStatus::code, ClauseStatus::label),
+            enum_options(ClauseStatus::ALL, ClauseStatus::code, ClauseStatus::label),
             status.code(),
             at,
         )
@@ -124,7 +114,7 @@ impl PickerState {
     pub fn clause_result(clause_id: &str, result: ClauseResult, at: PickFor) -> Self {
         Self::new(
             format!("Stage 2 result of {clause_id}"),
-            options(ClauseResult::ALL, ClauseResult::code, ClauseResult::label),
+            enum_options(ClauseResult::ALL, ClauseResult::code, ClauseResult::label),
             result.code(),
             at,
         )
@@ -138,7 +128,7 @@ impl PickerState {
         use crate::domain::SampleMethod as M;
         Self::new(
             format!("Sampling method of {population}"),
-            options(M::ALL, M::code, M::label),
+            enum_options(M::ALL, M::code, M::label),
             method.code(),
             at,
         )

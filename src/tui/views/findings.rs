@@ -56,14 +56,8 @@ fn cycle<T: Copy + PartialEq>(all: &[T], v: Option<T>) -> Option<T> {
 }
 
 /// The finding at position `i` of the open audit's findings list.
-pub fn finding_at(ctx: &Ctx, i: usize) -> store::Result<Option<Finding>> {
-    let Some(d) = &ctx.model.data else {
-        return Ok(None);
-    };
-    let Some(rowid) = d.findings.ids.get(i) else {
-        return Ok(None);
-    };
-    Ok(ctx.store.findings_by_rowid(&[*rowid])?.pop())
+fn finding_at(ctx: &Ctx, i: usize) -> store::Result<Option<Finding>> {
+    ctx.model.finding_at(ctx.store, i)
 }
 
 impl Component for FindingsView {

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{cut, moved};
+use super::{cut, detail_scroll, moved, scroll_by};
 use crate::store::{self, EditTarget, InterviewField};
 use crate::tui::action::Action;
 use crate::tui::component::{info, none, one, Component, Ctx};
@@ -44,6 +44,9 @@ impl Component for InterviewsView {
         let len = data.interviews.len();
         self.selected = self.selected.min(len.saturating_sub(1));
         let current = data.interviews.get(self.selected).cloned();
+        if scroll_by(action, &mut self.detail_scroll) {
+            return none();
+        }
         let field = match action {
             Action::EditNotes | Action::Select => Some((InterviewField::Notes, "notes")),
             Action::EditInterviewee => Some((InterviewField::Interviewee, "interviewee")),
@@ -87,14 +90,6 @@ impl Component for InterviewsView {
                 }),
                 None => none(),
             },
-            Action::ScrollDetailDown => {
-                self.detail_scroll = self.detail_scroll.saturating_add(3);
-                none()
-            }
-            Action::ScrollDetailUp => {
-                self.detail_scroll = self.detail_scroll.saturating_sub(3);
-                none()
-            }
             a => {
                 self.selected = moved(a, self.selected, len, 10);
                 self.detail_scroll = 0;
@@ -196,18 +191,12 @@ fn render(v: &InterviewsView, m: &Model, f: &mut Frame, area: Rect) {
         }
         None => vec![],
     };
-    // never past the last line
-    let inner_w = right.width.saturating_sub(2).max(1) as usize;
-    let wrapped: usize = detail
-        .iter()
-        .map(|l| l.width().max(1).div_ceil(inner_w))
-        .sum();
-    let max_scroll = (wrapped as u16).saturating_sub(right.height.saturating_sub(2));
+    let scroll = detail_scroll(v.detail_scroll, &detail, right);
     f.render_widget(
         Paragraph::new(detail)
             .block(Block::bordered().title(" Notes "))
             .wrap(Wrap { trim: false })
-            .scroll((v.detail_scroll.min(max_scroll), 0)),
+            .scroll((scroll, 0)),
         right,
     );
 }

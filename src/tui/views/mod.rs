@@ -178,6 +178,31 @@ fn render_status(m: &Model, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// How many screen lines `lines` take once wrapped inside a bordered pane
+/// of `width` columns.
+pub fn wrapped_height(lines: &[Line], width: u16) -> usize {
+    let inner = width.saturating_sub(2).max(1) as usize;
+    lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum()
+}
+
+/// A detail pane's scroll (J / K), never past its last wrapped line.
+pub fn detail_scroll(scroll: u16, lines: &[Line], pane: Rect) -> u16 {
+    let max =
+        (wrapped_height(lines, pane.width) as u16).saturating_sub(pane.height.saturating_sub(2));
+    scroll.min(max)
+}
+
+/// Scroll a detail pane by an action; whether the action was a scroll.
+pub fn scroll_by(action: &super::action::Action, scroll: &mut u16) -> bool {
+    use super::action::Action;
+    match action {
+        Action::ScrollDetailDown => *scroll = scroll.saturating_add(3),
+        Action::ScrollDetailUp => *scroll = scroll.saturating_sub(3),
+        _ => return false,
+    }
+    true
+}
+
 /// Keep `selected` inside a window of `height` rows that starts at `offset`.
 pub fn scroll(offset: &std::cell::Cell<usize>, selected: usize, height: usize) -> usize {
     let mut off = offset.get();

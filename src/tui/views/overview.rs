@@ -129,7 +129,8 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
     .areas(area);
 
     let a = &d.audit;
-    let (rec, tone) = d.suggestion();
+    let coverage = d.coverage();
+    let (rec, tone) = crate::domain::recommendation(a.audit_type, &d.tally, &coverage);
     let rec_style = match tone {
         Tone::Blocked => t.grade(Grade::Major),
         Tone::Pending => t.grade(Grade::Minor),
@@ -180,7 +181,6 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
         .values()
         .filter(|r| r.status != DocStatus::NotReviewed)
         .count();
-    let coverage = d.coverage();
     // nonconformities closed (verified) of all raised
     let ncs = (d.counts[0] + d.counts[1]) as usize;
     let open =

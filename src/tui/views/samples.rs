@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{cut, moved};
+use super::{cut, detail_scroll, moved, scroll_by};
 use crate::store::{self, EditTarget, SampleField};
 use crate::tui::action::Action;
 use crate::tui::component::{info, none, one, Component, Ctx};
@@ -48,6 +48,9 @@ impl Component for SamplesView {
         let len = data.samples.len();
         self.selected = self.selected.min(len.saturating_sub(1));
         let current = data.samples.get(self.selected).cloned();
+        if scroll_by(action, &mut self.detail_scroll) {
+            return none();
+        }
         let field = match action {
             Action::EditNotes | Action::Select => Some((SampleField::Items, "items seen")),
             Action::EditPopulation => Some((SampleField::Population, "population")),
@@ -99,14 +102,6 @@ impl Component for SamplesView {
                 }),
                 None => none(),
             },
-            Action::ScrollDetailDown => {
-                self.detail_scroll = self.detail_scroll.saturating_add(3);
-                none()
-            }
-            Action::ScrollDetailUp => {
-                self.detail_scroll = self.detail_scroll.saturating_sub(3);
-                none()
-            }
             a => {
                 self.selected = moved(a, self.selected, len, 10);
                 self.detail_scroll = 0;
@@ -181,17 +176,12 @@ impl Component for SamplesView {
             }
             None => vec![],
         };
-        let inner_w = right.width.saturating_sub(2).max(1) as usize;
-        let wrapped: usize = detail
-            .iter()
-            .map(|l| l.width().max(1).div_ceil(inner_w))
-            .sum();
-        let max_scroll = (wrapped as u16).saturating_sub(right.height.saturating_sub(2));
+        let scroll = detail_scroll(self.detail_scroll, &detail, right);
         f.render_widget(
             Paragraph::new(detail)
                 .block(Block::bordered().title(" Sample (ISO 19011 A.6) "))
                 .wrap(Wrap { trim: false })
-                .scroll((self.detail_scroll.min(max_scroll), 0)),
+                .scroll((scroll, 0)),
             right,
         );
     }

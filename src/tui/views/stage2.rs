@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{cut, moved, scroll};
+use super::{cut, moved, scroll, scroll_by};
 use crate::catalogue::{parent_id, Catalogue};
 use crate::domain::{ClauseResult, ClauseStatus, Grade, Stage};
 use crate::store::{self, EditTarget};
@@ -254,14 +254,7 @@ fn handle(s: &mut Stage2View, action: &Action, ctx: &mut Ctx) -> store::Result<V
             s.rebuild(cat);
             none()
         }
-        Action::ScrollDetailDown => {
-            s.detail_scroll = s.detail_scroll.saturating_add(3);
-            none()
-        }
-        Action::ScrollDetailUp => {
-            s.detail_scroll = s.detail_scroll.saturating_sub(3);
-            none()
-        }
+        a if scroll_by(a, &mut s.detail_scroll) => none(),
         a => {
             s.selected = moved(a, s.selected, s.visible.len(), 10);
             s.question = 0;

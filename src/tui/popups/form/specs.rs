@@ -5,6 +5,7 @@ use std::path::Path;
 
 use super::{Field, FormKind, FormState};
 use crate::domain::{Audit, AuditType, Grade, SampleMethod, Stage};
+use crate::tui::popups::enum_options;
 
 /// Where the user is when a form opens: its defaults come from here.
 pub struct Here<'a> {
@@ -18,16 +19,6 @@ pub struct Here<'a> {
     pub auditor: String,
     /// The auditor's offset from UTC.
     pub offset: chrono::FixedOffset,
-}
-
-fn enum_options<T: Copy>(
-    all: &[T],
-    code: impl Fn(T) -> &'static str,
-    label: impl Fn(T) -> &'static str,
-) -> Vec<(String, String)> {
-    all.iter()
-        .map(|v| (code(*v).to_string(), label(*v).to_string()))
-        .collect()
 }
 
 fn grade_options() -> Vec<(String, String)> {
