@@ -645,3 +645,41 @@ fn the_in_memory_filter_agrees_with_the_sql_filter() {
         assert_eq!(sql, mem, "{f:?}");
     }
 }
+
+/// A file made before the findings' texts were indexed (schema 5) gets its
+/// existing findings indexed when it is opened; bulk loads (the demo's
+/// scale) index theirs too.
+#[test]
+fn the_text_index_covers_findings_written_before_it_and_bulk_loads() {
+    let env = Env::new();
+    let mut s = Store::open(&env.db).unwrap();
+    let id = auditbench::demo::create_demo(&mut s).unwrap();
+    let cat = s.catalogue(&s.audit(&id).unwrap().catalogue_id).unwrap();
+    auditbench::demo::add_scale(&mut s, &id, &cat, 10_000).unwrap();
+    drop(s);
+    let count = |q: &str| {
+        store::TextSearcher::open(&env.db, &id)
+            .unwrap()
+            .search(q, 50)
+            .unwrap()
+            .len()
+    };
+    assert_eq!(count("CHG-1077"), 1, "the demo's own finding");
+    assert_eq!(count("expected control"), 50, "bulk-loaded findings (first 50)");
+    // back to schema 5: no index
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER finding_text_insert; DROP TRIGGER finding_text_delete;
+         DROP TRIGGER finding_text_update; DROP TABLE finding_text; DROP VIEW finding_text_body;
+         PRAGMA user_version = 5;",
+    )
+    .unwrap();
+    drop(conn);
+    assert!(store::TextSearcher::open(&env.db, &id)
+        .unwrap()
+        .search("CHG-1077", 50)
+        .is_err());
+    drop(Store::open(&env.db).unwrap());
+    assert_eq!(count("CHG-1077"), 1, "indexed when the file was upgraded");
+    assert_eq!(count("expected control"), 50);
+}

@@ -4,7 +4,7 @@
 mod common;
 
 use auditbench::domain::*;
-use auditbench::store::{EditTarget, FindingFilter, InterviewField};
+use auditbench::store::{EditTarget, FindingField, FindingFilter, InterviewField};
 use auditbench::tui::action::Action;
 use auditbench::tui::app::{App, Screen};
 use auditbench::tui::keymap::Mode;
@@ -1177,4 +1177,71 @@ fn a_stage_1_nonconformity_is_asked_about_first() {
         .unwrap();
     assert!(f.reference.starts_with("NC-"));
     assert_eq!(app.mode(), Mode::FindingDetail, "{:?}", app.model.status);
+}
+
+/// The finder also searches what a finding says, not only its title: a
+/// change record quoted in the evidence finds the finding (issue 11), and
+/// one that only the title matches is still found by its title.
+#[test]
+fn the_finder_finds_a_finding_by_a_record_quoted_in_its_evidence() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    let emergency = findings(&app)
+        .into_iter()
+        .find(|f| f.evidence.contains("CHG-1077"))
+        .expect("the demo's emergency change");
+    assert!(!emergency.title.contains("1077"));
+    app.dispatch(Action::OpenFinder);
+    type_text(&mut app, "chg-1077");
+    app.finder_poll(true);
+    let text = screen(&mut app, 120, 36);
+    assert!(
+        text.contains(&format!(
+            "evidence   {} · CHG-1077 (firewall rule",
+            emergency.reference
+        )),
+        "{text}"
+    );
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(app.mode(), Mode::FindingDetail);
+    assert!(screen(&mut app, 120, 36).contains(&emergency.title));
+
+    // two characters: no text search (the index is of trigrams), no error
+    app.handle_key(key(KeyCode::Esc));
+    app.dispatch(Action::OpenFinder);
+    type_text(&mut app, "zq");
+    app.finder_poll(true);
+    assert!(app.model.status.is_none());
+    assert!(!screen(&mut app, 120, 36).contains("evidence   "));
+}
+
+/// The text index follows edits: a statement changed in the editor is
+/// found by its new words and no longer by its old ones.
+#[test]
+fn the_finders_text_search_follows_edits_and_deletes() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    let id = app.model.data.as_ref().unwrap().audit.id.clone();
+    let f = findings(&app).into_iter().next().unwrap();
+    app.store
+        .set_finding_field(
+            &f.id,
+            FindingField::Statement,
+            "Quarterly XYZZY-42 review missing",
+        )
+        .unwrap();
+    let searcher = auditbench::store::TextSearcher::open(app.store.path(), &id).unwrap();
+    let hits = searcher.search("xyzzy-42", 50).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(
+        (hits[0].reference.as_str(), hits[0].field),
+        (f.reference.as_str(), "statement")
+    );
+    assert!(searcher
+        .search(&f.statement[..20], 50)
+        .unwrap()
+        .iter()
+        .all(|h| h.reference != f.reference));
+    app.store.delete_finding(&f.id).unwrap();
+    assert!(searcher.search("xyzzy-42", 50).unwrap().is_empty());
 }

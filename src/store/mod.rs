@@ -13,6 +13,7 @@ mod interviews;
 pub mod lock;
 mod open;
 mod reviews;
+mod text_search;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -31,6 +32,7 @@ pub use history::{chain_hash, ChainReport, HistoryEntry};
 pub use open::{
     default_path, latest_schema_version, migrations, OpenOptions, WhenLocked, APPLICATION_ID,
 };
+pub use text_search::{Interrupt, TextHit, TextSearcher, MIN_QUERY};
 
 /// The clock, injectable so tests can fix time.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;

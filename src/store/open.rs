@@ -20,6 +20,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/003_history.sql")),
     M::up(include_str!("migrations/004_paging_indexes.sql")),
     M::up(include_str!("migrations/005_verification.sql")),
+    M::up(include_str!("migrations/006_finding_text.sql")),
 ];
 
 /// The schema migrations, in order; the schema version is their count.

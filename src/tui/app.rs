@@ -74,17 +74,25 @@ impl App {
                 .is_some_and(|d| !d.findings.complete())
     }
 
-    /// Whether the findings' finder entries are still being read.
+    /// Whether something is awaited from a background thread: the findings'
+    /// finder entries, or the finder's search of the findings' texts.
     pub fn finder_loading(&self) -> bool {
         self.model
             .data
             .as_ref()
             .is_some_and(|d| d.finder_loading.is_some())
+            || matches!(self.popups.last(), Some(Popup::Finder(f)) if f.waiting())
     }
 
-    /// Take the background-read finder entries when they are there (`wait`:
-    /// block for them, as tests do); an open finder searches them at once.
+    /// Take the background-read finder entries and the text search's hits
+    /// when they are there (`wait`: block for them, as tests do); an open
+    /// finder searches the entries at once.
     pub fn finder_poll(&mut self, wait: bool) {
+        if let Some(Popup::Finder(f)) = self.popups.last_mut() {
+            if f.poll_text(wait) {
+                self.dirty = true;
+            }
+        }
         let Some(d) = &mut self.model.data else {
             return;
         };
@@ -244,8 +252,18 @@ impl App {
             Action::OpenFinder => {
                 if let Some(d) = &mut self.model.data {
                     d.finder_interviews();
+                    // without the text search, the rest of the finder works
+                    let text = super::search::TextWorker::spawn(&self.store, &d.audit.id);
+                    let (text, problem) = match text {
+                        Ok(t) => (Some(t), None),
+                        Err(e) => (None, Some(e)),
+                    };
                     self.popups
-                        .push(Popup::Finder(Box::new(FinderState::new(&d.finder))));
+                        .push(Popup::Finder(Box::new(FinderState::new(&d.finder, text))));
+                    if let Some(e) = problem {
+                        let why = format!("The findings' texts cannot be searched ({e}); titles, clauses and interviews can");
+                        return Ok(vec![Effect::Error(why)]);
+                    }
                 }
             }
             Action::Export => {

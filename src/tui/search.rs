@@ -242,6 +242,14 @@ impl Search {
         self.search(candidates);
     }
 
+    /// The score of one text against a query (None: no match), as the
+    /// candidates are scored.
+    pub fn score_one(&self, text: &str, q: &str) -> Option<i64> {
+        self.matcher
+            .fuzzy_match(text, q)
+            .map(|s| s + exact_bonus(text, q))
+    }
+
     /// Whether some candidates are still to be scored (see [`Self::work`]).
     pub fn busy(&self) -> bool {
         !self.pending.is_empty()
@@ -305,5 +313,92 @@ impl Search {
         top.sort_by(order);
         self.matches = top;
         self.busy()
+    }
+}
+
+/// How many findings a text search returns at most.
+pub const MAX_TEXT_HITS: usize = 50;
+
+/// Searches the findings' texts on a thread of its own: a keystroke only
+/// hands the query over (and stops the search of the previous one), the
+/// hits come back to be taken on an idle turn with [`TextWorker::poll`].
+pub struct TextWorker {
+    queries: std::sync::mpsc::Sender<String>,
+    hits: std::sync::mpsc::Receiver<(String, Vec<crate::store::TextHit>)>,
+    interrupt: crate::store::Interrupt,
+    /// The query asked for and not yet answered.
+    waiting: Option<String>,
+}
+
+impl TextWorker {
+    pub fn spawn(store: &crate::store::Store, audit_id: &str) -> crate::store::Result<Self> {
+        let searcher = crate::store::TextSearcher::open(store.path(), audit_id)?;
+        let interrupt = searcher.interrupt_handle();
+        let (qtx, qrx) = std::sync::mpsc::channel::<String>();
+        let (htx, hrx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            while let Ok(mut q) = qrx.recv() {
+                // only the latest query matters
+                while let Ok(newer) = qrx.try_recv() {
+                    q = newer;
+                }
+                // an interrupted or failed search finds nothing
+                let hits = searcher.search(&q, MAX_TEXT_HITS).unwrap_or_default();
+                if htx.send((q, hits)).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(TextWorker {
+            queries: qtx,
+            hits: hrx,
+            interrupt,
+            waiting: None,
+        })
+    }
+
+    /// Search for `q` (stopping a search still running for an older query).
+    pub fn ask(&mut self, q: &str) {
+        if self.waiting.is_some() {
+            self.interrupt.interrupt();
+        }
+        if self.queries.send(q.to_string()).is_ok() {
+            self.waiting = Some(q.to_string());
+        }
+    }
+
+    /// No answer is wanted any more (the query became too short).
+    pub fn cancel(&mut self) {
+        if self.waiting.take().is_some() {
+            self.interrupt.interrupt();
+        }
+    }
+
+    /// Whether an answer is awaited.
+    pub fn waiting(&self) -> bool {
+        self.waiting.is_some()
+    }
+
+    /// The hits for the latest query, when they have come (`wait`: block
+    /// for them, as tests do). Answers to older queries are dropped.
+    pub fn poll(&mut self, wait: bool) -> Option<Vec<crate::store::TextHit>> {
+        loop {
+            let want = self.waiting.clone()?;
+            let got = if wait {
+                self.hits.recv().ok()
+            } else {
+                self.hits.try_recv().ok()
+            };
+            let Some((q, hits)) = got else {
+                if wait {
+                    self.waiting = None;
+                }
+                return None;
+            };
+            if q == want {
+                self.waiting = None;
+                return Some(hits);
+            }
+        }
     }
 }

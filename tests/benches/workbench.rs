@@ -213,6 +213,26 @@ fn bench(c: &mut Criterion) {
             });
         });
     }
+    // The findings' texts (trigram index, on the finder's own thread): from
+    // the last key of the query to its hits drawn. A record id found once,
+    // a phrase found in every finding (the first 50 are taken), a query
+    // found nowhere.
+    for query in ["rec-391562", "expected control", "no such text here"] {
+        let label = format!("text_hits_{}", query.replace([' ', '-'], "_"));
+        g.bench_function(&label, |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    type_in_finder(&mut app, &mut term, query);
+                    let t = Instant::now();
+                    app.finder_poll(true);
+                    app.draw(&mut term).expect("draw");
+                    total += t.elapsed();
+                }
+                total
+            });
+        });
+    }
     press(&mut app, &mut term, key(KeyCode::Esc));
     g.finish();
 

@@ -196,6 +196,8 @@ pub fn scene(env: &Env, name: &str) -> App {
         "fuzzy-finder" => {
             app.dispatch(auditbench::tui::action::Action::OpenFinder);
             type_text(&mut app, "change");
+            // the findings' texts are searched on a thread: take its hits
+            app.finder_poll(true);
         }
         "help" => {
             app.dispatch(auditbench::tui::action::Action::GoStage2);

@@ -1,6 +1,9 @@
 //! `/` or Ctrl-P: fuzzy search over clause ids and titles, clause intents,
-//! finding references and titles, and interviewees; Enter jumps there. The
-//! search itself is `tui::search`; this popup holds the query line.
+//! finding references and titles, interviewees and their notes, samples;
+//! and, from three characters on, the findings' texts (statement,
+//! evidence, the client's response, the verification: a change record id
+//! quoted in the evidence). Enter jumps there. The searches themselves are
+//! `tui::search`; this popup holds the query line and merges the two.
 
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -16,24 +19,46 @@ use crate::tui::component::{none, Component, Ctx};
 use crate::tui::effect::{Effect, Which};
 use crate::tui::keymap::Mode;
 use crate::tui::model::Model;
-use crate::tui::search::{Candidate, Search};
+use crate::tui::search::{Candidate, Search, Target, TextWorker};
 use crate::tui::theme::Theme;
 
 pub struct FinderState {
     pub input: TextArea<'static>,
     pub search: Search,
     pub selected: usize,
+    /// The findings' text search (none if it could not be opened).
+    text: Option<TextWorker>,
+    /// Findings whose texts hold the query, as candidates, with the score
+    /// the fuzzy matcher gives their excerpt (so both lists merge).
+    hits: Vec<(i64, Candidate)>,
+    /// A text search to start once typing pauses, and since when.
+    due: Option<(String, std::time::Instant)>,
+}
+
+/// The pause in typing after which the findings' texts are searched: the
+/// queries typed in between are never searched, and the thread does not
+/// take a core from the fuzzy scoring while keys come.
+pub const TEXT_PAUSE: std::time::Duration = std::time::Duration::from_millis(60);
+
+/// One row of the finder's list.
+pub struct Row<'a> {
+    pub kind: &'a str,
+    pub text: &'a str,
+    pub target: &'a Target,
 }
 
 impl FinderState {
-    pub fn new(candidates: &[Candidate]) -> Self {
+    pub fn new(candidates: &[Candidate], text: Option<TextWorker>) -> Self {
         let mut input = TextArea::default();
         input.set_cursor_line_style(ratatui::style::Style::default());
-        input.set_placeholder_text("type to search clauses, findings, interviewees");
+        input.set_placeholder_text("type to search clauses, findings and their texts, interviews");
         FinderState {
             input,
             search: Search::new(candidates),
             selected: 0,
+            text,
+            hits: Vec::new(),
+            due: None,
         }
     }
 
@@ -41,19 +66,32 @@ impl FinderState {
         self.input.lines().join(" ")
     }
 
+    /// The query changed: both searches start again.
+    fn requery(&mut self, candidates: &[Candidate]) {
+        self.selected = 0;
+        let q = self.query();
+        self.search.set_query(&q, candidates);
+        self.hits.clear();
+        self.due = None;
+        if let Some(t) = &mut self.text {
+            t.cancel();
+            if q.trim().chars().count() >= store::MIN_QUERY {
+                self.due = Some((q.trim().to_string(), std::time::Instant::now()));
+            }
+        }
+    }
+
     /// A key no binding took: typed into the query; the matches follow.
     pub fn input(&mut self, ev: KeyEvent, candidates: &[Candidate]) {
         if super::textfield::type_key(&mut self.input, ev) {
-            self.selected = 0;
-            self.search.set_query(&self.query(), candidates);
+            self.requery(candidates);
         }
     }
 
     /// Pasted text goes into the query.
     pub fn paste(&mut self, text: &str, candidates: &[Candidate]) {
         if self.input.insert_str(text) {
-            self.selected = 0;
-            self.search.set_query(&self.query(), candidates);
+            self.requery(candidates);
         }
     }
 
@@ -63,8 +101,73 @@ impl FinderState {
         self.search.refresh(candidates);
     }
 
+    /// Take the text search's hits if they have come (`wait`: block for
+    /// them). Returns whether they came.
+    pub fn poll_text(&mut self, wait: bool) -> bool {
+        if let (Some((q, since)), Some(t)) = (&self.due, &mut self.text) {
+            if wait || since.elapsed() >= TEXT_PAUSE {
+                t.ask(q);
+                self.due = None;
+            }
+        }
+        let Some(hits) = self.text.as_mut().and_then(|t| t.poll(wait)) else {
+            return false;
+        };
+        let q = self.query();
+        let q = q.trim();
+        self.hits = hits
+            .into_iter()
+            .map(|h| {
+                let text = format!("{} · {}", h.reference, h.excerpt);
+                let score = self.search.score_one(&text, q).unwrap_or(0);
+                (
+                    score,
+                    Candidate {
+                        text,
+                        kind: h.field,
+                        target: Target::Finding(h.rowid),
+                    },
+                )
+            })
+            .collect();
+        true
+    }
+
+    /// Fuzzy matches still being scored.
     pub fn busy(&self) -> bool {
         self.search.busy()
+    }
+
+    /// A text search due or awaited.
+    pub fn waiting(&self) -> bool {
+        self.due.is_some() || self.text.as_ref().is_some_and(TextWorker::waiting)
+    }
+
+    /// The list shown: the fuzzy matches and the text hits merged by score
+    /// (an exact reference or clause id first); a finding found both ways
+    /// is listed once, where it ranks higher.
+    pub fn rows<'a>(&'a self, candidates: &'a [Candidate]) -> Vec<Row<'a>> {
+        let mut all: Vec<(i64, &Candidate)> = self
+            .search
+            .matches
+            .iter()
+            .filter_map(|(s, i)| candidates.get(*i).map(|c| (*s, c)))
+            .chain(self.hits.iter().map(|(s, c)| (*s, c)))
+            .collect();
+        // stable: among equal scores the fuzzy matches stay first
+        all.sort_by_key(|a| std::cmp::Reverse(a.0));
+        let mut seen = std::collections::HashSet::new();
+        all.into_iter()
+            .filter(|(_, c)| match c.target {
+                Target::Finding(r) => seen.insert(r),
+                _ => true,
+            })
+            .map(|(_, c)| Row {
+                kind: c.kind,
+                text: &c.text,
+                target: &c.target,
+            })
+            .collect()
     }
 }
 
@@ -73,25 +176,22 @@ impl Component for FinderState {
         if action.is_text_edit() {
             if super::textfield::edit(&mut self.input, action, false) {
                 let candidates = ctx.model.data.as_ref().map_or(&[][..], |d| &d.finder);
-                self.selected = 0;
-                self.search.set_query(&self.query(), candidates);
+                self.requery(candidates);
             }
             return none();
         }
+        let candidates = ctx.model.data.as_ref().map_or(&[][..], |d| &d.finder);
         match action {
             Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down if self.selected + 1 < self.search.matches.len() => {
+            Action::Down if self.selected + 1 < self.rows(candidates).len() => {
                 self.selected += 1;
             }
             Action::Cancel => return Ok(vec![Effect::Close(Which::Top)]),
             Action::Select => {
-                let candidates = ctx.model.data.as_ref().map_or(&[][..], |d| &d.finder);
                 let target = self
-                    .search
-                    .matches
+                    .rows(candidates)
                     .get(self.selected)
-                    .and_then(|(_, i)| candidates.get(*i))
-                    .map(|c| c.target.clone());
+                    .map(|r| r.target.clone());
                 let mut effects = vec![Effect::Close(Which::Top)];
                 effects.extend(target.map(Effect::Jump));
                 return Ok(effects);
@@ -115,10 +215,12 @@ fn render(s: &FinderState, m: &Model, f: &mut Frame, area: Rect) {
     );
     f.render_widget(Clear, rect);
     let loading = m.data.as_ref().is_some_and(|d| d.finder_loading.is_some());
+    let candidates: &[Candidate] = m.data.as_ref().map_or(&[], |d| &d.finder);
+    let rows = s.rows(candidates);
     let block = Block::bordered().title(" Find ").title_bottom(format!(
         " {}{} of {}{} ·{}",
-        s.search.matches.len(),
-        if s.search.busy() {
+        rows.len(),
+        if s.busy() || s.waiting() {
             " so far (searching)"
         } else {
             ""
@@ -131,7 +233,6 @@ fn render(s: &FinderState, m: &Model, f: &mut Frame, area: Rect) {
         },
         m.keymap.footer(Mode::Finder, rect.width.saturating_sub(40))
     ));
-    let candidates: &[Candidate] = m.data.as_ref().map_or(&[], |d| &d.finder);
     let inner = block.inner(rect);
     f.render_widget(block, rect);
     let [q, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
@@ -140,24 +241,21 @@ fn render(s: &FinderState, m: &Model, f: &mut Frame, area: Rect) {
     f.render_widget(&s.input, qa);
     let h = list.height as usize;
     let start = s.selected.saturating_sub(h.saturating_sub(1));
-    let lines: Vec<Line> = s
-        .search
-        .matches
+    let lines: Vec<Line> = rows
         .iter()
         .enumerate()
         .skip(start)
         .take(h)
-        .filter_map(|(row, (_, i))| {
-            let c = candidates.get(*i)?;
+        .map(|(row, c)| {
             let style = if row == s.selected {
                 t.selected()
             } else {
                 ratatui::style::Style::default()
             };
-            Some(Line::from(vec![
-                Span::styled(format!("{:<10}", c.kind), t.dim()),
-                Span::styled(crate::tui::text::inert(&c.text).into_owned(), style),
-            ]))
+            Line::from(vec![
+                Span::styled(format!("{:<10} ", c.kind), t.dim()),
+                Span::styled(crate::tui::text::inert(c.text).into_owned(), style),
+            ])
         })
         .collect();
     f.render_widget(Paragraph::new(lines), list);
