@@ -44,6 +44,7 @@ fn bindable() -> Vec<Action> {
             | Action::Decide
             | Action::EditJustification
             | Action::EditAudit
+            | Action::ChooseAuditor
             | Action::PickDocStatus
             | Action::EditDocReference
             | Action::EditDocVersion

@@ -665,12 +665,17 @@ fn the_text_index_covers_findings_written_before_it_and_bulk_loads() {
             .len()
     };
     assert_eq!(count("CHG-1077"), 1, "the demo's own finding");
-    assert_eq!(count("expected control"), 50, "bulk-loaded findings (first 50)");
+    assert_eq!(
+        count("expected control"),
+        50,
+        "bulk-loaded findings (first 50)"
+    );
     // back to schema 5: no index
     let conn = rusqlite::Connection::open(&env.db).unwrap();
     conn.execute_batch(
         "DROP TRIGGER finding_text_insert; DROP TRIGGER finding_text_delete;
          DROP TRIGGER finding_text_update; DROP TABLE finding_text; DROP VIEW finding_text_body;
+         DROP TABLE local_settings;
          PRAGMA user_version = 5;",
     )
     .unwrap();

@@ -1245,3 +1245,115 @@ fn the_finders_text_search_follows_edits_and_deletes() {
     app.store.delete_finding(&f.id).unwrap();
     assert!(searcher.search("xyzzy-42", 50).unwrap().is_empty());
 }
+
+/// Who is working is chosen once, from the audit team (`W`), and is then
+/// the finding's "raised by", the interviewer proposed and the trail's
+/// actor; the choice is kept in the file for the next opening of that
+/// audit on this machine, and `--auditor` given at start wins over it.
+#[test]
+fn who_is_working_is_chosen_once_from_the_team_and_named_everywhere() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    let id = app.model.data.as_ref().unwrap().audit.id.clone();
+    // opened from the audits list as a user does
+    app.handle_key(key(KeyCode::Char('0')));
+    app.handle_key(key(KeyCode::Enter));
+    let said = app.model.status.clone().expect("said on opening").text;
+    assert!(
+        said.contains("Working as Jordan Lee (lead auditor); W to choose"),
+        "{said}"
+    );
+    app.handle_key(key(KeyCode::Char('j'))); // the message goes
+    assert!(screen(&mut app, 120, 36).contains("· as Jordan Lee"));
+
+    app.handle_key(key(KeyCode::Char('W')));
+    assert_eq!(app.mode(), Mode::Picker);
+    let text = screen(&mut app, 80, 24);
+    assert!(
+        text.contains("1 ● Jordan Lee") && text.contains("2   Sam Ortiz"),
+        "{text}"
+    );
+    app.handle_key(key(KeyCode::Char('2')));
+    assert!(app.popups.is_empty());
+    assert!(app
+        .model
+        .status
+        .clone()
+        .unwrap()
+        .text
+        .starts_with("Working as Sam Ortiz"));
+    app.handle_key(key(KeyCode::Char('j')));
+    assert!(screen(&mut app, 120, 36).contains("· as Sam Ortiz"));
+
+    // raised by, and the trail
+    app.dispatch(Action::GoStage2);
+    app.dispatch(Action::NewFinding);
+    app.dispatch(Action::NextField);
+    type_text(&mut app, "Raised by the second auditor");
+    app.handle_key(ctrl('s'));
+    let f = findings(&app)
+        .into_iter()
+        .find(|f| f.title == "Raised by the second auditor")
+        .expect("saved");
+    assert_eq!(f.raised_by, "Sam Ortiz");
+    let trail = app.store.audit_history(&id).unwrap();
+    let last = trail.last().unwrap();
+    assert_eq!(last.actor, "Sam Ortiz", "{last:?}");
+    // the interviewer proposed
+    app.handle_key(key(KeyCode::Esc));
+    app.dispatch(Action::NewInterview);
+    let Some(Popup::Form(form)) = app.popups.last() else {
+        panic!("interview form")
+    };
+    assert_eq!(form.values().get("interviewer"), "Sam Ortiz");
+    app.handle_key(key(KeyCode::Esc));
+
+    // the next opening of the audit: still Sam Ortiz, nothing asked
+    drop(app);
+    let mut again = common::app(&env);
+    again.open_audit(&id).unwrap();
+    assert_eq!(again.model.auditor(), "Sam Ortiz");
+    assert!(again.model.status.is_none());
+
+    // --auditor wins over the saved choice
+    drop(again);
+    let store = auditbench::store::Store::open_with(
+        &env.db,
+        &auditbench::store::OpenOptions {
+            actor: "Ines Duarte".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut given = App::new(store).unwrap();
+    given.open_audit(&id).unwrap();
+    assert_eq!(given.model.auditor(), "Ines Duarte");
+}
+
+/// An audit with nobody named in its team has nothing to choose from:
+/// one line says how to add the names.
+#[test]
+fn choosing_who_is_working_without_a_team_says_how_to_add_one() {
+    let env = Env::new();
+    let mut app = app(&env);
+    let a = app
+        .store
+        .create_audit(&NewAudit {
+            organisation: "Solo Ltd".into(),
+            scope: "".into(),
+            catalogue_id: "iso20000-1-2018".into(),
+            edition: "2018".into(),
+            audit_type: AuditType::Stage2,
+            certification_body: "".into(),
+            lead_auditor: "".into(),
+            team: "".into(),
+            start_date: "".into(),
+            end_date: "".into(),
+        })
+        .unwrap();
+    app.open_audit(&a.id).unwrap();
+    app.handle_key(key(KeyCode::Char('W')));
+    assert!(app.popups.is_empty());
+    let st = app.model.status.clone().unwrap();
+    assert!(st.error && st.text.contains("names no team"), "{st:?}");
+}

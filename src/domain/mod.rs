@@ -28,6 +28,25 @@ pub struct Audit {
     pub recommendation_note: String,
 }
 
+impl Audit {
+    /// The people of the audit team, lead auditor first: the lead auditor
+    /// and every name of the team field (separated by commas, semicolons or
+    /// lines; a role in brackets after a name, "Sam Ortiz (TE)", is not
+    /// part of it), each once.
+    pub fn team_members(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let names =
+            std::iter::once(self.lead_auditor.as_str()).chain(self.team.split([',', ';', '\n']));
+        for raw in names {
+            let name = raw.split('(').next().unwrap_or("").trim();
+            if !name.is_empty() && !out.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                out.push(name.to_string());
+            }
+        }
+        out
+    }
+}
+
 /// What is needed to create an audit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAudit {

@@ -47,6 +47,12 @@ pub(crate) fn register_functions(conn: &Connection, actor: &str) -> rusqlite::Re
             Ok(chain_hash(&values))
         },
     )?;
+    register_actor(conn, actor)
+}
+
+/// (Re)define `ab_actor()`: who the trail names for the changes from now on.
+pub(crate) fn register_actor(conn: &Connection, actor: &str) -> rusqlite::Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_INNOCUOUS;
     let actor = actor.to_string();
     conn.create_scalar_function("ab_actor", 0, flags, move |_| Ok(actor.clone()))
 }

@@ -332,15 +332,51 @@ impl Store {
         &self.path
     }
 
-    /// Direct read access for queries the store does not wrap (benchmarks, tests).
-    /// Who is making the changes on this opening (`--auditor`), or "" when
-    /// it is the audit's lead auditor.
+    /// Who is making the changes (`--auditor`, or chosen in the
+    /// workbench), or "" when it is the audit's lead auditor.
     pub fn actor(&self) -> String {
         self.conn
             .query_row("SELECT ab_actor()", [], |r| r.get(0))
             .unwrap_or_default()
     }
 
+    /// Who makes the changes from now on: named in the trail, as "raised
+    /// by" and as interviewer ("" for the audit's lead auditor).
+    pub fn set_actor(&mut self, name: &str) -> Result<()> {
+        let name = name.trim();
+        if name.chars().any(char::is_control) || name.chars().count() > 200 {
+            return Err(Error::Invalid(
+                "a name is one line of at most 200 characters".into(),
+            ));
+        }
+        history::register_actor(&self.conn, name)?;
+        Ok(())
+    }
+
+    /// A setting of this file on this machine (not part of the audit record).
+    pub fn local_setting(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM local_settings WHERE key = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Keep a setting of this file on this machine.
+    pub fn set_local_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO local_settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Direct read access for queries the store does not wrap (benchmarks, tests).
     pub fn connection(&self) -> &Connection {
         &self.conn
     }

@@ -21,6 +21,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/004_paging_indexes.sql")),
     M::up(include_str!("migrations/005_verification.sql")),
     M::up(include_str!("migrations/006_finding_text.sql")),
+    M::up(include_str!("migrations/007_local_settings.sql")),
 ];
 
 /// The schema migrations, in order; the schema version is their count.

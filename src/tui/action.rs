@@ -42,6 +42,8 @@ pub enum Action {
     EditJustification,
     /// Edit the audit's details (a form).
     EditAudit,
+    /// Choose who is working from the audit team (a picker).
+    ChooseAuditor,
     // stage 1
     PickDocStatus,
     EditDocReference,
@@ -220,6 +222,7 @@ impl Action {
         Action::Decide,
         Action::EditJustification,
         Action::EditAudit,
+        Action::ChooseAuditor,
         Action::PickDocStatus,
         Action::EditDocReference,
         Action::EditDocVersion,

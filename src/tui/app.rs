@@ -19,6 +19,7 @@ use super::model::Model;
 use super::popups::finder::FinderState;
 use super::popups::form::{FormState, Here};
 use super::popups::help::HelpState;
+use super::popups::picker::PickerState;
 use super::popups::Popup;
 use super::views::{self, Screens};
 use crate::store::{self, Store};
@@ -244,7 +245,11 @@ impl App {
         if let Some(top) = self.popups.last_mut() {
             return top.handle(&action, &mut ctx);
         }
-        if matches!(action, Action::OpenFinder | Action::Export) && self.model.data.is_none() {
+        if matches!(
+            action,
+            Action::OpenFinder | Action::Export | Action::ChooseAuditor
+        ) && self.model.data.is_none()
+        {
             return Ok(vec![Effect::Error(self.model.no_audit_error())]);
         }
         match action {
@@ -264,6 +269,20 @@ impl App {
                         let why = format!("The findings' texts cannot be searched ({e}); titles, clauses and interviews can");
                         return Ok(vec![Effect::Error(why)]);
                     }
+                }
+            }
+            Action::ChooseAuditor => {
+                if let Some(d) = &self.model.data {
+                    let picker = PickerState::auditor(&d.audit, &self.model.auditor());
+                    return Ok(match picker {
+                        Some(p) => vec![Effect::Push(Popup::Picker(Box::new(p)))],
+                        None => vec![Effect::Error(format!(
+                            "The audit names no team: add the auditors in its details ({}), then choose",
+                            self.model
+                                .keymap
+                                .key_of(Mode::Overview, &Action::EditAudit)
+                        ))],
+                    });
                 }
             }
             Action::Export => {
@@ -308,7 +327,7 @@ impl App {
             now: self.store.now(),
             audit: self.model.data.as_ref().map(|d| &d.audit),
             export_dir: &self.model.export_dir,
-            auditor: self.model.auditor(&self.store),
+            auditor: self.model.auditor(),
             offset: self.model.utc_offset,
         }
     }

@@ -201,7 +201,7 @@ impl App {
                     now: self.store.now(),
                     audit: self.model.data.as_ref().map(|x| &x.audit),
                     export_dir: &export_dir,
-                    auditor: self.model.auditor(&self.store),
+                    auditor: self.model.auditor(),
                     offset: self.model.utc_offset,
                 };
                 let mut form = FormState::for_kind(kind, &here);

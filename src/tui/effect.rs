@@ -173,7 +173,46 @@ impl App {
         self.model.data = Some(data);
         self.reload(Slice::Findings)?;
         self.screen = Screen::Overview;
+        self.working_as(id);
         Ok(())
+    }
+
+    /// Who works on the audit just opened: `--auditor` if given, else the
+    /// one chosen on this machine before (`W`), else its lead auditor (said
+    /// when the team has others, with the key that chooses).
+    fn working_as(&mut self, audit_id: &str) {
+        let saved = self
+            .store
+            .local_setting(&format!("auditor/{audit_id}"))
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let given = self.model.given_auditor.clone();
+        let name = if given.is_empty() { saved } else { given };
+        // a saved name the store refuses (not one line) is not used
+        let name = match self.store.set_actor(&name) {
+            Ok(()) => name,
+            Err(_) => {
+                let _ = self.store.set_actor("");
+                String::new()
+            }
+        };
+        self.model.working_as = name.trim().to_string();
+        let members = self
+            .model
+            .data
+            .as_ref()
+            .map_or(0, |d| d.audit.team_members().len());
+        if self.model.working_as.is_empty() && members > 1 && self.model.status.is_none() {
+            let key = self.model.keymap.key_of(
+                super::keymap::Mode::Overview,
+                &crate::tui::action::Action::ChooseAuditor,
+            );
+            self.model.info(format!(
+                "Working as {} (lead auditor); {key} to choose who you are",
+                self.model.auditor()
+            ));
+        }
     }
 
     /// Read one slice of the model again, after a write.

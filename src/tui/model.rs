@@ -52,6 +52,12 @@ pub struct Model {
     pub read_only: Option<String>,
     /// The audit file's name, for the status bar.
     pub file_name: String,
+    /// Who the store names as making the changes (`Store::actor`, kept in
+    /// step here for drawing); "" for the audit's lead auditor.
+    pub working_as: String,
+    /// `--auditor` / `AUDITBENCH_AUDITOR` as given at start ("" if not):
+    /// it wins over a choice saved in the file.
+    pub given_auditor: String,
     /// Where the export form proposes to write.
     pub export_dir: PathBuf,
     pub frame: FrameRows,
@@ -76,6 +82,8 @@ impl Model {
             export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             frame: FrameRows::default(),
             utc_offset: *chrono::Local::now().offset(),
+            working_as: store.actor(),
+            given_auditor: store.actor(),
         }
     }
 
@@ -103,9 +111,10 @@ impl Model {
         )
     }
 
-    /// Who is at the keyboard: `--auditor`, else the open audit's lead auditor.
-    pub fn auditor(&self, store: &Store) -> String {
-        Some(store.actor())
+    /// Who is at the keyboard: the one chosen (`W`) or given with
+    /// `--auditor`, else the open audit's lead auditor.
+    pub fn auditor(&self) -> String {
+        Some(self.working_as.clone())
             .filter(|n| !n.is_empty())
             .or_else(|| self.data.as_ref().map(|d| d.audit.lead_auditor.clone()))
             .unwrap_or_default()

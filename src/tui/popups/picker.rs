@@ -47,6 +47,10 @@ pub enum PickFor {
     Decision {
         audit_id: String,
     },
+    /// Who is working (a name of the team).
+    Auditor {
+        audit_id: String,
+    },
 }
 
 pub struct PickerState {
@@ -151,6 +155,24 @@ impl PickerState {
                 audit_id: a.id.clone(),
             },
         )
+    }
+
+    /// Who is working: the audit team's names, the one working now
+    /// marked. None when the audit names no team.
+    pub fn auditor(a: &crate::domain::Audit, current: &str) -> Option<Self> {
+        let members = a.team_members();
+        if members.is_empty() {
+            return None;
+        }
+        let options = members.iter().map(|n| (n.clone(), n.clone())).collect();
+        Some(Self::new(
+            "Who is working? (raised by, interviewer, the trail)".into(),
+            options,
+            current,
+            PickFor::Auditor {
+                audit_id: a.id.clone(),
+            },
+        ))
     }
 
     /// A key no binding took: a value's number (1, 2, …) chooses it (the
@@ -319,6 +341,23 @@ fn apply(target: &PickFor, code: &str, label: &str, ctx: &mut Ctx) -> store::Res
             }
             Ok(effects)
         }
+        PickFor::Auditor { audit_id } => {
+            ctx.store.set_actor(code)?;
+            ctx.model.working_as = code.to_string();
+            // kept for the next opening of this audit on this machine (not
+            // when the file is read-only: the choice holds for this run)
+            let saved = if ctx.store.read_only().is_none() {
+                ctx.store
+                    .set_local_setting(&format!("auditor/{audit_id}"), code)
+                    .is_ok()
+            } else {
+                false
+            };
+            Ok(vec![Effect::Info(format!(
+                "Working as {label}: named as raiser, interviewer and in the trail{}",
+                if saved { "" } else { " (for this run only)" }
+            ))])
+        }
         PickFor::ClauseResult {
             audit_id,
             clause_id,
@@ -380,7 +419,7 @@ impl Component for PickerState {
         let longest = self
             .options
             .iter()
-            .map(|(_, l)| l.chars().count() + 8)
+            .map(|(_, l)| crate::tui::text::inert(l).chars().count() + 8)
             .chain([self.title.chars().count() + 4, 50])
             .max()
             .unwrap_or(50);
@@ -395,7 +434,7 @@ impl Component for PickerState {
                 let line = Line::from(vec![
                     Span::styled(format!(" {} ", i + 1), t.key()),
                     Span::raw(mark),
-                    Span::raw(label.clone()),
+                    Span::raw(crate::tui::text::inert(label).into_owned()),
                 ]);
                 if i == self.selected {
                     line.style(t.selected())

@@ -74,7 +74,7 @@ impl Component for InterviewsView {
             Action::NewInterview => one(Effect::OpenForm(Box::new(FormState::new_interview(
                 &ctx.store.now(),
                 "",
-                &ctx.model.auditor(ctx.store),
+                &ctx.model.auditor(),
                 ctx.model.utc_offset,
             )))),
             Action::Delete => match current {

@@ -152,10 +152,11 @@ fn render_status(m: &Model, f: &mut Frame, area: Rect) {
         .as_ref()
         .map(|d| {
             format!(
-                " · {} — {} {}",
+                " · {} — {} {} · as {}",
                 super::text::inert(&d.audit.organisation),
                 d.audit.audit_type.label(),
-                d.audit.edition
+                d.audit.edition,
+                super::text::inert(&m.auditor())
             )
         })
         .unwrap_or_default();

@@ -200,7 +200,7 @@ fn handle(s: &mut Stage2View, action: &Action, ctx: &mut Ctx) -> store::Result<V
         Action::NewInterview => one(Effect::OpenForm(Box::new(FormState::new_interview(
             &ctx.store.now(),
             &clause_id,
-            &ctx.model.auditor(ctx.store),
+            &ctx.model.auditor(),
             ctx.model.utc_offset,
         )))),
         Action::NewSample => one(Effect::OpenForm(Box::new(FormState::new_sample(
