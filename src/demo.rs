@@ -224,6 +224,7 @@ fn create_demo_parts(store: &mut Store) -> Result<String> {
                 })?;
             }
         }
+        let mut raised = Vec::new();
         for f in FINDINGS {
             let (fid, _) = b.add_finding(
                 &id,
@@ -239,6 +240,7 @@ fn create_demo_parts(store: &mut Store) -> Result<String> {
                     due_date: f.due.into(),
                 },
             )?;
+            raised.push((fid.clone(), f.clause));
             if let Some((status, correction, cause, action)) = f.response {
                 b.respond(&fid, status, correction, cause, action)?;
                 if status == FindingStatus::Closed {
@@ -267,7 +269,7 @@ fn create_demo_parts(store: &mut Store) -> Result<String> {
             })?;
         }
         for (clause, population, method, size, items, result) in SAMPLES {
-            b.sample(&Sample {
+            let sid = b.sample(&Sample {
                 id: String::new(),
                 audit_id: id.clone(),
                 clause_id: (*clause).into(),
@@ -279,6 +281,10 @@ fn create_demo_parts(store: &mut Store) -> Result<String> {
                 created_at: String::new(),
                 updated_at: String::new(),
             })?;
+            // the findings of the sample's clause cite it
+            for (fid, _) in raised.iter().filter(|(_, c)| c == clause) {
+                b.cite(fid, &sid)?;
+            }
         }
         Ok(())
     })?;

@@ -727,12 +727,19 @@ fn export_writes_the_samples() {
             "size",
             "items seen",
             "result",
+            "cited by",
             "organisation",
             "recorded at"
         ]
     );
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 5);
+    // the sampled changes support the emergency-change nonconformity
+    let changes = rows
+        .iter()
+        .find(|r| &r[0] == "8.5.1.3")
+        .expect("changes sample");
+    assert_eq!(&changes[7], "NC-002");
     assert_eq!(&rows[0][0], "7.2");
     assert_eq!(&rows[0][2], "Staff in SMS roles (46)");
 }

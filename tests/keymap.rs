@@ -45,6 +45,8 @@ fn bindable() -> Vec<Action> {
             | Action::EditJustification
             | Action::EditAudit
             | Action::ChooseAuditor
+            | Action::ToggleItem
+            | Action::CiteSamples
             | Action::PickDocStatus
             | Action::EditDocReference
             | Action::EditDocVersion

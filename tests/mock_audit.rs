@@ -7,7 +7,7 @@
 mod common;
 
 use auditbench::domain::*;
-use auditbench::store::FindingFilter;
+use auditbench::store::{FindingField, FindingFilter};
 use auditbench::tui::app::{App, Screen};
 use auditbench::tui::keymap::Mode;
 use auditbench::tui::popups::Popup;
@@ -58,8 +58,13 @@ fn raise(app: &mut App, steps: i32, title: &str) -> String {
     r
 }
 
-/// In the finding editor: go to row `row`, edit it, type, save.
-fn fill(app: &mut App, row: usize, text: &str) {
+/// In the finding editor: go to the field's row, edit it, type, save.
+fn fill(app: &mut App, field: FindingField, text: &str) {
+    use auditbench::tui::popups::finding::{Row, ROWS};
+    let row = ROWS
+        .iter()
+        .position(|r| *r == Row::Text(field))
+        .expect("a row of the editor");
     let Some(Popup::Finding(d)) = app.popups.last() else {
         panic!("finding editor")
     };
@@ -221,13 +226,33 @@ fn a_mock_certification_audit_end_to_end() {
         "{}",
         status(&app)
     );
-    fill(&mut app, 8, "Obsolete copy withdrawn");
-    fill(&mut app, 9, "No owner for the wiki copy");
-    fill(&mut app, 10, "Single source on the DMS; wiki links only");
-    fill(&mut app, 12, "2026-11-25");
-    fill(&mut app, 13, "Jordan Lee");
-    fill(&mut app, 14, "Checked the DMS and the wiki");
-    fill(&mut app, 15, "DMS record DOC-17 v3; wiki page links to it");
+    fill(
+        &mut app,
+        FindingField::Correction,
+        "Obsolete copy withdrawn",
+    );
+    fill(
+        &mut app,
+        FindingField::RootCause,
+        "No owner for the wiki copy",
+    );
+    fill(
+        &mut app,
+        FindingField::CorrectiveAction,
+        "Single source on the DMS; wiki links only",
+    );
+    fill(&mut app, FindingField::VerifiedOn, "2026-11-25");
+    fill(&mut app, FindingField::VerifiedBy, "Jordan Lee");
+    fill(
+        &mut app,
+        FindingField::VerificationMethod,
+        "Checked the DMS and the wiki",
+    );
+    fill(
+        &mut app,
+        FindingField::VerificationEvidence,
+        "DMS record DOC-17 v3; wiki page links to it",
+    );
     press(&mut app, "s4");
     let f = app.store.finding_by_ref(&id, "NC-003").unwrap();
     assert_eq!(f.status, FindingStatus::Closed, "{}", status(&app));

@@ -675,7 +675,7 @@ fn the_text_index_covers_findings_written_before_it_and_bulk_loads() {
     conn.execute_batch(
         "DROP TRIGGER finding_text_insert; DROP TRIGGER finding_text_delete;
          DROP TRIGGER finding_text_update; DROP TABLE finding_text; DROP VIEW finding_text_body;
-         DROP TABLE local_settings;
+         DROP TABLE local_settings; DROP TABLE finding_samples;
          PRAGMA user_version = 5;",
     )
     .unwrap();
@@ -687,4 +687,43 @@ fn the_text_index_covers_findings_written_before_it_and_bulk_loads() {
     drop(Store::open(&env.db).unwrap());
     assert_eq!(count("CHG-1077"), 1, "indexed when the file was upgraded");
     assert_eq!(count("expected control"), 50);
+}
+
+/// Citations: only samples of the finding's own audit; replaced as a set;
+/// frozen once the audit is reported; gone with the sample.
+#[test]
+fn a_finding_cites_only_its_audits_samples_and_citations_freeze_when_reported() {
+    let env = Env::new();
+    let mut s = Store::open(&env.db).unwrap();
+    let a = auditbench::demo::create_demo(&mut s).unwrap();
+    let b = auditbench::demo::create_demo(&mut s).unwrap();
+    let f = s.findings(&a, &FindingFilter::default()).unwrap()[0].clone();
+    let mine = s.samples(&a).unwrap();
+    let theirs = s.samples(&b).unwrap();
+    let err = s
+        .set_finding_samples(&f.id, &[theirs[0].id.clone()])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("another audit"), "{err}");
+    let cited_by = |s: &Store| -> Vec<String> {
+        s.citations(&a)
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.finding_id == f.id)
+            .map(|c| c.sample_id)
+            .collect()
+    };
+    s.set_finding_samples(&f.id, &[mine[0].id.clone(), mine[1].id.clone()])
+        .unwrap();
+    assert_eq!(cited_by(&s).len(), 2);
+    s.set_finding_samples(&f.id, &[mine[1].id.clone()]).unwrap();
+    assert_eq!(cited_by(&s), [mine[1].id.clone()]);
+    s.report_audit(&a).unwrap();
+    let err = s.set_finding_samples(&f.id, &[]).unwrap_err().to_string();
+    assert!(err.contains("reported"), "{err}");
+    assert_eq!(cited_by(&s).len(), 1);
+    s.reopen_audit(&a, "late evidence").unwrap();
+    s.delete_sample(&mine[1].id).unwrap();
+    assert!(cited_by(&s).is_empty());
+    assert_eq!(s.verify_data().unwrap(), None);
 }

@@ -365,8 +365,12 @@ fn an_invalid_edit_keeps_the_editor_open_and_the_text_as_a_draft() {
     let mut app = demo_app(&env);
     app.dispatch(Action::GoFindings);
     app.handle_key(key(KeyCode::Enter));
-    for _ in 0..11 {
-        app.handle_key(key(KeyCode::Down)); // due date
+    let due = auditbench::tui::popups::finding::ROWS
+        .iter()
+        .position(|r| *r == auditbench::tui::popups::finding::Row::Text(FindingField::DueDate))
+        .unwrap();
+    for _ in 0..due {
+        app.handle_key(key(KeyCode::Down));
     }
     app.handle_key(key(KeyCode::Enter));
     app.handle_key(ctrl('a'));
@@ -1356,4 +1360,105 @@ fn choosing_who_is_working_without_a_team_says_how_to_add_one() {
     assert!(app.popups.is_empty());
     let st = app.model.status.clone().unwrap();
     assert!(st.error && st.text.contains("names no team"), "{st:?}");
+}
+
+/// A finding cites the samples that support it: `c` in the finding editor
+/// ticks them in a list (typing narrows it), Enter saves; the finding shows
+/// them, the sample shows the finding, the trail has it, and Esc changes
+/// nothing.
+#[test]
+fn a_finding_cites_samples_ticked_in_a_list() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    let id = app.model.data.as_ref().unwrap().audit.id.clone();
+    // OBS on 7.5 cites nothing yet; the staff sample is on 7.2
+    let f = findings(&app)
+        .into_iter()
+        .find(|f| f.grade == Grade::Observation)
+        .unwrap();
+    app.dispatch(Action::GoFindings);
+    let at = (0..20)
+        .find(|&i| app.finding_at(i).is_some_and(|x| x.id == f.id))
+        .unwrap();
+    for _ in 0..at {
+        app.handle_key(key(KeyCode::Down));
+    }
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(app.mode(), Mode::FindingDetail);
+    app.handle_key(key(KeyCode::Char('c')));
+    assert_eq!(app.mode(), Mode::Checklist);
+    // Esc: nothing changes
+    app.handle_key(key(KeyCode::Esc));
+    assert_eq!(app.mode(), Mode::FindingDetail);
+    assert!(app
+        .store
+        .citations(&id)
+        .unwrap()
+        .iter()
+        .all(|c| c.finding_id != f.id));
+
+    app.handle_key(key(KeyCode::Char('c')));
+    type_text(&mut app, "staff");
+    let text = screen(&mut app, 80, 24);
+    assert!(text.contains("[ ] 7.2 Staff in SMS roles"), "{text}");
+    assert!(!text.contains("8.5.1.3"), "narrowed: {text}");
+    app.handle_key(key(KeyCode::Char(' ')));
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(app.mode(), Mode::FindingDetail);
+    assert_eq!(
+        app.model.status.clone().unwrap().text,
+        format!("{} cites 1 sample", f.reference)
+    );
+    let cited = app.store.citations(&id).unwrap();
+    let mine: Vec<_> = cited.iter().filter(|c| c.finding_id == f.id).collect();
+    assert_eq!(mine.len(), 1);
+    assert!(screen(&mut app, 120, 36).contains("Samples cited  7.2 Staff in SMS roles (46)"));
+    let trail = app.store.audit_history(&id).unwrap();
+    let last = trail.last().unwrap();
+    assert_eq!(
+        (last.field.as_str(), last.new.as_deref()),
+        ("cites_sample", Some("7.2 Staff in SMS roles (46)"))
+    );
+    // the sample names the finding
+    app.handle_key(key(KeyCode::Esc));
+    app.dispatch(Action::GoSamples);
+    let text = screen(&mut app, 120, 36);
+    let line = text
+        .split("Cited by")
+        .nth(1)
+        .and_then(|rest| rest.split('│').next())
+        .unwrap_or("");
+    assert!(line.contains(&f.reference), "{text}");
+}
+
+/// An interview's clauses are ticked in the catalogue's list, so no
+/// unknown id can be saved.
+#[test]
+fn an_interviews_clauses_are_ticked_from_the_catalogue() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoInterviews);
+    let before = app.model.data.as_ref().unwrap().interviews[0].clone();
+    app.handle_key(key(KeyCode::Char('c')));
+    assert_eq!(app.mode(), Mode::Checklist);
+    let text = screen(&mut app, 120, 36);
+    for c in before.clauses.split(", ") {
+        assert!(
+            text.contains(&format!("[x] {c} ")) || !text.contains(c),
+            "{c}: {text}"
+        );
+    }
+    type_text(&mut app, "9.2");
+    app.handle_key(key(KeyCode::Char(' ')));
+    app.handle_key(key(KeyCode::Enter));
+    let after = app.store.interviews(&before.audit_id).unwrap();
+    let i = after.iter().find(|i| i.id == before.id).unwrap();
+    assert_eq!(i.clauses, format!("{}, 9.2", before.clauses));
+    assert!(app
+        .model
+        .status
+        .clone()
+        .unwrap()
+        .text
+        .starts_with("Clauses covered:"));
 }

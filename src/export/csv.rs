@@ -171,7 +171,7 @@ pub fn export_to_file(
 }
 
 /// The header row of the samples CSV.
-pub const SAMPLE_COLUMNS: [&str; 9] = [
+pub const SAMPLE_COLUMNS: [&str; 10] = [
     "clause",
     "clause title",
     "population",
@@ -179,6 +179,7 @@ pub const SAMPLE_COLUMNS: [&str; 9] = [
     "size",
     "items seen",
     "result",
+    "cited by",
     "organisation",
     "recorded at",
 ];
@@ -197,10 +198,18 @@ pub fn write_samples<W: Write>(
     let csv_err = |e: csv::Error| store::Error::Io(format!("cannot write the CSV: {e}"));
     w.write_record(SAMPLE_COLUMNS).map_err(csv_err)?;
     let samples = store.samples(&audit.id)?;
+    let citations = store.citations(&audit.id)?;
     for x in &samples {
         let title = catalogue.get(&x.clause_id).map_or("", |c| c.title.as_str());
         let size = x.size.to_string();
-        let fields: [&str; 9] = [
+        // the findings this sample supports: "NC-002, OBS-001"
+        let cited_by = citations
+            .iter()
+            .filter(|c| c.sample_id == x.id)
+            .map(|c| c.reference.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let fields: [&str; 10] = [
             &x.clause_id,
             title,
             &x.population,
@@ -208,6 +217,7 @@ pub fn write_samples<W: Write>(
             &size,
             &x.items,
             &x.result,
+            &cited_by,
             &audit.organisation,
             &x.created_at,
         ];

@@ -95,6 +95,15 @@ impl Batch<'_> {
         Ok(i.id)
     }
 
+    /// A finding cites a sample (both of this batch's audit).
+    pub fn cite(&mut self, finding_id: &str, sample_id: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT OR IGNORE INTO finding_samples (finding_id, sample_id, cited_at) VALUES (?1, ?2, ?3)",
+            [finding_id, sample_id, &self.now],
+        )?;
+        Ok(())
+    }
+
     pub fn sample(&mut self, s: &Sample) -> Result<String> {
         let mut s = s.clone();
         if s.id.is_empty() {

@@ -240,8 +240,11 @@ const WATCHED: &[(&str, &str, &str)] = &[
     ("sample", "samples", "id"),
 ];
 
-/// Fields the trail records that are not columns.
-const PSEUDO_FIELDS: &[&str] = &["reopen_reason"];
+/// Fields the trail records that are not columns: a reopening's reason;
+/// a sample cited or no longer cited by a finding (a row of
+/// `finding_samples`, named by the sample's clause and population; the
+/// replay does not compare citations with that table).
+const PSEUDO_FIELDS: &[&str] = &["reopen_reason", "cites_sample"];
 
 type Record = std::collections::BTreeMap<String, Option<String>>;
 

@@ -4,6 +4,7 @@
 mod audits;
 pub mod backup;
 mod batch;
+mod citations;
 mod edits;
 mod error;
 mod finding_edits;
@@ -25,6 +26,7 @@ use crate::catalogue::{self, Catalogue};
 
 pub use audits::AuditSummary;
 pub use batch::Batch;
+pub use citations::Citation;
 pub use edits::{DocField, Draft, EditTarget, InterviewField, SampleField};
 pub use error::{Error, Result};
 pub use findings::{finding_search_texts_at, FindingField, FindingFilter, FindingOrder};

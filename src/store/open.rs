@@ -22,6 +22,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/005_verification.sql")),
     M::up(include_str!("migrations/006_finding_text.sql")),
     M::up(include_str!("migrations/007_local_settings.sql")),
+    M::up(include_str!("migrations/008_finding_samples.sql")),
 ];
 
 /// The schema migrations, in order; the schema version is their count.

@@ -44,6 +44,10 @@ pub enum Action {
     EditAudit,
     /// Choose who is working from the audit team (a picker).
     ChooseAuditor,
+    /// Tick or untick the selected item of a checklist.
+    ToggleItem,
+    /// The samples the finding cites (a checklist).
+    CiteSamples,
     // stage 1
     PickDocStatus,
     EditDocReference,
@@ -177,6 +181,7 @@ impl Action {
                 | A::NewInterview
                 | A::NewSample
                 | A::PickGrade
+                | A::CiteSamples
                 | A::PickStatus
                 | A::Delete
                 | A::EditNotes
@@ -223,6 +228,8 @@ impl Action {
         Action::EditJustification,
         Action::EditAudit,
         Action::ChooseAuditor,
+        Action::ToggleItem,
+        Action::CiteSamples,
         Action::PickDocStatus,
         Action::EditDocReference,
         Action::EditDocVersion,

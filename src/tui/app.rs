@@ -145,6 +145,7 @@ impl App {
             Some(Popup::Editor(ed)) => ed.input(ev),
             Some(Popup::Form(form)) => form.input(ev),
             Some(Popup::Finder(finder)) => finder.input(ev, candidates),
+            Some(Popup::Checklist(c)) => c.key(ev),
             Some(Popup::Picker(p)) => {
                 if let Some(i) = p.key(ev) {
                     self.dispatch(Action::Choose(i));

@@ -178,6 +178,8 @@ pub struct AuditData {
     pub by_clause: HashMap<String, (u64, u64)>,
     pub interviews: Vec<Interview>,
     pub samples: Vec<Sample>,
+    /// Which findings cite which samples.
+    pub citations: Vec<store::Citation>,
     /// The finder's interview and sample entries are older than the lists.
     pub finder_extras_stale: bool,
 }
@@ -316,6 +318,7 @@ impl AuditData {
             by_clause: HashMap::new(),
             interviews: store.interviews(id)?,
             samples: store.samples(id)?,
+            citations: store.citations(id)?,
             finder_extras_stale: false,
         };
         d.reload_reviews(store)?;
@@ -502,6 +505,7 @@ impl AuditData {
     pub fn reload_interviews(&mut self, store: &Store) -> store::Result<()> {
         self.interviews = store.interviews(&self.audit.id)?;
         self.samples = store.samples(&self.audit.id)?;
+        self.citations = store.citations(&self.audit.id)?;
         self.finder_extras_stale = true;
         Ok(())
     }

@@ -32,6 +32,8 @@ pub enum Mode {
     Finder,
     /// Choosing a value from a list (grade, status, result).
     Picker,
+    /// Ticking several items of a list (samples cited, clauses covered).
+    Checklist,
     /// The editor of a text with lines (notes, statements).
     Editor,
     /// The editor of a one-line text (a title, a date): its own keys, then the editor's.
@@ -62,6 +64,7 @@ impl Mode {
         Mode::Confirm,
         Mode::Finder,
         Mode::Picker,
+        Mode::Checklist,
         Mode::Editor,
         Mode::EditorLine,
         Mode::Form,
@@ -137,6 +140,7 @@ impl Mode {
             Mode::Confirm => "Confirm",
             Mode::Finder => "Fuzzy finder",
             Mode::Picker => "Choosing a value (also: its number; a letter selects the next value starting with it)",
+            Mode::Checklist => "Ticking items (type to narrow the list)",
             Mode::Editor => "Editor",
             Mode::EditorLine => "Editor — one line",
             Mode::Form => "Form",

@@ -16,6 +16,7 @@ use crate::tui::component::{none, one, Component, Ctx};
 use crate::tui::effect::{Effect, Slice, Which};
 use crate::tui::keymap::Mode;
 use crate::tui::model::Model;
+use crate::tui::popups::checklist::{CheckFor, ChecklistState};
 use crate::tui::popups::picker::PickerState;
 use crate::tui::popups::Popup;
 use crate::tui::theme::Theme;
@@ -27,6 +28,8 @@ pub enum Row {
     Status,
     Clause,
     Stage,
+    /// The samples it cites.
+    Samples,
     Text(FindingField),
 }
 
@@ -39,6 +42,7 @@ pub const ROWS: &[Row] = &[
     Row::Text(FindingField::Requirement),
     Row::Text(FindingField::Statement),
     Row::Text(FindingField::Evidence),
+    Row::Samples,
     Row::Text(FindingField::Correction),
     Row::Text(FindingField::RootCause),
     Row::Text(FindingField::CorrectiveAction),
@@ -100,7 +104,41 @@ impl Component for FindingDetailState {
                     PickerState::finding_status(&d.reference, &d.id, d.status),
                 ))))
             }
+            Action::CiteSamples => {
+                let Some(data) = &ctx.model.data else {
+                    return none();
+                };
+                if data.samples.is_empty() {
+                    return one(Effect::Info(format!(
+                        "No sample recorded in this audit yet: {} on a stage 2 clause records one",
+                        ctx.model.keymap.key_of(Mode::Stage2, &Action::NewSample)
+                    )));
+                }
+                let items = data
+                    .samples
+                    .iter()
+                    .map(|x| (x.id.clone(), sample_label(x)))
+                    .collect();
+                let cited: Vec<String> = data
+                    .citations
+                    .iter()
+                    .filter(|c| c.finding_id == d.id)
+                    .map(|c| c.sample_id.clone())
+                    .collect();
+                return one(Effect::Push(Popup::Checklist(Box::new(
+                    ChecklistState::new(
+                        format!("Samples {} cites", d.reference),
+                        items,
+                        &cited,
+                        CheckFor::FindingSamples {
+                            finding_id: d.id.clone(),
+                            reference: d.reference.clone(),
+                        },
+                    ),
+                ))));
+            }
             Action::Select => match ROWS[self.row] {
+                Row::Samples => return self.handle(&Action::CiteSamples, ctx),
                 Row::Grade => return self.handle(&Action::PickGrade, ctx),
                 Row::Status => return self.handle(&Action::PickStatus, ctx),
                 Row::Clause => {
@@ -209,6 +247,22 @@ fn render(d: &FindingDetailState, m: &Model, f: &mut Frame, area: Rect) {
                 format!("Stage {}", fd.stage),
                 ratatui::style::Style::default(),
             ),
+            Row::Samples => (
+                "Samples cited",
+                m.data
+                    .as_ref()
+                    .map(|x| {
+                        x.citations
+                            .iter()
+                            .filter(|c| c.finding_id == fd.id)
+                            .filter_map(|c| x.samples.iter().find(|s| s.id == c.sample_id))
+                            .map(sample_label)
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    })
+                    .unwrap_or_default(),
+                ratatui::style::Style::default(),
+            ),
             Row::Status => (
                 "Status",
                 fd.status_label().to_string(),
@@ -227,7 +281,7 @@ fn render(d: &FindingDetailState, m: &Model, f: &mut Frame, area: Rect) {
             Span::styled(format!("{label:>18}"), label_style),
             Span::raw("  "),
             Span::styled(
-                if first.is_empty() && matches!(row, Row::Text(_)) {
+                if first.is_empty() && matches!(row, Row::Text(_) | Row::Samples) {
                     "—".to_string()
                 } else {
                     first.to_string()
@@ -257,4 +311,15 @@ fn render(d: &FindingDetailState, m: &Model, f: &mut Frame, area: Rect) {
             .scroll((scroll, 0)),
         rect,
     );
+}
+
+/// A sample on one line: clause, population, size and method.
+pub fn sample_label(x: &crate::domain::Sample) -> String {
+    format!(
+        "{} {} (n={}, {})",
+        x.clause_id,
+        x.population,
+        x.size,
+        x.method.label().to_lowercase()
+    )
 }

@@ -1,5 +1,6 @@
 //! Modal popups, one file each. They stack: the top one reads the keys.
 
+pub mod checklist;
 pub mod confirm;
 pub mod editor;
 pub mod finder;
@@ -29,6 +30,7 @@ pub enum Popup {
     Finding(Box<finding::FindingDetailState>),
     History(Box<history::HistoryState>),
     Picker(Box<picker::PickerState>),
+    Checklist(Box<checklist::ChecklistState>),
 }
 
 impl Popup {
@@ -43,6 +45,7 @@ impl Popup {
             Popup::Finding(_) => Mode::FindingDetail,
             Popup::History(_) => Mode::History,
             Popup::Picker(_) => Mode::Picker,
+            Popup::Checklist(_) => Mode::Checklist,
         }
     }
 
@@ -56,6 +59,7 @@ impl Popup {
             Popup::Finding(c) => &**c,
             Popup::History(c) => &**c,
             Popup::Picker(c) => &**c,
+            Popup::Checklist(c) => &**c,
         }
     }
 
@@ -69,6 +73,7 @@ impl Popup {
             Popup::Finding(c) => &mut **c,
             Popup::History(c) => &mut **c,
             Popup::Picker(c) => &mut **c,
+            Popup::Checklist(c) => &mut **c,
         }
     }
 }

@@ -13,8 +13,10 @@ use crate::tui::component::{info, none, one, Component, Ctx};
 use crate::tui::effect::Effect;
 use crate::tui::keymap::Mode;
 use crate::tui::model::Model;
+use crate::tui::popups::checklist::{CheckFor, ChecklistState};
 use crate::tui::popups::confirm::Pending;
 use crate::tui::popups::form::FormState;
+use crate::tui::popups::Popup;
 
 #[derive(Default)]
 pub struct InterviewsView {
@@ -52,9 +54,42 @@ impl Component for InterviewsView {
             Action::EditInterviewee => Some((InterviewField::Interviewee, "interviewee")),
             Action::EditRole => Some((InterviewField::Role, "role")),
             Action::EditTime => Some((InterviewField::HeldAt, "when")),
-            Action::EditClauses => Some((InterviewField::Clauses, "clauses covered")),
             _ => None,
         };
+        if *action == Action::EditClauses {
+            let Some(i) = &current else {
+                return info(format!(
+                    "No interview yet: {} records one",
+                    ctx.model
+                        .keymap
+                        .key_of(Mode::Interviews, &Action::NewInterview)
+                ));
+            };
+            // the catalogue's clauses, the interview's ticked
+            let items = data
+                .catalogue
+                .clauses()
+                .iter()
+                .map(|c| (c.id.clone(), format!("{} {}", c.id, c.title)))
+                .collect();
+            let ticked: Vec<String> = i
+                .clauses
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect();
+            return one(Effect::Push(Popup::Checklist(Box::new(
+                ChecklistState::new(
+                    format!("Clauses covered with {}", i.interviewee),
+                    items,
+                    &ticked,
+                    CheckFor::InterviewClauses {
+                        interview_id: i.id.clone(),
+                    },
+                ),
+            ))));
+        }
         if let Some((field, what)) = field {
             let Some(i) = current else {
                 return info(format!(

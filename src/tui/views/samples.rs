@@ -172,6 +172,26 @@ impl Component for SamplesView {
                 l.extend(x.items.lines().map(|s| Line::raw(inert(s).into_owned())));
                 l.push(Line::styled("Result", t.dim()));
                 l.extend(x.result.lines().map(|s| Line::raw(inert(s).into_owned())));
+                let cited: Vec<&str> = d
+                    .citations
+                    .iter()
+                    .filter(|c| c.sample_id == x.id)
+                    .map(|c| c.reference.as_str())
+                    .collect();
+                l.push(row(
+                    "Cited by",
+                    if cited.is_empty() {
+                        format!(
+                            "no finding yet ({} in a finding cites it)",
+                            m.keymap.key_of(
+                                crate::tui::keymap::Mode::FindingDetail,
+                                &crate::tui::action::Action::CiteSamples
+                            )
+                        )
+                    } else {
+                        inert(&cited.join(", ")).into_owned()
+                    },
+                ));
                 l
             }
             None => vec![],

@@ -1,0 +1,72 @@
+//! Which samples a finding cites (the records that support it).
+
+use super::{Error, Result, Store};
+
+/// A finding citing a sample.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub finding_id: String,
+    /// The finding's reference (NC-002), for showing on the sample.
+    pub reference: String,
+    pub sample_id: String,
+}
+
+impl Store {
+    /// Every citation of an audit, by finding reference.
+    pub fn citations(&self, audit_id: &str) -> Result<Vec<Citation>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.finding_id, f.reference, c.sample_id
+             FROM finding_samples c JOIN findings f ON f.id = c.finding_id
+             WHERE f.audit_id = ?1
+             ORDER BY f.ref_prefix, f.ref_seq, c.cited_at",
+        )?;
+        let rows = stmt.query_map([audit_id], |r| {
+            Ok(Citation {
+                finding_id: r.get(0)?,
+                reference: r.get(1)?,
+                sample_id: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The samples a finding cites, replaced by `sample_ids` (each of the
+    /// finding's audit), in one transaction; each citation added or
+    /// dropped is in the trail.
+    pub fn set_finding_samples(&mut self, finding_id: &str, sample_ids: &[String]) -> Result<()> {
+        let f = self.finding(finding_id)?;
+        let now = self.now();
+        self.atomically(|s| {
+            for id in sample_ids {
+                let x = s.sample(id)?;
+                if x.audit_id != f.audit_id {
+                    return Err(Error::Invalid(format!(
+                        "sample {id} belongs to another audit; a finding cites its own audit's samples"
+                    )));
+                }
+            }
+            let mut current: Vec<String> = {
+                let mut stmt = s
+                    .conn
+                    .prepare_cached("SELECT sample_id FROM finding_samples WHERE finding_id = ?1")?;
+                let rows = stmt.query_map([finding_id], |r| r.get(0))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            current.sort();
+            for old in current.iter().filter(|c| !sample_ids.contains(c)) {
+                s.conn.execute(
+                    "DELETE FROM finding_samples WHERE finding_id = ?1 AND sample_id = ?2",
+                    [finding_id, old],
+                )?;
+            }
+            for new in sample_ids.iter().filter(|n| !current.contains(n)) {
+                s.conn.execute(
+                    "INSERT OR IGNORE INTO finding_samples (finding_id, sample_id, cited_at)
+                     VALUES (?1, ?2, ?3)",
+                    [finding_id, new, &now],
+                )?;
+            }
+            Ok(())
+        })
+    }
+}
