@@ -1462,3 +1462,40 @@ fn an_interviews_clauses_are_ticked_from_the_catalogue() {
         .text
         .starts_with("Clauses covered:"));
 }
+
+/// Stage 1 tells the documents the standard requires (●, counted apart,
+/// "required by the standard (7.5.4 …)" on the selected one) from those an
+/// auditor only expects.
+#[test]
+fn stage1_tells_required_documents_from_expected_ones() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoStage1);
+    let text = screen(&mut app, 120, 36);
+    assert!(
+        text.contains("47/47 reviewed · ● required 24/24 "),
+        "{text}"
+    );
+    // the first document, 4.1's context analysis, is expected only
+    assert!(
+        text.contains("clause 4.1 · expected evidence · Analysis"),
+        "{text}"
+    );
+    // down to 4.3's scope: required by 7.5.4 a
+    while app.screens.stage1.current().map(|c| c.1) != Some("sms-scope") {
+        app.handle_key(key(KeyCode::Down));
+    }
+    let text = screen(&mut app, 120, 36);
+    assert!(
+        text.contains("clause 4.3 · required by the standard (7.5.4 a) · Scope"),
+        "{text}"
+    );
+    assert!(
+        text.contains("● Adequate            Scope of the SMS"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  Adequate            Register of interested parties"),
+        "{text}"
+    );
+}

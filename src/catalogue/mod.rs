@@ -46,6 +46,17 @@ pub struct Document {
     /// Stable key, unique within the catalogue (document reviews refer to it).
     pub key: String,
     pub name: String,
+    /// Where the standard itself requires it as documented information
+    /// (e.g. "7.5.4 b"); empty for a document an auditor expects to see as
+    /// evidence that the standard does not name.
+    #[serde(default)]
+    pub required: String,
+}
+
+impl Document {
+    pub fn is_required(&self) -> bool {
+        !self.required.trim().is_empty()
+    }
 }
 
 /// One clause node, as written in the TOML file.

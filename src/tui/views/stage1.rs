@@ -31,6 +31,8 @@ pub enum Row1 {
         clause_id: String,
         key: String,
         name: String,
+        /// Where the standard requires it ("" when only expected).
+        required: String,
     },
 }
 
@@ -57,6 +59,7 @@ impl Stage1View {
                     clause_id: c.id.clone(),
                     key: d.key.clone(),
                     name: d.name.clone(),
+                    required: d.required.trim().to_string(),
                 });
             }
         }
@@ -78,6 +81,7 @@ impl Stage1View {
                 clause_id,
                 key,
                 name,
+                ..
             } => Some((clause_id, key, name)),
             Row1::Clause { .. } => None,
         }
@@ -137,7 +141,17 @@ fn render_detail(v: &Stage1View, m: &Model, f: &mut Frame, area: Rect) {
             Span::raw(cut(&x.title, area.width.saturating_sub(12) as usize)),
         ]));
     }
-    let block = Block::bordered().title(format!(" {} · clause {} ", inert(name), inert(clause_id)));
+    let required = match v.rows.get(v.selected) {
+        Some(Row1::Doc { required, .. }) if !required.is_empty() => {
+            format!("required by the standard ({})", inert(required))
+        }
+        _ => "expected evidence".to_string(),
+    };
+    let block = Block::bordered().title(format!(
+        " clause {} · {required} · {} ",
+        inert(clause_id),
+        inert(name)
+    ));
     f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -246,8 +260,23 @@ fn render(v: &Stage1View, m: &Model, f: &mut Frame, full: Rect) {
         .filter(|r| r.status != DocStatus::NotReviewed)
         .count();
     let total = d.catalogue.documents().count();
+    let required: Vec<&str> = d
+        .catalogue
+        .documents()
+        .filter(|(_, doc)| doc.is_required())
+        .map(|(_, doc)| doc.key.as_str())
+        .collect();
+    let required_reviewed = required
+        .iter()
+        .filter(|k| {
+            d.docs
+                .get(**k)
+                .is_some_and(|r| r.status != DocStatus::NotReviewed)
+        })
+        .count();
     let block = Block::bordered().title(format!(
-        " Stage 1 — documentation review ({reviewed}/{total} reviewed) "
+        " Stage 1 — documentation review · {reviewed}/{total} reviewed · ● required {required_reviewed}/{} ",
+        required.len()
     ));
     let inner_h = area.height.saturating_sub(2) as usize;
     let off = scroll(&v.offset, v.selected, inner_h);
@@ -262,7 +291,12 @@ fn render(v: &Stage1View, m: &Model, f: &mut Frame, full: Rect) {
             Row1::Clause { id, title } => {
                 Line::styled(format!("{} {}", inert(id), inert(title)), t.title())
             }
-            Row1::Doc { key, name, .. } => {
+            Row1::Doc {
+                key,
+                name,
+                required,
+                ..
+            } => {
                 let r = d.docs.get(key);
                 let status = r.map_or(DocStatus::NotReviewed, |r| r.status);
                 let reference = r
@@ -283,7 +317,7 @@ fn render(v: &Stage1View, m: &Model, f: &mut Frame, full: Rect) {
                 };
                 let name_w = w.saturating_sub(22 + 26 + 4);
                 let mut line = Line::from(vec![
-                    Span::raw("  "),
+                    Span::styled(if required.is_empty() { "  " } else { "● " }, t.key()),
                     Span::styled(format!("{:<20}", status.label()), t.doc_status(status)),
                     Span::raw(format!("{:<w$}", cut(name, name_w), w = name_w)),
                     Span::styled(format!(" {:<24}{note}", cut(&reference, 24)), t.dim()),
