@@ -1499,3 +1499,40 @@ fn stage1_tells_required_documents_from_expected_ones() {
         "{text}"
     );
 }
+
+/// A nonconformity closed before verifications were recorded (a file of
+/// schema 4 upgraded) says so in the finding editor, naming what is
+/// missing, instead of passing for a verified closure.
+#[test]
+fn a_legacy_nc_closed_without_verification_says_what_is_missing() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    let nc = findings(&app)
+        .into_iter()
+        .find(|f| f.grade == Grade::Minor && f.status == FindingStatus::Closed)
+        .expect("the demo's closed minor");
+    assert_eq!(nc.closure_gap(), None, "verified in the demo");
+    // as a pre-schema-5 file would have it: closed, no verification
+    app.store
+        .connection()
+        .execute(
+            "UPDATE findings SET verified_on = '', verified_by = '', verification_method = '',
+             verification_evidence = '' WHERE id = ?1",
+            [&nc.id],
+        )
+        .unwrap();
+    app.dispatch(Action::GoFindings);
+    let at = (0..20)
+        .find(|&i| app.finding_at(i).is_some_and(|x| x.id == nc.id))
+        .unwrap();
+    for _ in 0..at {
+        app.handle_key(key(KeyCode::Down));
+    }
+    app.handle_key(key(KeyCode::Enter));
+    let text = screen(&mut app, 120, 36);
+    assert!(
+        text.contains("Status  Closed, but its verification is not recorded (verification date,"),
+        "{text}"
+    );
+    assert!(!text.contains("Closed (verified)"), "{text}");
+}

@@ -118,6 +118,22 @@ impl Finding {
 
     /// The status as shown: nonconformities have a workflow status;
     /// observations, OFIs and good practices are only "noted".
+    /// A nonconformity recorded as closed without what closing needs
+    /// (closed before auditbench recorded verifications, schema 5, or
+    /// outside it): one line saying what is missing.
+    pub fn closure_gap(&self) -> Option<String> {
+        if !self.grade.is_nonconformity() || self.status != FindingStatus::Closed {
+            return None;
+        }
+        let missing = self.missing_for_closure();
+        (!missing.is_empty()).then(|| {
+            format!(
+                "its verification is not recorded ({} missing)",
+                missing.join(", ")
+            )
+        })
+    }
+
     pub fn status_label(&self) -> &'static str {
         if self.grade.is_nonconformity() {
             self.status.label()

@@ -263,11 +263,14 @@ fn render(d: &FindingDetailState, m: &Model, f: &mut Frame, area: Rect) {
                     .unwrap_or_default(),
                 ratatui::style::Style::default(),
             ),
-            Row::Status => (
-                "Status",
-                fd.status_label().to_string(),
-                t.finding_status(fd.status),
-            ),
+            Row::Status => match fd.closure_gap() {
+                Some(gap) => ("Status", format!("Closed, but {gap}"), t.error()),
+                None => (
+                    "Status",
+                    fd.status_label().to_string(),
+                    t.finding_status(fd.status),
+                ),
+            },
             Row::Text(field) => (
                 crate::tui::labels::finding_field(*field),
                 field.get(fd).to_string(),
