@@ -286,6 +286,9 @@ fn create_demo_parts(store: &mut Store) -> Result<String> {
                 b.cite(fid, &sid)?;
             }
         }
+        for (item, value) in CONTEXT {
+            b.context(&id, *item, value)?;
+        }
         Ok(())
     })?;
     Ok(audit.id)
@@ -377,3 +380,43 @@ fn add_rows(
         Ok(())
     })
 }
+
+/// The demo audit's context for the report: recorded up to the closing
+/// meeting, with the conclusions still to write (as on the last day).
+const CONTEXT: &[(crate::domain::ContextItem, &str)] = {
+    use crate::domain::ContextItem as C;
+    &[
+        (C::ClientAddress, "12 Harbour Road, Leith, Edinburgh EH6 6LX, United Kingdom"),
+        (C::ClientRepresentative, "Priya Nair, Head of Service Management"),
+        (C::TeamRoles, "Jordan Lee: lead auditor. Sam Ortiz: auditor (clauses 8.5 to 8.7)."),
+        (
+            C::ClientParticipants,
+            "Priya Nair (SMS owner), Marc Olsen (change manager), Tom Becker (service desk lead), Aïcha Benali (internal audit)",
+        ),
+        (
+            C::Criteria,
+            "ISO/IEC 20000-1:2018; Northwind's SMS manual v4 and process documents; SLA-ACME-2025 and the supplier contracts in scope",
+        ),
+        (
+            C::Objectives,
+            "Establish whether the SMS conforms to ISO/IEC 20000-1:2018 and is effectively implemented, to decide on initial certification.",
+        ),
+        (
+            C::CertificateScope,
+            "The SMS supporting the delivery of managed hosting and service desk services to external customers from Edinburgh.",
+        ),
+        (C::Combination, "None: a single-standard audit by one body."),
+        (
+            C::Sites,
+            "Edinburgh head office, on site, 2026-11-16 to 2026-11-18\nData-centre DC-NORD, remote (video walk-through), 2026-11-19",
+        ),
+        (
+            C::OpeningMeeting,
+            "2026-11-16 09:00, Edinburgh. Present: Priya Nair, Marc Olsen, Tom Becker, Jordan Lee, Sam Ortiz. Plan, scope, confidentiality and the sampling method confirmed; guide assigned.",
+        ),
+        (C::PlanDeviations, "The data-centre visit was held remotely on 2026-11-19 (travel disruption); the same records were seen."),
+        (C::Obstacles, "None."),
+        (C::Changes, "Initial audit: not applicable."),
+        (C::MarksUse, "No certification mark used yet (initial audit)."),
+    ]
+};

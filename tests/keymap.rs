@@ -27,6 +27,7 @@ fn bindable() -> Vec<Action> {
             | Action::GoFindings
             | Action::GoInterviews
             | Action::GoSamples
+            | Action::GoReport
             | Action::Up
             | Action::Down
             | Action::PageUp

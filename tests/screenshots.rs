@@ -38,6 +38,7 @@ const SHOTS: &[&str] = &[
     "findings",
     "finding-editor",
     "fuzzy-finder",
+    "report",
     "help",
 ];
 

@@ -675,7 +675,7 @@ fn the_text_index_covers_findings_written_before_it_and_bulk_loads() {
     conn.execute_batch(
         "DROP TRIGGER finding_text_insert; DROP TRIGGER finding_text_delete;
          DROP TRIGGER finding_text_update; DROP TABLE finding_text; DROP VIEW finding_text_body;
-         DROP TABLE local_settings; DROP TABLE finding_samples;
+         DROP TABLE local_settings; DROP TABLE finding_samples; DROP TABLE audit_context;
          PRAGMA user_version = 5;",
     )
     .unwrap();

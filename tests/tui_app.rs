@@ -1536,3 +1536,53 @@ fn a_legacy_nc_closed_without_verification_says_what_is_missing() {
     );
     assert!(!text.contains("Closed (verified)"), "{text}");
 }
+
+/// The Report screen lists what the report needs, ticked when recorded;
+/// Enter on an item of the context writes it in the editor, and it is then
+/// ticked, stored and in the trail; Enter on a count goes to its screen.
+#[test]
+fn the_report_screen_shows_what_is_missing_and_enter_fills_it() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    let id = app.model.data.as_ref().unwrap().audit.id.clone();
+    app.handle_key(key(KeyCode::Char('7')));
+    assert_eq!(app.screen, Screen::Report);
+    let text = screen(&mut app, 120, 36);
+    assert!(text.contains("Report — 21 of 28 items recorded"), "{text}");
+    assert!(text.contains("· Closing meeting"), "{text}");
+    while app.screen == Screen::Report && !screen(&mut app, 120, 36).contains("┌ Closing meeting")
+    {
+        app.handle_key(key(KeyCode::Down));
+    }
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(app.mode(), Mode::Editor);
+    type_text(
+        &mut app,
+        "2026-11-19 16:00. Findings presented and acknowledged.",
+    );
+    app.handle_key(key(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::Report);
+    let text = screen(&mut app, 120, 36);
+    assert!(text.contains("Report — 22 of 28 items recorded"), "{text}");
+    assert!(text.contains("✓ Closing meeting"), "{text}");
+    assert_eq!(
+        app.store
+            .audit_context(&id)
+            .unwrap()
+            .get(ContextItem::ClosingMeeting),
+        "2026-11-19 16:00. Findings presented and acknowledged."
+    );
+    let trail = app.store.audit_history(&id).unwrap();
+    let last = trail.last().unwrap();
+    assert_eq!(
+        (last.entity.as_str(), last.field.as_str()),
+        ("audit_context", "created")
+    );
+    // a count goes to where it is recorded
+    while !screen(&mut app, 120, 36).contains("┌ Clauses assessed (stage 2)") {
+        app.handle_key(key(KeyCode::Down));
+    }
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(app.screen, Screen::Stage2);
+    assert_eq!(app.store.verify_data().unwrap(), None);
+}

@@ -1,8 +1,12 @@
 //! The audit's concepts, independent of storage and screens.
 
+mod context;
 mod enums;
+mod report;
 
+pub use context::{AuditContext, ContextItem, Section};
 pub use enums::*;
+pub use report::{report_items, Fill, ReportItem};
 
 /// One audit: an organisation assessed against one catalogue.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -95,6 +95,21 @@ impl Batch<'_> {
         Ok(i.id)
     }
 
+    /// Record an item of the audit's context.
+    pub fn context(
+        &mut self,
+        audit_id: &str,
+        item: crate::domain::ContextItem,
+        value: &str,
+    ) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO audit_context (audit_id, item, value, updated_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (audit_id, item) DO UPDATE SET value = excluded.value",
+            [audit_id, item.code(), value, &self.now],
+        )?;
+        Ok(())
+    }
+
     /// A finding cites a sample (both of this batch's audit).
     pub fn cite(&mut self, finding_id: &str, sample_id: &str) -> Result<()> {
         self.tx.execute(

@@ -101,6 +101,11 @@ pub enum EditTarget {
         id: String,
         field: SampleField,
     },
+    /// One item of the audit's context for the report.
+    Context {
+        audit_id: String,
+        item: crate::domain::ContextItem,
+    },
 }
 
 impl EditTarget {
@@ -133,6 +138,9 @@ impl EditTarget {
                 format!("audit/{audit_id}/recommendation_note")
             }
             EditTarget::Sample { id, field } => format!("sample/{id}/{}", field.code()),
+            EditTarget::Context { audit_id, item } => {
+                format!("audit/{audit_id}/context/{}", item.code())
+            }
         }
     }
 
@@ -158,6 +166,10 @@ impl EditTarget {
             },
             ["audit", id, "recommendation_note"] => EditTarget::RecommendationNote {
                 audit_id: id.to_string(),
+            },
+            ["audit", id, "context", item] => EditTarget::Context {
+                audit_id: id.to_string(),
+                item: crate::domain::ContextItem::parse(item).ok()?,
             },
             ["sample", id, f] => EditTarget::Sample {
                 id: id.to_string(),
@@ -186,7 +198,7 @@ impl EditTarget {
             EditTarget::ClauseNotes { .. } => true,
             EditTarget::Document { field, .. } => *field == DocField::Notes,
             EditTarget::Interview { field, .. } => *field == InterviewField::Notes,
-            EditTarget::RecommendationNote { .. } => true,
+            EditTarget::RecommendationNote { .. } | EditTarget::Context { .. } => true,
             EditTarget::Sample { field, .. } => {
                 matches!(field, SampleField::Items | SampleField::Result)
             }
@@ -242,6 +254,9 @@ impl Store {
             }
             EditTarget::RecommendationNote { audit_id } => {
                 self.audit(audit_id)?.recommendation_note
+            }
+            EditTarget::Context { audit_id, item } => {
+                self.audit_context(audit_id)?.get(*item).to_string()
             }
             EditTarget::Sample { id, field } => {
                 let x = self.sample(id)?;
@@ -300,6 +315,9 @@ impl Store {
                 let mut a = self.audit(audit_id)?;
                 a.recommendation_note = text.to_string();
                 self.update_audit(&a)?;
+            }
+            EditTarget::Context { audit_id, item } => {
+                self.set_audit_context(audit_id, *item, text)?;
             }
             EditTarget::Sample { id, field } => {
                 let mut x = self.sample(id)?;

@@ -238,6 +238,7 @@ const WATCHED: &[(&str, &str, &str)] = &[
     ("document_review", "document_reviews", "doc_key"),
     ("interview", "interviews", "id"),
     ("sample", "samples", "id"),
+    ("audit_context", "audit_context", "item"),
 ];
 
 /// Fields the trail records that are not columns: a reopening's reason;

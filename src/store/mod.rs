@@ -5,6 +5,7 @@ mod audits;
 pub mod backup;
 mod batch;
 mod citations;
+mod context;
 mod edits;
 mod error;
 mod finding_edits;

@@ -23,6 +23,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/006_finding_text.sql")),
     M::up(include_str!("migrations/007_local_settings.sql")),
     M::up(include_str!("migrations/008_finding_samples.sql")),
+    M::up(include_str!("migrations/009_audit_context.sql")),
 ];
 
 /// The schema migrations, in order; the schema version is their count.

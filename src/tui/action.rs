@@ -18,6 +18,7 @@ pub enum Action {
     GoFindings,
     GoInterviews,
     GoSamples,
+    GoReport,
     // movement and choice
     Up,
     Down,
@@ -210,6 +211,7 @@ impl Action {
         Action::GoFindings,
         Action::GoInterviews,
         Action::GoSamples,
+        Action::GoReport,
         Action::Up,
         Action::Down,
         Action::PageUp,

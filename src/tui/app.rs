@@ -298,6 +298,7 @@ impl App {
             Action::GoFindings => return Ok(vec![Effect::Go(Screen::Findings)]),
             Action::GoInterviews => return Ok(vec![Effect::Go(Screen::Interviews)]),
             Action::GoSamples => return Ok(vec![Effect::Go(Screen::Samples)]),
+            Action::GoReport => return Ok(vec![Effect::Go(Screen::Report)]),
             other => {
                 let mut ctx = Ctx {
                     store: &mut self.store,

@@ -239,7 +239,10 @@ impl App {
             Slice::FindingList => d.reload_list(&self.store, &f.filter, f.sort)?,
             Slice::Reviews => d.reload_reviews(&self.store)?,
             Slice::Interviews => d.reload_interviews(&self.store)?,
-            Slice::Audit => d.audit = self.store.audit(&d.audit.id)?,
+            Slice::Audit => {
+                d.audit = self.store.audit(&d.audit.id)?;
+                d.context = self.store.audit_context(&d.audit.id)?;
+            }
             Slice::Audits => {}
         }
         f.clamp(d.findings.len());
@@ -269,7 +272,7 @@ impl App {
                 self.reload(Slice::Interviews)?;
                 None
             }
-            T::RecommendationNote { .. } => {
+            T::RecommendationNote { .. } | T::Context { .. } => {
                 self.reload(Slice::Audit)?;
                 None
             }

@@ -180,6 +180,8 @@ pub struct AuditData {
     pub samples: Vec<Sample>,
     /// Which findings cite which samples.
     pub citations: Vec<store::Citation>,
+    /// The audit's context for the report.
+    pub context: crate::domain::AuditContext,
     /// The finder's interview and sample entries are older than the lists.
     pub finder_extras_stale: bool,
 }
@@ -319,6 +321,7 @@ impl AuditData {
             interviews: store.interviews(id)?,
             samples: store.samples(id)?,
             citations: store.citations(id)?,
+            context: store.audit_context(id)?,
             finder_extras_stale: false,
         };
         d.reload_reviews(store)?;

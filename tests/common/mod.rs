@@ -188,6 +188,13 @@ pub fn scene(env: &Env, name: &str) -> App {
         }
         "interviews" => app.dispatch(auditbench::tui::action::Action::GoInterviews),
         "samples" => app.dispatch(auditbench::tui::action::Action::GoSamples),
+        "report" => {
+            app.dispatch(auditbench::tui::action::Action::GoReport);
+            // on the closing meeting, not recorded yet
+            for _ in 0..15 {
+                app.handle_key(key(KeyCode::Down));
+            }
+        }
         "picker" => {
             app.dispatch(auditbench::tui::action::Action::GoFindings);
             app.handle_key(key(KeyCode::Enter));
@@ -222,6 +229,7 @@ pub const SCREENS: &[&str] = &[
     "new-finding-form",
     "interviews",
     "samples",
+    "report",
     "picker",
     "fuzzy-finder",
     "help",

@@ -27,6 +27,7 @@ pub enum Mode {
     FindingDetail,
     Interviews,
     Samples,
+    Report,
     Help,
     Confirm,
     Finder,
@@ -60,6 +61,7 @@ impl Mode {
         Mode::FindingDetail,
         Mode::Interviews,
         Mode::Samples,
+        Mode::Report,
         Mode::Help,
         Mode::Confirm,
         Mode::Finder,
@@ -90,7 +92,8 @@ impl Mode {
             | Mode::Stage2Questions
             | Mode::Findings
             | Mode::Interviews
-            | Mode::Samples => Some(Mode::Global),
+            | Mode::Samples
+            | Mode::Report => Some(Mode::Global),
             Mode::EditorLine => Some(Mode::Editor),
             Mode::FormChoice => Some(Mode::Form),
             Mode::Editor | Mode::Form | Mode::Finder => Some(Mode::Text),
@@ -136,6 +139,7 @@ impl Mode {
             Mode::FindingDetail => "Finding",
             Mode::Interviews => "Interviews",
             Mode::Samples => "Samples (ISO 19011 A.6)",
+            Mode::Report => "Report — what the report needs",
             Mode::Help => "Help",
             Mode::Confirm => "Confirm",
             Mode::Finder => "Fuzzy finder",

@@ -4,6 +4,7 @@ pub mod audits;
 pub mod findings;
 pub mod interviews;
 pub mod overview;
+pub mod report;
 pub mod samples;
 pub mod stage1;
 pub mod stage2;
@@ -70,43 +71,67 @@ pub fn body_height(height: u16) -> u16 {
 fn render_tabs(app: &App, f: &mut Frame, area: Rect) {
     let m = &app.model;
     let t = &m.theme;
-    let mut spans = vec![];
-    for (screen, action, name) in Screen::TABS {
-        let enabled = *screen == Screen::Audits || m.data.is_some();
-        let style = if *screen == app.screen {
-            t.selected()
-        } else if enabled {
-            ratatui::style::Style::default()
-        } else {
-            t.dim()
-        };
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(
-            format!("{} {name}", m.keymap.key_of(Mode::Global, action)),
-            style,
-        ));
-    }
-    // The name of the program first, when the tabs leave room for it.
-    let tabs_w: usize = spans.iter().map(|s| s.width()).sum();
-    if tabs_w + 12 <= area.width as usize {
-        spans.insert(0, Span::styled(" auditbench ", t.accent()));
-    }
-    // The banners: a file that cannot be written, an audit that is frozen.
-    if m.read_only.is_some() {
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(
-            " READ-ONLY: nothing can be changed ",
-            t.error(),
-        ));
+    let width = area.width as usize;
+    // The banners: a file that cannot be written, an audit that is frozen;
+    // in full, or in a word when the line is short.
+    let banner: Option<(String, &str)> = if m.read_only.is_some() {
+        Some((" READ-ONLY: nothing can be changed ".into(), " READ-ONLY "))
     } else if m.reported() {
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(
+        Some((
             format!(
                 " REPORTED: read-only ({} reopens) ",
                 m.keymap.key_of(Mode::Overview, &Action::ReportAudit)
             ),
-            t.error(),
-        ));
+            " REPORTED ",
+        ))
+    } else {
+        None
+    };
+    let tabs = |short: bool| -> Vec<Span> {
+        let mut spans = vec![];
+        for (screen, action, name, short_name) in Screen::TABS
+            .iter()
+            .zip(Screen::SHORT)
+            .map(|((s, a, n), short)| (s, a, n, short))
+        {
+            let enabled = *screen == Screen::Audits || m.data.is_some();
+            let style = if *screen == app.screen {
+                t.selected()
+            } else if enabled {
+                ratatui::style::Style::default()
+            } else {
+                t.dim()
+            };
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(
+                format!(
+                    "{} {}",
+                    m.keymap.key_of(Mode::Global, action),
+                    if short { short_name } else { name }
+                ),
+                style,
+            ));
+        }
+        spans
+    };
+    let w = |spans: &[Span]| spans.iter().map(|s| s.width()).sum::<usize>();
+    let banner_w = banner.as_ref().map_or(0, |(b, _)| b.chars().count() + 2);
+    let mut spans = tabs(false);
+    if w(&spans) + banner_w > width {
+        spans = tabs(true);
+    }
+    // The name of the program first, when the tabs leave room for it.
+    if w(&spans) + banner_w + 12 <= width {
+        spans.insert(0, Span::styled(" auditbench ", t.accent()));
+    }
+    if let Some((full, word)) = banner {
+        let text = if w(&spans) + full.chars().count() + 2 <= width {
+            full
+        } else {
+            word.to_string()
+        };
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(text, t.error()));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -262,6 +287,7 @@ pub enum Screen {
     Findings,
     Interviews,
     Samples,
+    Report,
 }
 
 impl Screen {
@@ -275,6 +301,12 @@ impl Screen {
         (Screen::Findings, Action::GoFindings, "Findings"),
         (Screen::Interviews, Action::GoInterviews, "Interviews"),
         (Screen::Samples, Action::GoSamples, "Samples"),
+        (Screen::Report, Action::GoReport, "Report"),
+    ];
+
+    /// The tabs' names when the full ones do not fit, in the same order.
+    pub const SHORT: [&'static str; 8] = [
+        "Audits", "Overview", "Stage1", "Stage2", "Findings", "Interv.", "Samples", "Report",
     ];
 }
 
@@ -288,6 +320,7 @@ pub struct Screens {
     pub findings: findings::FindingsView,
     pub interviews: interviews::InterviewsView,
     pub samples: samples::SamplesView,
+    pub report: report::ReportView,
 }
 
 impl Screens {
@@ -300,6 +333,7 @@ impl Screens {
             Screen::Findings => &self.findings,
             Screen::Interviews => &self.interviews,
             Screen::Samples => &self.samples,
+            Screen::Report => &self.report,
         }
     }
 
@@ -312,6 +346,7 @@ impl Screens {
             Screen::Findings => &mut self.findings,
             Screen::Interviews => &mut self.interviews,
             Screen::Samples => &mut self.samples,
+            Screen::Report => &mut self.report,
         }
     }
 
@@ -326,6 +361,7 @@ impl Screens {
             Screen::Findings => Mode::Findings,
             Screen::Interviews => Mode::Interviews,
             Screen::Samples => Mode::Samples,
+            Screen::Report => Mode::Report,
         }
     }
 }
