@@ -343,7 +343,7 @@ fn a_restore_is_recorded_and_cannot_undo_reported() {
     let id = env.demo();
     let before = env.path("before-report.sqlite");
     env.ok(&["backup", "--to", before.to_str().unwrap()]);
-    env.ok(&["report", "--audit", &id]);
+    env.ok(&["audit", "report", "--audit", &id]);
     let out = env
         .cmd()
         .args([
@@ -386,7 +386,7 @@ fn a_restore_is_recorded_and_cannot_undo_reported() {
         .filter(|p| p.to_string_lossy().contains("before-restore"))
         .collect();
     assert_eq!(safety.len(), 1, "{safety:?}");
-    env.ok(&["reopen", "--audit", &id, "--reason", "more work"]);
+    env.ok(&["audit", "reopen", "--audit", &id, "--reason", "more work"]);
     for i in 0..4 {
         let out = add_keeping(&env, &env.db, 1, &id, &format!("t{i}"));
         assert!(out.status.success(), "{}", stderr(&out));
@@ -564,7 +564,7 @@ fn error_messages_name_files_and_values_not_audit_content() {
     let id = env.demo();
     let out = env
         .cmd()
-        .args(["reopen", "--audit", &id, "--reason", "why not"])
+        .args(["audit", "reopen", "--audit", &id, "--reason", "why not"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));

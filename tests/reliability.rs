@@ -557,7 +557,7 @@ fn a_reported_audit_is_read_only_until_reopened_with_a_recorded_reason() {
     drop(s);
 
     // The CLI: report, refused add, reopen needs --reason, then works.
-    env.ok(&["report", "--audit", &id]);
+    env.ok(&["audit", "report", "--audit", &id]);
     let out = env
         .cmd()
         .args([
@@ -569,11 +569,18 @@ fn a_reported_audit_is_read_only_until_reopened_with_a_recorded_reason() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("reported"));
     let out = env
         .cmd()
-        .args(["reopen", "--audit", &id, "--reason", ""])
+        .args(["audit", "reopen", "--audit", &id, "--reason", ""])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    env.ok(&["reopen", "--audit", &id, "--reason", "late evidence"]);
+    env.ok(&[
+        "audit",
+        "reopen",
+        "--audit",
+        &id,
+        "--reason",
+        "late evidence",
+    ]);
     let h = env.ok(&["--auditor", "Kim", "history", "--audit", &id]);
     assert!(
         h.contains("reopen_reason") && h.contains("late evidence"),

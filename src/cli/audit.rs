@@ -33,10 +33,15 @@ pub struct HistoryArgs {
 /// `auditbench audit …`
 #[derive(Debug, clap::Subcommand)]
 pub enum AuditCommand {
-    /// Change an audit's details, its recommendation or the justification.
+    /// Change an audit's details, its recommendation or the justification,
+    /// and the items of its context for the report (--set ITEM=TEXT).
     Edit(Box<EditArgs>),
     /// Delete an audit and everything in it; its changes stay in the trail.
     Delete(DeleteArgs),
+    /// Mark an audit as reported: its findings and records become read-only.
+    Report(ReportArgs),
+    /// Reopen a reported audit; the reason is kept in the audit trail.
+    Reopen(ReopenArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -85,12 +90,22 @@ pub struct EditArgs {
     /// The recommendation's justification.
     #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     justification: Option<String>,
+    /// An item of the audit's context for the report, ITEM=TEXT (repeat
+    /// for several; an empty TEXT clears it). Items: client_address,
+    /// client_representative, team_roles, client_participants, criteria,
+    /// objectives, certificate_scope, combination, sites, opening_meeting,
+    /// closing_meeting, diverging_opinions, plan_deviations, obstacles,
+    /// changes, marks_use, conformity, scope_appropriate, objectives_met.
+    #[arg(long = "set", value_name = "ITEM=TEXT", allow_hyphen_values = true)]
+    set: Vec<String>,
 }
 
 pub fn run(ctx: &Context_, cmd: AuditCommand) -> Result<()> {
     match cmd {
         AuditCommand::Edit(e) => edit(ctx, *e),
         AuditCommand::Delete(d) => delete(ctx, d),
+        AuditCommand::Report(r) => report(ctx, r),
+        AuditCommand::Reopen(r) => reopen(ctx, r),
     }
 }
 
@@ -141,8 +156,32 @@ fn edit(ctx: &Context_, e: EditArgs) -> Result<()> {
         &e.recommendation,
         &e.justification,
     ];
+    // the context items, all checked before anything is written
+    let mut items = Vec::new();
+    for pair in &e.set {
+        let Some((item, text)) = pair.split_once('=') else {
+            bail!("--set {pair:?} has no '='; write --set ITEM=TEXT, e.g. --set sites='Head office, on site'");
+        };
+        let item = crate::domain::ContextItem::parse(item).map_err(|e| anyhow!(e))?;
+        items.push((item, text.to_string()));
+    }
     if given.iter().all(|v| v.is_none()) {
-        bail!("nothing to change: give at least one of --org, --scope, --type, --cb, --lead, --team, --start, --end, --recommendation, --justification");
+        if items.is_empty() {
+            bail!("nothing to change: give at least one of --org, --scope, --type, --cb, --lead, --team, --start, --end, --recommendation, --justification, --set ITEM=TEXT");
+        }
+        store.atomically(|s| {
+            for (item, text) in &items {
+                s.set_audit_context(&a.id, *item, text)?;
+            }
+            Ok(())
+        })?;
+        outln!(
+            "Saved {} item{} of the report's context for the audit of {}.",
+            items.len(),
+            if items.len() == 1 { "" } else { "s" },
+            a.organisation
+        )?;
+        return Ok(());
     }
     if let Some(v) = e.org {
         a.organisation = v;
@@ -191,8 +230,14 @@ fn edit(ctx: &Context_, e: EditArgs) -> Result<()> {
             );
         }
     }
-    // one transaction: the details, then the recommendation
-    store.batch_audit_edit(&a, decision)?;
+    // one transaction: the details, the recommendation, the context
+    store.atomically(|s| {
+        s.batch_audit_edit(&a, decision)?;
+        for (item, text) in &items {
+            s.set_audit_context(&a.id, *item, text)?;
+        }
+        Ok(())
+    })?;
     outln!("Saved the details of the audit of {}.", a.organisation)?;
     Ok(())
 }

@@ -23,6 +23,7 @@ mod export;
 mod finding;
 mod list;
 mod new;
+mod report;
 
 use std::path::{Path, PathBuf};
 
@@ -78,10 +79,12 @@ pub enum Command {
     Export(export::Args),
     /// Create a realistic demo audit (and, with --scale, many generated findings).
     Demo(demo::Args),
-    /// Mark an audit as reported: its findings and records become read-only.
-    Report(audit::ReportArgs),
-    /// Reopen a reported audit; the reason is kept in the audit trail.
-    Reopen(audit::ReopenArgs),
+    /// Make the audit report (HTML or Markdown). Marking an audit reported
+    /// is `audit report`.
+    Report(report::Args),
+    /// Moved: `auditbench audit reopen --audit ID --reason …`.
+    #[command(hide = true)]
+    Reopen(Moved),
     /// Print the recorded changes of a finding (or of a whole audit).
     History(audit::HistoryArgs),
     /// Check the audit trail's hash chain and say where it breaks, if it does.
@@ -104,8 +107,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Finding(cmd)) => finding::run(&ctx, cmd),
         Some(Command::Export(args)) => export::run(&ctx, args),
         Some(Command::Demo(args)) => demo::run(&ctx, args),
-        Some(Command::Report(args)) => audit::report(&ctx, args),
-        Some(Command::Reopen(args)) => audit::reopen(&ctx, args),
+        Some(Command::Report(args)) => report::run(&ctx, args),
+        Some(Command::Reopen(_)) => Err(anyhow!(
+            "`auditbench reopen` moved: use auditbench audit reopen --audit ID --reason TEXT"
+        )),
         Some(Command::History(args)) => audit::history(&ctx, args),
         Some(Command::Verify) => audit::verify(&ctx),
         Some(Command::Backup(args)) => backup::backup(&ctx, args),
@@ -198,6 +203,14 @@ impl Context_ {
             .ok_or_else(|| anyhow!("built-in catalogue {id} missing"))?;
         Ok((cat, None))
     }
+}
+
+/// Whatever followed a command that moved (it is not run; the error says
+/// where it went).
+#[derive(Debug, clap::Args)]
+pub struct Moved {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    rest: Vec<String>,
 }
 
 /// The open options of a parsed command line (the workbench uses them too).

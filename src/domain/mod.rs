@@ -341,6 +341,38 @@ pub struct Coverage {
     pub documents_reviewed: u64,
 }
 
+impl Coverage {
+    /// How much of an audit is done: its catalogue's assessable clauses
+    /// with a stage 2 result (or marked done), its documents reviewed.
+    pub fn of(
+        catalogue: &crate::catalogue::Catalogue,
+        stage2: &std::collections::HashMap<String, ClauseReview>,
+        docs: &std::collections::HashMap<String, DocumentReview>,
+    ) -> Coverage {
+        let assessable: Vec<_> = catalogue
+            .clauses()
+            .iter()
+            .filter(|c| catalogue.is_assessable(c))
+            .collect();
+        Coverage {
+            clauses: assessable.len() as u64,
+            clauses_assessed: assessable
+                .iter()
+                .filter(|c| {
+                    stage2.get(&c.id).is_some_and(|r| {
+                        r.result != ClauseResult::NotAssessed || r.status == ClauseStatus::Done
+                    })
+                })
+                .count() as u64,
+            documents: catalogue.documents().count() as u64,
+            documents_reviewed: docs
+                .values()
+                .filter(|r| r.status != DocStatus::NotReviewed)
+                .count() as u64,
+        }
+    }
+}
+
 /// How serious the suggestion is, for its colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {

@@ -478,25 +478,7 @@ impl Model {
 impl AuditData {
     /// How much of the audit is done, for the recommendation.
     pub fn coverage(&self) -> crate::domain::Coverage {
-        use crate::domain::{ClauseResult, ClauseStatus, DocStatus};
-        let assessable: Vec<_> = self.assessable().collect();
-        crate::domain::Coverage {
-            clauses: assessable.len() as u64,
-            clauses_assessed: assessable
-                .iter()
-                .filter(|c| {
-                    self.stage2.get(&c.id).is_some_and(|r| {
-                        r.result != ClauseResult::NotAssessed || r.status == ClauseStatus::Done
-                    })
-                })
-                .count() as u64,
-            documents: self.catalogue.documents().count() as u64,
-            documents_reviewed: self
-                .docs
-                .values()
-                .filter(|r| r.status != DocStatus::NotReviewed)
-                .count() as u64,
-        }
+        crate::domain::Coverage::of(&self.catalogue, &self.stage2, &self.docs)
     }
 
     /// The recommendation the findings and the coverage suggest.

@@ -1,0 +1,125 @@
+//! `auditbench report`: the audit report, in HTML or Markdown.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{anyhow, Result};
+
+use super::Context_;
+use crate::report::{gather, render, Format};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Audit id (or a unique prefix of it).
+    #[arg(long)]
+    audit: String,
+    /// html (one self-contained file, printable on A4) or md (Markdown).
+    #[arg(long, value_enum, default_value_t = Fmt::Html)]
+    format: Fmt,
+    /// A minijinja template of your own instead of the built-in one (the
+    /// variables are listed in README → Report).
+    #[arg(long, value_name = "FILE")]
+    template: Option<PathBuf>,
+    /// Write to this file (replaced only by a complete one). Default: a
+    /// name made of the organisation, the audit type and the dates, in the
+    /// current folder. `-`: standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Include the interview notes (left out by default: they can name
+    /// people and what they said in confidence).
+    #[arg(long)]
+    with_notes: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Fmt {
+    Html,
+    Md,
+}
+
+/// A file name from the audit: `northwind-managed-services-ltd-stage-2-2026-11-16-report.html`.
+pub fn default_name(a: &crate::domain::Audit, ext: &str) -> String {
+    let mut words = format!(
+        "{} {} {}",
+        a.organisation,
+        a.audit_type.label(),
+        a.start_date
+    );
+    words = words
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut slug = String::new();
+    for part in words.split('-').filter(|p| !p.is_empty()) {
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(part);
+    }
+    let slug: String = slug.chars().take(80).collect();
+    format!("{slug}-report.{ext}")
+}
+
+pub fn run(ctx: &Context_, args: Args) -> Result<()> {
+    let format = match args.format {
+        Fmt::Html => Format::Html,
+        Fmt::Md => Format::Markdown,
+    };
+    let template = match &args.template {
+        Some(path) => Some((
+            path.display().to_string(),
+            std::fs::read_to_string(path).map_err(|e| {
+                anyhow!(
+                    "cannot read the template {}: {e}; give a readable UTF-8 file to --template",
+                    path.display()
+                )
+            })?,
+        )),
+        None => None,
+    };
+    let store = ctx.open_to_read()?;
+    let audit = store.find_audit(&args.audit)?;
+    let offset = *chrono::Local::now().offset();
+    let data = gather(&store, &audit, args.with_notes, offset)?;
+    let template = template.as_ref().map(|(n, t)| (n.as_str(), t.as_str()));
+    match args.out {
+        Some(p) if p.as_os_str() == "-" => {
+            let stdout = std::io::stdout();
+            let out = std::io::BufWriter::new(stdout.lock());
+            let mut out = render(&data, format, template, out)?;
+            out.flush()
+                .map_err(|e| anyhow!("cannot write the report: {e}"))?;
+        }
+        out => {
+            let path =
+                out.unwrap_or_else(|| PathBuf::from(default_name(&audit, format.extension())));
+            crate::export::file::replace_atomically(&path, "the report", |w| {
+                Ok(((), render(&data, format, template, w)?))
+            })?;
+            eprintln!(
+                "wrote the report of {} to {}{}",
+                crate::text::inert(&audit.organisation),
+                path.display(),
+                if data.missing.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " ({} item{} not recorded yet, listed at its top)",
+                        data.missing.len(),
+                        if data.missing.len() == 1 { "" } else { "s" }
+                    )
+                }
+            );
+            eprintln!(
+                "(marking an audit reported, read-only, is now: auditbench audit report --audit ID)"
+            );
+        }
+    }
+    Ok(())
+}

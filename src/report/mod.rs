@@ -1,0 +1,492 @@
+//! The audit report: what the certification body decides on. The data
+//! ([`ReportData`]) is gathered from the store once, then rendered by a
+//! `minijinja` template: the built-in HTML (one self-contained file, inline
+//! CSS with a print stylesheet for A4, no script, no fetch) and Markdown, or
+//! a template file the user gives. Text from the audit file is escaped by
+//! the template engine for HTML, and by the `md` filter for Markdown.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::domain::{report_items, Audit, ClauseResult, Coverage, Finding, Grade, Section, Stage};
+use crate::store::{self, FindingFilter, Store};
+
+/// The built-in templates.
+pub const HTML_TEMPLATE: &str = include_str!("../../assets/report/report.html.j2");
+pub const MD_TEMPLATE: &str = include_str!("../../assets/report/report.md.j2");
+
+/// The formats a report is made in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Markdown,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Markdown => "md",
+        }
+    }
+}
+
+/// One line of text with a label.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub label: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContextSection {
+    pub title: String,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportFinding {
+    pub reference: String,
+    pub formerly: String,
+    pub grade: String,
+    pub clause: String,
+    pub clause_title: String,
+    pub stage: u8,
+    pub title: String,
+    pub requirement: String,
+    pub statement: String,
+    pub evidence: String,
+    pub status: String,
+    pub due_date: String,
+    pub correction: String,
+    pub root_cause: String,
+    pub corrective_action: String,
+    pub verified_on: String,
+    pub verified_by: String,
+    pub verification_method: String,
+    pub verification_evidence: String,
+    pub raised_by: String,
+    pub is_nonconformity: bool,
+    /// The samples it cites, one line each.
+    pub samples: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GradeGroup {
+    pub grade: String,
+    pub code: String,
+    pub count: usize,
+    pub findings: Vec<ReportFinding>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClauseRow {
+    pub clause: String,
+    pub title: String,
+    pub status: String,
+    pub result: String,
+    pub findings: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentRow {
+    pub clause: String,
+    pub name: String,
+    pub required: String,
+    pub status: String,
+    pub reference: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InterviewRow {
+    pub interviewee: String,
+    pub role: String,
+    pub held_at: String,
+    pub interviewer: String,
+    pub clauses: String,
+    /// Only with `--with-notes`: interview notes can name people and
+    /// what they said in confidence.
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SampleRow {
+    pub clause: String,
+    pub population: String,
+    pub method: String,
+    pub size: u32,
+    pub items: String,
+    pub result: String,
+    pub cited_by: String,
+}
+
+/// Everything a report shows, ready for a template.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportData {
+    pub generator: String,
+    pub generated_at: String,
+    pub organisation: String,
+    pub audit_type: String,
+    pub standard: String,
+    pub edition: String,
+    pub scope: String,
+    pub certification_body: String,
+    pub lead_auditor: String,
+    pub team: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub status: String,
+    pub recommendation: String,
+    pub recommendation_note: String,
+    /// The line the findings and the coverage suggest.
+    pub suggestion: String,
+    pub sampling_statement: String,
+    pub context: Vec<ContextSection>,
+    /// Report items not recorded yet.
+    pub missing: Vec<String>,
+    pub coverage: CoverageData,
+    pub summary: Vec<Item>,
+    pub groups: Vec<GradeGroup>,
+    pub clauses: Vec<ClauseRow>,
+    pub documents: Vec<DocumentRow>,
+    pub interviews: Vec<InterviewRow>,
+    pub samples: Vec<SampleRow>,
+    pub with_notes: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageData {
+    pub clauses: u64,
+    pub clauses_assessed: u64,
+    pub documents: u64,
+    pub documents_reviewed: u64,
+}
+
+/// Read what the report of `audit` shows.
+pub fn gather(
+    store: &Store,
+    audit: &Audit,
+    with_notes: bool,
+    offset: chrono::FixedOffset,
+) -> store::Result<ReportData> {
+    let cat = store.catalogue(&audit.catalogue_id)?;
+    let context = store.audit_context(&audit.id)?;
+    let stage2: HashMap<_, _> = store
+        .clause_reviews(&audit.id, Stage::TWO)?
+        .into_iter()
+        .map(|r| (r.clause_id.clone(), r))
+        .collect();
+    let docs: HashMap<_, _> = store
+        .document_reviews(&audit.id)?
+        .into_iter()
+        .map(|r| (r.doc_key.clone(), r))
+        .collect();
+    let coverage = Coverage::of(&cat, &stage2, &docs);
+    let interviews = store.interviews(&audit.id)?;
+    let samples = store.samples(&audit.id)?;
+    let citations = store.citations(&audit.id)?;
+    let tally = store.nc_tally(&audit.id)?;
+    let (suggestion, _) = crate::domain::recommendation(audit.audit_type, &tally, &coverage);
+
+    let sample_line = |id: &str| {
+        samples.iter().find(|x| x.id == id).map(|x| {
+            format!(
+                "{} {} (n={}, {}): {}",
+                x.clause_id,
+                x.population,
+                x.size,
+                x.method.label().to_lowercase(),
+                x.result
+            )
+        })
+    };
+    let mut cites: HashMap<&str, Vec<String>> = HashMap::new();
+    for c in &citations {
+        if let Some(line) = sample_line(&c.sample_id) {
+            cites.entry(c.finding_id.as_str()).or_default().push(line);
+        }
+    }
+    let mut groups: BTreeMap<u8, GradeGroup> = BTreeMap::new();
+    let mut per_clause: HashMap<String, u64> = HashMap::new();
+    for f in store.findings(&audit.id, &FindingFilter::default())? {
+        *per_clause.entry(f.clause_id.clone()).or_default() += 1;
+        let g = groups
+            .entry(f.grade.severity())
+            .or_insert_with(|| GradeGroup {
+                grade: f.grade.label().to_string(),
+                code: f.grade.code().to_string(),
+                count: 0,
+                findings: Vec::new(),
+            });
+        g.count += 1;
+        let samples = cites.remove(f.id.as_str()).unwrap_or_default();
+        g.findings.push(finding_row(&f, &cat, samples));
+    }
+    let summary = Grade::ALL
+        .iter()
+        .map(|g| Item {
+            label: g.label().to_string(),
+            text: groups.get(&g.severity()).map_or(0, |x| x.count).to_string(),
+        })
+        .collect();
+
+    let clauses = cat
+        .clauses()
+        .iter()
+        .filter(|c| cat.is_assessable(c))
+        .map(|c| {
+            let r = stage2.get(&c.id);
+            ClauseRow {
+                clause: c.id.clone(),
+                title: c.title.clone(),
+                status: r.map_or("Not started", |r| r.status.label()).to_string(),
+                result: r
+                    .map_or(ClauseResult::NotAssessed, |r| r.result)
+                    .label()
+                    .to_string(),
+                findings: per_clause.get(&c.id).copied().unwrap_or(0),
+            }
+        })
+        .collect();
+    let documents = cat
+        .documents()
+        .map(|(c, d)| {
+            let r = docs.get(&d.key);
+            DocumentRow {
+                clause: c.id.clone(),
+                name: d.name.clone(),
+                required: d.required.clone(),
+                status: r
+                    .map_or(crate::domain::DocStatus::NotReviewed, |r| r.status)
+                    .label()
+                    .to_string(),
+                reference: r.map(|r| r.reference.clone()).unwrap_or_default(),
+                version: r.map(|r| r.version.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let interview_rows = interviews
+        .iter()
+        .map(|i| InterviewRow {
+            interviewee: i.interviewee.clone(),
+            role: i.role.clone(),
+            held_at: crate::domain::local_when(&i.held_at, offset),
+            interviewer: i.interviewer.clone(),
+            clauses: i.clauses.clone(),
+            notes: if with_notes {
+                i.notes.clone()
+            } else {
+                String::new()
+            },
+        })
+        .collect();
+    let sample_rows = samples
+        .iter()
+        .map(|x| SampleRow {
+            clause: x.clause_id.clone(),
+            population: x.population.clone(),
+            method: x.method.label().to_string(),
+            size: x.size,
+            items: x.items.clone(),
+            result: x.result.clone(),
+            cited_by: citations
+                .iter()
+                .filter(|c| c.sample_id == x.id)
+                .map(|c| c.reference.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+
+    // the context, by section, as recorded
+    let order = [
+        Section::Parties,
+        Section::Audit,
+        Section::Meetings,
+        Section::Course,
+        Section::Conclusions,
+    ];
+    let context_sections = order
+        .iter()
+        .map(|s| ContextSection {
+            title: s.label().to_string(),
+            items: crate::domain::ContextItem::ALL
+                .iter()
+                .filter(|i| i.section() == *s)
+                .map(|i| Item {
+                    label: i.label().to_string(),
+                    text: context.get(*i).to_string(),
+                })
+                .collect(),
+        })
+        .collect();
+    let missing = report_items(audit, &context, &coverage, interviews.len())
+        .into_iter()
+        .filter(|i| !i.done)
+        .map(|i| format!("{}: {}", i.label, i.detail))
+        .collect();
+
+    Ok(ReportData {
+        generator: format!("auditbench {}", env!("CARGO_PKG_VERSION")),
+        generated_at: store.now(),
+        organisation: audit.organisation.clone(),
+        audit_type: audit.audit_type.label().to_string(),
+        standard: cat.standard.clone(),
+        edition: audit.edition.clone(),
+        scope: audit.scope.clone(),
+        certification_body: audit.certification_body.clone(),
+        lead_auditor: audit.lead_auditor.clone(),
+        team: audit.team.clone(),
+        start_date: audit.start_date.clone(),
+        end_date: audit.end_date.clone(),
+        status: audit.status.label().to_string(),
+        recommendation: audit
+            .recommendation
+            .map_or("Not recorded".to_string(), |d| d.label().to_string()),
+        recommendation_note: audit.recommendation_note.clone(),
+        suggestion,
+        sampling_statement: "This audit was based on sampling: records, people and sites were \
+            examined as samples of the service management system, so nonconformities may exist \
+            that were not found."
+            .to_string(),
+        context: context_sections,
+        missing,
+        coverage: CoverageData {
+            clauses: coverage.clauses,
+            clauses_assessed: coverage.clauses_assessed,
+            documents: coverage.documents,
+            documents_reviewed: coverage.documents_reviewed,
+        },
+        summary,
+        groups: groups.into_values().collect(),
+        clauses,
+        documents,
+        interviews: interview_rows,
+        samples: sample_rows,
+        with_notes,
+    })
+}
+
+fn finding_row(
+    f: &Finding,
+    cat: &crate::catalogue::Catalogue,
+    samples: Vec<String>,
+) -> ReportFinding {
+    ReportFinding {
+        reference: f.reference.clone(),
+        formerly: f.formerly.clone(),
+        grade: f.grade.label().to_string(),
+        clause: f.clause_id.clone(),
+        clause_title: cat
+            .get(&f.clause_id)
+            .map(|c| c.title.clone())
+            .unwrap_or_default(),
+        stage: f.stage.number(),
+        title: f.title.clone(),
+        requirement: f.requirement.clone(),
+        statement: f.statement.clone(),
+        evidence: f.evidence.clone(),
+        status: f.status_label().to_string(),
+        due_date: f.due_date.clone(),
+        correction: f.correction.clone(),
+        root_cause: f.root_cause.clone(),
+        corrective_action: f.corrective_action.clone(),
+        verified_on: f.verified_on.clone(),
+        verified_by: f.verified_by.clone(),
+        verification_method: f.verification_method.clone(),
+        verification_evidence: f.verification_evidence.clone(),
+        raised_by: f.raised_by.clone(),
+        is_nonconformity: f.grade.is_nonconformity(),
+        samples,
+    }
+}
+
+/// Escape text for Markdown: characters that start markup anywhere (`\\`,
+/// backticks, `*`, `_`, brackets, a table cell's `|`, `~`) and those that
+/// start a block at the beginning of a line (`#`, `-`, `+`, `>`, "1.") are
+/// made literal; HTML, which Markdown passes through, is escaped; control
+/// characters become spaces; line breaks stay, as Markdown line breaks.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, line) in s.lines().enumerate() {
+        if i > 0 {
+            out.push_str("  \n");
+        }
+        let trimmed = line.trim_start();
+        let lead = line.len() - trimmed.len();
+        out.push_str(&line[..lead]);
+        let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+        for (j, c) in trimmed.chars().enumerate() {
+            let block_start = j == 0 && matches!(c, '#' | '-' | '+' | '>' | '=');
+            let ordered = digits > 0 && j == digits && matches!(c, '.' | ')');
+            match c {
+                '<' => out.push_str("&lt;"),
+                '&' => out.push_str("&amp;"),
+                c if c.is_control() => out.push(' '),
+                '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c if block_start || ordered => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c => out.push(c),
+            }
+        }
+    }
+    out
+}
+
+/// Render `data` with the built-in template of `format`, or with
+/// `template` (its name, for messages, and its text), to `out`.
+pub fn render<W: Write>(
+    data: &ReportData,
+    format: Format,
+    template: Option<(&str, &str)>,
+    out: W,
+) -> store::Result<W> {
+    let mut env = minijinja::Environment::new();
+    // HTML escaping for the HTML report (and any template named *.html*),
+    // none for Markdown, where the md filter escapes
+    let (name, source) = match (template, format) {
+        (Some((n, s)), _) => (n.to_string(), s.to_string()),
+        (None, Format::Html) => ("report.html.j2".to_string(), HTML_TEMPLATE.to_string()),
+        (None, Format::Markdown) => ("report.md.j2".to_string(), MD_TEMPLATE.to_string()),
+    };
+    let escape = match format {
+        Format::Html => minijinja::AutoEscape::Html,
+        Format::Markdown => minijinja::AutoEscape::None,
+    };
+    env.set_auto_escape_callback(move |_| escape);
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.add_filter("md", |s: String| md_escape(&s));
+    let lines: Vec<String> = source.lines().map(str::to_string).collect();
+    let fail = |e: minijinja::Error| template_error(&name, &lines, &e);
+    env.add_template_owned(name.clone(), source).map_err(fail)?;
+    let tmpl = env.get_template(&name).map_err(fail)?;
+    let mut out = out;
+    tmpl.render_captured_to(data, &mut out).map_err(fail)?;
+    Ok(out)
+}
+
+/// One line: the template, the line and its text (cut), what is wrong.
+fn template_error(name: &str, lines: &[String], e: &minijinja::Error) -> store::Error {
+    let line = e
+        .line()
+        .map(|l| {
+            let text: String = lines
+                .get(l.saturating_sub(1))
+                .map(|t| t.trim().chars().take(60).collect())
+                .unwrap_or_default();
+            format!(" line {l} ({})", crate::text::inert(&text))
+        })
+        .unwrap_or_default();
+    store::Error::Invalid(format!(
+        "the report template {name}{line} cannot be used: {}; fix it or leave out --template",
+        e.detail().unwrap_or(&e.kind().to_string())
+    ))
+}

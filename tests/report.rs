@@ -1,0 +1,258 @@
+//! The audit report (`auditbench report`): made from the demo audit and
+//! from an audit full of hostile text, read back by an independent HTML
+//! parser (scraper); Markdown; templates of one's own, and their errors;
+//! the context recorded with `audit edit --set`; the commands that moved.
+
+mod common;
+
+use auditbench::domain::*;
+use auditbench::store::Store;
+use common::*;
+use scraper::{Html, Selector};
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+fn report(env: &Env, id: &str, extra: &[&str]) -> String {
+    let out = env.path("report.out");
+    let mut args = vec!["report", "--audit", id, "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    env.ok(&args);
+    std::fs::read_to_string(out).unwrap()
+}
+
+#[test]
+fn the_html_report_of_the_demo_has_every_section_and_reads_back() {
+    let env = Env::new();
+    let id = env.demo().trim().to_string();
+    let html = report(&env, &id, &[]);
+    let doc = Html::parse_document(&html);
+    // self-contained: no script, no external resource
+    assert_eq!(doc.select(&sel("script")).count(), 0);
+    assert_eq!(doc.select(&sel("link, img, iframe")).count(), 0);
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    let h2: Vec<String> = doc.select(&sel("h2")).map(|e| e.text().collect()).collect();
+    assert_eq!(
+        h2,
+        [
+            "1. Summary and recommendation",
+            "2. The audit",
+            "3. Findings",
+            "4. Stage 2 clause coverage",
+            "5. Stage 1 documentation review",
+            "6. Interviews",
+            "7. Samples (ISO 19011 A.6)",
+            "8. Sign-off"
+        ]
+    );
+    // every finding, with its reference, once
+    let refs: Vec<String> = doc
+        .select(&sel(".finding .tag"))
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(refs.len(), 12, "{refs:?}");
+    assert_eq!(refs[0], "NC-001", "majors first");
+    // the samples a finding cites are under it
+    let nc2 = doc
+        .select(&sel(".finding"))
+        .find(|e| e.text().any(|t| t.contains("NC-002")))
+        .unwrap();
+    let text: String = nc2.text().collect();
+    assert!(text.contains("8.5.1.3 Changes closed 2026-08-01"), "{text}");
+    // the context recorded in the demo, and what is missing at the top
+    assert!(html.contains("Edinburgh head office, on site"));
+    let missing: String = doc
+        .select(&sel(".missing"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert!(missing.contains("Closing meeting"), "{missing}");
+    // interview notes only when asked
+    assert!(!html.contains("CAB weekly on Tuesdays"));
+    let with = report(&env, &id, &["--with-notes"]);
+    assert!(with.contains("CAB weekly on Tuesdays"));
+    // 57 clauses and 47 documents in their tables
+    let tables: Vec<_> = doc.select(&sel("table")).collect();
+    let rows = |needle: &str| {
+        tables
+            .iter()
+            .find(|t| t.text().any(|x| x == needle))
+            .map(|t| t.select(&sel("tr")).count() - 1)
+            .unwrap()
+    };
+    assert_eq!(rows("Result"), 57);
+    assert_eq!(rows("Required by"), 47);
+}
+
+#[test]
+fn hostile_text_is_text_in_the_html_and_markdown_reports() {
+    let env = Env::new();
+    let id = env.demo().trim().to_string();
+    let nasty = "<script>alert(1)</script></td></table><h1>x</h1> {{ 7*7 }} {% if 1 %}y{% endif %} \u{1b}[31m & \"q\" 'a' | *b* _c_ [d](http://e)";
+    {
+        let mut s = Store::open(&env.db).unwrap();
+        let f = s
+            .add_finding(
+                &id,
+                &NewFinding {
+                    clause_id: "8.6.1".into(),
+                    stage: Stage::TWO,
+                    grade: Grade::Minor,
+                    title: nasty.into(),
+                    requirement: String::new(),
+                    statement: nasty.into(),
+                    evidence: String::new(),
+                    raised_by: "Jordan Lee".into(),
+                    due_date: String::new(),
+                },
+            )
+            .unwrap();
+        s.set_audit_context(&id, ContextItem::Obstacles, nasty)
+            .unwrap();
+        assert!(!f.id.is_empty());
+    }
+    let html = report(&env, &id, &[]);
+    let doc = Html::parse_document(&html);
+    assert_eq!(doc.select(&sel("script")).count(), 0, "no script element");
+    assert_eq!(
+        doc.select(&sel("h1")).count(),
+        1,
+        "only the report's own h1"
+    );
+    // the title comes back as exactly the text stored
+    let h4: Vec<String> = doc
+        .select(&sel(".finding h4"))
+        .map(|e| e.text().collect::<String>())
+        .collect();
+    assert!(
+        h4.iter().any(|t| t.ends_with(nasty)),
+        "title not found as text"
+    );
+    assert!(
+        !html.contains("49"),
+        "a template expression in data is never run"
+    );
+
+    let md = report(&env, &id, &["--format", "md"]);
+    assert!(!md.contains("<script>"), "HTML escaped in Markdown");
+    assert!(
+        md.contains("&lt;script>alert\\(1\\)&lt;/script>")
+            || md.contains("&lt;script>alert(1)&lt;/script>"),
+        "{md}"
+    );
+    assert!(!md.contains("\u{1b}"), "no control character");
+    assert!(
+        md.contains("\\| \\*b\\* \\_c\\_ \\[d\\]"),
+        "markup made literal"
+    );
+    assert!(md.contains("{{ 7*7 }}") || md.contains("{{ 7\\*7 }}"));
+}
+
+#[test]
+fn a_template_of_ones_own_is_used_and_a_broken_one_is_named() {
+    let env = Env::new();
+    let id = env.demo().trim().to_string();
+    let good = env.path("mine.html.j2");
+    std::fs::write(
+        &good,
+        "<p>{{ organisation }}: {{ groups | length }} grades, {{ recommendation }}</p>",
+    )
+    .unwrap();
+    let out = report(&env, &id, &["--template", good.to_str().unwrap()]);
+    assert_eq!(
+        out,
+        "<p>Northwind Managed Services Ltd: 5 grades, Not recorded</p>"
+    );
+
+    let bad = env.path("bad.html.j2");
+    std::fs::write(&bad, "line one\n{% for x in groups %}never closed").unwrap();
+    let target = env.path("never.html");
+    let o = env
+        .cmd()
+        .args(["report", "--audit", &id, "--template"])
+        .arg(&bad)
+        .arg("--out")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("bad.html.j2") && err.contains("line 2"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(!target.exists(), "nothing written");
+
+    // an unknown variable is an error, not an empty string
+    std::fs::write(&bad, "{{ no_such_thing }}").unwrap();
+    let o = env
+        .cmd()
+        .args(["report", "--audit", &id, "--template"])
+        .arg(&bad)
+        .arg("--out")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("line 1 ({{ no_such_thing }})") && err.contains("undefined"),
+        "{err}"
+    );
+    assert!(!target.exists());
+}
+
+#[test]
+fn the_context_is_recorded_from_the_command_line_and_old_spellings_say_where_they_went() {
+    let env = Env::new();
+    let id = env.demo().trim().to_string();
+    env.ok(&[
+        "audit",
+        "edit",
+        "--audit",
+        &id,
+        "--set",
+        "closing_meeting=2026-11-19 16:00, findings acknowledged",
+        "--set",
+        "objectives-met=Yes",
+    ]);
+    let s = Store::open(&env.db).unwrap();
+    let c = s.audit_context(&id).unwrap();
+    assert_eq!(
+        c.get(ContextItem::ClosingMeeting),
+        "2026-11-19 16:00, findings acknowledged"
+    );
+    assert_eq!(c.get(ContextItem::ObjectivesMet), "Yes");
+    drop(s);
+    let o = env
+        .cmd()
+        .args(["audit", "edit", "--audit", &id, "--set", "weather=sunny"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("unknown context item \"weather\"") && err.contains("closing_meeting"),
+        "{err}"
+    );
+
+    let o = env
+        .cmd()
+        .args(["reopen", "--audit", &id, "--reason", "x"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("auditbench audit reopen"));
+    env.ok(&["audit", "report", "--audit", &id]);
+    env.ok(&[
+        "audit",
+        "reopen",
+        "--audit",
+        &id,
+        "--reason",
+        "typo in the report",
+    ]);
+}
