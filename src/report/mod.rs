@@ -5,13 +5,13 @@
 //! a template file the user gives. Text from the audit file is escaped by
 //! the template engine for HTML, and by the `md` filter for Markdown.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
 
 use serde::Serialize;
 
 use crate::domain::{report_items, Audit, ClauseResult, Coverage, Finding, Grade, Section, Stage};
-use crate::store::{self, FindingFilter, Store};
+use crate::store::{self, Store};
 
 /// The built-in templates.
 pub const HTML_TEMPLATE: &str = include_str!("../../assets/report/report.html.j2");
@@ -77,8 +77,76 @@ pub struct ReportFinding {
 pub struct GradeGroup {
     pub grade: String,
     pub code: String,
-    pub count: usize,
-    pub findings: Vec<ReportFinding>,
+    pub count: u64,
+    /// The grade's findings ([`ReportFinding`]s) in report order, read a
+    /// page at a time while the template iterates them (each loop reads
+    /// them again), so that 100 000 findings are never all in memory.
+    pub findings: minijinja::Value,
+}
+
+/// Findings read while they are rendered; an error stops the loop and is
+/// kept here, for [`render`] to report instead of a short report.
+#[derive(Debug, Clone, Default)]
+pub struct StreamError(std::sync::Arc<std::sync::Mutex<Option<String>>>);
+
+impl StreamError {
+    fn set(&self, e: String) {
+        if let Ok(mut g) = self.0.lock() {
+            g.get_or_insert(e);
+        }
+    }
+
+    fn take(&self) -> Option<String> {
+        self.0.lock().ok().and_then(|mut g| g.take())
+    }
+}
+
+/// What every page of findings needs to become report rows.
+struct Pages {
+    path: std::path::PathBuf,
+    audit_id: String,
+    grade: Grade,
+    titles: std::sync::Arc<HashMap<String, String>>,
+    cites: std::sync::Arc<HashMap<String, Vec<String>>>,
+    error: StreamError,
+}
+
+/// Rows per page read while rendering.
+const PAGE: usize = 2_000;
+
+impl Pages {
+    fn iter(&self) -> impl Iterator<Item = minijinja::Value> + Send + Sync + 'static {
+        let path = self.path.clone();
+        let audit_id = self.audit_id.clone();
+        let grade = self.grade;
+        let titles = self.titles.clone();
+        let cites = self.cites.clone();
+        let error = self.error.clone();
+        let mut after: Option<store::PageKey> = None;
+        let mut buffer: std::collections::VecDeque<Finding> = Default::default();
+        let mut done = false;
+        std::iter::from_fn(move || {
+            if buffer.is_empty() && !done {
+                match store::grade_page_at(&path, &audit_id, grade, after.as_ref(), PAGE) {
+                    Ok((rows, last)) => {
+                        done = rows.len() < PAGE;
+                        after = last;
+                        buffer.extend(rows);
+                    }
+                    Err(e) => {
+                        error.set(e.to_string());
+                        done = true;
+                    }
+                }
+            }
+            let f = buffer.pop_front()?;
+            let title = titles.get(&f.clause_id).cloned().unwrap_or_default();
+            let samples = cites.get(&f.id).cloned().unwrap_or_default();
+            Some(minijinja::Value::from_serialize(finding_row(
+                &f, title, samples,
+            )))
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -155,6 +223,9 @@ pub struct ReportData {
     pub interviews: Vec<InterviewRow>,
     pub samples: Vec<SampleRow>,
     pub with_notes: bool,
+    /// Set when reading the findings failed while rendering.
+    #[serde(skip)]
+    pub stream_error: StreamError,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -203,33 +274,49 @@ pub fn gather(
             )
         })
     };
-    let mut cites: HashMap<&str, Vec<String>> = HashMap::new();
+    let mut cites: HashMap<String, Vec<String>> = HashMap::new();
     for c in &citations {
         if let Some(line) = sample_line(&c.sample_id) {
-            cites.entry(c.finding_id.as_str()).or_default().push(line);
+            cites.entry(c.finding_id.clone()).or_default().push(line);
         }
     }
-    let mut groups: BTreeMap<u8, GradeGroup> = BTreeMap::new();
-    let mut per_clause: HashMap<String, u64> = HashMap::new();
-    for f in store.findings(&audit.id, &FindingFilter::default())? {
-        *per_clause.entry(f.clause_id.clone()).or_default() += 1;
-        let g = groups
-            .entry(f.grade.severity())
-            .or_insert_with(|| GradeGroup {
-                grade: f.grade.label().to_string(),
-                code: f.grade.code().to_string(),
-                count: 0,
-                findings: Vec::new(),
-            });
-        g.count += 1;
-        let samples = cites.remove(f.id.as_str()).unwrap_or_default();
-        g.findings.push(finding_row(&f, &cat, samples));
-    }
+    let cites = std::sync::Arc::new(cites);
+    let titles: std::sync::Arc<HashMap<String, String>> = std::sync::Arc::new(
+        cat.clauses()
+            .iter()
+            .map(|c| (c.id.clone(), c.title.clone()))
+            .collect(),
+    );
+    let stream_error = StreamError::default();
+    let counts = store.finding_counts(&audit.id)?;
+    let per_clause = store.finding_counts_by_clause(&audit.id)?;
+    let groups: Vec<GradeGroup> = Grade::ALL
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|(g, n)| {
+            let pages = Pages {
+                path: store.path().to_path_buf(),
+                audit_id: audit.id.clone(),
+                grade: *g,
+                titles: titles.clone(),
+                cites: cites.clone(),
+                error: stream_error.clone(),
+            };
+            GradeGroup {
+                grade: g.label().to_string(),
+                code: g.code().to_string(),
+                count: n,
+                findings: minijinja::Value::make_iterable(move || pages.iter()),
+            }
+        })
+        .collect();
     let summary = Grade::ALL
         .iter()
-        .map(|g| Item {
+        .zip(counts)
+        .map(|(g, n)| Item {
             label: g.label().to_string(),
-            text: groups.get(&g.severity()).map_or(0, |x| x.count).to_string(),
+            text: n.to_string(),
         })
         .collect();
 
@@ -247,7 +334,7 @@ pub fn gather(
                     .map_or(ClauseResult::NotAssessed, |r| r.result)
                     .label()
                     .to_string(),
-                findings: per_clause.get(&c.id).copied().unwrap_or(0),
+                findings: per_clause.get(&c.id).map_or(0, |(n, _)| *n),
             }
         })
         .collect();
@@ -361,29 +448,23 @@ pub fn gather(
             documents_reviewed: coverage.documents_reviewed,
         },
         summary,
-        groups: groups.into_values().collect(),
+        groups,
         clauses,
         documents,
         interviews: interview_rows,
         samples: sample_rows,
         with_notes,
+        stream_error,
     })
 }
 
-fn finding_row(
-    f: &Finding,
-    cat: &crate::catalogue::Catalogue,
-    samples: Vec<String>,
-) -> ReportFinding {
+fn finding_row(f: &Finding, clause_title: String, samples: Vec<String>) -> ReportFinding {
     ReportFinding {
         reference: f.reference.clone(),
         formerly: f.formerly.clone(),
         grade: f.grade.label().to_string(),
         clause: f.clause_id.clone(),
-        clause_title: cat
-            .get(&f.clause_id)
-            .map(|c| c.title.clone())
-            .unwrap_or_default(),
+        clause_title,
         stage: f.stage.number(),
         title: f.title.clone(),
         requirement: f.requirement.clone(),
@@ -470,6 +551,11 @@ pub fn render<W: Write>(
     let tmpl = env.get_template(&name).map_err(fail)?;
     let mut out = out;
     tmpl.render_captured_to(data, &mut out).map_err(fail)?;
+    if let Some(e) = data.stream_error.take() {
+        return Err(store::Error::Sqlite(format!(
+            "the findings could not all be read for the report: {e}"
+        )));
+    }
     Ok(out)
 }
 

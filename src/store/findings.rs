@@ -357,6 +357,63 @@ pub fn finding_search_texts_at(
     search_texts(&conn, audit_id)
 }
 
+/// Where a page of one grade's findings ends, in report order (clause in
+/// natural order, then reference): the next page starts after it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageKey {
+    clause_key: String,
+    ref_prefix: String,
+    ref_seq: i64,
+}
+
+/// One page of an audit's findings of one grade, in report order, after
+/// `after` (from the start when `None`), read on a connection of its own
+/// (read-only): a report streams 100 000 findings a page at a time
+/// instead of holding them all. Returns the page and where it ends.
+pub fn grade_page_at(
+    path: &std::path::Path,
+    audit_id: &str,
+    grade: Grade,
+    after: Option<&PageKey>,
+    limit: usize,
+) -> Result<(Vec<Finding>, Option<PageKey>)> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(2))?;
+    let start = after.cloned().unwrap_or(PageKey {
+        clause_key: String::new(),
+        ref_prefix: String::new(),
+        ref_seq: -1,
+    });
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS}, clause_key, ref_prefix, ref_seq FROM findings
+         WHERE audit_id = ?1 AND grade_rank = ?2
+           AND (clause_key, ref_prefix, ref_seq) > (?3, ?4, ?5)
+         ORDER BY clause_key, ref_prefix, ref_seq LIMIT ?6"
+    ))?;
+    let mut last = None;
+    let mut out = Vec::new();
+    let mut rows = stmt.query(params![
+        audit_id,
+        i64::from(grade.severity()),
+        start.clause_key,
+        start.ref_prefix,
+        start.ref_seq,
+        limit as i64
+    ])?;
+    while let Some(r) = rows.next()? {
+        out.push(from_row(r)?);
+        last = Some(PageKey {
+            clause_key: r.get(N_COLUMNS)?,
+            ref_prefix: r.get(N_COLUMNS + 1)?,
+            ref_seq: r.get(N_COLUMNS + 2)?,
+        });
+    }
+    Ok((out, last))
+}
+
 /// The WHERE clause of a filter: only the filters that are set appear, so
 /// that a grade filter is an index range, not a scan (one cached statement
 /// per shape). Parameters: ?1 audit, ?2 grade rank, ?3 status, ?4 clause.

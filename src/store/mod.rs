@@ -30,7 +30,9 @@ pub use batch::Batch;
 pub use citations::Citation;
 pub use edits::{DocField, Draft, EditTarget, InterviewField, SampleField};
 pub use error::{Error, Result};
-pub use findings::{finding_search_texts_at, FindingField, FindingFilter, FindingOrder};
+pub use findings::{
+    finding_search_texts_at, grade_page_at, FindingField, FindingFilter, FindingOrder, PageKey,
+};
 pub use history::{chain_hash, ChainReport, HistoryEntry};
 pub use open::{
     default_path, latest_schema_version, migrations, OpenOptions, WhenLocked, APPLICATION_ID,

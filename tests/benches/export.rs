@@ -1,5 +1,6 @@
 //! CSV export of a `demo --scale 100000` audit, beside its anchor: the time
-//! `sqlite3 -csv FILE 'select … from findings'` takes on the same file.
+//! `sqlite3 -csv FILE 'select … from findings'` takes on the same file; and
+//! the audit report of the same audit in HTML and Markdown (target ≤ 2 s).
 //!
 //! Run: `cargo bench --bench export`. The anchor is skipped (with a note) when
 //! no `sqlite3` is on the PATH.
@@ -57,6 +58,25 @@ fn bench_export(c: &mut Criterion) {
         });
     } else {
         eprintln!("sqlite3 not found: the anchor is not measured");
+    }
+    group.finish();
+
+    // The report: gathered, then rendered while its findings are read a
+    // page at a time.
+    let mut group = c.benchmark_group("report_100k");
+    group.sample_size(10);
+    let offset = chrono::FixedOffset::east_opt(0).expect("offset");
+    for (name, format) in [
+        ("html", auditbench::report::Format::Html),
+        ("markdown", auditbench::report::Format::Markdown),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let data =
+                    auditbench::report::gather(&store, &audit, false, offset).expect("gather");
+                auditbench::report::render(&data, format, None, io::sink()).expect("render");
+            })
+        });
     }
     group.finish();
 }
