@@ -48,6 +48,7 @@ fn bindable() -> Vec<Action> {
             | Action::ChooseAuditor
             | Action::ToggleItem
             | Action::CiteSamples
+            | Action::MakeReport
             | Action::PickDocStatus
             | Action::EditDocReference
             | Action::EditDocVersion

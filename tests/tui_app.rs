@@ -1586,3 +1586,48 @@ fn the_report_screen_shows_what_is_missing_and_enter_fills_it() {
     assert_eq!(app.screen, Screen::Stage2);
     assert_eq!(app.store.verify_data().unwrap(), None);
 }
+
+/// `m` on the Report screen writes the report where the form proposes, in
+/// the format chosen, and says where and how much is still missing.
+#[test]
+fn the_report_is_written_from_the_workbench() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoReport);
+    app.handle_key(key(KeyCode::Char('m')));
+    assert_eq!(app.mode(), Mode::Form);
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert!(!st.error, "{st:?}");
+    assert!(st.text.starts_with("Wrote the report to "), "{st:?}");
+    assert!(
+        st.text.contains("not recorded yet, listed at its top"),
+        "{st:?}"
+    );
+    let html = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with("-report.html"))
+        .expect("the report file");
+    let text = std::fs::read_to_string(html.path()).unwrap();
+    assert!(text.starts_with("<!DOCTYPE html>") && text.contains("Northwind"));
+    assert!(!text.contains("CAB weekly"), "notes left out by default");
+
+    // Markdown, with the notes: the proposed .html becomes .md
+    app.handle_key(key(KeyCode::Char('m')));
+    app.handle_key(key(KeyCode::Tab));
+    app.handle_key(key(KeyCode::Right));
+    app.handle_key(key(KeyCode::Tab));
+    app.handle_key(key(KeyCode::Right));
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert!(st.text.contains("-report.md"), "{st:?}");
+    let md = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with("-report.md"))
+        .expect("the Markdown report");
+    let text = std::fs::read_to_string(md.path()).unwrap();
+    assert!(text.starts_with("# Audit report — Northwind"), "{text}");
+    assert!(text.contains("CAB weekly"), "notes included when chosen");
+}

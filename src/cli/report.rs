@@ -37,35 +37,6 @@ enum Fmt {
     Md,
 }
 
-/// A file name from the audit: `northwind-managed-services-ltd-stage-2-2026-11-16-report.html`.
-pub fn default_name(a: &crate::domain::Audit, ext: &str) -> String {
-    let mut words = format!(
-        "{} {} {}",
-        a.organisation,
-        a.audit_type.label(),
-        a.start_date
-    );
-    words = words
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let mut slug = String::new();
-    for part in words.split('-').filter(|p| !p.is_empty()) {
-        if !slug.is_empty() {
-            slug.push('-');
-        }
-        slug.push_str(part);
-    }
-    let slug: String = slug.chars().take(80).collect();
-    format!("{slug}-report.{ext}")
-}
-
 pub fn run(ctx: &Context_, args: Args) -> Result<()> {
     let format = match args.format {
         Fmt::Html => Format::Html,
@@ -97,8 +68,9 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
                 .map_err(|e| anyhow!("cannot write the report: {e}"))?;
         }
         out => {
-            let path =
-                out.unwrap_or_else(|| PathBuf::from(default_name(&audit, format.extension())));
+            let path = out.unwrap_or_else(|| {
+                PathBuf::from(crate::report::file_name(&audit, format.extension()))
+            });
             crate::export::file::replace_atomically(&path, "the report", |w| {
                 Ok(((), render(&data, format, template, w)?))
             })?;

@@ -522,6 +522,35 @@ pub fn md_escape(s: &str) -> String {
     out
 }
 
+/// A file name from the audit: `northwind-managed-services-ltd-stage-2-2026-11-16-report.html`.
+pub fn file_name(a: &crate::domain::Audit, ext: &str) -> String {
+    let mut words = format!(
+        "{} {} {}",
+        a.organisation,
+        a.audit_type.label(),
+        a.start_date
+    );
+    words = words
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut slug = String::new();
+    for part in words.split('-').filter(|p| !p.is_empty()) {
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(part);
+    }
+    let slug: String = slug.chars().take(80).collect();
+    format!("{slug}-report.{ext}")
+}
+
 /// Render `data` with the built-in template of `format`, or with
 /// `template` (its name, for messages, and its text), to `out`.
 pub fn render<W: Write>(

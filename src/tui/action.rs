@@ -49,6 +49,8 @@ pub enum Action {
     ToggleItem,
     /// The samples the finding cites (a checklist).
     CiteSamples,
+    /// Write the audit report (a form: where, which format).
+    MakeReport,
     // stage 1
     PickDocStatus,
     EditDocReference,
@@ -232,6 +234,7 @@ impl Action {
         Action::ChooseAuditor,
         Action::ToggleItem,
         Action::CiteSamples,
+        Action::MakeReport,
         Action::PickDocStatus,
         Action::EditDocReference,
         Action::EditDocVersion,

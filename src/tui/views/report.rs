@@ -45,6 +45,10 @@ impl Component for ReportView {
             return none();
         }
         match action {
+            Action::MakeReport => one(Effect::OpenForm(Box::new(FormState::make_report(
+                &ctx.model.export_dir,
+                &d.audit,
+            )))),
             Action::Select | Action::EditNotes => {
                 let Some(item) = all.get(self.selected) else {
                     return none();

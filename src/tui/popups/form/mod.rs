@@ -36,6 +36,8 @@ pub enum FormKind {
     EditAudit,
     /// Delete an audit: its organisation's name is typed to confirm.
     DeleteAudit,
+    /// Write the audit report (HTML or Markdown).
+    MakeReport,
 }
 
 impl FormKind {
@@ -48,7 +50,7 @@ impl FormKind {
             FormKind::Export => None,
             FormKind::Reopen => Some("reopen"),
             FormKind::EditAudit => Some("audit_details"),
-            FormKind::DeleteAudit => None,
+            FormKind::DeleteAudit | FormKind::MakeReport => None,
         }
     }
 

@@ -48,6 +48,10 @@ impl FormState {
                 Some(a) => Self::export(at.export_dir, a, &at.now),
                 None => Self::new(FormKind::Export, "Export", vec![]),
             },
+            FormKind::MakeReport => match at.audit {
+                Some(a) => Self::make_report(at.export_dir, a),
+                None => Self::new(FormKind::MakeReport, "Report", vec![]),
+            },
         }
     }
 
@@ -258,6 +262,37 @@ impl FormState {
                         (";".into(), "Semicolon ; (decimal-comma locales)".into()),
                     ],
                     ",",
+                ),
+            ],
+        )
+    }
+
+    /// Write the audit report: where, in which format, with the interview
+    /// notes or not (left out by default).
+    pub fn make_report(dir: &std::path::Path, audit: &Audit) -> FormState {
+        let path = dir.join(crate::report::file_name(audit, "html"));
+        Self::new(
+            FormKind::MakeReport,
+            "Write the audit report",
+            vec![
+                Field::text("path", "Write to", &path.display().to_string()),
+                Field::choice(
+                    "format",
+                    "Format",
+                    vec![
+                        ("html".into(), "HTML (one file, prints on A4)".into()),
+                        ("md".into(), "Markdown".into()),
+                    ],
+                    "html",
+                ),
+                Field::choice(
+                    "notes",
+                    "Interview notes",
+                    vec![
+                        ("no".into(), "Left out (they can name people)".into()),
+                        ("yes".into(), "Included".into()),
+                    ],
+                    "no",
                 ),
             ],
         )

@@ -174,6 +174,49 @@ pub fn submit(
                 "Wrote {rows} findings to {name} in {dir}"
             ))])
         }
+        FormKind::MakeReport => {
+            let Some(data) = &ctx.model.data else {
+                return none();
+            };
+            if get("path").is_empty() {
+                return Err(store::Error::Invalid(
+                    "give a file path for the report".into(),
+                ));
+            }
+            let markdown = get("format") == "md";
+            let mut path = ctx.model.export_dir.join(get("path"));
+            // the proposed name follows the format chosen
+            if markdown && path.extension().is_some_and(|e| e == "html") {
+                path.set_extension("md");
+            }
+            let format = if markdown {
+                crate::report::Format::Markdown
+            } else {
+                crate::report::Format::Html
+            };
+            let report = crate::report::gather(
+                ctx.store,
+                &data.audit,
+                get("notes") == "yes",
+                ctx.model.utc_offset,
+            )?;
+            crate::export::file::replace_atomically(&path, "the report", |w| {
+                Ok(((), crate::report::render(&report, format, None, w)?))
+            })?;
+            if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                ctx.model.export_dir = dir.to_path_buf();
+            }
+            let missing = report.missing.len();
+            Ok(vec![Effect::Info(format!(
+                "Wrote the report to {}{}",
+                path.display(),
+                match missing {
+                    0 => String::new(),
+                    1 => " (1 item not recorded yet, listed at its top)".to_string(),
+                    n => format!(" ({n} items not recorded yet, listed at its top)"),
+                }
+            ))])
+        }
         FormKind::DeleteAudit => {
             let a = ctx.store.audit(subject)?;
             if get("name") != a.organisation.trim() {
