@@ -256,3 +256,130 @@ fn the_context_is_recorded_from_the_command_line_and_old_spellings_say_where_the
         "typo in the report",
     ]);
 }
+
+/// `export --format xlsx`: one workbook, read back with calamine: every
+/// sheet, clause ids and references as text (never dates or numbers), a
+/// formula-looking value stays text, hostile text comes back as written.
+#[test]
+fn the_xlsx_workbook_reads_back_with_text_kept_as_text() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let env = Env::new();
+    let id = env.demo().trim().to_string();
+    let tricky = "=HYPERLINK(\"http://x\",\"y\")\n+1 -2 @3 \u{1}\u{1b}[31m <b>&amp;</b> 中文 😀";
+    {
+        let mut s = Store::open(&env.db).unwrap();
+        s.add_finding(
+            &id,
+            &NewFinding {
+                clause_id: "10.1".into(),
+                stage: Stage::TWO,
+                grade: Grade::Observation,
+                title: tricky.into(),
+                requirement: String::new(),
+                statement: "x".repeat(40_000),
+                evidence: String::new(),
+                raised_by: "Jordan Lee".into(),
+                due_date: String::new(),
+            },
+        )
+        .unwrap();
+    }
+    let out = env.path("audit.xlsx");
+    env.ok(&[
+        "export",
+        "--audit",
+        &id,
+        "--format",
+        "xlsx",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "Findings",
+            "Samples",
+            "Interviews",
+            "Clause coverage",
+            "Documents"
+        ]
+    );
+    let findings = wb.worksheet_range("Findings").unwrap();
+    assert_eq!(findings.height(), 1 + 13, "header + 13 findings");
+    assert_eq!(
+        findings.get((0, 0)),
+        Some(&Data::String("Reference".into()))
+    );
+    // every cell is text: no number, no date, no formula
+    for row in findings.rows() {
+        for c in row {
+            assert!(
+                matches!(c, Data::String(_) | Data::Empty),
+                "not text: {c:?}"
+            );
+        }
+    }
+    let row = findings
+        .rows()
+        .find(|r| r[2] == Data::String("10.1".into()))
+        .expect("the 10.1 finding, its clause as text");
+    // control characters are stored as OOXML escapes (`_x0001_`), which
+    // Excel turns back into the character and calamine leaves as they are
+    let Data::String(title) = &row[5] else {
+        panic!()
+    };
+    assert_eq!(ooxml_unescape(title), tricky, "the title as written");
+    let Data::String(long) = &row[7] else {
+        panic!()
+    };
+    assert!(long.chars().count() <= 32_767 && long.ends_with("per cell]"));
+    assert!(wb
+        .worksheet_formula("Findings")
+        .unwrap()
+        .used_cells()
+        .all(|(_, _, f)| f.is_empty()));
+    let cov = wb.worksheet_range("Clause coverage").unwrap();
+    assert_eq!(cov.height(), 1 + 57);
+    assert!(cov.rows().any(|r| r[0] == Data::String("8.5.1.3".into())));
+    let docs = wb.worksheet_range("Documents").unwrap();
+    assert_eq!(docs.height(), 1 + 47);
+    let samples = wb.worksheet_range("Samples").unwrap();
+    assert!(samples
+        .rows()
+        .any(|r| r[7] == Data::String("NC-002".into())));
+
+    // a workbook is not for standard output
+    let o = env
+        .cmd()
+        .args(["export", "--audit", &id, "--format", "xlsx"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--out FILE.xlsx"));
+}
+
+/// Decode OOXML's `_xHHHH_` escapes of characters XML cannot hold.
+fn ooxml_unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("_x") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let hex = tail
+            .get(2..6)
+            .filter(|h| h.chars().all(|c| c.is_ascii_hexdigit()));
+        match (hex, tail.get(6..7)) {
+            (Some(h), Some("_")) => {
+                out.push(char::from_u32(u32::from_str_radix(h, 16).unwrap()).unwrap());
+                rest = &tail[7..];
+            }
+            _ => {
+                out.push_str("_x");
+                rest = &tail[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}

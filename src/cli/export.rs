@@ -14,9 +14,14 @@ pub struct Args {
     /// Write to this file (replaced only by a complete file; never a FIFO or device). `-` or none: standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// What to export: the findings (the report's table) or the record samples.
+    /// What to export as CSV: the findings (the report's table) or the
+    /// record samples. The XLSX workbook holds them all.
     #[arg(long, value_enum, default_value_t = What::Findings)]
     what: What,
+    /// csv, or xlsx: one workbook with sheets Findings, Samples,
+    /// Interviews, Clause coverage and Documents (needs --out).
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    format: ExportFormat,
     /// Start with a UTF-8 byte order mark so Excel reads accents correctly.
     #[arg(long)]
     excel: bool,
@@ -24,6 +29,12 @@ pub struct Args {
     /// locale with a decimal comma), or `tab`.
     #[arg(long, value_name = "CHAR", default_value = ",")]
     delimiter: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -45,6 +56,20 @@ pub fn delimiter(s: &str) -> Result<u8> {
 }
 
 pub fn run(ctx: &Context_, args: Args) -> Result<()> {
+    if args.format == ExportFormat::Xlsx {
+        let Some(path) = args.out.filter(|p| p.as_os_str() != "-") else {
+            return Err(anyhow!(
+                "an XLSX workbook is a binary file, not for standard output: give --out FILE.xlsx"
+            ));
+        };
+        let store = ctx.open_to_read()?;
+        let audit = store.find_audit(&args.audit)?;
+        let rows = crate::export::file::replace_atomically(&path, "the workbook", |out| {
+            crate::export::xlsx::write_workbook(&store, &audit, out)
+        })?;
+        eprintln!("wrote {rows} findings, with the samples, interviews, clause coverage and documents, to {}", path.display());
+        return Ok(());
+    }
     let opts = crate::export::csv::CsvOptions {
         excel: args.excel,
         delimiter: delimiter(&args.delimiter)?,

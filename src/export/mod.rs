@@ -7,3 +7,4 @@
 
 pub mod csv;
 pub mod file;
+pub mod xlsx;

@@ -61,6 +61,21 @@ fn bench_export(c: &mut Criterion) {
     }
     group.finish();
 
+    // The XLSX workbook (every sheet), to a temporary file, as `export
+    // --format xlsx` writes it.
+    let mut group = c.benchmark_group("xlsx_100k");
+    group.sample_size(10);
+    group.bench_function("workbook", |b| {
+        b.iter(|| {
+            let file = tempfile::tempfile().expect("temp file");
+            let (rows, _) =
+                auditbench::export::xlsx::write_workbook(&store, &audit, io::BufWriter::new(file))
+                    .expect("xlsx");
+            assert_eq!(rows, SCALE + 12);
+        })
+    });
+    group.finish();
+
     // The report: gathered, then rendered while its findings are read a
     // page at a time.
     let mut group = c.benchmark_group("report_100k");
