@@ -743,3 +743,69 @@ fn export_writes_the_samples() {
     assert_eq!(&rows[0][0], "7.2");
     assert_eq!(&rows[0][2], "Staff in SMS roles (46)");
 }
+
+/// `export --what interviews|coverage`: the interviews (notes only with
+/// --with-notes) and the stage 2 clause coverage, as CSV read back.
+#[test]
+fn export_writes_interviews_and_clause_coverage() {
+    let env = Env::new();
+    let id = env.demo().trim().to_string();
+    let out = env.path("interviews.csv");
+    env.ok(&[
+        "export",
+        "--audit",
+        &id,
+        "--what",
+        "interviews",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let mut rdr = csv::Reader::from_path(&out).unwrap();
+    assert_eq!(
+        rdr.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "interviewee",
+            "role",
+            "held at (UTC)",
+            "interviewer",
+            "clauses",
+            "notes"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 5);
+    assert!(
+        rows.iter().all(|r| r[5].is_empty()),
+        "no notes unless asked"
+    );
+    env.ok(&[
+        "export",
+        "--audit",
+        &id,
+        "--what",
+        "interviews",
+        "--with-notes",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let mut rdr = csv::Reader::from_path(&out).unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert!(rows.iter().any(|r| r[5].contains("CAB weekly")));
+
+    let out = env.path("coverage.csv");
+    env.ok(&[
+        "export",
+        "--audit",
+        &id,
+        "--what",
+        "coverage",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let mut rdr = csv::Reader::from_path(&out).unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 57, "every assessable clause");
+    let c = rows.iter().find(|r| &r[0] == "8.5.1.3").unwrap();
+    assert_eq!(&c[1], "Change management activities");
+    assert!(c[4].parse::<u32>().unwrap() >= 1, "NC-002 is there");
+}

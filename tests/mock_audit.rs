@@ -307,6 +307,25 @@ fn a_mock_certification_audit_end_to_end() {
     assert!(all
         .iter()
         .all(|f| !(f.grade == Grade::GoodPractice && f.reference.starts_with("NC-"))));
+    // --- the report, from the Report screen: what is missing is listed
+    press(&mut app, "7");
+    press(&mut app, "m");
+    app.handle_key(ctrl('s'));
+    let wrote = status(&app);
+    assert!(
+        wrote.starts_with("Wrote the report to ") && wrote.contains("not recorded yet"),
+        "{wrote}"
+    );
+    let report = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with("-report.html"))
+        .expect("the report");
+    let html = std::fs::read_to_string(report.path()).unwrap();
+    for r in ["NC-001", "NC-002", "NC-003", "OFI-001", "GP-001"] {
+        assert!(html.contains(r), "{r} in the report");
+    }
+    assert!(html.contains("Closing meeting: When, who attended"));
     // the trail is intact after all this
     assert_eq!(app.store.verify_history().unwrap().broken, None);
     assert_eq!(app.store.verify_data().unwrap(), None);

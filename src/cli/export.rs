@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use anyhow::{anyhow, Result};
 
 use super::Context_;
-use crate::export::csv::{export_to_file, write_findings, write_samples};
+use crate::export::csv::{
+    export_to_file, write_coverage, write_findings, write_interviews, write_samples,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -14,8 +16,9 @@ pub struct Args {
     /// Write to this file (replaced only by a complete file; never a FIFO or device). `-` or none: standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// What to export as CSV: the findings (the report's table) or the
-    /// record samples. The XLSX workbook holds them all.
+    /// What to export as CSV: the findings (the report's table), the record
+    /// samples, the interviews or the stage 2 clause coverage. The XLSX
+    /// workbook holds them all.
     #[arg(long, value_enum, default_value_t = What::Findings)]
     what: What,
     /// csv, or xlsx: one workbook with sheets Findings, Samples,
@@ -29,6 +32,10 @@ pub struct Args {
     /// locale with a decimal comma), or `tab`.
     #[arg(long, value_name = "CHAR", default_value = ",")]
     delimiter: String,
+    /// With --what interviews: include the interview notes (left out by
+    /// default: they can name people and what they said in confidence).
+    #[arg(long)]
+    with_notes: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -41,6 +48,8 @@ enum ExportFormat {
 enum What {
     Findings,
     Samples,
+    Interviews,
+    Coverage,
 }
 
 /// The separator named on the command line.
@@ -76,24 +85,38 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
     };
     let store = ctx.open_to_read()?;
     let audit = store.find_audit(&args.audit)?;
-    match (args.out.filter(|p| p.as_os_str() != "-"), args.what) {
-        (Some(path), What::Findings) => {
+    let with_notes = args.with_notes;
+    let what = match args.what {
+        What::Findings => "findings",
+        What::Samples => "samples",
+        What::Interviews => "interviews",
+        What::Coverage => "clauses",
+    };
+    // one writer per kind, on any output
+    macro_rules! write_to {
+        ($out:expr) => {
+            match args.what {
+                What::Findings => write_findings(&store, &audit, opts, $out),
+                What::Samples => write_samples(&store, &audit, opts, $out),
+                What::Interviews => write_interviews(&store, &audit, opts, with_notes, $out),
+                What::Coverage => write_coverage(&store, &audit, opts, $out),
+            }
+        };
+    }
+    match args.out.clone().filter(|p| p.as_os_str() != "-") {
+        Some(path) if args.what == What::Findings => {
             let rows = export_to_file(&store, &audit, opts, &path)?;
             eprintln!("wrote {rows} findings to {}", path.display());
         }
-        (Some(path), What::Samples) => {
-            let rows = crate::export::file::replace_atomically(&path, "the CSV", |out| {
-                write_samples(&store, &audit, opts, out)
-            })?;
-            eprintln!("wrote {rows} samples to {}", path.display());
+        Some(path) => {
+            let rows =
+                crate::export::file::replace_atomically(&path, "the CSV", |out| write_to!(out))?;
+            eprintln!("wrote {rows} {what} to {}", path.display());
         }
-        (None, what) => {
+        None => {
             let stdout = std::io::stdout();
             let out = std::io::BufWriter::new(stdout.lock());
-            let (_, mut out) = match what {
-                What::Findings => write_findings(&store, &audit, opts, out)?,
-                What::Samples => write_samples(&store, &audit, opts, out)?,
-            };
+            let (_, mut out) = write_to!(out)?;
             out.flush()
                 .map_err(|e| anyhow!("cannot write the CSV: {e}"))?;
         }

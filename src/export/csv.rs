@@ -193,15 +193,10 @@ pub fn write_samples<W: Write>(
     out: W,
 ) -> store::Result<(usize, W)> {
     let catalogue = store.catalogue(&audit.catalogue_id)?;
-    let io_err = |e: io::Error| store::Error::Io(format!("cannot write the CSV: {e}"));
-    let mut w = writer(out, opts).map_err(io_err)?;
-    let csv_err = |e: csv::Error| store::Error::Io(format!("cannot write the CSV: {e}"));
-    w.write_record(SAMPLE_COLUMNS).map_err(csv_err)?;
     let samples = store.samples(&audit.id)?;
     let citations = store.citations(&audit.id)?;
-    for x in &samples {
+    let rows = samples.iter().map(|x| {
         let title = catalogue.get(&x.clause_id).map_or("", |c| c.title.as_str());
-        let size = x.size.to_string();
         // the findings this sample supports: "NC-002, OBS-001"
         let cited_by = citations
             .iter()
@@ -209,38 +204,124 @@ pub fn write_samples<W: Write>(
             .map(|c| c.reference.as_str())
             .collect::<Vec<_>>()
             .join(", ");
-        let fields: [&str; 10] = [
-            &x.clause_id,
-            title,
-            &x.population,
-            x.method.label(),
-            &size,
-            &x.items,
-            &x.result,
-            &cited_by,
-            &audit.organisation,
-            &x.created_at,
-        ];
-        w.write_record(fields.iter().map(|s| neutralise(s).into_owned()))
+        vec![
+            x.clause_id.clone(),
+            title.to_string(),
+            x.population.clone(),
+            x.method.label().to_string(),
+            x.size.to_string(),
+            x.items.clone(),
+            x.result.clone(),
+            cited_by,
+            audit.organisation.clone(),
+            x.created_at.clone(),
+        ]
+    });
+    write_table(out, opts, &SAMPLE_COLUMNS, rows)
+}
+
+/// Write rows of text under a header, each field neutralised against
+/// formula injection, to `out`. Returns the row count.
+fn write_table<W: Write>(
+    out: W,
+    opts: CsvOptions,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> store::Result<(usize, W)> {
+    let io_err = |e: io::Error| store::Error::Io(format!("cannot write the CSV: {e}"));
+    let csv_err = |e: csv::Error| store::Error::Io(format!("cannot write the CSV: {e}"));
+    let mut w = writer(out, opts).map_err(io_err)?;
+    w.write_record(header).map_err(csv_err)?;
+    let mut n = 0;
+    for row in rows {
+        w.write_record(row.iter().map(|s| neutralise(s).into_owned()))
             .map_err(csv_err)?;
+        n += 1;
     }
     let out = w
         .into_inner()
         .map_err(|e| store::Error::Io(format!("cannot write the CSV: {e}")))?;
-    Ok((samples.len(), out))
+    Ok((n, out))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::neutralise;
+/// The header row of the interviews CSV (notes only when asked for).
+pub const INTERVIEW_COLUMNS: [&str; 6] = [
+    "interviewee",
+    "role",
+    "held at (UTC)",
+    "interviewer",
+    "clauses",
+    "notes",
+];
 
-    #[test]
-    fn formula_prefixes_are_neutralised() {
-        for bad in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
-            assert_eq!(neutralise(bad), format!("'{bad}"));
-        }
-        assert_eq!(neutralise("plain"), "plain");
-        assert_eq!(neutralise(""), "");
-        assert_eq!(neutralise("a=b"), "a=b");
-    }
+/// Every interview of the audit: who, role, when, by whom, clauses; the
+/// notes only with `with_notes` (they can name people and what they said
+/// in confidence), else the column is left empty.
+pub fn write_interviews<W: Write>(
+    store: &Store,
+    audit: &Audit,
+    opts: CsvOptions,
+    with_notes: bool,
+    out: W,
+) -> store::Result<(usize, W)> {
+    let rows = store.interviews(&audit.id)?.into_iter().map(move |i| {
+        vec![
+            i.interviewee,
+            i.role,
+            i.held_at,
+            i.interviewer,
+            i.clauses,
+            if with_notes { i.notes } else { String::new() },
+        ]
+    });
+    write_table(out, opts, &INTERVIEW_COLUMNS, rows)
+}
+
+/// The header row of the clause coverage CSV.
+pub const COVERAGE_COLUMNS: [&str; 7] = [
+    "clause",
+    "clause title",
+    "status",
+    "result",
+    "findings",
+    "open nonconformities",
+    "notes",
+];
+
+/// Stage 2 coverage: every assessable clause of the audit's catalogue,
+/// with its status, result, finding counts and notes.
+pub fn write_coverage<W: Write>(
+    store: &Store,
+    audit: &Audit,
+    opts: CsvOptions,
+    out: W,
+) -> store::Result<(usize, W)> {
+    let cat = store.catalogue(&audit.catalogue_id)?;
+    let reviews: std::collections::HashMap<_, _> = store
+        .clause_reviews(&audit.id, crate::domain::Stage::TWO)?
+        .into_iter()
+        .map(|r| (r.clause_id.clone(), r))
+        .collect();
+    let counts = store.finding_counts_by_clause(&audit.id)?;
+    let rows: Vec<Vec<String>> = cat
+        .clauses()
+        .iter()
+        .filter(|c| cat.is_assessable(c))
+        .map(|c| {
+            let r = reviews.get(&c.id);
+            let (n, open) = counts.get(&c.id).copied().unwrap_or((0, 0));
+            vec![
+                c.id.clone(),
+                c.title.clone(),
+                r.map_or("Not started", |r| r.status.label()).to_string(),
+                r.map_or(crate::domain::ClauseResult::NotAssessed, |r| r.result)
+                    .label()
+                    .to_string(),
+                n.to_string(),
+                open.to_string(),
+                r.map(|r| r.notes.clone()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    write_table(out, opts, &COVERAGE_COLUMNS, rows.into_iter())
 }
