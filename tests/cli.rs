@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{bytes, Env};
+use common::{bytes, fails, Env};
 use predicates::prelude::*;
 
 fn read_csv(data: &[u8]) -> Vec<Vec<String>> {
@@ -12,23 +12,6 @@ fn read_csv(data: &[u8]) -> Vec<Vec<String>> {
     r.records()
         .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
         .collect()
-}
-
-/// A failing command: exit 2, one line on stderr containing `want`, nothing on stdout.
-fn fails(env: &Env, args: &[&str], want: &str) {
-    let out = env.cmd().args(args).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "{args:?}");
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert!(
-        err.contains(want),
-        "{args:?}: {err:?} should contain {want:?}"
-    );
-    assert_eq!(
-        err.trim_end().lines().count(),
-        1,
-        "{args:?}: not one line: {err:?}"
-    );
-    assert!(out.stdout.is_empty());
 }
 
 #[test]
@@ -706,19 +689,9 @@ fn export_writes_the_samples() {
     let env = Env::new();
     // `demo` prints the id of the audit it made
     let id = env.demo().trim().to_string();
-    let out = env.path("samples.csv");
-    env.ok(&[
-        "export",
-        "--audit",
-        &id,
-        "--what",
-        "samples",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    let mut rdr = csv::Reader::from_path(&out).unwrap();
+    let (header, rows) = export_csv(&env, &id, &["--what", "samples"]);
     assert_eq!(
-        rdr.headers().unwrap().iter().collect::<Vec<_>>(),
+        header,
         [
             "clause",
             "clause title",
@@ -732,7 +705,6 @@ fn export_writes_the_samples() {
             "recorded at"
         ]
     );
-    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 5);
     // the sampled changes support the emergency-change nonconformity
     let changes = rows
@@ -744,25 +716,28 @@ fn export_writes_the_samples() {
     assert_eq!(&rows[0][2], "Staff in SMS roles (46)");
 }
 
+/// `export` with `args` to a file, read back with the csv crate: the
+/// header and the rows.
+fn export_csv(env: &Env, id: &str, args: &[&str]) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let out = env.path("export.csv");
+    let mut all = vec!["export", "--audit", id, "--out", out.to_str().unwrap()];
+    all.extend_from_slice(args);
+    env.ok(&all);
+    let mut rdr = csv::Reader::from_path(&out).unwrap();
+    let header = rdr.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = rdr.records().map(|r| r.unwrap()).collect();
+    (header, rows)
+}
+
 /// `export --what interviews|coverage`: the interviews (notes only with
 /// --with-notes) and the stage 2 clause coverage, as CSV read back.
 #[test]
 fn export_writes_interviews_and_clause_coverage() {
     let env = Env::new();
     let id = env.demo().trim().to_string();
-    let out = env.path("interviews.csv");
-    env.ok(&[
-        "export",
-        "--audit",
-        &id,
-        "--what",
-        "interviews",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    let mut rdr = csv::Reader::from_path(&out).unwrap();
+    let (header, rows) = export_csv(&env, &id, &["--what", "interviews"]);
     assert_eq!(
-        rdr.headers().unwrap().iter().collect::<Vec<_>>(),
+        header,
         [
             "interviewee",
             "role",
@@ -772,38 +747,15 @@ fn export_writes_interviews_and_clause_coverage() {
             "notes"
         ]
     );
-    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 5);
     assert!(
         rows.iter().all(|r| r[5].is_empty()),
         "no notes unless asked"
     );
-    env.ok(&[
-        "export",
-        "--audit",
-        &id,
-        "--what",
-        "interviews",
-        "--with-notes",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    let mut rdr = csv::Reader::from_path(&out).unwrap();
-    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    let (_, rows) = export_csv(&env, &id, &["--what", "interviews", "--with-notes"]);
     assert!(rows.iter().any(|r| r[5].contains("CAB weekly")));
 
-    let out = env.path("coverage.csv");
-    env.ok(&[
-        "export",
-        "--audit",
-        &id,
-        "--what",
-        "coverage",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    let mut rdr = csv::Reader::from_path(&out).unwrap();
-    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    let (_, rows) = export_csv(&env, &id, &["--what", "coverage"]);
     assert_eq!(rows.len(), 57, "every assessable clause");
     let c = rows.iter().find(|r| &r[0] == "8.5.1.3").unwrap();
     assert_eq!(&c[1], "Change management activities");

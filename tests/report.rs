@@ -169,39 +169,24 @@ fn a_template_of_ones_own_is_used_and_a_broken_one_is_named() {
     let bad = env.path("bad.html.j2");
     std::fs::write(&bad, "line one\n{% for x in groups %}never closed").unwrap();
     let target = env.path("never.html");
-    let o = env
-        .cmd()
-        .args(["report", "--audit", &id, "--template"])
-        .arg(&bad)
-        .arg("--out")
-        .arg(&target)
-        .output()
-        .unwrap();
-    assert!(!o.status.success());
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("bad.html.j2") && err.contains("line 2"),
-        "{err}"
-    );
-    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let (bad_s, target_s) = (bad.to_str().unwrap(), target.to_str().unwrap());
+    let args = [
+        "report",
+        "--audit",
+        &id,
+        "--template",
+        bad_s,
+        "--out",
+        target_s,
+    ];
+    let err = fails(&env, &args, "bad.html.j2");
+    assert!(err.contains("line 2"), "{err}");
     assert!(!target.exists(), "nothing written");
 
     // an unknown variable is an error, not an empty string
     std::fs::write(&bad, "{{ no_such_thing }}").unwrap();
-    let o = env
-        .cmd()
-        .args(["report", "--audit", &id, "--template"])
-        .arg(&bad)
-        .arg("--out")
-        .arg(&target)
-        .output()
-        .unwrap();
-    assert!(!o.status.success());
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("line 1 ({{ no_such_thing }})") && err.contains("undefined"),
-        "{err}"
-    );
+    let err = fails(&env, &args, "line 1 ({{ no_such_thing }})");
+    assert!(err.contains("undefined"), "{err}");
     assert!(!target.exists());
 }
 
@@ -227,25 +212,17 @@ fn the_context_is_recorded_from_the_command_line_and_old_spellings_say_where_the
     );
     assert_eq!(c.get(ContextItem::ObjectivesMet), "Yes");
     drop(s);
-    let o = env
-        .cmd()
-        .args(["audit", "edit", "--audit", &id, "--set", "weather=sunny"])
-        .output()
-        .unwrap();
-    assert!(!o.status.success());
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("unknown context item \"weather\"") && err.contains("closing_meeting"),
-        "{err}"
+    let err = fails(
+        &env,
+        &["audit", "edit", "--audit", &id, "--set", "weather=sunny"],
+        "unknown context item \"weather\"",
     );
-
-    let o = env
-        .cmd()
-        .args(["reopen", "--audit", &id, "--reason", "x"])
-        .output()
-        .unwrap();
-    assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("auditbench audit reopen"));
+    assert!(err.contains("closing_meeting"), "{err}");
+    fails(
+        &env,
+        &["reopen", "--audit", &id, "--reason", "x"],
+        "auditbench audit reopen",
+    );
     env.ok(&["audit", "report", "--audit", &id]);
     env.ok(&[
         "audit",
@@ -350,13 +327,11 @@ fn the_xlsx_workbook_reads_back_with_text_kept_as_text() {
         .any(|r| r[7] == Data::String("NC-002".into())));
 
     // a workbook is not for standard output
-    let o = env
-        .cmd()
-        .args(["export", "--audit", &id, "--format", "xlsx"])
-        .output()
-        .unwrap();
-    assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("--out FILE.xlsx"));
+    fails(
+        &env,
+        &["export", "--audit", &id, "--format", "xlsx"],
+        "--out FILE.xlsx",
+    );
 }
 
 /// Decode OOXML's `_xHHHH_` escapes of characters XML cannot hold.

@@ -49,6 +49,24 @@ impl Env {
 }
 
 /// SHA-free fingerprint good enough to prove a file is byte-for-byte unchanged.
+/// A failing command: exit 2, one line on stderr containing `want`, nothing on stdout.
+pub fn fails(env: &Env, args: &[&str], want: &str) -> String {
+    let out = env.cmd().args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(want),
+        "{args:?}: {err:?} should contain {want:?}"
+    );
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "{args:?}: not one line: {err:?}"
+    );
+    assert!(out.stdout.is_empty());
+    err
+}
+
 pub fn bytes(path: &Path) -> Vec<u8> {
     std::fs::read(path).expect("read file")
 }
