@@ -197,13 +197,7 @@ pub fn write_samples<W: Write>(
     let citations = store.citations(&audit.id)?;
     let rows = samples.iter().map(|x| {
         let title = catalogue.get(&x.clause_id).map_or("", |c| c.title.as_str());
-        // the findings this sample supports: "NC-002, OBS-001"
-        let cited_by = citations
-            .iter()
-            .filter(|c| c.sample_id == x.id)
-            .map(|c| c.reference.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let cited_by = store::cited_by(&citations, &x.id);
         vec![
             x.clause_id.clone(),
             title.to_string(),
@@ -297,31 +291,19 @@ pub fn write_coverage<W: Write>(
     out: W,
 ) -> store::Result<(usize, W)> {
     let cat = store.catalogue(&audit.catalogue_id)?;
-    let reviews: std::collections::HashMap<_, _> = store
-        .clause_reviews(&audit.id, crate::domain::Stage::TWO)?
+    let stage2 = store.clause_reviews_by_id(&audit.id, crate::domain::Stage::TWO)?;
+    let rows = super::coverage_rows(store, audit, &cat, &stage2)?
         .into_iter()
-        .map(|r| (r.clause_id.clone(), r))
-        .collect();
-    let counts = store.finding_counts_by_clause(&audit.id)?;
-    let rows: Vec<Vec<String>> = cat
-        .clauses()
-        .iter()
-        .filter(|c| cat.is_assessable(c))
-        .map(|c| {
-            let r = reviews.get(&c.id);
-            let (n, open) = counts.get(&c.id).copied().unwrap_or((0, 0));
+        .map(|r| {
             vec![
-                c.id.clone(),
-                c.title.clone(),
-                r.map_or("Not started", |r| r.status.label()).to_string(),
-                r.map_or(crate::domain::ClauseResult::NotAssessed, |r| r.result)
-                    .label()
-                    .to_string(),
-                n.to_string(),
-                open.to_string(),
-                r.map(|r| r.notes.clone()).unwrap_or_default(),
+                r.clause,
+                r.title,
+                r.status,
+                r.result,
+                r.findings.to_string(),
+                r.open_ncs.to_string(),
+                r.notes,
             ]
-        })
-        .collect();
-    write_table(out, opts, &COVERAGE_COLUMNS, rows.into_iter())
+        });
+    write_table(out, opts, &COVERAGE_COLUMNS, rows)
 }

@@ -11,7 +11,7 @@ use std::io::Write;
 
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use crate::domain::{Audit, ClauseResult, DocStatus, Grade, Stage};
+use crate::domain::{Audit, DocStatus, Grade, Stage};
 use crate::store::{self, Store};
 
 /// Excel's limit for the text of one cell; longer texts are cut there,
@@ -147,46 +147,39 @@ pub fn write_workbook<W: Write + std::io::Seek + Send>(
             ],
         )?;
         for g in Grade::ALL {
-            let mut after = None;
-            loop {
-                let (page, last) =
-                    store::grade_page_at(store.path(), &audit.id, *g, after.as_ref(), 2_000)?;
-                for f in &page {
-                    let title = cat.get(&f.clause_id).map_or("", |c| c.title.as_str());
-                    let stage = f.stage.to_string();
-                    let cited = cites
-                        .get(f.id.as_str())
-                        .map(|v| v.join("\n"))
-                        .unwrap_or_default();
-                    sh.push(&[
-                        &f.reference,
-                        f.grade.label(),
-                        &f.clause_id,
-                        title,
-                        &stage,
-                        &f.title,
-                        &f.requirement,
-                        &f.statement,
-                        &f.evidence,
-                        &cited,
-                        f.status_label(),
-                        &f.due_date,
-                        &f.correction,
-                        &f.root_cause,
-                        &f.corrective_action,
-                        &f.verified_on,
-                        &f.verified_by,
-                        &f.verification_method,
-                        &f.verification_evidence,
-                        &f.raised_by,
-                        &f.formerly,
-                    ])?;
-                    n += 1;
-                }
-                if page.len() < 2_000 {
-                    break;
-                }
-                after = last;
+            let pages = store::grade_pages(store.path().to_path_buf(), audit.id.clone(), *g, 2_000);
+            for f in pages {
+                let f = f?;
+                let title = cat.get(&f.clause_id).map_or("", |c| c.title.as_str());
+                let stage = f.stage.to_string();
+                let cited = cites
+                    .get(f.id.as_str())
+                    .map(|v| v.join("\n"))
+                    .unwrap_or_default();
+                sh.push(&[
+                    &f.reference,
+                    f.grade.label(),
+                    &f.clause_id,
+                    title,
+                    &stage,
+                    &f.title,
+                    &f.requirement,
+                    &f.statement,
+                    &f.evidence,
+                    &cited,
+                    f.status_label(),
+                    &f.due_date,
+                    &f.correction,
+                    &f.root_cause,
+                    &f.corrective_action,
+                    &f.verified_on,
+                    &f.verified_by,
+                    &f.verification_method,
+                    &f.verification_evidence,
+                    &f.raised_by,
+                    &f.formerly,
+                ])?;
+                n += 1;
             }
         }
         sh.finish()?;
@@ -212,12 +205,7 @@ pub fn write_workbook<W: Write + std::io::Seek + Send>(
         for x in &samples {
             let title = cat.get(&x.clause_id).map_or("", |c| c.title.as_str());
             let size = x.size.to_string();
-            let by = citations
-                .iter()
-                .filter(|c| c.sample_id == x.id)
-                .map(|c| c.reference.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
+            let by = store::cited_by(&citations, &x.id);
             sh.push(&[
                 &x.clause_id,
                 title,
@@ -262,17 +250,8 @@ pub fn write_workbook<W: Write + std::io::Seek + Send>(
     }
 
     // Clause coverage
-    let stage2: HashMap<_, _> = store
-        .clause_reviews(&audit.id, Stage::TWO)?
-        .into_iter()
-        .map(|r| (r.clause_id.clone(), r))
-        .collect();
-    let docs: HashMap<_, _> = store
-        .document_reviews(&audit.id)?
-        .into_iter()
-        .map(|r| (r.doc_key.clone(), r))
-        .collect();
-    let per_clause = store.finding_counts_by_clause(&audit.id)?;
+    let stage2 = store.clause_reviews_by_id(&audit.id, Stage::TWO)?;
+    let docs = store.document_reviews_by_key(&audit.id)?;
     {
         let ws = wb.add_worksheet_with_constant_memory();
         let mut sh = Sheet::new(
@@ -288,17 +267,15 @@ pub fn write_workbook<W: Write + std::io::Seek + Send>(
                 ("Notes", 50.0),
             ],
         )?;
-        for c in cat.clauses().iter().filter(|c| cat.is_assessable(c)) {
-            let r = stage2.get(&c.id);
-            let (n, open) = per_clause.get(&c.id).copied().unwrap_or((0, 0));
+        for r in super::coverage_rows(store, audit, &cat, &stage2)? {
             sh.push(&[
-                &c.id,
-                &c.title,
-                r.map_or("Not started", |r| r.status.label()),
-                r.map_or(ClauseResult::NotAssessed, |r| r.result).label(),
-                &n.to_string(),
-                &open.to_string(),
-                r.map_or("", |r| r.notes.as_str()),
+                &r.clause,
+                &r.title,
+                &r.status,
+                &r.result,
+                &r.findings.to_string(),
+                &r.open_ncs.to_string(),
+                &r.notes,
             ])?;
         }
         sh.finish()?;

@@ -10,7 +10,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::domain::{report_items, Audit, ClauseResult, Coverage, Finding, Grade, Section, Stage};
+use crate::domain::{report_items, Audit, Coverage, Finding, Grade, Section, Stage};
 use crate::store::{self, Store};
 
 /// The built-in templates.
@@ -116,46 +116,25 @@ const PAGE: usize = 2_000;
 
 impl Pages {
     fn iter(&self) -> impl Iterator<Item = minijinja::Value> + Send + Sync + 'static {
-        let path = self.path.clone();
-        let audit_id = self.audit_id.clone();
-        let grade = self.grade;
         let titles = self.titles.clone();
         let cites = self.cites.clone();
         let error = self.error.clone();
-        let mut after: Option<store::PageKey> = None;
-        let mut buffer: std::collections::VecDeque<Finding> = Default::default();
-        let mut done = false;
-        std::iter::from_fn(move || {
-            if buffer.is_empty() && !done {
-                match store::grade_page_at(&path, &audit_id, grade, after.as_ref(), PAGE) {
-                    Ok((rows, last)) => {
-                        done = rows.len() < PAGE;
-                        after = last;
-                        buffer.extend(rows);
-                    }
-                    Err(e) => {
-                        error.set(e.to_string());
-                        done = true;
-                    }
+        store::grade_pages(self.path.clone(), self.audit_id.clone(), self.grade, PAGE).map_while(
+            move |f| match f {
+                Ok(f) => {
+                    let title = titles.get(&f.clause_id).cloned().unwrap_or_default();
+                    let samples = cites.get(&f.id).cloned().unwrap_or_default();
+                    Some(minijinja::Value::from_serialize(finding_row(
+                        &f, title, samples,
+                    )))
                 }
-            }
-            let f = buffer.pop_front()?;
-            let title = titles.get(&f.clause_id).cloned().unwrap_or_default();
-            let samples = cites.get(&f.id).cloned().unwrap_or_default();
-            Some(minijinja::Value::from_serialize(finding_row(
-                &f, title, samples,
-            )))
-        })
+                Err(e) => {
+                    error.set(e.to_string());
+                    None
+                }
+            },
+        )
     }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ClauseRow {
-    pub clause: String,
-    pub title: String,
-    pub status: String,
-    pub result: String,
-    pub findings: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -218,7 +197,7 @@ pub struct ReportData {
     pub coverage: CoverageData,
     pub summary: Vec<Item>,
     pub groups: Vec<GradeGroup>,
-    pub clauses: Vec<ClauseRow>,
+    pub clauses: Vec<crate::export::CoverageRow>,
     pub documents: Vec<DocumentRow>,
     pub interviews: Vec<InterviewRow>,
     pub samples: Vec<SampleRow>,
@@ -245,16 +224,8 @@ pub fn gather(
 ) -> store::Result<ReportData> {
     let cat = store.catalogue(&audit.catalogue_id)?;
     let context = store.audit_context(&audit.id)?;
-    let stage2: HashMap<_, _> = store
-        .clause_reviews(&audit.id, Stage::TWO)?
-        .into_iter()
-        .map(|r| (r.clause_id.clone(), r))
-        .collect();
-    let docs: HashMap<_, _> = store
-        .document_reviews(&audit.id)?
-        .into_iter()
-        .map(|r| (r.doc_key.clone(), r))
-        .collect();
+    let stage2 = store.clause_reviews_by_id(&audit.id, Stage::TWO)?;
+    let docs = store.document_reviews_by_key(&audit.id)?;
     let coverage = Coverage::of(&cat, &stage2, &docs);
     let interviews = store.interviews(&audit.id)?;
     let samples = store.samples(&audit.id)?;
@@ -289,7 +260,6 @@ pub fn gather(
     );
     let stream_error = StreamError::default();
     let counts = store.finding_counts(&audit.id)?;
-    let per_clause = store.finding_counts_by_clause(&audit.id)?;
     let groups: Vec<GradeGroup> = Grade::ALL
         .iter()
         .zip(counts)
@@ -320,24 +290,7 @@ pub fn gather(
         })
         .collect();
 
-    let clauses = cat
-        .clauses()
-        .iter()
-        .filter(|c| cat.is_assessable(c))
-        .map(|c| {
-            let r = stage2.get(&c.id);
-            ClauseRow {
-                clause: c.id.clone(),
-                title: c.title.clone(),
-                status: r.map_or("Not started", |r| r.status.label()).to_string(),
-                result: r
-                    .map_or(ClauseResult::NotAssessed, |r| r.result)
-                    .label()
-                    .to_string(),
-                findings: per_clause.get(&c.id).map_or(0, |(n, _)| *n),
-            }
-        })
-        .collect();
+    let clauses = crate::export::coverage_rows(store, audit, &cat, &stage2)?;
     let documents = cat
         .documents()
         .map(|(c, d)| {
@@ -379,12 +332,7 @@ pub fn gather(
             size: x.size,
             items: x.items.clone(),
             result: x.result.clone(),
-            cited_by: citations
-                .iter()
-                .filter(|c| c.sample_id == x.id)
-                .map(|c| c.reference.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            cited_by: store::cited_by(&citations, &x.id),
         })
         .collect();
 

@@ -11,6 +11,16 @@ pub struct Citation {
     pub sample_id: String,
 }
 
+/// The references of the findings citing a sample: "NC-002, OBS-001".
+pub fn cited_by(citations: &[Citation], sample_id: &str) -> String {
+    citations
+        .iter()
+        .filter(|c| c.sample_id == sample_id)
+        .map(|c| c.reference.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl Store {
     /// Every citation of an audit, by finding reference.
     pub fn citations(&self, audit_id: &str) -> Result<Vec<Citation>> {

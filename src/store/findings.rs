@@ -414,6 +414,36 @@ pub fn grade_page_at(
     Ok((out, last))
 }
 
+/// Every finding of one grade of an audit, in report order, read a page
+/// of `page` at a time by [`grade_page_at`] as the iterator is consumed. A
+/// read error is the last item.
+pub fn grade_pages(
+    path: std::path::PathBuf,
+    audit_id: String,
+    grade: Grade,
+    page: usize,
+) -> impl Iterator<Item = Result<Finding>> + Send + Sync + 'static {
+    let mut after: Option<PageKey> = None;
+    let mut buffer: std::collections::VecDeque<Finding> = Default::default();
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if buffer.is_empty() && !done {
+            match grade_page_at(&path, &audit_id, grade, after.as_ref(), page) {
+                Ok((rows, last)) => {
+                    done = rows.len() < page;
+                    after = last;
+                    buffer.extend(rows);
+                }
+                Err(e) => {
+                    done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        buffer.pop_front().map(Ok)
+    })
+}
+
 /// The WHERE clause of a filter: only the filters that are set appear, so
 /// that a grade filter is an index range, not a scan (one cached statement
 /// per shape). Parameters: ?1 audit, ?2 grade rank, ?3 status, ?4 clause.

@@ -27,11 +27,12 @@ use crate::catalogue::{self, Catalogue};
 
 pub use audits::AuditSummary;
 pub use batch::Batch;
-pub use citations::Citation;
+pub use citations::{cited_by, Citation};
 pub use edits::{DocField, Draft, EditTarget, InterviewField, SampleField};
 pub use error::{Error, Result};
 pub use findings::{
-    finding_search_texts_at, grade_page_at, FindingField, FindingFilter, FindingOrder, PageKey,
+    finding_search_texts_at, grade_page_at, grade_pages, FindingField, FindingFilter, FindingOrder,
+    PageKey,
 };
 pub use history::{chain_hash, ChainReport, HistoryEntry};
 pub use open::{

@@ -124,6 +124,19 @@ impl Store {
         Ok(rows)
     }
 
+    /// The stored clause reviews of an audit at a stage, by clause id.
+    pub fn clause_reviews_by_id(
+        &self,
+        audit_id: &str,
+        stage: Stage,
+    ) -> Result<std::collections::HashMap<String, ClauseReview>> {
+        Ok(self
+            .clause_reviews(audit_id, stage)?
+            .into_iter()
+            .map(|r| (r.clause_id.clone(), r))
+            .collect())
+    }
+
     /// Save a clause review (status, result, notes, questions) in one transaction.
     pub fn save_clause_review(&mut self, review: &ClauseReview) -> Result<()> {
         let audit = self.audit(&review.audit_id)?;
@@ -178,6 +191,18 @@ impl Store {
             .query_map([audit_id], doc_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+
+    /// The stored document reviews of an audit, by document key.
+    pub fn document_reviews_by_key(
+        &self,
+        audit_id: &str,
+    ) -> Result<std::collections::HashMap<String, DocumentReview>> {
+        Ok(self
+            .document_reviews(audit_id)?
+            .into_iter()
+            .map(|r| (r.doc_key.clone(), r))
+            .collect())
     }
 
     pub fn save_document_review(&mut self, review: &DocumentReview) -> Result<()> {

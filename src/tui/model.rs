@@ -332,21 +332,9 @@ impl AuditData {
 
     pub fn reload_reviews(&mut self, store: &Store) -> store::Result<()> {
         let id = &self.audit.id;
-        self.stage1 = store
-            .clause_reviews(id, Stage::ONE)?
-            .into_iter()
-            .map(|r| (r.clause_id.clone(), r))
-            .collect();
-        self.stage2 = store
-            .clause_reviews(id, Stage::TWO)?
-            .into_iter()
-            .map(|r| (r.clause_id.clone(), r))
-            .collect();
-        self.docs = store
-            .document_reviews(id)?
-            .into_iter()
-            .map(|r| (r.doc_key.clone(), r))
-            .collect();
+        self.stage1 = store.clause_reviews_by_id(id, Stage::ONE)?;
+        self.stage2 = store.clause_reviews_by_id(id, Stage::TWO)?;
+        self.docs = store.document_reviews_by_key(id)?;
         Ok(())
     }
 
