@@ -1631,3 +1631,30 @@ fn the_report_is_written_from_the_workbench() {
     assert!(text.starts_with("# Audit report — Northwind"), "{text}");
     assert!(text.contains("CAB weekly"), "notes included when chosen");
 }
+
+/// The finder also searches the notes written on clauses and documents,
+/// renewed after they are edited; Enter goes to the clause.
+#[test]
+fn the_finder_finds_clause_notes_written_in_the_session() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    goto_clause(&mut app, "8.6.1 incident");
+    let clause = current_clause(&app);
+    app.handle_key(key(KeyCode::Char('e')));
+    assert_eq!(app.mode(), Mode::Editor);
+    type_text(&mut app, "Ask about ticket ZEBRA-7731 next visit");
+    app.handle_key(key(KeyCode::Esc));
+    app.dispatch(Action::GoOverview);
+    app.dispatch(Action::OpenFinder);
+    type_text(&mut app, "zebra-7731");
+    let text = screen(&mut app, 120, 36);
+    assert!(
+        text.contains(&format!(
+            "cl notes   {clause} · Ask about ticket ZEBRA-7731"
+        )),
+        "{text}"
+    );
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(app.screen, Screen::Stage2);
+    assert_eq!(current_clause(&app), clause);
+}

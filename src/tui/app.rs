@@ -257,7 +257,7 @@ impl App {
             Action::Help => self.popups.push(Popup::Help(HelpState::new(self.mode()))),
             Action::OpenFinder => {
                 if let Some(d) = &mut self.model.data {
-                    d.finder_interviews();
+                    d.finder_extras();
                     // without the text search, the rest of the finder works
                     let text = super::search::TextWorker::spawn(&self.store, &d.audit.id);
                     let (text, problem) = match text {

@@ -335,6 +335,7 @@ impl AuditData {
         self.stage1 = store.clause_reviews_by_id(id, Stage::ONE)?;
         self.stage2 = store.clause_reviews_by_id(id, Stage::TWO)?;
         self.docs = store.document_reviews_by_key(id)?;
+        self.finder_extras_stale = true;
         Ok(())
     }
 
@@ -483,8 +484,9 @@ impl AuditData {
         Ok(())
     }
 
-    /// Interviews and samples are few: the finder's are renewed before it opens.
-    pub fn finder_interviews(&mut self) {
+    /// Interviews, samples and notes are few: the finder's are renewed
+    /// before it opens.
+    pub fn finder_extras(&mut self) {
         if !std::mem::take(&mut self.finder_extras_stale) {
             return;
         }
@@ -492,11 +494,13 @@ impl AuditData {
             !matches!(
                 c.target,
                 search::Target::Interview(_) | search::Target::Sample(_)
-            )
+            ) && !search::NOTES_KINDS.contains(&c.kind)
         });
+        let notes: Vec<_> = search::notes_candidates(self).collect();
         self.finder
             .extend(search::interview_candidates(&self.interviews));
         self.finder.extend(search::sample_candidates(&self.samples));
+        self.finder.extend(notes);
     }
 
     /// Keep the finder's entry of one finding in step after it was added or

@@ -53,7 +53,37 @@ pub fn candidates(data: &AuditData) -> Vec<Candidate> {
     }
     out.extend(interview_candidates(&data.interviews));
     out.extend(sample_candidates(&data.samples));
+    out.extend(notes_candidates(data));
     out
+}
+
+/// The kinds of entry made from the auditor's notes on clauses and
+/// documents (renewed with the reviews).
+pub const NOTES_KINDS: [&str; 2] = ["cl notes", "doc notes"];
+
+/// The finder's entries for the notes written on clauses (stage 1 and 2)
+/// and on stage 1 documents; each leads to its clause.
+pub fn notes_candidates(data: &AuditData) -> impl Iterator<Item = Candidate> + '_ {
+    let clauses = data
+        .stage1
+        .values()
+        .chain(data.stage2.values())
+        .filter(|r| !r.notes.trim().is_empty())
+        .map(|r| Candidate {
+            text: format!("{} · {}", r.clause_id, r.notes.replace('\n', " ")),
+            kind: NOTES_KINDS[0],
+            target: Target::Clause(r.clause_id.clone()),
+        });
+    let docs = data
+        .docs
+        .values()
+        .filter(|r| !r.notes.trim().is_empty())
+        .map(|r| Candidate {
+            text: format!("{} · {}", r.clause_id, r.notes.replace('\n', " ")),
+            kind: NOTES_KINDS[1],
+            target: Target::Clause(r.clause_id.clone()),
+        });
+    clauses.chain(docs)
 }
 
 /// The finder's entries for interviewees.
