@@ -1630,6 +1630,22 @@ fn the_report_is_written_from_the_workbench() {
     let text = std::fs::read_to_string(md.path()).unwrap();
     assert!(text.starts_with("# Audit report — Northwind"), "{text}");
     assert!(text.contains("CAB weekly"), "notes included when chosen");
+
+    // Word: two steps right of HTML
+    app.handle_key(key(KeyCode::Char('m')));
+    app.handle_key(key(KeyCode::Tab));
+    app.handle_key(key(KeyCode::Right));
+    app.handle_key(key(KeyCode::Right));
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert!(st.text.contains("-report.docx"), "{st:?}");
+    let docx = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with("-report.docx"))
+        .expect("the Word report");
+    let zip = zip::ZipArchive::new(std::fs::File::open(docx.path()).unwrap()).unwrap();
+    assert!(zip.file_names().any(|n| n == "word/document.xml"));
 }
 
 /// The finder also searches the notes written on clauses and documents,

@@ -79,7 +79,7 @@ pub enum Command {
     Export(export::Args),
     /// Create a realistic demo audit (and, with --scale, many generated findings).
     Demo(demo::Args),
-    /// Make the audit report (HTML or Markdown). Marking an audit reported
+    /// Make the audit report (HTML, Markdown or Word). Marking an audit reported
     /// is `audit report`.
     Report(report::Args),
     /// Moved: `auditbench audit reopen --audit ID --reason …`.

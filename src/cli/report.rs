@@ -1,4 +1,4 @@
-//! `auditbench report`: the audit report, in HTML or Markdown.
+//! `auditbench report`: the audit report, in HTML, Markdown or Word.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -11,15 +11,21 @@ use crate::report::{gather, render, Format};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Audit id (or a unique prefix of it).
-    #[arg(long)]
-    audit: String,
-    /// html (one self-contained file, printable on A4) or md (Markdown).
+    #[arg(long, required_unless_present = "save_template")]
+    audit: Option<String>,
+    /// html (one self-contained file, printable on A4), md (Markdown) or
+    /// docx (Word, filled into the built-in or your own .docx template).
     #[arg(long, value_enum, default_value_t = Fmt::Html)]
     format: Fmt,
-    /// A minijinja template of your own instead of the built-in one (the
-    /// variables are listed in README → Report).
+    /// A template of your own instead of the built-in one: minijinja text
+    /// for html and md, a Word .docx with {{ … }} placeholders for docx
+    /// (the variables are listed in README → Report).
     #[arg(long, value_name = "FILE")]
     template: Option<PathBuf>,
+    /// Write the built-in template of --format to FILE, to start your own
+    /// from, and make no report.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["template", "out", "with_notes"])]
+    save_template: Option<PathBuf>,
     /// Write to this file (replaced only by a complete one). Default: a
     /// name made of the organisation, the audit type and the dates, in the
     /// current folder. `-`: standard output.
@@ -35,19 +41,35 @@ pub struct Args {
 enum Fmt {
     Html,
     Md,
+    Docx,
 }
 
 pub fn run(ctx: &Context_, args: Args) -> Result<()> {
     let format = match args.format {
         Fmt::Html => Format::Html,
         Fmt::Md => Format::Markdown,
+        Fmt::Docx => Format::Docx,
     };
+    if let Some(path) = &args.save_template {
+        let bytes = crate::report::builtin_template(format);
+        crate::export::file::replace_atomically(path, "the template", |mut w| {
+            w.write_all(&bytes)
+                .map_err(|e| crate::store::Error::Io(format!("cannot write the template: {e}")))?;
+            Ok(((), w))
+        })?;
+        eprintln!(
+            "wrote the built-in {} template to {}; change it and give it to --template",
+            format.extension(),
+            path.display()
+        );
+        return Ok(());
+    }
     let template = match &args.template {
         Some(path) => Some((
             path.display().to_string(),
-            std::fs::read_to_string(path).map_err(|e| {
+            std::fs::read(path).map_err(|e| {
                 anyhow!(
-                    "cannot read the template {}: {e}; give a readable UTF-8 file to --template",
+                    "cannot read the template {}: {e}; give a readable file to --template",
                     path.display()
                 )
             })?,
@@ -55,10 +77,10 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
         None => None,
     };
     let store = ctx.open_to_read()?;
-    let audit = store.find_audit(&args.audit)?;
+    let audit = store.find_audit(args.audit.as_deref().unwrap_or_default())?;
     let offset = *chrono::Local::now().offset();
     let data = gather(&store, &audit, args.with_notes, offset)?;
-    let template = template.as_ref().map(|(n, t)| (n.as_str(), t.as_str()));
+    let template = template.as_ref().map(|(n, t)| (n.as_str(), t.as_slice()));
     match args.out {
         Some(p) if p.as_os_str() == "-" => {
             let stdout = std::io::stdout();

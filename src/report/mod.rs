@@ -10,6 +10,8 @@ use std::io::Write;
 
 use serde::Serialize;
 
+pub mod docx;
+
 use crate::domain::{report_items, Audit, Coverage, Finding, Grade, Section, Stage};
 use crate::store::{self, Store};
 
@@ -22,6 +24,8 @@ pub const MD_TEMPLATE: &str = include_str!("../../assets/report/report.md.j2");
 pub enum Format {
     Html,
     Markdown,
+    /// Word, filled into the built-in or a certification body's template.
+    Docx,
 }
 
 impl Format {
@@ -29,6 +33,7 @@ impl Format {
         match self {
             Format::Html => "html",
             Format::Markdown => "md",
+            Format::Docx => "docx",
         }
     }
 }
@@ -500,24 +505,38 @@ pub fn file_name(a: &crate::domain::Audit, ext: &str) -> String {
 }
 
 /// Render `data` with the built-in template of `format`, or with
-/// `template` (its name, for messages, and its text), to `out`.
+/// `template` (its name, for messages, and its bytes), to `out`.
 pub fn render<W: Write>(
     data: &ReportData,
     format: Format,
-    template: Option<(&str, &str)>,
+    template: Option<(&str, &[u8])>,
     out: W,
 ) -> store::Result<W> {
+    if format == Format::Docx {
+        return docx::render(data, template, out);
+    }
+    let template = match template {
+        Some((name, bytes)) => Some((
+            name,
+            std::str::from_utf8(bytes).map_err(|_| {
+                store::Error::Invalid(format!(
+                    "the report template {name} is not UTF-8 text; give a minijinja text template to --template"
+                ))
+            })?,
+        )),
+        None => None,
+    };
     let mut env = minijinja::Environment::new();
     // HTML escaping for the HTML report (and any template named *.html*),
     // none for Markdown, where the md filter escapes
     let (name, source) = match (template, format) {
         (Some((n, s)), _) => (n.to_string(), s.to_string()),
         (None, Format::Html) => ("report.html.j2".to_string(), HTML_TEMPLATE.to_string()),
-        (None, Format::Markdown) => ("report.md.j2".to_string(), MD_TEMPLATE.to_string()),
+        (None, _) => ("report.md.j2".to_string(), MD_TEMPLATE.to_string()),
     };
     let escape = match format {
         Format::Html => minijinja::AutoEscape::Html,
-        Format::Markdown => minijinja::AutoEscape::None,
+        _ => minijinja::AutoEscape::None,
     };
     env.set_auto_escape_callback(move |_| escape);
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
@@ -534,6 +553,15 @@ pub fn render<W: Write>(
         )));
     }
     Ok(out)
+}
+
+/// The built-in template of `format`, as a user would start from it.
+pub fn builtin_template(format: Format) -> Vec<u8> {
+    match format {
+        Format::Html => HTML_TEMPLATE.as_bytes().to_vec(),
+        Format::Markdown => MD_TEMPLATE.as_bytes().to_vec(),
+        Format::Docx => docx::default_template(),
+    }
 }
 
 /// One line: the template, the line and its text (cut), what is wrong.

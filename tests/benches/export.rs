@@ -84,6 +84,7 @@ fn bench_export(c: &mut Criterion) {
     for (name, format) in [
         ("html", auditbench::report::Format::Html),
         ("markdown", auditbench::report::Format::Markdown),
+        ("docx", auditbench::report::Format::Docx),
     ] {
         group.bench_function(name, |b| {
             b.iter(|| {

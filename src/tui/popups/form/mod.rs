@@ -36,7 +36,7 @@ pub enum FormKind {
     EditAudit,
     /// Delete an audit: its organisation's name is typed to confirm.
     DeleteAudit,
-    /// Write the audit report (HTML or Markdown).
+    /// Write the audit report (HTML, Markdown or Word).
     MakeReport,
 }
 

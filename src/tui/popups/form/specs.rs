@@ -282,6 +282,7 @@ impl FormState {
                     vec![
                         ("html".into(), "HTML (one file, prints on A4)".into()),
                         ("md".into(), "Markdown".into()),
+                        ("docx".into(), "Word (built-in template)".into()),
                     ],
                     "html",
                 ),

@@ -183,17 +183,16 @@ pub fn submit(
                     "give a file path for the report".into(),
                 ));
             }
-            let markdown = get("format") == "md";
+            let format = match get("format").as_str() {
+                "md" => crate::report::Format::Markdown,
+                "docx" => crate::report::Format::Docx,
+                _ => crate::report::Format::Html,
+            };
             let mut path = ctx.model.export_dir.join(get("path"));
             // the proposed name follows the format chosen
-            if markdown && path.extension().is_some_and(|e| e == "html") {
-                path.set_extension("md");
+            if path.extension().is_some_and(|e| e == "html") {
+                path.set_extension(format.extension());
             }
-            let format = if markdown {
-                crate::report::Format::Markdown
-            } else {
-                crate::report::Format::Html
-            };
             let report = crate::report::gather(
                 ctx.store,
                 &data.audit,
