@@ -21,8 +21,10 @@ pub struct Args {
     /// workbook holds them all.
     #[arg(long, value_enum, default_value_t = What::Findings)]
     what: What,
-    /// csv, or xlsx: one workbook with sheets Findings, Samples,
-    /// Interviews, Clause coverage and Documents (needs --out).
+    /// csv; xlsx: one workbook with sheets Findings, Samples, Interviews,
+    /// Clause coverage and Documents (needs --out); oscal: an OSCAL
+    /// assessment-results JSON document (interview notes only with
+    /// --with-notes).
     #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
     format: ExportFormat,
     /// Start with a UTF-8 byte order mark so Excel reads accents correctly.
@@ -32,7 +34,7 @@ pub struct Args {
     /// locale with a decimal comma), or `tab`.
     #[arg(long, value_name = "CHAR", default_value = ",")]
     delimiter: String,
-    /// With --what interviews: include the interview notes (left out by
+    /// With --what interviews or --format oscal: include the interview notes (left out by
     /// default: they can name people and what they said in confidence).
     #[arg(long)]
     with_notes: bool,
@@ -42,6 +44,7 @@ pub struct Args {
 enum ExportFormat {
     Csv,
     Xlsx,
+    Oscal,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -77,6 +80,37 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
             crate::export::xlsx::write_workbook(&store, &audit, out)
         })?;
         eprintln!("wrote {rows} findings, with the samples, interviews, clause coverage and documents, to {}", path.display());
+        return Ok(());
+    }
+    if args.format == ExportFormat::Oscal {
+        let store = ctx.open_to_read()?;
+        let audit = store.find_audit(&args.audit)?;
+        let with_notes = args.with_notes;
+        match args.out.clone().filter(|p| p.as_os_str() != "-") {
+            Some(path) => {
+                let rows =
+                    crate::export::file::replace_atomically(&path, "the OSCAL document", |out| {
+                        crate::export::oscal::write_assessment_results(
+                            &store, &audit, with_notes, out,
+                        )
+                    })?;
+                eprintln!(
+                    "wrote {rows} findings, with the documents, interviews and samples as observations, to {} (OSCAL assessment results)",
+                    path.display()
+                );
+            }
+            None => {
+                let stdout = std::io::stdout();
+                let (_, mut out) = crate::export::oscal::write_assessment_results(
+                    &store,
+                    &audit,
+                    with_notes,
+                    std::io::BufWriter::new(stdout.lock()),
+                )?;
+                out.flush()
+                    .map_err(|e| anyhow!("cannot write the OSCAL document: {e}"))?;
+            }
+        }
         return Ok(());
     }
     let opts = crate::export::csv::CsvOptions {

@@ -7,6 +7,7 @@
 
 pub mod csv;
 pub mod file;
+pub mod oscal;
 pub mod xlsx;
 
 use crate::store::{self, Store};

@@ -1,6 +1,7 @@
 //! CSV export of a `demo --scale 100000` audit, beside its anchor: the time
 //! `sqlite3 -csv FILE 'select … from findings'` takes on the same file; and
-//! the audit report of the same audit in HTML and Markdown (target ≤ 2 s).
+//! the XLSX workbook and OSCAL assessment results (targets ≤ 3x the CSV);
+//! the audit report of the same audit in HTML, Markdown and Word (target ≤ 2 s).
 //!
 //! Run: `cargo bench --bench export`. The anchor is skipped (with a note) when
 //! no `sqlite3` is on the PATH.
@@ -71,6 +72,23 @@ fn bench_export(c: &mut Criterion) {
             let (rows, _) =
                 auditbench::export::xlsx::write_workbook(&store, &audit, io::BufWriter::new(file))
                     .expect("xlsx");
+            assert_eq!(rows, SCALE + 12);
+        })
+    });
+    group.finish();
+
+    // OSCAL assessment results (target: at most 3x the CSV), to a sink.
+    let mut group = c.benchmark_group("oscal_100k");
+    group.sample_size(10);
+    group.bench_function("assessment_results", |b| {
+        b.iter(|| {
+            let (rows, _) = auditbench::export::oscal::write_assessment_results(
+                &store,
+                &audit,
+                false,
+                io::BufWriter::new(io::sink()),
+            )
+            .expect("oscal");
             assert_eq!(rows, SCALE + 12);
         })
     });
