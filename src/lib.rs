@@ -1,8 +1,8 @@
 //! auditbench: a terminal workbench for ISO/IEC 20000-1 auditors.
 //!
 //! Layers: `catalogue` (the clause tree), `domain` (audit concepts), `store`
-//! (the SQLite audit file), `export` (CSV), `text` (the display boundary) and
-//! `cli`. None of these import
+//! (the SQLite audit file), `export` (CSV, XLSX, OSCAL), `report`, `pack`
+//! (the hand-over pack), `text` (the display boundary) and `cli`. None of these import
 //! ratatui or crossterm.
 
 pub mod catalogue;
@@ -10,6 +10,7 @@ pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod export;
+pub mod pack;
 pub mod report;
 pub mod store;
 pub mod text;

@@ -16,6 +16,16 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // A reader that stops early (`| head`) is not an error.
         Err(e) if format!("{e:#}").contains("Broken pipe") => ExitCode::SUCCESS,
+        // A pack that differs: what differs is on stdout, exit 1.
+        Err(e) if e.downcast_ref::<auditbench::cli::PackDiffers>().is_some() => {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "auditbench: {}",
+                auditbench::text::one_line(&format!("{e:#}"))
+            );
+            ExitCode::from(1)
+        }
         Err(e) => {
             use std::io::Write as _;
             // Never a panic here: stderr may be a terminal that is gone.

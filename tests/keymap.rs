@@ -49,6 +49,7 @@ fn bindable() -> Vec<Action> {
             | Action::ToggleItem
             | Action::CiteSamples
             | Action::MakeReport
+            | Action::MakePack
             | Action::PickDocStatus
             | Action::EditDocReference
             | Action::EditDocVersion

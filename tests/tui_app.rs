@@ -1648,6 +1648,39 @@ fn the_report_is_written_from_the_workbench() {
     assert!(zip.file_names().any(|n| n == "word/document.xml"));
 }
 
+/// `P` on the Report screen writes the hand-over pack into the folder the
+/// form proposes; a second time the folder is taken and nothing is
+/// overwritten, said in the status bar.
+#[test]
+fn the_hand_over_pack_is_written_from_the_workbench() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoReport);
+    app.handle_key(key(KeyCode::Char('P')));
+    assert_eq!(app.mode(), Mode::Form);
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert!(!st.error, "{st:?}");
+    assert!(st.text.starts_with("Wrote the hand-over pack"), "{st:?}");
+    let pack = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with("-pack"))
+        .expect("the pack folder");
+    let manifest = std::fs::read_to_string(pack.path().join("MANIFEST")).unwrap();
+    assert_eq!(manifest.lines().filter(|l| !l.starts_with('#')).count(), 6);
+
+    app.handle_key(key(KeyCode::Char('P')));
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert!(st.error && st.text.contains("is not empty"), "{st:?}");
+    assert_eq!(
+        std::fs::read_to_string(pack.path().join("MANIFEST")).unwrap(),
+        manifest,
+        "nothing overwritten"
+    );
+}
+
 /// The finder also searches the notes written on clauses and documents,
 /// renewed after they are edited; Enter goes to the clause.
 #[test]

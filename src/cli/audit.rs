@@ -307,6 +307,28 @@ pub fn verify(ctx: &Context_) -> Result<()> {
             "the file is damaged (integrity_check: {pages}); restore it from a backup (auditbench restore)"
         ));
     }
+    // a hand-over pack's copy holds one audit's rows of a longer chain:
+    // each is checked on its own (verify-pack also checks them against the
+    // pack's manifest)
+    if let Some(audit) = store.local_setting(crate::store::pack::PACK_COPY_OF)? {
+        let (trail, broken) = crate::store::check_trail(store.connection())?;
+        if let Some((seq, why)) = broken {
+            return Err(anyhow!(
+                "the audit trail is broken at row {seq}: {why}; ask for the pack again"
+            ));
+        }
+        if let Some(why) = store.verify_data()? {
+            return Err(anyhow!(
+                "the data does not match its audit trail: {why}; ask for the pack again"
+            ));
+        }
+        outln!(
+            "This is the hand-over pack copy of audit {audit}: integrity_check ok; its {} audit trail rows (this audit's part of the auditor's chain) each match their hash, and every record matches them; the last row's hash is {}. Check them against the pack's MANIFEST with auditbench verify-pack DIR.",
+            trail.rows,
+            trail.head
+        )?;
+        return Ok(());
+    }
     let report = store.verify_history()?;
     if report.broken.is_none() {
         if let Some(why) = store.verify_schema()? {

@@ -23,6 +23,7 @@ mod export;
 mod finding;
 mod list;
 mod new;
+mod pack;
 mod report;
 
 use std::path::{Path, PathBuf};
@@ -82,6 +83,11 @@ pub enum Command {
     /// Make the audit report (HTML, Markdown or Word). Marking an audit reported
     /// is `audit report`.
     Report(report::Args),
+    /// Write the hand-over pack: reports, CSV, XLSX, OSCAL, an SQLite copy
+    /// holding only this audit, and a MANIFEST of SHA-256s.
+    Pack(pack::Args),
+    /// Check a hand-over pack against its MANIFEST (exit 1 naming what differs).
+    VerifyPack(pack::VerifyArgs),
     /// Moved: `auditbench audit reopen --audit ID --reason …`.
     #[command(hide = true)]
     Reopen(Moved),
@@ -95,7 +101,9 @@ pub enum Command {
     Restore(backup::RestoreArgs),
 }
 
-/// Run a parsed command line. Returns the text to print on success.
+pub use pack::PackDiffers;
+
+/// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     let ctx = Context_::new(&cli);
     match cli.command {
@@ -111,6 +119,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Reopen(_)) => Err(anyhow!(
             "`auditbench reopen` moved: use auditbench audit reopen --audit ID --reason TEXT"
         )),
+        Some(Command::Pack(args)) => pack::pack(&ctx, args),
+        Some(Command::VerifyPack(args)) => pack::verify_pack(args),
         Some(Command::History(args)) => audit::history(&ctx, args),
         Some(Command::Verify) => audit::verify(&ctx),
         Some(Command::Backup(args)) => backup::backup(&ctx, args),
@@ -232,6 +242,8 @@ fn command_name(c: &Command) -> &'static str {
         Command::Reopen(_) => "reopen",
         Command::History(_) => "history",
         Command::Verify => "verify",
+        Command::Pack(_) => "pack",
+        Command::VerifyPack(_) => "verify-pack",
         Command::Backup(_) => "backup",
         Command::Restore(_) => "restore",
     }

@@ -14,6 +14,7 @@ mod history;
 mod interviews;
 pub mod lock;
 mod open;
+pub mod pack;
 mod reviews;
 mod text_search;
 
@@ -38,6 +39,7 @@ pub use history::{chain_hash, ChainReport, HistoryEntry};
 pub use open::{
     default_path, latest_schema_version, migrations, OpenOptions, WhenLocked, APPLICATION_ID,
 };
+pub use pack::{check_trail, AuditTrail};
 pub use text_search::{Interrupt, TextHit, TextSearcher, MIN_QUERY};
 
 /// The clock, injectable so tests can fix time.

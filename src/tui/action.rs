@@ -51,6 +51,8 @@ pub enum Action {
     CiteSamples,
     /// Write the audit report (a form: where, which format).
     MakeReport,
+    /// Write the hand-over pack (a form: which folder).
+    MakePack,
     // stage 1
     PickDocStatus,
     EditDocReference,
@@ -235,6 +237,7 @@ impl Action {
         Action::ToggleItem,
         Action::CiteSamples,
         Action::MakeReport,
+        Action::MakePack,
         Action::PickDocStatus,
         Action::EditDocReference,
         Action::EditDocVersion,

@@ -49,6 +49,10 @@ impl Component for ReportView {
                 &ctx.model.export_dir,
                 &d.audit,
             )))),
+            Action::MakePack => one(Effect::OpenForm(Box::new(FormState::make_pack(
+                &ctx.model.export_dir,
+                &d.audit,
+            )))),
             Action::Select | Action::EditNotes => {
                 let Some(item) = all.get(self.selected) else {
                     return none();

@@ -38,6 +38,8 @@ pub enum FormKind {
     DeleteAudit,
     /// Write the audit report (HTML, Markdown or Word).
     MakeReport,
+    /// Write the hand-over pack into a new folder.
+    MakePack,
 }
 
 impl FormKind {
@@ -50,7 +52,7 @@ impl FormKind {
             FormKind::Export => None,
             FormKind::Reopen => Some("reopen"),
             FormKind::EditAudit => Some("audit_details"),
-            FormKind::DeleteAudit | FormKind::MakeReport => None,
+            FormKind::DeleteAudit | FormKind::MakeReport | FormKind::MakePack => None,
         }
     }
 

@@ -52,6 +52,10 @@ impl FormState {
                 Some(a) => Self::make_report(at.export_dir, a),
                 None => Self::new(FormKind::MakeReport, "Report", vec![]),
             },
+            FormKind::MakePack => match at.audit {
+                Some(a) => Self::make_pack(at.export_dir, a),
+                None => Self::new(FormKind::MakePack, "Hand-over pack", vec![]),
+            },
         }
     }
 
@@ -262,6 +266,28 @@ impl FormState {
                         (";".into(), "Semicolon ; (decimal-comma locales)".into()),
                     ],
                     ",",
+                ),
+            ],
+        )
+    }
+
+    /// Write the hand-over pack: into which new folder, with the interview
+    /// notes in the reports or not (the database copy always has them).
+    pub fn make_pack(dir: &std::path::Path, audit: &Audit) -> FormState {
+        let path = dir.join(crate::pack::folder_name(audit));
+        Self::new(
+            FormKind::MakePack,
+            "Write the hand-over pack",
+            vec![
+                Field::text("path", "New folder", &path.display().to_string()),
+                Field::choice(
+                    "notes",
+                    "Interview notes in the reports",
+                    vec![
+                        ("no".into(), "Left out (the database copy has them)".into()),
+                        ("yes".into(), "Included".into()),
+                    ],
+                    "no",
                 ),
             ],
         )

@@ -216,6 +216,27 @@ pub fn submit(
                 }
             ))])
         }
+        FormKind::MakePack => {
+            let Some(data) = &ctx.model.data else {
+                return none();
+            };
+            if get("path").is_empty() {
+                return Err(store::Error::Invalid(
+                    "give a new folder for the pack".into(),
+                ));
+            }
+            let path = ctx.model.export_dir.join(get("path"));
+            let made = crate::pack::make(ctx.store, &data.audit, &path, get("notes") == "yes")?;
+            if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                ctx.model.export_dir = dir.to_path_buf();
+            }
+            Ok(vec![Effect::Info(format!(
+                "Wrote the hand-over pack ({} files and MANIFEST, {} trail rows pinned) to {}; check it with auditbench verify-pack",
+                crate::pack::FILES.len(),
+                made.manifest.audit_rows,
+                made.dir.display()
+            ))])
+        }
         FormKind::DeleteAudit => {
             let a = ctx.store.audit(subject)?;
             if get("name") != a.organisation.trim() {
