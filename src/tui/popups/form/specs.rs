@@ -282,10 +282,13 @@ impl FormState {
                 Field::text("path", "New folder", &path.display().to_string()),
                 Field::choice(
                     "notes",
-                    "Interview notes in the reports",
+                    "Interview notes",
                     vec![
-                        ("no".into(), "Left out (the database copy has them)".into()),
-                        ("yes".into(), "Included".into()),
+                        (
+                            "no".into(),
+                            "Left out of the reports (the database has them)".into(),
+                        ),
+                        ("yes".into(), "Included in the reports".into()),
                     ],
                     "no",
                 ),
