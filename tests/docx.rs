@@ -286,6 +286,13 @@ fn a_broken_word_template_is_named_in_one_line_and_nothing_is_written() {
     // a loop never closed
     let bad = template_with_body(&env, "loop.docx", &p("{%p for g in groups %}"));
     run(&bad, "word/document.xml");
+    // XML that is not well formed
+    let bad = template_with_body(
+        &env,
+        "xml.docx",
+        "<w:p><w:r><w:t>{{ organisation }}</w:r></w:p>",
+    );
+    run(&bad, "word/document.xml of");
     // not a Word file at all
     let text = env.path("notes.docx");
     std::fs::write(&text, "just text").unwrap();

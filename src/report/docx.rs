@@ -237,6 +237,12 @@ struct Broken {
 }
 
 fn placeholder_error(template: &str, part: &str, b: &Broken) -> Error {
+    if b.tag.is_empty() {
+        return Error::Invalid(format!(
+            "{part} of {template} cannot be used: {}; save the template again from Word",
+            b.why
+        ));
+    }
     Error::Invalid(format!(
         "the placeholder {:?} in {part} of {template} cannot be used: {}; fix it in Word (a placeholder must stay within one paragraph)",
         crate::text::inert(&b.tag),
