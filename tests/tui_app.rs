@@ -1587,6 +1587,17 @@ fn the_report_screen_shows_what_is_missing_and_enter_fills_it() {
     assert_eq!(app.store.verify_data().unwrap(), None);
 }
 
+/// The file or folder the workbench wrote in the test's folder whose name
+/// ends with `suffix`.
+fn written(env: &Env, suffix: &str, what: &str) -> std::path::PathBuf {
+    std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with(suffix))
+        .unwrap_or_else(|| panic!("{what} not written"))
+        .path()
+}
+
 /// `m` on the Report screen writes the report where the form proposes, in
 /// the format chosen, and says where and how much is still missing.
 #[test]
@@ -1604,12 +1615,8 @@ fn the_report_is_written_from_the_workbench() {
         st.text.contains("not recorded yet, listed at its top"),
         "{st:?}"
     );
-    let html = std::fs::read_dir(env.dir.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .find(|e| e.file_name().to_string_lossy().ends_with("-report.html"))
-        .expect("the report file");
-    let text = std::fs::read_to_string(html.path()).unwrap();
+    let html = written(&env, "-report.html", "the report file");
+    let text = std::fs::read_to_string(html).unwrap();
     assert!(text.starts_with("<!DOCTYPE html>") && text.contains("Northwind"));
     assert!(!text.contains("CAB weekly"), "notes left out by default");
 
@@ -1622,12 +1629,8 @@ fn the_report_is_written_from_the_workbench() {
     app.handle_key(ctrl('s'));
     let st = app.model.status.clone().unwrap();
     assert!(st.text.contains("-report.md"), "{st:?}");
-    let md = std::fs::read_dir(env.dir.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .find(|e| e.file_name().to_string_lossy().ends_with("-report.md"))
-        .expect("the Markdown report");
-    let text = std::fs::read_to_string(md.path()).unwrap();
+    let md = written(&env, "-report.md", "the Markdown report");
+    let text = std::fs::read_to_string(md).unwrap();
     assert!(text.starts_with("# Audit report — Northwind"), "{text}");
     assert!(text.contains("CAB weekly"), "notes included when chosen");
 
@@ -1639,12 +1642,8 @@ fn the_report_is_written_from_the_workbench() {
     app.handle_key(ctrl('s'));
     let st = app.model.status.clone().unwrap();
     assert!(st.text.contains("-report.docx"), "{st:?}");
-    let docx = std::fs::read_dir(env.dir.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .find(|e| e.file_name().to_string_lossy().ends_with("-report.docx"))
-        .expect("the Word report");
-    let zip = zip::ZipArchive::new(std::fs::File::open(docx.path()).unwrap()).unwrap();
+    let docx = written(&env, "-report.docx", "the Word report");
+    let zip = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).unwrap();
     assert!(zip.file_names().any(|n| n == "word/document.xml"));
 }
 
@@ -1662,12 +1661,8 @@ fn the_hand_over_pack_is_written_from_the_workbench() {
     let st = app.model.status.clone().unwrap();
     assert!(!st.error, "{st:?}");
     assert!(st.text.starts_with("Wrote the hand-over pack"), "{st:?}");
-    let pack = std::fs::read_dir(env.dir.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .find(|e| e.file_name().to_string_lossy().ends_with("-pack"))
-        .expect("the pack folder");
-    let manifest = std::fs::read_to_string(pack.path().join("MANIFEST")).unwrap();
+    let pack = written(&env, "-pack", "the pack folder");
+    let manifest = std::fs::read_to_string(pack.join("MANIFEST")).unwrap();
     assert_eq!(manifest.lines().filter(|l| !l.starts_with('#')).count(), 6);
 
     app.handle_key(key(KeyCode::Char('P')));
@@ -1675,7 +1670,7 @@ fn the_hand_over_pack_is_written_from_the_workbench() {
     let st = app.model.status.clone().unwrap();
     assert!(st.error && st.text.contains("is not empty"), "{st:?}");
     assert_eq!(
-        std::fs::read_to_string(pack.path().join("MANIFEST")).unwrap(),
+        std::fs::read_to_string(pack.join("MANIFEST")).unwrap(),
         manifest,
         "nothing overwritten"
     );

@@ -78,23 +78,19 @@ fn when(s: &str, fallback: &str) -> String {
     fallback.to_string()
 }
 
-/// A prop, left out when its value is empty (OSCAL strings must hold a
-/// non-blank character and no leading or trailing blank).
-/// Line breaks and other blanks inside become single spaces (a prop value
-/// is one line).
-fn prop(props: &mut Vec<Value>, name: &str, value: &str) {
-    let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
-    if !value.is_empty() {
-        props.push(json!({ "name": name, "ns": NS, "value": value }));
-    }
-}
-
 /// Text for a required description: the text, or what stands for none.
 fn or(text: &str, none: &str) -> String {
     if text.trim().is_empty() {
         none.to_string()
     } else {
         text.to_string()
+    }
+}
+
+/// Props, absent when there are none (OSCAL wants no empty list).
+fn put_props(map: &mut Map<String, Value>, props: Vec<Prop<'_>>) {
+    if !props.is_empty() {
+        map.insert("props".to_string(), json!(props));
     }
 }
 
@@ -361,14 +357,16 @@ pub fn write_assessment_results<W: Write>(
         parties.push(json!({ "uuid": uuid, "type": kind, "name": name }));
         responsible.push(json!({ "role-id": role, "party-uuids": [uuid] }));
     }
-    let mut meta_props = Vec::new();
-    prop(&mut meta_props, "audit-type", audit.audit_type.label());
-    prop(&mut meta_props, "standard", &cat.standard);
-    prop(&mut meta_props, "edition", &audit.edition);
-    prop(&mut meta_props, "audit-status", audit.status.label());
-    if let Some(r) = audit.recommendation {
-        prop(&mut meta_props, "recommendation", r.label());
-    }
+    let meta_props = props(&[
+        ("audit-type", audit.audit_type.label()),
+        ("standard", &cat.standard),
+        ("edition", &audit.edition),
+        ("audit-status", audit.status.label()),
+        (
+            "recommendation",
+            audit.recommendation.map_or("", |r| r.label()),
+        ),
+    ]);
     let mut metadata = Map::new();
     metadata.insert(
         "title".into(),
@@ -386,7 +384,7 @@ pub fn write_assessment_results<W: Write>(
         json!(format!("auditbench {}", env!("CARGO_PKG_VERSION"))),
     );
     metadata.insert("oscal-version".into(), json!(OSCAL_VERSION));
-    put_list(&mut metadata, "props", meta_props);
+    put_props(&mut metadata, meta_props);
     metadata.insert(
         "roles".into(),
         json!([
@@ -405,11 +403,12 @@ pub fn write_assessment_results<W: Write>(
         if r.status == crate::domain::DocStatus::NotReviewed {
             continue;
         }
-        let mut props = Vec::new();
-        prop(&mut props, "clause", &clause.id);
-        prop(&mut props, "document-status", r.status.label());
-        prop(&mut props, "document-reference", &r.reference);
-        prop(&mut props, "document-version", &r.version);
+        let props = props(&[
+            ("clause", &clause.id),
+            ("document-status", r.status.label()),
+            ("document-reference", &r.reference),
+            ("document-version", &r.version),
+        ]);
         let mut m = Map::new();
         m.insert("uuid".into(), json!(uuid_of("document", &d.key)));
         m.insert("title".into(), json!(format!("Document: {}", d.name)));
@@ -422,7 +421,7 @@ pub fn write_assessment_results<W: Write>(
                 r.status.label().to_lowercase()
             )),
         );
-        put_list(&mut m, "props", props);
+        put_props(&mut m, props);
         m.insert("methods".into(), json!(["EXAMINE"]));
         m.insert("collected".into(), json!(when(&r.updated_at, &start)));
         if !r.notes.trim().is_empty() {
@@ -431,10 +430,11 @@ pub fn write_assessment_results<W: Write>(
         observations.push(Value::Object(m));
     }
     for i in &interviews {
-        let mut props = Vec::new();
-        prop(&mut props, "interviewee-role", &i.role);
-        prop(&mut props, "interviewer", &i.interviewer);
-        prop(&mut props, "clauses", &i.clauses);
+        let props = props(&[
+            ("interviewee-role", &i.role),
+            ("interviewer", &i.interviewer),
+            ("clauses", &i.clauses),
+        ]);
         let mut m = Map::new();
         m.insert("uuid".into(), json!(uuid_of("interview", &i.id)));
         m.insert(
@@ -454,7 +454,7 @@ pub fn write_assessment_results<W: Write>(
                 or(&i.clauses, "not recorded")
             )),
         );
-        put_list(&mut m, "props", props);
+        put_props(&mut m, props);
         m.insert("methods".into(), json!(["INTERVIEW"]));
         m.insert("collected".into(), json!(when(&i.held_at, &start)));
         if with_notes && !i.notes.trim().is_empty() {
@@ -463,10 +463,12 @@ pub fn write_assessment_results<W: Write>(
         observations.push(Value::Object(m));
     }
     for x in &samples {
-        let mut props = Vec::new();
-        prop(&mut props, "clause", &x.clause_id);
-        prop(&mut props, "sampling-method", x.method.label());
-        prop(&mut props, "sample-size", &x.size.to_string());
+        let size = x.size.to_string();
+        let props = props(&[
+            ("clause", &x.clause_id),
+            ("sampling-method", x.method.label()),
+            ("sample-size", &size),
+        ]);
         let mut m = Map::new();
         m.insert("uuid".into(), json!(uuid_of("sample", &x.id)));
         m.insert(
@@ -487,7 +489,7 @@ pub fn write_assessment_results<W: Write>(
                 or(&x.result, "no result recorded")
             )),
         );
-        put_list(&mut m, "props", props);
+        put_props(&mut m, props);
         m.insert("methods".into(), json!(["TEST"]));
         if !x.items.trim().is_empty() {
             m.insert(
