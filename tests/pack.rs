@@ -145,10 +145,11 @@ fn a_pack_holds_every_file_and_only_its_audit() {
     assert_eq!(one("SELECT count(*) FROM audits"), 1);
     assert_eq!(one("SELECT count(*) FROM findings"), 13);
     assert_eq!(
-        one("SELECT count(*) FROM history WHERE audit_id IS NOT (SELECT id FROM audits)"),
+        one("SELECT count(*) FROM history WHERE audit_id NOT IN (SELECT id FROM audits UNION SELECT client_id FROM audits)"),
         0
     );
     assert_eq!(one("SELECT count(*) FROM drafts"), 0);
+    assert_eq!(one("SELECT count(*) FROM clients"), 1, "only its client");
     drop(conn);
 
     // the exports, read back

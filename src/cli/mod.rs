@@ -17,7 +17,9 @@ macro_rules! outln {
 
 mod audit;
 mod backup;
+mod carried;
 mod catalogue;
+mod client;
 mod demo;
 mod export;
 mod finding;
@@ -76,6 +78,12 @@ pub enum Command {
     /// Record and list findings.
     #[command(subcommand)]
     Finding(finding::Command),
+    /// The clients (organisations certified), their certificates and audits.
+    #[command(subcommand)]
+    Client(client::Command),
+    /// The findings a follow-up audit carries from earlier audits, and their outcome.
+    #[command(subcommand)]
+    Carried(carried::Command),
     /// Export an audit's findings as CSV for the certification body's report.
     Export(export::Args),
     /// Create a realistic demo audit (and, with --scale, many generated findings).
@@ -114,6 +122,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Audit(cmd)) => audit::run(&ctx, cmd),
         Some(Command::Finding(cmd)) => finding::run(&ctx, cmd),
         Some(Command::Export(args)) => export::run(&ctx, args),
+        Some(Command::Client(cmd)) => client::run(&ctx, cmd),
+        Some(Command::Carried(cmd)) => carried::run(&ctx, cmd),
         Some(Command::Demo(args)) => demo::run(&ctx, args),
         Some(Command::Report(args)) => report::run(&ctx, args),
         Some(Command::Reopen(_)) => Err(anyhow!(
@@ -138,6 +148,15 @@ pub(crate) struct Context_ {
 }
 
 impl Context_ {
+    /// Who is working: `--auditor`, else `default` (the lead auditor).
+    pub(crate) fn auditor_or<'a>(&'a self, default: &'a str) -> &'a str {
+        if self.auditor.trim().is_empty() {
+            default
+        } else {
+            &self.auditor
+        }
+    }
+
     fn new(cli: &Cli) -> Self {
         let purpose = match &cli.command {
             None => "the workbench".to_string(),
@@ -242,6 +261,8 @@ fn command_name(c: &Command) -> &'static str {
         Command::Reopen(_) => "reopen",
         Command::History(_) => "history",
         Command::Verify => "verify",
+        Command::Client(_) => "client",
+        Command::Carried(_) => "carried",
         Command::Pack(_) => "pack",
         Command::VerifyPack(_) => "verify-pack",
         Command::Backup(_) => "backup",

@@ -5,15 +5,27 @@ use crate::domain::{AuditType, NewAudit};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The audited organisation.
-    #[arg(long = "org", value_name = "NAME", allow_hyphen_values = true)]
-    organisation: String,
+    /// The audited organisation (taken from the audit followed with --follow-up).
+    #[arg(
+        long = "org",
+        value_name = "NAME",
+        allow_hyphen_values = true,
+        required_unless_present = "follow_up"
+    )]
+    organisation: Option<String>,
+    /// Make a follow-up (surveillance, recertification) of this audit: it
+    /// carries the client's nonconformities not yet closed and verified,
+    /// and this audit's observations and OFIs, to verify or look at.
+    #[arg(long, value_name = "PREV_ID", conflicts_with_all = ["organisation", "scope", "lead", "certification_body", "team"])]
+    follow_up: Option<String>,
     /// stage1, stage2, surveillance, recertification or internal.
     #[arg(long = "type", value_name = "TYPE")]
     audit_type: String,
     /// Edition of ISO/IEC 20000-1: 2018 or 2011. Ignored with --catalogue.
-    #[arg(long, default_value = "2018")]
-    edition: String,
+    /// With --follow-up: the followed audit's edition unless given (a 2011
+    /// finding carried into 2018 is mapped to its 2018 clause).
+    #[arg(long)]
+    edition: Option<String>,
     /// Scope statement of the certification.
     #[arg(long, default_value = "", allow_hyphen_values = true)]
     scope: String,
@@ -36,13 +48,47 @@ pub struct Args {
 
 pub fn run(ctx: &Context_, args: Args) -> Result<()> {
     let audit_type = AuditType::parse(&args.audit_type).map_err(|e| anyhow!(e))?;
-    let (cat, source) = ctx.catalogue_for(&args.edition)?;
+    if let Some(prev) = &args.follow_up {
+        let mut store = ctx.open()?;
+        let prev = store.find_audit(prev)?;
+        let (catalogue_id, edition) = match &args.edition {
+            Some(e) => {
+                let (cat, source) = ctx.catalogue_for(e)?;
+                if let Some(src) = &source {
+                    store.store_catalogue(&cat, src)?;
+                }
+                (cat.id.clone(), cat.edition.clone())
+            }
+            None => (String::new(), String::new()),
+        };
+        let (audit, carried) = store.create_follow_up(
+            &prev.id,
+            &crate::store::FollowUp {
+                audit_type,
+                catalogue_id,
+                edition,
+                start_date: args.start,
+                end_date: args.end,
+            },
+        )?;
+        outln!("{}", audit.id)?;
+        eprintln!(
+            "{} of {}: {carried} finding{} carried from earlier audits ({}); `auditbench carried list --audit {}` shows them",
+            audit.audit_type.label(),
+            crate::text::inert(&audit.organisation),
+            if carried == 1 { "" } else { "s" },
+            prev.audit_type.label(),
+            &audit.id[..8]
+        );
+        return Ok(());
+    }
+    let (cat, source) = ctx.catalogue_for(args.edition.as_deref().unwrap_or("2018"))?;
     let mut store = ctx.open()?;
     if let Some(src) = &source {
         store.store_catalogue(&cat, src)?;
     }
     let audit = store.create_audit(&NewAudit {
-        organisation: args.organisation,
+        organisation: args.organisation.unwrap_or_default(),
         scope: args.scope,
         catalogue_id: cat.id.clone(),
         edition: cat.edition.clone(),

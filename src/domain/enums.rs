@@ -281,3 +281,15 @@ mod tests {
         assert!(Grade::Ofi.severity() < Grade::GoodPractice.severity());
     }
 }
+
+vocabulary! {
+    /// What a follow-up audit found about a finding carried from an earlier
+    /// audit of the client.
+    Outcome, "outcome" {
+        Pending = "pending", "To verify";
+        Effective = "effective", "Closed, effective", aliases ["closed", "verified"];
+        NotEffective = "not_effective", "Not effective", aliases ["ineffective"];
+        StillOpen = "still_open", "Still open, plan accepted", aliases ["open", "plan_accepted"];
+        LookedAt = "looked_at", "Looked at", aliases ["seen"];
+    }
+}

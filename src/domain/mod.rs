@@ -1,10 +1,12 @@
 //! The audit's concepts, independent of storage and screens.
 
 mod context;
+mod cycle;
 mod enums;
 mod report;
 
 pub use context::{AuditContext, ContextItem, Section};
+pub use cycle::{Carried, Client, MapEntry, Mapping, EVERY_VISIT};
 pub use enums::*;
 pub use report::{report_items, Fill, ReportItem};
 
@@ -30,6 +32,10 @@ pub struct Audit {
     /// and its justification.
     pub recommendation: Option<Decision>,
     pub recommendation_note: String,
+    /// The client (organisation certified) the audit belongs to.
+    pub client_id: String,
+    /// The audit this one follows up (surveillance, recertification), or "".
+    pub follows: String,
 }
 
 impl Audit {

@@ -14,7 +14,7 @@ pub struct AuditSummary {
 const COLUMNS: &str =
     "id, organisation, scope, catalogue_id, edition, audit_type, certification_body, \
      lead_auditor, team, start_date, end_date, status, created_at, updated_at, \
-     recommendation, recommendation_note";
+     recommendation, recommendation_note, client_id, follows";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Audit> {
     Ok(Audit {
@@ -37,6 +37,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Audit> {
             code => Some(stored(14, crate::domain::Decision::parse(code))?),
         },
         recommendation_note: r.get(15)?,
+        client_id: r.get(16)?,
+        follows: r.get(17)?,
     })
 }
 
@@ -60,8 +62,9 @@ impl Store {
         let id = new_id();
         let now = self.now();
         let tx = self.conn.savepoint()?;
+        let client = super::clients::client_for(&tx, new.organisation.trim(), &now)?;
         tx.execute(
-            &format!("INSERT INTO audits ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13,'','')"),
+            &format!("INSERT INTO audits ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13,'','',?14,'')"),
             params![
                 id,
                 new.organisation.trim(),
@@ -76,6 +79,7 @@ impl Store {
                 new.end_date,
                 AuditStatus::Planned.code(),
                 now,
+                client,
             ],
         )?;
         tx.commit()?;
@@ -330,6 +334,8 @@ impl Store {
                 t.add(g, s, n.max(0) as u64);
             }
         }
+        // majors carried from earlier audits and not yet found effective
+        t.open_majors += self.carried_open(audit_id)?.0;
         Ok(t)
     }
 

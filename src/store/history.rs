@@ -239,6 +239,8 @@ const WATCHED: &[(&str, &str, &str)] = &[
     ("interview", "interviews", "id"),
     ("sample", "samples", "id"),
     ("audit_context", "audit_context", "item"),
+    ("client", "clients", "id"),
+    ("carried", "carried_findings", "id"),
 ];
 
 /// Fields the trail records that are not columns: a reopening's reason;
@@ -262,6 +264,8 @@ impl Store {
             rows.collect()
         };
         let mut shipped = Connection::open_in_memory()?;
+        // as every open does: migrations that change data fire the trail
+        register_functions(&shipped, "")?;
         super::migrations()
             .to_latest(&mut shipped)
             .map_err(|e| Error::Sqlite(format!("cannot build the shipped schema: {e}")))?;
@@ -342,7 +346,12 @@ impl Store {
             }
         }
         for (entity, table, key_sql) in WATCHED {
-            let audit_col = if *table == "audits" { "id" } else { "audit_id" };
+            // an audit's and a client's trail rows carry their own id
+            let audit_col = if matches!(*table, "audits" | "clients") {
+                "id"
+            } else {
+                "audit_id"
+            };
             let columns: Vec<String> = {
                 let mut s = self
                     .conn

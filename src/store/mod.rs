@@ -5,6 +5,7 @@ mod audits;
 pub mod backup;
 mod batch;
 mod citations;
+mod clients;
 mod context;
 mod edits;
 mod error;
@@ -29,6 +30,7 @@ use crate::catalogue::{self, Catalogue};
 pub use audits::AuditSummary;
 pub use batch::Batch;
 pub use citations::{cited_by, Citation};
+pub use clients::{ClientSummary, FollowUp, OutcomeRecord};
 pub use edits::{DocField, Draft, EditTarget, InterviewField, SampleField};
 pub use error::{Error, Result};
 pub use findings::{
@@ -37,7 +39,8 @@ pub use findings::{
 };
 pub use history::{chain_hash, ChainReport, HistoryEntry};
 pub use open::{
-    default_path, latest_schema_version, migrations, OpenOptions, WhenLocked, APPLICATION_ID,
+    default_path, latest_schema_version, migrations, validate_migrations, OpenOptions, WhenLocked,
+    APPLICATION_ID,
 };
 pub use pack::{check_trail, AuditTrail};
 pub use text_search::{Interrupt, TextHit, TextSearcher, MIN_QUERY};

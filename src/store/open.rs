@@ -24,11 +24,25 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/007_local_settings.sql")),
     M::up(include_str!("migrations/008_finding_samples.sql")),
     M::up(include_str!("migrations/009_audit_context.sql")),
+    M::up(include_str!("migrations/010_cycle.sql")),
 ];
 
 /// The schema migrations, in order; the schema version is their count.
 pub fn migrations() -> Migrations<'static> {
     Migrations::from_slice(MIGRATION_LIST)
+}
+
+/// Run every migration on an empty database in memory, as an open does
+/// (the trail's functions registered: migration 10 attaches audits to
+/// clients, which the trail records).
+pub fn validate_migrations() -> Result<()> {
+    let mut conn = Connection::open_in_memory()?;
+    super::history::register_functions(&conn, "")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrations()
+        .to_latest(&mut conn)
+        .map_err(|e| Error::Sqlite(format!("a migration fails: {e}")))?;
+    Ok(())
 }
 
 /// The schema version this binary writes.
@@ -414,8 +428,58 @@ pub(crate) fn check_contents(conn: &Connection, path: &Path, deep: bool) -> Resu
 mod tests {
     use super::*;
 
+    /// A connection as `open_connection` makes it: the trail's functions
+    /// registered (migration 10 attaches audits to clients, which the
+    /// trail records), foreign keys on.
+    fn memory() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        super::super::history::register_functions(&conn, "test").unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        conn
+    }
+
+    /// Audits of a file written before clients existed are attached to a
+    /// client per organisation name, in the trail.
     #[test]
-    fn migrations_are_valid() {
-        migrations().validate().unwrap();
+    fn audits_of_version_9_are_attached_to_clients_by_name() {
+        let mut conn = memory();
+        migrations().to_version(&mut conn, 9).unwrap();
+        for (id, org) in [("a1", "Northwind"), ("a2", "Northwind"), ("a3", "Contoso")] {
+            conn.execute(
+                "INSERT INTO audits (id, organisation, catalogue_id, edition, audit_type, created_at, updated_at)
+                 VALUES (?1, ?2, 'iso20000-1-2018', '2018', 'stage2', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')",
+                rusqlite::params![id, org],
+            )
+            .unwrap();
+        }
+        migrations().to_latest(&mut conn).unwrap();
+        let clients: i64 = conn
+            .query_row("SELECT count(*) FROM clients", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(clients, 2);
+        let same: i64 = conn
+            .query_row(
+                "SELECT count(DISTINCT client_id) FROM audits WHERE organisation = 'Northwind'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(same, 1);
+        let orphans: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM audits WHERE client_id = ''",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(orphans, 0);
+        let trail: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM history WHERE field = 'client_id'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(trail, 3, "each attachment is in the trail");
     }
 }

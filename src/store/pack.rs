@@ -110,7 +110,14 @@ impl Store {
                 params![t],
                 |r| r.get(0),
             )?;
-            if LOCAL_ONLY.contains(&t.as_str()) {
+            if t == "history" {
+                // this audit's rows, and its client's
+                removed += tx.execute(
+                    "DELETE FROM history WHERE audit_id IS NOT ?1
+                       AND audit_id NOT IN (SELECT client_id FROM audits WHERE id = ?1)",
+                    params![audit_id],
+                )?;
+            } else if LOCAL_ONLY.contains(&t.as_str()) {
                 tx.execute_batch(&format!("DELETE FROM \"{t}\""))?;
             } else if has_audit {
                 let n = tx.execute(
@@ -126,6 +133,10 @@ impl Store {
         removed += tx.execute("DELETE FROM audits WHERE id <> ?1", params![audit_id])?;
         removed += tx.execute(
             "DELETE FROM catalogues WHERE id NOT IN (SELECT catalogue_id FROM audits)",
+            [],
+        )?;
+        removed += tx.execute(
+            "DELETE FROM clients WHERE id NOT IN (SELECT client_id FROM audits)",
             [],
         )?;
         // the text index, only if it indexed findings that are gone (at

@@ -1,0 +1,158 @@
+//! The certification cycle: clients, the findings a follow-up audit
+//! carries from the client's earlier audits, and the clause mapping between
+//! the two editions of ISO/IEC 20000-1.
+
+use serde::Deserialize;
+
+use super::{Grade, Outcome};
+
+/// The organisation certified, and its certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    pub id: String,
+    pub name: String,
+    pub certificate_number: String,
+    pub certificate_scope: String,
+    /// `YYYY-MM-DD` or empty.
+    pub issued_on: String,
+    pub expires_on: String,
+    pub cycle_start: String,
+    /// Clauses looked at on every visit of the cycle, space-separated.
+    pub every_visit: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// The clauses looked at on every visit unless a client says otherwise:
+/// internal audit, management review, nonconformity and corrective action,
+/// change management, and complaints (within the business relationship).
+pub const EVERY_VISIT: &str = "9.2 9.3 10.1 8.5.1 8.3.2";
+
+/// A finding of an earlier audit, carried into a follow-up audit to be
+/// verified (a nonconformity) or looked at (an observation or OFI).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Carried {
+    pub id: String,
+    /// The follow-up audit.
+    pub audit_id: String,
+    pub finding_id: String,
+    pub from_audit_id: String,
+    /// As it was raised: `NC-003`, in "Stage 2 2025-11-16".
+    pub reference: String,
+    pub origin: String,
+    pub grade: Grade,
+    /// In the follow-up's edition (mapped when the editions differ).
+    pub clause_id: String,
+    pub original_clause_id: String,
+    pub title: String,
+    pub statement: String,
+    pub outcome: Outcome,
+    pub evidence: String,
+    /// The finding raised in the follow-up when the action was not effective.
+    pub raised_finding_id: String,
+    pub updated_at: String,
+}
+
+impl Carried {
+    /// "NC-003 · Stage 2 2025-11-16".
+    pub fn label(&self) -> String {
+        format!("{} · {}", self.reference, self.origin)
+    }
+
+    /// A nonconformity not yet found closed and effective.
+    pub fn unverified_nc(&self) -> bool {
+        self.grade.is_nonconformity()
+            && matches!(self.outcome, Outcome::Pending | Outcome::StillOpen)
+    }
+}
+
+/// Clause correspondences from one edition to another (our own reading of
+/// the two editions' structure; clause numbers only).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Mapping {
+    pub from: String,
+    pub to: String,
+    #[serde(rename = "map")]
+    pub entries: Vec<MapEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MapEntry {
+    pub from: String,
+    pub to: Vec<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+const BUILTIN_MAPPINGS: [&str; 1] = [include_str!(
+    "../../assets/mappings/iso20000-1-2011-2018.toml"
+)];
+
+impl Mapping {
+    /// The built-in mapping from edition `from` to edition `to`.
+    pub fn builtin(from: &str, to: &str) -> Option<Mapping> {
+        BUILTIN_MAPPINGS
+            .iter()
+            .filter_map(|src| toml::from_str::<Mapping>(src).ok())
+            .find(|m| m.from == from && m.to == to)
+    }
+
+    /// The editions a built-in mapping exists between, as `FROM:TO`.
+    pub fn available() -> Vec<String> {
+        BUILTIN_MAPPINGS
+            .iter()
+            .filter_map(|src| toml::from_str::<Mapping>(src).ok())
+            .map(|m| format!("{}:{}", m.from, m.to))
+            .collect()
+    }
+
+    /// The clause `id` corresponds to: the first target of its own entry,
+    /// else of its nearest parent's (`6.3.2` falls back on `6.3`).
+    pub fn map_clause(&self, id: &str) -> Option<&str> {
+        let mut key = id;
+        loop {
+            if let Some(e) = self.entries.iter().find(|e| e.from == key) {
+                return e.to.first().map(String::as_str);
+            }
+            key = &key[..key.rfind('.')?];
+        }
+    }
+
+    /// Whether a target clause has a counterpart: an entry names it or one
+    /// of its subclauses, or names a clause it is part of. The entries of
+    /// an old main clause (`7` → `8.3`) only say where the whole moved, and
+    /// do not make everything under their target old.
+    pub fn has_counterpart(&self, target: &str) -> bool {
+        self.entries.iter().any(|e| {
+            e.to.iter().any(|t| {
+                t == target
+                    || t.starts_with(&format!("{target}."))
+                    || (e.from.contains('.') && target.starts_with(&format!("{t}.")))
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_mapping_reads_and_maps() {
+        let m = Mapping::builtin("2011", "2018").expect("built in");
+        assert_eq!(m.map_clause("9.2"), Some("8.5.1"));
+        assert_eq!(m.map_clause("6.3.2"), Some("8.7.1"));
+        assert_eq!(m.map_clause("4.5.4.2"), Some("9.2"));
+        assert_eq!(m.map_clause("11"), None);
+        assert!(
+            !m.has_counterpart("4.1"),
+            "context of the organisation is new in 2018"
+        );
+        assert!(m.has_counterpart("8.5.1.2"));
+        assert!(
+            !m.has_counterpart("8.2.4"),
+            "service catalogue management is new"
+        );
+        assert_eq!(Mapping::available(), ["2011:2018"]);
+    }
+}

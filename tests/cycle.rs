@@ -1,0 +1,324 @@
+//! The certification cycle through the real binary on a temp file: clients,
+//! an initial stage 2 with a major and two minors, reported; a surveillance
+//! that carries them, verifies one, accepts a plan, escalates one; a second
+//! surveillance that carries what is left; a 2011 finding carried into a
+//! 2018 follow-up through the edition mapping; and the trail intact.
+
+mod common;
+
+use auditbench::store::Store;
+use common::*;
+
+fn finding(env: &Env, audit: &str, clause: &str, grade: &str, title: &str) -> String {
+    env.ok(&[
+        "finding",
+        "add",
+        "--audit",
+        audit,
+        "--clause",
+        clause,
+        "--grade",
+        grade,
+        "--title",
+        title,
+        "--statement",
+        title,
+    ])
+}
+
+/// `new --follow-up`: (the new audit's id, what it said on stderr).
+fn follow_up(env: &Env, prev: &str, extra: &[&str]) -> (String, String) {
+    let mut args = vec!["new", "--follow-up", prev];
+    args.extend_from_slice(extra);
+    if !extra.contains(&"--type") {
+        args.extend_from_slice(&["--type", "surveillance"]);
+    }
+    let out = env.cmd().args(&args).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    (
+        String::from_utf8(out.stdout).unwrap().trim().to_string(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn a_cycle_carries_open_findings_until_they_are_verified() {
+    let env = Env::new();
+    let initial = env.ok(&[
+        "new",
+        "--org",
+        "Acme Hosting",
+        "--type",
+        "stage2",
+        "--lead",
+        "Jordan Lee",
+        "--start",
+        "2025-11-10",
+        "--end",
+        "2025-11-12",
+    ]);
+    assert_eq!(
+        finding(
+            &env,
+            &initial,
+            "8.7.2",
+            "major",
+            "Continuity plan never tested"
+        ),
+        "NC-001"
+    );
+    assert_eq!(
+        finding(
+            &env,
+            &initial,
+            "8.5.1.3",
+            "minor",
+            "Emergency change without review"
+        ),
+        "NC-002"
+    );
+    assert_eq!(
+        finding(&env, &initial, "9.2", "minor", "Audit programme incomplete"),
+        "NC-003"
+    );
+    finding(
+        &env,
+        &initial,
+        "8.6.1",
+        "observation",
+        "Incident categories overlap",
+    );
+    env.ok(&["audit", "report", "--audit", &initial]);
+
+    // one client, attached by name
+    let clients = env.ok(&["client", "list"]);
+    assert!(clients.contains("Acme Hosting"), "{clients}");
+    assert_eq!(clients.lines().count(), 2, "{clients}");
+
+    // surveillance 1 carries the three NCs and the observation
+    let (s1, said) = follow_up(&env, &initial, &["--start", "2026-11-09"]);
+    assert!(said.contains("4 findings carried"), "{said}");
+    let list = env.ok(&["carried", "list", "--audit", &s1]);
+    for r in ["NC-001", "NC-002", "NC-003", "OBS-001"] {
+        assert!(list.contains(r), "{r} in {list}");
+    }
+    assert!(list.contains("Stage 2 2025-11-10"), "{list}");
+    assert!(list.contains("To verify"), "{list}");
+    {
+        // the recommendation counts the carried major as open
+        let store = Store::open(&env.db).unwrap();
+        assert_eq!(store.nc_tally(&s1).unwrap().open_majors, 1);
+        let a = store.audit(&s1).unwrap();
+        assert_eq!(a.follows, initial);
+        assert_eq!(a.organisation, "Acme Hosting");
+    }
+
+    // closing as effective needs evidence; an NC is never "looked at"
+    fails(
+        &env,
+        &[
+            "carried",
+            "set",
+            "--audit",
+            &s1,
+            "--ref",
+            "NC-001",
+            "--outcome",
+            "effective",
+        ],
+        "needs the verification evidence",
+    );
+    fails(
+        &env,
+        &[
+            "carried",
+            "set",
+            "--audit",
+            &s1,
+            "--ref",
+            "NC-001",
+            "--outcome",
+            "looked_at",
+        ],
+        "is a nonconformity",
+    );
+    env.ok(&[
+        "carried",
+        "set",
+        "--audit",
+        &s1,
+        "--ref",
+        "NC-001",
+        "--outcome",
+        "effective",
+        "--evidence",
+        "Test report DR-2026-03, restore in 3 h",
+    ]);
+    env.ok(&[
+        "carried",
+        "set",
+        "--audit",
+        &s1,
+        "--ref",
+        "NC-002",
+        "--outcome",
+        "still_open",
+    ]);
+    let raised = env.ok(&[
+        "carried",
+        "set",
+        "--audit",
+        &s1,
+        "--ref",
+        "NC-003",
+        "--outcome",
+        "not_effective",
+        "--evidence",
+        "Programme still omits supplier management",
+        "--raise",
+        "major",
+    ]);
+    assert!(raised.contains("raised NC-001 (Major NC)"), "{raised}");
+    env.ok(&[
+        "carried",
+        "set",
+        "--audit",
+        &s1,
+        "--ref",
+        "OBS-001",
+        "--outcome",
+        "looked_at",
+    ]);
+    {
+        let store = Store::open(&env.db).unwrap();
+        // the carried major is verified; the escalated one is a new open major
+        assert_eq!(store.nc_tally(&s1).unwrap().open_majors, 1);
+        let findings = store
+            .findings(&s1, &auditbench::store::FindingFilter::default())
+            .unwrap();
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].clause_id, "9.2");
+        assert!(findings[0]
+            .statement
+            .contains("NC-003 (Stage 2 2025-11-10, clause 9.2) was not effective"));
+    }
+    env.ok(&["audit", "report", "--audit", &s1]);
+    // a reported follow-up's outcomes are frozen
+    let out = env
+        .cmd()
+        .args([
+            "carried",
+            "set",
+            "--audit",
+            &s1,
+            "--ref",
+            "NC-002",
+            "--outcome",
+            "effective",
+            "--evidence",
+            "x",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("reported"));
+
+    // surveillance 2: the plan still open and the escalated major; not the
+    // verified one, not the one replaced, not the old observation
+    let (s2, said) = follow_up(&env, &s1, &[]);
+    assert!(said.contains("2 findings carried"), "{said}");
+    let list = env.ok(&["carried", "list", "--audit", &s2]);
+    assert!(
+        list.contains("NC-002") && list.contains("Emergency change"),
+        "{list}"
+    );
+    assert!(
+        list.contains("Surveillance 2026-11-09"),
+        "the escalated major, raised in S1: {list}"
+    );
+    assert!(
+        !list.contains("OBS-001") && !list.contains("Continuity plan"),
+        "{list}"
+    );
+
+    let show = env.ok(&["client", "show", "--client", "Acme Hosting"]);
+    assert_eq!(show.matches("Surveillance").count(), 2, "{show}");
+    assert!(
+        show.contains("carried NCs still to verify: 1 major, 1 minor"),
+        "{show}"
+    );
+
+    // the whole trail holds, clients and carried items included
+    let verify = env.ok(&["verify"]);
+    assert!(verify.contains("every record matches them"), "{verify}");
+}
+
+#[test]
+fn a_2011_finding_is_carried_to_its_2018_clause() {
+    let env = Env::new();
+    let old = env.ok(&[
+        "new",
+        "--org",
+        "Legacy Ltd",
+        "--type",
+        "stage2",
+        "--edition",
+        "2011",
+        "--start",
+        "2024-05-01",
+    ]);
+    finding(
+        &env,
+        &old,
+        "9.2",
+        "minor",
+        "Changes classified after the fact",
+    );
+    finding(
+        &env,
+        &old,
+        "6.3.2",
+        "major",
+        "Availability targets never measured",
+    );
+    let (new, said) = follow_up(
+        &env,
+        &old,
+        &["--edition", "2018", "--type", "recertification"],
+    );
+    assert!(
+        said.contains("Recertification") && said.contains("2 findings carried"),
+        "{said}"
+    );
+    let list = env.ok(&["carried", "list", "--audit", &new]);
+    assert!(list.contains("8.5.1 (was 9.2)"), "{list}");
+    assert!(list.contains("8.7.1 (was 6.3.2)"), "{list}");
+    let a = Store::open(&env.db).unwrap().audit(&new).unwrap();
+    assert_eq!(a.edition, "2018");
+
+    // the mapping and the new requirements of 2018
+    let map = env.ok(&["catalogue", "--map", "2011:2018"]);
+    assert!(
+        map.lines()
+            .any(|l| l.starts_with("9.2") && l.contains("-> 8.5.1")),
+        "{map}"
+    );
+    assert!(map.contains("no 2011 counterpart"));
+    assert!(
+        map.lines()
+            .any(|l| l.starts_with("4.1 ") && l.contains("context")),
+        "{map}"
+    );
+    fails(
+        &env,
+        &["catalogue", "--map", "2018:2011"],
+        "available: 2011:2018",
+    );
+    // a follow-up of a stage 1 is refused in one line
+    let s1 = env.ok(&["new", "--org", "Other", "--type", "stage1"]);
+    fails(
+        &env,
+        &["new", "--follow-up", &s1, "--type", "stage2"],
+        "accepted: surveillance, recertification, internal",
+    );
+}
