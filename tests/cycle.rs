@@ -202,6 +202,55 @@ fn a_cycle_carries_open_findings_until_they_are_verified() {
             .statement
             .contains("NC-003 (Stage 2 2025-11-10, clause 9.2) was not effective"));
     }
+    // the report's previous findings, in each format
+    let html = env.path("s1.html");
+    env.ok(&["report", "--audit", &s1, "--out", html.to_str().unwrap()]);
+    let html = std::fs::read_to_string(html).unwrap();
+    assert!(
+        html.contains("Findings of earlier audits followed up (4)"),
+        "{html}"
+    );
+    assert!(html.contains("NC-003 · Stage 2 2025-11-10"));
+    assert!(
+        html.contains("Not effective; raised NC-001"),
+        "the replacement named"
+    );
+    let md = env.path("s1.md");
+    env.ok(&[
+        "report",
+        "--audit",
+        &s1,
+        "--format",
+        "md",
+        "--out",
+        md.to_str().unwrap(),
+    ]);
+    let md = std::fs::read_to_string(md).unwrap();
+    assert!(
+        md.contains("| NC-001 · Stage 2 2025-11-10 | Major NC | 8\\.7.2 |"),
+        "{md}"
+    );
+    let docx = env.path("s1.docx");
+    env.ok(&[
+        "report",
+        "--audit",
+        &s1,
+        "--format",
+        "docx",
+        "--out",
+        docx.to_str().unwrap(),
+    ]);
+    let mut xml = String::new();
+    use std::io::Read;
+    zip::ZipArchive::new(std::fs::File::open(docx).unwrap())
+        .unwrap()
+        .by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    assert!(xml.contains("Findings of earlier audits followed up (4)"));
+    assert!(xml.contains("Closed, effective"));
+
     env.ok(&["audit", "report", "--audit", &s1]);
     // a reported follow-up's outcomes are frozen
     let out = env

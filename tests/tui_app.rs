@@ -1702,3 +1702,46 @@ fn the_finder_finds_clause_notes_written_in_the_session() {
     assert_eq!(app.screen, Screen::Stage2);
     assert_eq!(current_clause(&app), clause);
 }
+
+/// A follow-up audit: indented under its client on the Audits screen, its
+/// carried nonconformities on the overview (first, marked ↩) and on their
+/// stage 2 clause.
+#[test]
+fn a_follow_up_shows_what_it_carries() {
+    let env = Env::new();
+    let demo = {
+        let mut s = fixed_store(&env);
+        let demo = auditbench::demo::create_demo(&mut s).unwrap();
+        s.create_follow_up(
+            &demo,
+            &auditbench::store::FollowUp {
+                audit_type: AuditType::Surveillance,
+                catalogue_id: String::new(),
+                edition: String::new(),
+                start_date: "2027-11-15".into(),
+                end_date: String::new(),
+            },
+        )
+        .unwrap();
+        demo
+    };
+    let mut app = app(&env);
+    let audits = screen(&mut app, 120, 36);
+    assert!(audits.contains("Northwind Managed Services"), "{audits}");
+    // the follow-up starts later: on top, the demo indented under it
+    assert!(audits.contains("  · Northwind"), "{audits}");
+    app.dispatch(Action::Select);
+    assert_ne!(app.model.data.as_ref().unwrap().audit.id, demo);
+    let overview = screen(&mut app, 120, 36);
+    assert!(overview.contains("carried (↩) to verify"), "{overview}");
+    assert!(overview.contains("↩ Stage 2 2026-11-16"), "{overview}");
+    app.dispatch(Action::GoStage2);
+    let carried = app.model.data.as_ref().unwrap().carried.clone();
+    let nc = carried.iter().find(|c| c.reference == "NC-001").unwrap();
+    type_text(&mut app, "");
+    app.handle_key(key(KeyCode::Char('/')));
+    type_text(&mut app, &nc.clause_id);
+    app.handle_key(key(KeyCode::Enter));
+    let stage2 = screen(&mut app, 120, 36);
+    assert!(stage2.contains("↩ NC-001"), "{stage2}");
+}

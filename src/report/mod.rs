@@ -175,6 +175,21 @@ pub struct SampleRow {
     pub cited_by: String,
 }
 
+/// A finding of an earlier audit, followed up in this one.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviousRow {
+    pub reference: String,
+    pub origin: String,
+    pub grade: String,
+    pub clause: String,
+    pub original_clause: String,
+    pub title: String,
+    pub outcome: String,
+    pub evidence: String,
+    /// The finding raised in its place when not effective.
+    pub raised: String,
+}
+
 /// Everything a report shows, ready for a template.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportData {
@@ -201,6 +216,8 @@ pub struct ReportData {
     pub missing: Vec<String>,
     pub coverage: CoverageData,
     pub summary: Vec<Item>,
+    /// Findings carried from the client's earlier audits (a follow-up).
+    pub previous: Vec<PreviousRow>,
     pub groups: Vec<GradeGroup>,
     pub clauses: Vec<crate::export::CoverageRow>,
     pub documents: Vec<DocumentRow>,
@@ -295,6 +312,30 @@ pub fn gather(
         })
         .collect();
 
+    let carried = store.carried(&audit.id)?;
+    // the findings raised in place of those not effective (few)
+    let mut raised_refs: HashMap<String, String> = HashMap::new();
+    for c in carried.iter().filter(|c| !c.raised_finding_id.is_empty()) {
+        let f = store.finding(&c.raised_finding_id)?;
+        raised_refs.insert(f.id, f.reference);
+    }
+    let previous = carried
+        .into_iter()
+        .map(|c| PreviousRow {
+            raised: raised_refs
+                .get(&c.raised_finding_id)
+                .cloned()
+                .unwrap_or_default(),
+            reference: c.reference,
+            origin: c.origin,
+            grade: c.grade.label().to_string(),
+            clause: c.clause_id,
+            original_clause: c.original_clause_id,
+            title: c.title,
+            outcome: c.outcome.label().to_string(),
+            evidence: c.evidence,
+        })
+        .collect();
     let clauses = crate::export::coverage_rows(store, audit, &cat, &stage2)?;
     let documents = cat
         .documents()
@@ -401,6 +442,7 @@ pub fn gather(
             documents_reviewed: coverage.documents_reviewed,
         },
         summary,
+        previous,
         groups,
         clauses,
         documents,

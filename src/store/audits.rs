@@ -137,7 +137,11 @@ impl Store {
     /// Every audit with its finding counts, newest start first.
     pub fn list_audits(&self) -> Result<Vec<AuditSummary>> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM audits ORDER BY start_date DESC, created_at DESC"
+            // grouped by client, the client with the latest audit first
+            "SELECT {COLUMNS} FROM audits AS a ORDER BY
+                 (SELECT max(start_date) FROM audits b WHERE b.client_id = a.client_id) DESC,
+                 (SELECT max(created_at) FROM audits b WHERE b.client_id = a.client_id) DESC,
+                 client_id, start_date DESC, created_at DESC"
         ))?;
         let audits: Vec<Audit> = stmt
             .query_map([], from_row)?

@@ -184,6 +184,8 @@ pub struct AuditData {
     pub context: crate::domain::AuditContext,
     /// The finder's interview and sample entries are older than the lists.
     pub finder_extras_stale: bool,
+    /// Findings carried from the client's earlier audits (a follow-up).
+    pub carried: Vec<crate::domain::Carried>,
 }
 
 /// How many open nonconformities the overview lists.
@@ -323,6 +325,7 @@ impl AuditData {
             citations: store.citations(id)?,
             context: store.audit_context(id)?,
             finder_extras_stale: false,
+            carried: store.carried(id)?,
         };
         d.reload_reviews(store)?;
         d.finder = search::candidates(&d);

@@ -152,8 +152,21 @@ fn render(v: &AuditsView, m: &Model, f: &mut Frame, area: Rect) {
                 (false, true) => format!("{} → {}", a.start_date, a.end_date),
                 (false, false) => a.start_date.clone(),
             };
+            // an audit of the same client as the row above (newest first):
+            // indented under it
+            let same_client = i > 0
+                && m.audits[i - 1].summary.audit.client_id == a.client_id
+                && !a.client_id.is_empty();
+            let org = if same_client {
+                TCell::from(Span::styled(
+                    format!("  · {}", inert(&a.organisation)),
+                    t.dim(),
+                ))
+            } else {
+                TCell::from(inert(&a.organisation).into_owned())
+            };
             let mut cells = vec![
-                TCell::from(inert(&a.organisation).into_owned()),
+                org,
                 TCell::from(cut(
                     &format!("{} {}", a.audit_type.label(), a.edition),
                     type_w as usize,

@@ -222,7 +222,39 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
     );
 
     let mut lines = Vec::new();
+    // carried from earlier audits and still to verify, first
+    let to_verify: Vec<&crate::domain::Carried> =
+        d.carried.iter().filter(|c| c.unverified_nc()).collect();
+    for c in &to_verify {
+        let room = open.width.saturating_sub(2 + 7 + 6 + 9) as usize;
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<7}", inert(&c.reference)), t.grade(c.grade)),
+            Span::styled(
+                format!("{:<6}", Theme::grade_tag(c.grade)),
+                t.grade(c.grade),
+            ),
+            Span::raw(format!("{:<9}", inert(&c.clause_id))),
+            Span::styled(
+                cut(
+                    &format!(
+                        "↩ {}: {} ({})",
+                        inert(&c.origin),
+                        inert(&c.title),
+                        c.outcome.label()
+                    ),
+                    room,
+                ),
+                t.dim(),
+            ),
+        ]));
+        if lines.len() >= open.height.saturating_sub(2) as usize {
+            break;
+        }
+    }
     for fd in &d.open_ncs {
+        if lines.len() >= open.height.saturating_sub(2) as usize {
+            break;
+        }
         // the status column only where there is room for titles too
         let wide = open.width >= 70;
         let room = open
@@ -252,11 +284,20 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
     if lines.is_empty() {
         lines.push(Line::styled("No open nonconformities.", t.info()));
     }
-    let title = format!(
-        " Open NCs: {} major, {} minor ",
-        d.tally.open_majors,
-        d.tally.minors_without_plan + d.tally.minors_with_plan
-    );
+    let title = if to_verify.is_empty() {
+        format!(
+            " Open NCs: {} major, {} minor ",
+            d.tally.open_majors,
+            d.tally.minors_without_plan + d.tally.minors_with_plan
+        )
+    } else {
+        format!(
+            " Open NCs: {} major, {} minor · {} carried (↩) to verify ",
+            d.tally.open_majors,
+            d.tally.minors_without_plan + d.tally.minors_with_plan,
+            to_verify.len()
+        )
+    };
     f.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(title)),
         open,

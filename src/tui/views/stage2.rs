@@ -452,6 +452,24 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
             ]));
         }
     }
+    for k in d.carried.iter().filter(|k| k.clause_id == c.id) {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(
+                    "↩ {:<8}{:<6}",
+                    inert(&k.reference),
+                    Theme::grade_tag(k.grade)
+                ),
+                t.grade(k.grade),
+            ),
+            Span::raw(format!(
+                "{} · {} — {}",
+                inert(&k.origin),
+                inert(&k.title),
+                k.outcome.label()
+            )),
+        ]));
+    }
     for smp in d.samples.iter().filter(|x| x.clause_id == c.id) {
         lines.push(Line::from(vec![
             Span::styled("Sample ", t.title()),
