@@ -50,6 +50,8 @@ fn bindable() -> Vec<Action> {
             | Action::CiteSamples
             | Action::MakeReport
             | Action::MakePack
+            | Action::FollowUp
+            | Action::VerifyCarried
             | Action::PickDocStatus
             | Action::EditDocReference
             | Action::EditDocVersion

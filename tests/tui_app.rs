@@ -1745,3 +1745,52 @@ fn a_follow_up_shows_what_it_carries() {
     let stage2 = screen(&mut app, 120, 36);
     assert!(stage2.contains("↩ NC-001"), "{stage2}");
 }
+
+/// `F` on the Audits screen makes a follow-up of the selected audit and
+/// opens it; `v` on its overview picks a carried finding and records what
+/// was found (evidence needed to close it as effective).
+#[test]
+fn a_follow_up_is_made_and_its_carried_findings_verified_in_the_workbench() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoAudits);
+    app.handle_key(key(KeyCode::Char('F')));
+    assert!(matches!(app.mode(), Mode::Form | Mode::FormChoice));
+    app.handle_key(key(KeyCode::Tab));
+    type_text(&mut app, "2027-11-15");
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert!(!st.error, "{st:?}");
+    assert!(
+        st.text.starts_with(
+            "Created the surveillance of Northwind Managed Services Ltd: 9 findings carried"
+        ),
+        "{st:?}"
+    );
+    let d = app.model.data.as_ref().unwrap();
+    assert_eq!(d.audit.audit_type, AuditType::Surveillance);
+    assert_eq!(d.carried.len(), 9);
+
+    // NC-001 (the major) first in the picker; effective needs evidence
+    app.dispatch(Action::GoOverview);
+    app.handle_key(key(KeyCode::Char('v')));
+    assert_eq!(app.mode(), Mode::Picker);
+    app.handle_key(key(KeyCode::Enter));
+    assert!(matches!(app.mode(), Mode::Form | Mode::FormChoice));
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert!(
+        st.error && st.text.contains("needs the verification evidence"),
+        "{st:?}"
+    );
+    app.handle_key(key(KeyCode::Tab));
+    type_text(&mut app, "Test report DR-7 seen");
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert!(!st.error, "{st:?}");
+    assert_eq!(st.text, "Carried finding: Closed, effective");
+    let d = app.model.data.as_ref().unwrap();
+    let nc1 = d.carried.iter().find(|c| c.reference == "NC-001").unwrap();
+    assert_eq!(nc1.outcome, auditbench::domain::Outcome::Effective);
+    assert_eq!(d.tally.open_majors, 0, "the carried major is verified");
+}

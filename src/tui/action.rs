@@ -53,6 +53,10 @@ pub enum Action {
     MakeReport,
     /// Write the hand-over pack (a form: which folder).
     MakePack,
+    /// Make a follow-up (surveillance, recertification) of the selected audit.
+    FollowUp,
+    /// Record what this audit found about a finding carried from an earlier one.
+    VerifyCarried,
     // stage 1
     PickDocStatus,
     EditDocReference,
@@ -238,6 +242,8 @@ impl Action {
         Action::CiteSamples,
         Action::MakeReport,
         Action::MakePack,
+        Action::FollowUp,
+        Action::VerifyCarried,
         Action::PickDocStatus,
         Action::EditDocReference,
         Action::EditDocVersion,

@@ -353,6 +353,7 @@ impl AuditData {
         self.counts = store.finding_counts(id)?;
         self.tally = store.nc_tally(id)?;
         self.by_clause = store.finding_counts_by_clause(id)?;
+        self.carried = store.carried(id)?;
         // last: the list's length comes from the counts
         self.reload_list(store, filter, sort)
     }

@@ -51,6 +51,10 @@ pub enum PickFor {
     Auditor {
         audit_id: String,
     },
+    /// Which carried finding to record an outcome for.
+    Carried {
+        audit_id: String,
+    },
 }
 
 pub struct PickerState {
@@ -173,6 +177,41 @@ impl PickerState {
                 audit_id: a.id.clone(),
             },
         ))
+    }
+
+    /// The findings an audit carries from earlier audits, to choose one
+    /// and record what this audit found. None when it carries none.
+    pub fn carried(audit_id: &str, items: &[crate::domain::Carried]) -> Option<Self> {
+        if items.is_empty() {
+            return None;
+        }
+        let options = items
+            .iter()
+            .map(|c| {
+                (
+                    c.id.clone(),
+                    format!(
+                        "{} · {} · {} {} — {}",
+                        c.reference,
+                        c.origin,
+                        crate::tui::theme::Theme::grade_tag(c.grade),
+                        c.clause_id,
+                        c.outcome.label()
+                    ),
+                )
+            })
+            .collect();
+        let mut p = Self::new(
+            "Carried from earlier audits: which one?".into(),
+            options,
+            "",
+            PickFor::Carried {
+                audit_id: audit_id.to_string(),
+            },
+        );
+        // nothing is "current": every choice opens the outcome form
+        p.current = usize::MAX;
+        Some(p)
     }
 
     /// A key no binding took: a value's number (1, 2, …) chooses it (the
@@ -340,6 +379,17 @@ fn apply(target: &PickFor, code: &str, label: &str, ctx: &mut Ctx) -> store::Res
                 });
             }
             Ok(effects)
+        }
+        PickFor::Carried { audit_id } => {
+            let item = ctx
+                .store
+                .carried(audit_id)?
+                .into_iter()
+                .find(|c| c.id == code)
+                .ok_or_else(|| store::Error::NotFound(format!("no carried finding {label}")))?;
+            Ok(vec![Effect::OpenForm(Box::new(
+                crate::tui::popups::form::FormState::carried_outcome(&item),
+            ))])
         }
         PickFor::Auditor { audit_id } => {
             ctx.store.set_actor(code)?;

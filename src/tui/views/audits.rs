@@ -42,6 +42,12 @@ impl Component for AuditsView {
                 one(Effect::OpenAudit(row.summary.audit.id.clone()))
             }
             Action::NewAudit => one(Effect::OpenForm(Box::new(FormState::new_audit()))),
+            Action::FollowUp => match rows.get(self.selected) {
+                Some(row) => one(Effect::OpenForm(Box::new(FormState::follow_up(
+                    &row.summary.audit,
+                )))),
+                None => none(),
+            },
             Action::Delete => match rows.get(self.selected) {
                 Some(row) => one(Effect::OpenForm(Box::new(FormState::delete_audit(
                     &row.summary.audit,

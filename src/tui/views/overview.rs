@@ -47,6 +47,14 @@ impl Component for OverviewView {
         let a = &data.audit;
         match action {
             Action::ReportAudit => {}
+            Action::VerifyCarried => {
+                return match PickerState::carried(&a.id, &data.carried) {
+                    Some(p) => one(Effect::Push(Popup::Picker(Box::new(p)))),
+                    None => one(Effect::Info(
+                        "This audit carries no finding from earlier audits (a follow-up made with F on the Audits screen does)".into(),
+                    )),
+                };
+            }
             Action::Decide => {
                 return one(Effect::Push(Popup::Picker(Box::new(
                     PickerState::decision(a),

@@ -40,6 +40,10 @@ pub enum FormKind {
     MakeReport,
     /// Write the hand-over pack into a new folder.
     MakePack,
+    /// A follow-up audit of the audit in `subject`.
+    FollowUp,
+    /// What this audit found about the carried finding in `subject`.
+    CarriedOutcome,
 }
 
 impl FormKind {
@@ -52,7 +56,11 @@ impl FormKind {
             FormKind::Export => None,
             FormKind::Reopen => Some("reopen"),
             FormKind::EditAudit => Some("audit_details"),
-            FormKind::DeleteAudit | FormKind::MakeReport | FormKind::MakePack => None,
+            FormKind::DeleteAudit
+            | FormKind::MakeReport
+            | FormKind::MakePack
+            | FormKind::FollowUp
+            | FormKind::CarriedOutcome => None,
         }
     }
 

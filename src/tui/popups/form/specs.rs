@@ -52,6 +52,10 @@ impl FormState {
                 Some(a) => Self::make_report(at.export_dir, a),
                 None => Self::new(FormKind::MakeReport, "Report", vec![]),
             },
+            FormKind::FollowUp => Self::new(FormKind::FollowUp, "Follow-up audit", vec![]),
+            FormKind::CarriedOutcome => {
+                Self::new(FormKind::CarriedOutcome, "Carried finding", vec![])
+            }
             FormKind::MakePack => match at.audit {
                 Some(a) => Self::make_pack(at.export_dir, a),
                 None => Self::new(FormKind::MakePack, "Hand-over pack", vec![]),
@@ -269,6 +273,93 @@ impl FormState {
                 ),
             ],
         )
+    }
+
+    /// A follow-up of `prev`: which kind, when, in which edition.
+    pub fn follow_up(prev: &Audit) -> FormState {
+        let mut f = Self::new(
+            FormKind::FollowUp,
+            &format!(
+                "Follow-up of {} ({})",
+                prev.organisation,
+                prev.audit_type.label()
+            ),
+            vec![
+                Field::choice(
+                    "audit_type",
+                    "Type",
+                    vec![
+                        ("surveillance".into(), "Surveillance".into()),
+                        ("recertification".into(), "Recertification".into()),
+                        ("internal".into(), "Internal / rehearsal".into()),
+                    ],
+                    "surveillance",
+                ),
+                Field::text("start_date", "Start (YYYY-MM-DD)", ""),
+                Field::text("end_date", "End (YYYY-MM-DD)", ""),
+                Field::choice(
+                    "edition",
+                    "Edition",
+                    vec![
+                        ("".into(), format!("Same as before ({})", prev.edition)),
+                        ("2018".into(), "2018 (2011 findings mapped)".into()),
+                        ("2011".into(), "2011".into()),
+                    ],
+                    "",
+                ),
+            ],
+        );
+        f.subject = prev.id.clone();
+        f
+    }
+
+    /// What this audit found about a carried finding: the outcomes that
+    /// fit its grade, the evidence, and for one not effective the grade
+    /// of the finding raised in its place.
+    pub fn carried_outcome(c: &crate::domain::Carried) -> FormState {
+        use crate::domain::Outcome as O;
+        let outcomes: &[O] = if c.grade.is_nonconformity() {
+            &[O::Effective, O::NotEffective, O::StillOpen, O::Pending]
+        } else {
+            &[O::LookedAt, O::Pending]
+        };
+        let mut fields = vec![
+            Field::choice(
+                "outcome",
+                "Outcome",
+                outcomes
+                    .iter()
+                    .map(|o| (o.code().to_string(), o.label().to_string()))
+                    .collect(),
+                if c.outcome == O::Pending {
+                    outcomes[0].code()
+                } else {
+                    c.outcome.code()
+                },
+            ),
+            Field::text("evidence", "Evidence seen", &c.evidence),
+        ];
+        if c.grade.is_nonconformity() {
+            fields.push(Field::choice(
+                "raise",
+                "If not effective",
+                vec![
+                    (
+                        c.grade.code().to_string(),
+                        format!("raise a {} again", c.grade.label()),
+                    ),
+                    ("major".into(), "raise a Major NC (escalate)".into()),
+                ],
+                c.grade.code(),
+            ));
+        }
+        let mut f = Self::new(
+            FormKind::CarriedOutcome,
+            &format!("{} · {}: {}", c.reference, c.origin, c.title),
+            fields,
+        );
+        f.subject = c.id.clone();
+        f
     }
 
     /// Write the hand-over pack: into which new folder, with the interview

@@ -216,6 +216,65 @@ pub fn submit(
                 }
             ))])
         }
+        FormKind::FollowUp => {
+            let edition = get("edition");
+            let catalogue_id = if edition.is_empty() {
+                String::new()
+            } else {
+                crate::catalogue::builtin_id_for_edition(&edition)
+                    .ok_or_else(|| store::Error::Invalid(format!("unknown edition {edition:?}")))?
+                    .to_string()
+            };
+            let (audit, carried) = ctx.store.create_follow_up(
+                subject,
+                &crate::store::FollowUp {
+                    audit_type: AuditType::parse(&get("audit_type"))?,
+                    catalogue_id,
+                    edition,
+                    start_date: get("start_date"),
+                    end_date: get("end_date"),
+                },
+            )?;
+            Ok(vec![
+                Effect::Reload(Slice::Audits),
+                Effect::OpenAudit(audit.id.clone()),
+                Effect::Info(format!(
+                    "Created the {} of {}: {carried} finding{} carried from earlier audits",
+                    audit.audit_type.label().to_lowercase(),
+                    audit.organisation,
+                    if carried == 1 { "" } else { "s" }
+                )),
+            ])
+        }
+        FormKind::CarriedOutcome => {
+            let Some(data) = &ctx.model.data else {
+                return none();
+            };
+            let audit_id = data.audit.id.clone();
+            let by = Some(ctx.store.actor())
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| data.audit.lead_auditor.clone());
+            let outcome = crate::domain::Outcome::parse(&get("outcome"))?;
+            let raise = match get("raise").as_str() {
+                "" => None,
+                g => Some(crate::domain::Grade::parse(g)?),
+            };
+            let raised = ctx.store.record_outcome(
+                &audit_id,
+                subject,
+                &crate::store::OutcomeRecord {
+                    outcome,
+                    evidence: get("evidence"),
+                    raise,
+                    raised_by: by,
+                },
+            )?;
+            let mut said = format!("Carried finding: {}", outcome.label());
+            if let Some(f) = &raised {
+                said.push_str(&format!("; raised {} ({})", f.reference, f.grade.label()));
+            }
+            Ok(vec![Effect::Reload(Slice::Findings), Effect::Info(said)])
+        }
         FormKind::MakePack => {
             let Some(data) = &ctx.model.data else {
                 return none();
