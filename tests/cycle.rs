@@ -371,3 +371,70 @@ fn a_2011_finding_is_carried_to_its_2018_clause() {
         "accepted: surveillance, recertification, internal",
     );
 }
+
+/// Mark a stage 2 clause done on an audit, as the walk does.
+fn audited(env: &Env, audit: &str, clause: &str) {
+    let mut s = Store::open(&env.db).unwrap();
+    let mut r = s
+        .clause_review(audit, clause, auditbench::domain::Stage::TWO)
+        .unwrap();
+    r.status = auditbench::domain::ClauseStatus::Done;
+    s.save_clause_review(&r).unwrap();
+}
+
+#[test]
+fn the_programme_shows_clauses_by_visit_and_what_the_cycle_misses() {
+    let env = Env::new();
+    let old = env.ok(&[
+        "new",
+        "--org",
+        "Cycle plc",
+        "--type",
+        "stage2",
+        "--edition",
+        "2011",
+        "--start",
+        "2024-03-04",
+    ]);
+    audited(&env, &old, "9.2"); // change management in 2011
+    audited(&env, &old, "4.5.4.2"); // internal audit in 2011
+    let (s1, _) = follow_up(&env, &old, &["--edition", "2018", "--start", "2025-03-03"]);
+    for c in ["9.2", "9.3", "10.1", "8.5.1.1", "8.3.2"] {
+        audited(&env, &s1, c);
+    }
+    let p = env.ok(&["programme", "--client", "Cycle plc"]);
+    assert!(
+        p.contains("V1  Stage 2 2024-03-04") && p.contains("V2  Surveillance 2025-03-03"),
+        "{p}"
+    );
+    // the 2011 visit's clauses shown on their 2018 rows
+    let row = |id: &str| {
+        p.lines()
+            .find(|l| l.split_whitespace().next() == Some(id))
+            .unwrap_or_else(|| panic!("{id} in {p}"))
+            .to_string()
+    };
+    assert!(row("9.2*").contains("✓   ✓"), "{}", row("9.2*"));
+    assert!(row("8.5.1.1*").contains("✓   ✓"), "{}", row("8.5.1.1*"));
+    assert!(row("8.2.5").contains("·   ·"), "{}", row("8.2.5"));
+    // the initial visit missed management review; the surveillance none
+    assert!(
+        p.contains("! Stage 2 2024-03-04: every-visit clauses not audited: 9.3, 10.1, 8.3.2"),
+        "{p}"
+    );
+    assert!(!p.contains("! Surveillance 2025-03-03"), "{p}");
+    assert!(p.contains("clauses not audited on any visit of the cycle yet"));
+    let csv = env.ok(&["programme", "--client", "Cycle plc", "--format", "csv"]);
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let head = r.headers().unwrap().clone();
+    assert_eq!(&head[3], "Stage 2 2024-03-04");
+    let nine_two = r
+        .records()
+        .map(|x| x.unwrap())
+        .find(|x| &x[0] == "9.2")
+        .unwrap();
+    assert_eq!(
+        (&nine_two[2], &nine_two[3], &nine_two[4]),
+        ("yes", "audited", "audited")
+    );
+}

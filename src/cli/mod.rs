@@ -26,6 +26,7 @@ mod finding;
 mod list;
 mod new;
 mod pack;
+mod programme;
 mod report;
 
 use std::path::{Path, PathBuf};
@@ -81,6 +82,8 @@ pub enum Command {
     /// The clients (organisations certified), their certificates and audits.
     #[command(subcommand)]
     Client(client::Command),
+    /// A client's three-year programme: clauses × visits, and what is not covered.
+    Programme(programme::Args),
     /// The findings a follow-up audit carries from earlier audits, and their outcome.
     #[command(subcommand)]
     Carried(carried::Command),
@@ -124,6 +127,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Export(args)) => export::run(&ctx, args),
         Some(Command::Client(cmd)) => client::run(&ctx, cmd),
         Some(Command::Carried(cmd)) => carried::run(&ctx, cmd),
+        Some(Command::Programme(args)) => programme::run(&ctx, args),
         Some(Command::Demo(args)) => demo::run(&ctx, args),
         Some(Command::Report(args)) => report::run(&ctx, args),
         Some(Command::Reopen(_)) => Err(anyhow!(
@@ -263,6 +267,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Verify => "verify",
         Command::Client(_) => "client",
         Command::Carried(_) => "carried",
+        Command::Programme(_) => "programme",
         Command::Pack(_) => "pack",
         Command::VerifyPack(_) => "verify-pack",
         Command::Backup(_) => "backup",

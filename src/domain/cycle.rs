@@ -156,3 +156,180 @@ mod tests {
         assert_eq!(Mapping::available(), ["2011:2018"]);
     }
 }
+
+/// How far a clause was audited on one visit (its stage 2 review).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visited {
+    /// Done, or a result recorded.
+    Audited,
+    /// In progress.
+    Started,
+    No,
+}
+
+impl Visited {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Visited::Audited => "✓",
+            Visited::Started => "…",
+            Visited::No => "·",
+        }
+    }
+}
+
+/// One clause of the programme: how each visit of the cycle covered it.
+#[derive(Debug, Clone)]
+pub struct ProgrammeRow {
+    pub clause: String,
+    pub title: String,
+    /// It is, or is part of, one of the client's every-visit clauses.
+    pub every_visit: bool,
+    pub visits: Vec<Visited>,
+}
+
+/// The three-year programme of a client: assessable clauses × visits.
+#[derive(Debug, Clone)]
+pub struct Programme {
+    /// "Stage 2 2025-11-10", one per visit, oldest first.
+    pub visits: Vec<String>,
+    pub rows: Vec<ProgrammeRow>,
+    /// Clauses not audited on any visit; every-visit clauses a visit missed.
+    pub warnings: Vec<String>,
+}
+
+/// One visit: the audit and its stage 2 clause reviews.
+pub struct Visit<'a> {
+    pub audit: &'a super::Audit,
+    pub stage2: &'a std::collections::HashMap<String, super::ClauseReview>,
+}
+
+/// The programme over `visits` (oldest first), with the clauses of `cat`
+/// (the latest edition's) as rows; a visit in another edition is mapped
+/// clause by clause. `every_visit`: the client's every-visit clauses.
+pub fn programme(
+    cat: &crate::catalogue::Catalogue,
+    every_visit: &str,
+    visits: &[Visit<'_>],
+) -> Programme {
+    use super::{AuditType, ClauseResult, ClauseStatus};
+    let every: Vec<&str> = every_visit.split_whitespace().collect();
+    // each visit's reviews keyed by the rows' clause ids
+    let keyed: Vec<std::collections::HashMap<String, Visited>> = visits
+        .iter()
+        .map(|v| {
+            let mapping = (v.audit.edition != cat.edition)
+                .then(|| Mapping::builtin(&v.audit.edition, &cat.edition))
+                .flatten();
+            let mut out: std::collections::HashMap<String, Visited> = Default::default();
+            for (id, r) in v.stage2 {
+                let state =
+                    if r.status == ClauseStatus::Done || r.result != ClauseResult::NotAssessed {
+                        Visited::Audited
+                    } else if r.status == ClauseStatus::InProgress {
+                        Visited::Started
+                    } else {
+                        continue;
+                    };
+                let key = match &mapping {
+                    Some(m) => match m.map_clause(id) {
+                        Some(t) => t.to_string(),
+                        None => continue,
+                    },
+                    None => id.clone(),
+                };
+                let slot = out.entry(key).or_insert(Visited::No);
+                if *slot != Visited::Audited {
+                    *slot = state;
+                }
+            }
+            out
+        })
+        .collect();
+    let rows: Vec<ProgrammeRow> = cat
+        .clauses()
+        .iter()
+        .filter(|c| cat.is_assessable(c))
+        .map(|c| ProgrammeRow {
+            clause: c.id.clone(),
+            title: c.title.clone(),
+            every_visit: every
+                .iter()
+                .any(|e| c.id == *e || c.id.starts_with(&format!("{e}."))),
+            // the clause's own review, or (a visit mapped from another
+            // edition) one of the clause it is part of
+            visits: keyed
+                .iter()
+                .map(|k| {
+                    let mut id = c.id.as_str();
+                    loop {
+                        if let Some(v) = k.get(id) {
+                            return *v;
+                        }
+                        match id.rfind('.') {
+                            Some(i) => id = &id[..i],
+                            None => return Visited::No,
+                        }
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let labels: Vec<String> = visits
+        .iter()
+        .map(|v| {
+            format!("{} {}", v.audit.audit_type.label(), v.audit.start_date)
+                .trim()
+                .to_string()
+        })
+        .collect();
+    let mut warnings = Vec::new();
+    let never: Vec<&ProgrammeRow> = rows
+        .iter()
+        .filter(|r| r.visits.iter().all(|v| *v != Visited::Audited))
+        .collect();
+    if !never.is_empty() {
+        warnings.push(format!(
+            "{} of {} clauses not audited on any visit of the cycle yet: {}",
+            never.len(),
+            rows.len(),
+            never
+                .iter()
+                .map(|r| r.clause.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    for (i, v) in visits.iter().enumerate() {
+        if !matches!(
+            v.audit.audit_type,
+            AuditType::Surveillance | AuditType::Recertification | AuditType::Stage2
+        ) {
+            continue;
+        }
+        // an every-visit clause is covered when it, or any clause under it, was audited
+        let missed: Vec<&str> = every
+            .iter()
+            .copied()
+            .filter(|e| {
+                let under: Vec<&ProgrammeRow> = rows
+                    .iter()
+                    .filter(|r| r.clause == *e || r.clause.starts_with(&format!("{e}.")))
+                    .collect();
+                !under.is_empty() && under.iter().all(|r| r.visits[i] != Visited::Audited)
+            })
+            .collect();
+        if !missed.is_empty() {
+            warnings.push(format!(
+                "{}: every-visit clause{} not audited: {}",
+                labels[i],
+                if missed.len() == 1 { "" } else { "s" },
+                missed.join(", ")
+            ));
+        }
+    }
+    Programme {
+        visits: labels,
+        rows,
+        warnings,
+    }
+}

@@ -6,7 +6,10 @@ mod enums;
 mod report;
 
 pub use context::{AuditContext, ContextItem, Section};
-pub use cycle::{Carried, Client, MapEntry, Mapping, EVERY_VISIT};
+pub use cycle::{
+    programme, Carried, Client, MapEntry, Mapping, Programme, ProgrammeRow, Visit, Visited,
+    EVERY_VISIT,
+};
 pub use enums::*;
 pub use report::{report_items, Fill, ReportItem};
 
