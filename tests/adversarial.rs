@@ -656,8 +656,13 @@ fn verify_replays_the_trail_and_sees_edits_made_behind_the_triggers() {
     fs::copy(&env.db, &removed).unwrap();
     behind_the_triggers(
         &removed,
-        // (the citations' trail trigger would name the deleter: out of the way too)
-        &["findings_history_delete", "finding_samples_history_delete"],
+        // (the citations' and responses' trail triggers, which the cascade
+        // compiles, would name the deleter: out of the way too)
+        &[
+            "findings_history_delete",
+            "finding_samples_history_delete",
+            "responses_history_delete",
+        ],
         "DELETE FROM findings WHERE reference = 'NC-001'",
     );
     verify_fails(&env, &removed, &["NC-001", "missing from the table"]);

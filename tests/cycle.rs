@@ -438,3 +438,162 @@ fn the_programme_shows_clauses_by_visit_and_what_the_cycle_misses() {
         ("yes", "audited", "audited")
     );
 }
+
+/// After the report the findings are frozen, but the client's responses,
+/// the plan reviews and the verifications are recorded beside them, each
+/// its own record in the trail, with the deadlines the grades set.
+#[test]
+fn responses_after_the_report_are_recorded_without_reopening() {
+    let env = Env::new();
+    let a = env.ok(&[
+        "new",
+        "--org",
+        "After plc",
+        "--type",
+        "stage2",
+        "--start",
+        "2026-01-12",
+        "--end",
+        "2026-01-14",
+    ]);
+    finding(&env, &a, "8.7.2", "major", "Continuity plan never tested");
+    finding(&env, &a, "9.2", "minor", "Audit programme incomplete");
+    finding(&env, &a, "8.6.1", "observation", "Categories overlap");
+    let resp = |args: &[&str]| {
+        let mut v = vec!["response"];
+        v.extend_from_slice(args);
+        v.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| env.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    // not before the report
+    fails(
+        &env,
+        &[
+            "response", "add", "--audit", &a, "--ref", "NC-001", "--action", "Test it",
+        ],
+        "not reported yet",
+    );
+    env.ok(&["audit", "report", "--audit", &a]);
+    let due = env.ok(&["due", "--audit", &a]);
+    assert!(
+        due.contains("NC-001") && due.contains("awaits the client's response"),
+        "{due}"
+    );
+    assert!(
+        due.contains("2026-07-15"),
+        "a major: 182 days after the last day: {due}"
+    );
+    assert!(due.contains("2026-04-14"), "a minor's plan: 90 days: {due}");
+    assert!(!due.contains("OBS"), "{due}");
+
+    fails(
+        &env,
+        &[
+            "response", "add", "--audit", &a, "--ref", "OBS-001", "--action", "x",
+        ],
+        "needs no response",
+    );
+    run(resp(&[
+        "add",
+        "--audit",
+        &a,
+        "--ref",
+        "NC-001",
+        "--correction",
+        "Plan tested on 2026-02-03",
+        "--root-cause",
+        "No test schedule",
+        "--action",
+        "Yearly test in the SMS plan",
+        "--due",
+        "2026-03-01",
+    ]));
+    assert!(env
+        .ok(&["due", "--audit", &a])
+        .contains("awaits the plan's review"));
+    run(resp(&[
+        "review",
+        "--audit",
+        &a,
+        "--ref",
+        "NC-001",
+        "--reject",
+        "No owner named",
+    ]));
+    assert!(env
+        .ok(&["due", "--audit", &a])
+        .contains("the plan was rejected"));
+    run(resp(&[
+        "add",
+        "--audit",
+        &a,
+        "--ref",
+        "NC-001",
+        "--action",
+        "Yearly test, owner: continuity manager",
+    ]));
+    run(resp(&[
+        "review", "--audit", &a, "--ref", "NC-001", "--accept",
+    ]));
+    let due = env.ok(&["due", "--audit", &a]);
+    assert!(
+        due.lines()
+            .any(|l| l.contains("NC-001") && l.contains("awaits verification")),
+        "{due}"
+    );
+    fails(
+        &env,
+        &[
+            "response",
+            "verify",
+            "--audit",
+            &a,
+            "--ref",
+            "NC-001",
+            "--evidence",
+            "",
+        ],
+        "needs the evidence",
+    );
+    run(resp(&[
+        "verify",
+        "--audit",
+        &a,
+        "--ref",
+        "NC-001",
+        "--method",
+        "document review",
+        "--evidence",
+        "Test report TR-2026-02",
+        "--on",
+        "2026-03-10",
+    ]));
+    let due = env.ok(&["due", "--audit", &a]);
+    assert!(!due.contains("NC-001") && due.contains("NC-002"), "{due}");
+    let list = env.ok(&["response", "list", "--audit", &a]);
+    assert_eq!(list.lines().count(), 5, "{list}");
+
+    // the surveillance carries the minor only: the major was verified after the report
+    let (s1, said) = follow_up(&env, &a, &[]);
+    assert!(
+        said.contains("2 findings carried"),
+        "NC-002 and OBS-001: {said}"
+    );
+    let carried = env.ok(&["carried", "list", "--audit", &s1]);
+    assert!(
+        !carried.contains("NC-001") && carried.contains("NC-002"),
+        "{carried}"
+    );
+
+    // each step is in the trail, and the trail holds
+    let store = Store::open(&env.db).unwrap();
+    let steps = store
+        .audit_history(&a)
+        .unwrap()
+        .into_iter()
+        .filter(|h| h.entity == "response")
+        .count();
+    assert_eq!(steps, 5);
+    drop(store);
+    assert!(env.ok(&["verify"]).contains("every record matches them"));
+}

@@ -670,8 +670,8 @@ fn the_text_index_covers_findings_written_before_it_and_bulk_loads() {
         50,
         "bulk-loaded findings (first 50)"
     );
-    // back to schema 5: no index (first undo schema 10: no clients, and the
-    // audit triggers of schema 9 back)
+    // back to schema 5: no index (first undo schemas 11 and 10: no
+    // responses, no clients, and the audit triggers of schema 9 back)
     let mut v9 = rusqlite::Connection::open_in_memory().unwrap();
     store::migrations().to_version(&mut v9, 9).unwrap();
     let audit_triggers: Vec<String> = v9
@@ -685,7 +685,8 @@ fn the_text_index_covers_findings_written_before_it_and_bulk_loads() {
     let v10: Vec<String> = conn
         .prepare(
             "SELECT name FROM sqlite_master WHERE type = 'trigger'
-             AND (name LIKE 'clients_%' OR name LIKE 'carried_%' OR name LIKE 'audits_history_%')",
+             AND (name LIKE 'clients_%' OR name LIKE 'carried_%' OR name LIKE 'audits_history_%'
+                  OR name LIKE 'responses_%')",
         )
         .unwrap()
         .query_map([], |r| r.get(0))
@@ -696,7 +697,7 @@ fn the_text_index_covers_findings_written_before_it_and_bulk_loads() {
         conn.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
     }
     conn.execute_batch(
-        "DROP TABLE clients; DROP TABLE carried_findings; DROP INDEX audits_by_client;
+        "DROP TABLE responses; DROP TABLE clients; DROP TABLE carried_findings; DROP INDEX audits_by_client;
          ALTER TABLE audits DROP COLUMN client_id; ALTER TABLE audits DROP COLUMN follows;",
     )
     .unwrap();

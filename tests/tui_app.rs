@@ -1794,3 +1794,22 @@ fn a_follow_up_is_made_and_its_carried_findings_verified_in_the_workbench() {
     assert_eq!(nc1.outcome, auditbench::domain::Outcome::Effective);
     assert_eq!(d.tally.open_majors, 0, "the carried major is verified");
 }
+
+/// A reported audit's overview says how many nonconformities still wait
+/// for the client's response, a review or a verification.
+#[test]
+fn a_reported_audit_says_what_is_still_awaited() {
+    let env = Env::new();
+    {
+        let mut s = fixed_store(&env);
+        let id = auditbench::demo::create_demo(&mut s).unwrap();
+        s.report_audit(&id).unwrap();
+    }
+    let mut app = app(&env);
+    app.dispatch(Action::Select);
+    let overview = screen(&mut app, 120, 36);
+    assert!(
+        overview.contains("After the report: 3 NCs awaiting a response, review or verification"),
+        "{overview}"
+    );
+}

@@ -28,6 +28,7 @@ mod new;
 mod pack;
 mod programme;
 mod report;
+mod response;
 
 use std::path::{Path, PathBuf};
 
@@ -82,6 +83,11 @@ pub enum Command {
     /// The clients (organisations certified), their certificates and audits.
     #[command(subcommand)]
     Client(client::Command),
+    /// After the report: the client's responses, plan reviews and verifications.
+    #[command(subcommand)]
+    Response(response::Command),
+    /// Nonconformities of reported audits waiting for a response, a review or a verification, by deadline.
+    Due(response::DueArgs),
     /// A client's three-year programme: clauses × visits, and what is not covered.
     Programme(programme::Args),
     /// The findings a follow-up audit carries from earlier audits, and their outcome.
@@ -128,6 +134,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Client(cmd)) => client::run(&ctx, cmd),
         Some(Command::Carried(cmd)) => carried::run(&ctx, cmd),
         Some(Command::Programme(args)) => programme::run(&ctx, args),
+        Some(Command::Response(cmd)) => response::run(&ctx, cmd),
+        Some(Command::Due(args)) => response::due(&ctx, args),
         Some(Command::Demo(args)) => demo::run(&ctx, args),
         Some(Command::Report(args)) => report::run(&ctx, args),
         Some(Command::Reopen(_)) => Err(anyhow!(
@@ -268,6 +276,8 @@ fn command_name(c: &Command) -> &'static str {
         Command::Client(_) => "client",
         Command::Carried(_) => "carried",
         Command::Programme(_) => "programme",
+        Command::Response(_) => "response",
+        Command::Due(_) => "due",
         Command::Pack(_) => "pack",
         Command::VerifyPack(_) => "verify-pack",
         Command::Backup(_) => "backup",

@@ -4,6 +4,7 @@ mod context;
 mod cycle;
 mod enums;
 mod report;
+mod responses;
 
 pub use context::{AuditContext, ContextItem, Section};
 pub use cycle::{
@@ -12,6 +13,7 @@ pub use cycle::{
 };
 pub use enums::*;
 pub use report::{report_items, Fill, ReportItem};
+pub use responses::{deadline, standing, Response, ResponseKind, Standing, MAJOR_DAYS, MINOR_DAYS};
 
 /// One audit: an organisation assessed against one catalogue.
 #[derive(Debug, Clone, PartialEq, Eq)]

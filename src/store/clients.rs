@@ -112,7 +112,9 @@ impl Store {
                   WHERE a.client_id = c.id AND f.grade IN ('major', 'minor')
                     AND NOT (f.status = 'closed' AND f.verified_on <> '')
                     AND NOT EXISTS (SELECT 1 FROM carried_findings k WHERE k.finding_id = f.id
-                                      AND k.outcome IN ('effective', 'not_effective')))
+                                      AND k.outcome IN ('effective', 'not_effective'))
+                    AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.finding_id = f.id
+                                      AND r.kind = 'verification' AND r.decision = 'effective'))
              FROM clients c ORDER BY name COLLATE NOCASE, created_at"
         ))?;
         let rows = stmt.query_map([], |r| {
@@ -295,6 +297,9 @@ impl Store {
                      OR (f.grade IN ('observation', 'ofi') AND f.audit_id = ?3))
                    AND NOT EXISTS (SELECT 1 FROM carried_findings k WHERE k.finding_id = f.id
                                      AND k.outcome IN ('effective', 'not_effective'))
+                   -- verified effective after the report
+                   AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.finding_id = f.id
+                                     AND r.kind = 'verification' AND r.decision = 'effective')
                  ORDER BY a.start_date, a.created_at, f.grade_rank, f.clause_key, f.ref_prefix, f.ref_seq",
             )?
             .query_map(params![prev.client_id, id, prev.id], |r| {

@@ -241,6 +241,7 @@ const WATCHED: &[(&str, &str, &str)] = &[
     ("audit_context", "audit_context", "item"),
     ("client", "clients", "id"),
     ("carried", "carried_findings", "id"),
+    ("response", "responses", "id"),
 ];
 
 /// Fields the trail records that are not columns: a reopening's reason;

@@ -16,6 +16,7 @@ mod interviews;
 pub mod lock;
 mod open;
 pub mod pack;
+mod responses;
 mod reviews;
 mod text_search;
 
@@ -43,6 +44,7 @@ pub use open::{
     APPLICATION_ID,
 };
 pub use pack::{check_trail, AuditTrail};
+pub use responses::NewResponse;
 pub use text_search::{Interrupt, TextHit, TextSearcher, MIN_QUERY};
 
 /// The clock, injectable so tests can fix time.

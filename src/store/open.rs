@@ -25,6 +25,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/008_finding_samples.sql")),
     M::up(include_str!("migrations/009_audit_context.sql")),
     M::up(include_str!("migrations/010_cycle.sql")),
+    M::up(include_str!("migrations/011_responses.sql")),
 ];
 
 /// The schema migrations, in order; the schema version is their count.

@@ -186,6 +186,9 @@ pub struct AuditData {
     pub finder_extras_stale: bool,
     /// Findings carried from the client's earlier audits (a follow-up).
     pub carried: Vec<crate::domain::Carried>,
+    /// A reported audit's nonconformities still waiting for a response, a
+    /// review or a verification: (waiting, of which overdue).
+    pub awaited: (usize, usize),
 }
 
 /// How many open nonconformities the overview lists.
@@ -303,6 +306,23 @@ impl FindingList {
     }
 }
 
+/// Nonconformities of a reported audit waiting for something, and how
+/// many of them are past their deadline (today, local time).
+fn awaited(store: &Store, audit_id: &str) -> store::Result<(usize, usize)> {
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    let waiting: Vec<crate::domain::Standing> = store
+        .standings(audit_id)?
+        .into_iter()
+        .map(|(_, s)| s)
+        .filter(|s| s.awaited.is_some())
+        .collect();
+    let overdue = waiting
+        .iter()
+        .filter(|s| !s.due.is_empty() && s.due < today)
+        .count();
+    Ok((waiting.len(), overdue))
+}
+
 impl AuditData {
     pub fn load(store: &Store, id: &str) -> store::Result<AuditData> {
         let audit = store.audit(id)?;
@@ -326,7 +346,9 @@ impl AuditData {
             context: store.audit_context(id)?,
             finder_extras_stale: false,
             carried: store.carried(id)?,
+            awaited: (0, 0),
         };
+        d.awaited = awaited(store, id)?;
         d.reload_reviews(store)?;
         d.finder = search::candidates(&d);
         d.finder_loading = Some(search::load_findings(store, id));
@@ -354,6 +376,7 @@ impl AuditData {
         self.tally = store.nc_tally(id)?;
         self.by_clause = store.finding_counts_by_clause(id)?;
         self.carried = store.carried(id)?;
+        self.awaited = awaited(store, id)?;
         // last: the list's length comes from the counts
         self.reload_list(store, filter, sort)
     }

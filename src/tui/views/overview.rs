@@ -181,6 +181,31 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
             Span::styled(rec, rec_style),
         ]),
     ];
+    let mut head_lines = head_lines;
+    if d.awaited.0 > 0 {
+        // after the report: what the client and the auditor still owe
+        head_lines.push(Line::from(vec![
+            Span::raw("After the report: "),
+            Span::styled(
+                format!(
+                    "{} NC{} awaiting a response, review or verification{}",
+                    d.awaited.0,
+                    if d.awaited.0 == 1 { "" } else { "s" },
+                    if d.awaited.1 > 0 {
+                        format!(", {} overdue", d.awaited.1)
+                    } else {
+                        String::new()
+                    }
+                ),
+                if d.awaited.1 > 0 {
+                    t.grade(Grade::Major)
+                } else {
+                    t.grade(Grade::Minor)
+                },
+            ),
+            Span::styled("  (auditbench due)", t.dim()),
+        ]));
+    }
     f.render_widget(Paragraph::new(head_lines).block(Block::default()), head);
 
     let docs_total = d.catalogue.documents().count();
