@@ -597,3 +597,121 @@ fn responses_after_the_report_are_recorded_without_reopening() {
     drop(store);
     assert!(env.ok(&["verify"]).contains("every record matches them"));
 }
+
+/// The audit plan: slots checked as they are added, listed by day with the
+/// hours, and read by the programme (planned clauses, every-visit clauses
+/// missing from a plan).
+#[test]
+fn the_audit_plan_is_checked_listed_and_read_by_the_programme() {
+    let env = Env::new();
+    let a = env.ok(&[
+        "new",
+        "--org",
+        "Plan Ltd",
+        "--type",
+        "surveillance",
+        "--start",
+        "2026-05-04",
+        "--end",
+        "2026-05-05",
+    ]);
+    let add = |extra: &[&str]| {
+        let mut v = vec!["plan", "add", "--audit", a.as_str()];
+        v.extend_from_slice(extra);
+        v.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let ok = |args: Vec<String>| env.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let bad = |args: Vec<String>, want: &str| {
+        fails(
+            &env,
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+            want,
+        )
+    };
+    bad(
+        add(&["--day", "2026-05-09", "--from", "09:00", "--to", "10:00"]),
+        "outside the audit's dates",
+    );
+    bad(
+        add(&["--day", "2026-05-04", "--from", "11:00", "--to", "10:00"]),
+        "before it starts",
+    );
+    bad(
+        add(&["--day", "2026-05-04", "--from", "9h", "--to", "10:00"]),
+        "is not a time",
+    );
+    bad(
+        add(&[
+            "--day",
+            "2026-05-04",
+            "--from",
+            "09:00",
+            "--to",
+            "10:00",
+            "--clauses",
+            "9.2 99.9",
+        ]),
+        "unknown clause 99.9",
+    );
+    ok(add(&[
+        "--day",
+        "2026-05-04",
+        "--from",
+        "09:00",
+        "--to",
+        "10:30",
+        "--site",
+        "Leeds",
+        "--auditors",
+        "Jordan Lee",
+        "--clauses",
+        "9.2 9.3",
+        "--subject",
+        "Internal audit and management review",
+        "--contacts",
+        "Quality manager",
+    ]));
+    let slot = ok(add(&[
+        "--day",
+        "2026-05-05",
+        "--from",
+        "13:00",
+        "--to",
+        "15:00",
+        "--clauses",
+        "8.5.1",
+    ]));
+    let list = env.ok(&["plan", "list", "--audit", &a]);
+    assert!(
+        list.contains("2026-05-04  (1h30)") && list.contains("2026-05-05  (2h00)"),
+        "{list}"
+    );
+    assert!(list.contains("Planned: 3h30 over 2 slots"), "{list}");
+    assert!(list.contains("(with Quality manager)"), "{list}");
+    let csv = env.ok(&["plan", "list", "--audit", &a, "--format", "csv"]);
+    assert_eq!(csv.lines().count(), 3);
+
+    let p = env.ok(&["programme", "--client", "Plan Ltd"]);
+    let row = |id: &str| {
+        p.lines()
+            .find(|l| l.split_whitespace().next() == Some(id))
+            .unwrap()
+            .to_string()
+    };
+    assert!(row("9.2*").contains(" p "), "{}", row("9.2*"));
+    assert!(
+        row("8.5.1.2*").contains(" p "),
+        "part of a planned clause: {}",
+        row("8.5.1.2*")
+    );
+    assert!(
+        p.contains("every-visit clauses missing from the plan: 10.1, 8.3.2"),
+        "{p}"
+    );
+    let removed = env.ok(&["plan", "delete", "--audit", &a, "--slot", &slot]);
+    assert!(
+        removed.contains("Removed 2026-05-05 13:00–15:00"),
+        "{removed}"
+    );
+    assert!(env.ok(&["verify"]).contains("every record matches them"));
+}

@@ -686,7 +686,7 @@ fn the_text_index_covers_findings_written_before_it_and_bulk_loads() {
         .prepare(
             "SELECT name FROM sqlite_master WHERE type = 'trigger'
              AND (name LIKE 'clients_%' OR name LIKE 'carried_%' OR name LIKE 'audits_history_%'
-                  OR name LIKE 'responses_%')",
+                  OR name LIKE 'responses_%' OR name LIKE 'plan_slots_%')",
         )
         .unwrap()
         .query_map([], |r| r.get(0))
@@ -697,7 +697,7 @@ fn the_text_index_covers_findings_written_before_it_and_bulk_loads() {
         conn.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
     }
     conn.execute_batch(
-        "DROP TABLE responses; DROP TABLE clients; DROP TABLE carried_findings; DROP INDEX audits_by_client;
+        "DROP TABLE plan_slots; DROP TABLE responses; DROP TABLE clients; DROP TABLE carried_findings; DROP INDEX audits_by_client;
          ALTER TABLE audits DROP COLUMN client_id; ALTER TABLE audits DROP COLUMN follows;",
     )
     .unwrap();

@@ -26,6 +26,7 @@ mod finding;
 mod list;
 mod new;
 mod pack;
+mod plan;
 mod programme;
 mod report;
 mod response;
@@ -88,6 +89,9 @@ pub enum Command {
     Response(response::Command),
     /// Nonconformities of reported audits waiting for a response, a review or a verification, by deadline.
     Due(response::DueArgs),
+    /// The audit plan: days and time slots, sites, auditors, clauses, contacts.
+    #[command(subcommand)]
+    Plan(plan::Command),
     /// A client's three-year programme: clauses × visits, and what is not covered.
     Programme(programme::Args),
     /// The findings a follow-up audit carries from earlier audits, and their outcome.
@@ -134,6 +138,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Client(cmd)) => client::run(&ctx, cmd),
         Some(Command::Carried(cmd)) => carried::run(&ctx, cmd),
         Some(Command::Programme(args)) => programme::run(&ctx, args),
+        Some(Command::Plan(cmd)) => plan::run(&ctx, cmd),
         Some(Command::Response(cmd)) => response::run(&ctx, cmd),
         Some(Command::Due(args)) => response::due(&ctx, args),
         Some(Command::Demo(args)) => demo::run(&ctx, args),
@@ -276,6 +281,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Client(_) => "client",
         Command::Carried(_) => "carried",
         Command::Programme(_) => "programme",
+        Command::Plan(_) => "plan",
         Command::Response(_) => "response",
         Command::Due(_) => "due",
         Command::Pack(_) => "pack",

@@ -46,10 +46,19 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
         .iter()
         .map(|a| store.clause_reviews_by_id(&a.id, Stage::TWO))
         .collect::<Result<Vec<_>, _>>()?;
+    let plans = audits
+        .iter()
+        .map(|a| store.plan(&a.id))
+        .collect::<Result<Vec<_>, _>>()?;
     let visits: Vec<Visit> = audits
         .iter()
         .zip(&reviews)
-        .map(|(audit, stage2)| Visit { audit, stage2 })
+        .zip(&plans)
+        .map(|((audit, stage2), plan)| Visit {
+            audit,
+            stage2,
+            plan,
+        })
         .collect();
     let p = programme(&cat, &client.every_visit, &visits);
     match args.format {
@@ -69,6 +78,7 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
                     match v {
                         crate::domain::Visited::Audited => "audited",
                         crate::domain::Visited::Started => "started",
+                        crate::domain::Visited::Planned => "planned",
                         crate::domain::Visited::No => "",
                     }
                     .to_string()
@@ -79,7 +89,7 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
         }
         Format::Text => {
             outln!(
-                "Programme of {} ({} visit{} in the cycle{}; ✓ audited, … started, · not; * every visit)",
+                "Programme of {} ({} visit{} in the cycle{}; ✓ audited, … started, p planned, · not; * every visit)",
                 client.name,
                 p.visits.len(),
                 if p.visits.len() == 1 { "" } else { "s" },

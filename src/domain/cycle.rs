@@ -164,6 +164,8 @@ pub enum Visited {
     Audited,
     /// In progress.
     Started,
+    /// In the visit's plan, not started.
+    Planned,
     No,
 }
 
@@ -172,6 +174,7 @@ impl Visited {
         match self {
             Visited::Audited => "✓",
             Visited::Started => "…",
+            Visited::Planned => "p",
             Visited::No => "·",
         }
     }
@@ -201,6 +204,7 @@ pub struct Programme {
 pub struct Visit<'a> {
     pub audit: &'a super::Audit,
     pub stage2: &'a std::collections::HashMap<String, super::ClauseReview>,
+    pub plan: &'a [PlanSlot],
 }
 
 /// The programme over `visits` (oldest first), with the clauses of `cat`
@@ -271,6 +275,14 @@ pub fn programme(
                         }
                     }
                 })
+                .zip(visits)
+                .map(|(v, visit)| {
+                    if v == Visited::No && visit.plan.iter().any(|s| s.covers(&c.id)) {
+                        Visited::Planned
+                    } else {
+                        v
+                    }
+                })
                 .collect(),
         })
         .collect();
@@ -318,6 +330,33 @@ pub fn programme(
                 !under.is_empty() && under.iter().all(|r| r.visits[i] != Visited::Audited)
             })
             .collect();
+        // and the plan, when there is one, should name them
+        let unplanned: Vec<&str> = if v.plan.is_empty() {
+            Vec::new()
+        } else {
+            every
+                .iter()
+                .copied()
+                .filter(|e| {
+                    rows.iter()
+                        .any(|r| r.clause == *e || r.clause.starts_with(&format!("{e}.")))
+                        && !v.plan.iter().any(|s| {
+                            s.covers(e)
+                                || s.clauses
+                                    .split_whitespace()
+                                    .any(|c| c.starts_with(&format!("{e}.")))
+                        })
+                })
+                .collect()
+        };
+        if !unplanned.is_empty() {
+            warnings.push(format!(
+                "{}: every-visit clause{} missing from the plan: {}",
+                labels[i],
+                if unplanned.len() == 1 { "" } else { "s" },
+                unplanned.join(", ")
+            ));
+        }
         if !missed.is_empty() {
             warnings.push(format!(
                 "{}: every-visit clause{} not audited: {}",
@@ -331,5 +370,43 @@ pub fn programme(
         visits: labels,
         rows,
         warnings,
+    }
+}
+
+/// One slot of the audit plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanSlot {
+    pub id: String,
+    pub audit_id: String,
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    /// `HH:MM`.
+    pub start: String,
+    pub end: String,
+    pub site: String,
+    pub auditors: String,
+    /// Clause ids, space-separated.
+    pub clauses: String,
+    /// Processes or topic, in words.
+    pub subject: String,
+    pub contacts: String,
+    pub updated_at: String,
+}
+
+impl PlanSlot {
+    /// Minutes the slot lasts (0 when its times do not read).
+    pub fn minutes(&self) -> i64 {
+        let parse = |t: &str| chrono::NaiveTime::parse_from_str(t, "%H:%M").ok();
+        match (parse(&self.start), parse(&self.end)) {
+            (Some(a), Some(b)) if b > a => (b - a).num_minutes(),
+            _ => 0,
+        }
+    }
+
+    /// Whether the slot covers `clause`: it names it or a clause it is part of.
+    pub fn covers(&self, clause: &str) -> bool {
+        self.clauses
+            .split_whitespace()
+            .any(|c| clause == c || clause.starts_with(&format!("{c}.")))
     }
 }

@@ -8,8 +8,8 @@ mod responses;
 
 pub use context::{AuditContext, ContextItem, Section};
 pub use cycle::{
-    programme, Carried, Client, MapEntry, Mapping, Programme, ProgrammeRow, Visit, Visited,
-    EVERY_VISIT,
+    programme, Carried, Client, MapEntry, Mapping, PlanSlot, Programme, ProgrammeRow, Visit,
+    Visited, EVERY_VISIT,
 };
 pub use enums::*;
 pub use report::{report_items, Fill, ReportItem};

@@ -242,6 +242,7 @@ const WATCHED: &[(&str, &str, &str)] = &[
     ("client", "clients", "id"),
     ("carried", "carried_findings", "id"),
     ("response", "responses", "id"),
+    ("plan_slot", "plan_slots", "id"),
 ];
 
 /// Fields the trail records that are not columns: a reopening's reason;

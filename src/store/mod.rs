@@ -16,6 +16,7 @@ mod interviews;
 pub mod lock;
 mod open;
 pub mod pack;
+mod plan;
 mod responses;
 mod reviews;
 mod text_search;

@@ -26,6 +26,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/009_audit_context.sql")),
     M::up(include_str!("migrations/010_cycle.sql")),
     M::up(include_str!("migrations/011_responses.sql")),
+    M::up(include_str!("migrations/012_plan.sql")),
 ];
 
 /// The schema migrations, in order; the schema version is their count.

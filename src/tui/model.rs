@@ -189,6 +189,8 @@ pub struct AuditData {
     /// A reported audit's nonconformities still waiting for a response, a
     /// review or a verification: (waiting, of which overdue).
     pub awaited: (usize, usize),
+    /// The audit plan's slots, by day and time.
+    pub plan: Vec<crate::domain::PlanSlot>,
 }
 
 /// How many open nonconformities the overview lists.
@@ -347,6 +349,7 @@ impl AuditData {
             finder_extras_stale: false,
             carried: store.carried(id)?,
             awaited: (0, 0),
+            plan: store.plan(id)?,
         };
         d.awaited = awaited(store, id)?;
         d.reload_reviews(store)?;

@@ -452,6 +452,25 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
             ]));
         }
     }
+    // when the plan takes this clause
+    for slot in d.plan.iter().filter(|s| s.covers(&c.id)) {
+        lines.push(Line::from(vec![
+            Span::styled("Plan ", t.title()),
+            Span::raw(format!(
+                "{} {}–{} {} {}{}",
+                slot.day,
+                slot.start,
+                slot.end,
+                inert(&slot.site),
+                inert(&slot.auditors),
+                if slot.contacts.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · with {}", inert(&slot.contacts))
+                }
+            )),
+        ]));
+    }
     for k in d.carried.iter().filter(|k| k.clause_id == c.id) {
         lines.push(Line::from(vec![
             Span::styled(
