@@ -420,3 +420,92 @@ const CONTEXT: &[(crate::domain::ContextItem, &str)] = {
         (C::MarksUse, "No certification mark used yet (initial audit)."),
     ]
 };
+
+/// The demo's certification cycle: its client's certificate recorded, and
+/// the first surveillance a year later, planned, carrying the demo audit's
+/// open nonconformities, observations and OFIs. Returns its id.
+pub fn create_cycle(store: &mut Store, demo_id: &str) -> Result<String> {
+    store.atomically(|store| {
+        let demo = store.audit(demo_id)?;
+        store.update_client(
+            &demo.client_id,
+            Some("CB-20000-0426"),
+            Some(&demo.scope),
+            Some("2026-12-20"),
+            Some("2029-12-19"),
+            Some("2026-11-16"),
+            None,
+        )?;
+        let (s1, _) = store.create_follow_up(
+            demo_id,
+            &crate::store::FollowUp {
+                audit_type: crate::domain::AuditType::Surveillance,
+                catalogue_id: String::new(),
+                edition: String::new(),
+                start_date: "2027-11-15".into(),
+                end_date: "2027-11-16".into(),
+            },
+        )?;
+        let slot =
+            |day: &str, start: &str, end: &str, clauses: &str, subject: &str, contacts: &str| {
+                crate::domain::PlanSlot {
+                    id: String::new(),
+                    audit_id: s1.id.clone(),
+                    day: day.into(),
+                    start: start.into(),
+                    end: end.into(),
+                    site: "Leeds".into(),
+                    auditors: "Jordan Lee".into(),
+                    clauses: clauses.into(),
+                    subject: subject.into(),
+                    contacts: contacts.into(),
+                    updated_at: String::new(),
+                }
+            };
+        for s in [
+            slot(
+                "2027-11-15",
+                "09:00",
+                "09:30",
+                "",
+                "Opening meeting",
+                "Priya Nair, process owners",
+            ),
+            slot(
+                "2027-11-15",
+                "09:30",
+                "12:00",
+                "9.2 9.3 10.1",
+                "Internal audit, management review, corrective actions",
+                "Quality manager",
+            ),
+            slot(
+                "2027-11-15",
+                "13:00",
+                "16:00",
+                "8.5.1 8.7.2",
+                "Changes; the continuity test carried from stage 2",
+                "Change manager, continuity manager",
+            ),
+            slot(
+                "2027-11-16",
+                "09:00",
+                "12:00",
+                "8.3.2 8.3.4.1 8.6.1",
+                "Complaints, suppliers, incidents",
+                "Service desk lead",
+            ),
+            slot(
+                "2027-11-16",
+                "13:00",
+                "13:30",
+                "",
+                "Closing meeting",
+                "Priya Nair",
+            ),
+        ] {
+            store.add_plan_slot(&s)?;
+        }
+        Ok(s1.id)
+    })
+}

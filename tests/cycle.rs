@@ -715,3 +715,36 @@ fn the_audit_plan_is_checked_listed_and_read_by_the_programme() {
     );
     assert!(env.ok(&["verify"]).contains("every record matches them"));
 }
+
+/// `demo --cycle`: the demo client's certificate and a planned
+/// surveillance carrying the demo's open findings, to see the cycle at once.
+#[test]
+fn the_demo_cycle_shows_a_client_a_surveillance_and_its_plan() {
+    let env = Env::new();
+    let out = env.cmd().args(["demo", "--cycle"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let show = env.ok(&[
+        "client",
+        "show",
+        "--client",
+        "Northwind Managed Services Ltd",
+    ]);
+    assert!(
+        show.contains("CB-20000-0426") && show.contains("2029-12-19"),
+        "{show}"
+    );
+    let s1 = show
+        .lines()
+        .find(|l| l.contains("Surveillance"))
+        .expect("the surveillance")
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(show.contains("Planned"), "not started yet: {show}");
+    let carried = env.ok(&["carried", "list", "--audit", &s1]);
+    assert_eq!(carried.lines().count(), 1 + 9, "{carried}");
+    let plan = env.ok(&["plan", "list", "--audit", &s1]);
+    assert!(plan.contains("Planned: 9h30 over 5 slots"), "{plan}");
+    assert!(env.ok(&["verify"]).contains("every record matches them"));
+}

@@ -675,7 +675,10 @@ fn the_text_index_covers_findings_written_before_it_and_bulk_loads() {
     let mut v9 = rusqlite::Connection::open_in_memory().unwrap();
     store::migrations().to_version(&mut v9, 9).unwrap();
     let audit_triggers: Vec<String> = v9
-        .prepare("SELECT sql FROM sqlite_master WHERE name LIKE 'audits_history_%'")
+        .prepare(
+            "SELECT sql FROM sqlite_master WHERE name LIKE 'audits_history_%'
+             OR name = 'audits_start_on_document_review'",
+        )
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
@@ -686,7 +689,8 @@ fn the_text_index_covers_findings_written_before_it_and_bulk_loads() {
         .prepare(
             "SELECT name FROM sqlite_master WHERE type = 'trigger'
              AND (name LIKE 'clients_%' OR name LIKE 'carried_%' OR name LIKE 'audits_history_%'
-                  OR name LIKE 'responses_%' OR name LIKE 'plan_slots_%')",
+                  OR name LIKE 'responses_%' OR name LIKE 'plan_slots_%'
+                  OR name = 'audits_start_on_document_review')",
         )
         .unwrap()
         .query_map([], |r| r.get(0))

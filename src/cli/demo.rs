@@ -8,6 +8,11 @@ pub struct Args {
     /// Also generate this many findings (with proportional interviews and samples), for benchmarks.
     #[arg(long, value_name = "N", default_value_t = 0)]
     scale: usize,
+    /// Also make the demo client's certificate and its first surveillance,
+    /// planned, carrying the demo audit's open findings (see `auditbench
+    /// programme`, `carried list`, `plan list`).
+    #[arg(long)]
+    cycle: bool,
 }
 
 pub fn run(ctx: &Context_, args: Args) -> Result<()> {
@@ -23,5 +28,14 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
         Ok(id)
     })?;
     outln!("{id}")?;
+    if args.cycle {
+        let s1 = crate::demo::create_cycle(&mut store, &id)?;
+        eprintln!(
+            "also the demo client's first surveillance, {}: `auditbench carried list --audit {}`, `auditbench plan list --audit {}`, `auditbench programme --client \"Northwind Managed Services Ltd\"`",
+            &s1[..8],
+            &s1[..8],
+            &s1[..8]
+        );
+    }
     Ok(())
 }

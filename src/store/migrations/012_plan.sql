@@ -48,3 +48,12 @@ BEGIN SELECT RAISE(ABORT, 'the audit is reported, so its findings and records ar
 CREATE TRIGGER plan_slots_reported_delete BEFORE DELETE ON plan_slots
 WHEN (SELECT status FROM audits WHERE id = OLD.audit_id) = 'reported'
 BEGIN SELECT RAISE(ABORT, 'the audit is reported, so its findings and records are read-only; reopen it (with a reason) to change them'); END;
+
+-- A follow-up carries the stage 1 document list (references and versions,
+-- not reviewed): that is not yet work on the audit, which stays planned
+-- until a document is reviewed or noted.
+DROP TRIGGER audits_start_on_document_review;
+CREATE TRIGGER audits_start_on_document_review AFTER INSERT ON document_reviews
+WHEN (SELECT status FROM audits WHERE id = NEW.audit_id) = 'planned'
+     AND (NEW.status <> 'not_reviewed' OR NEW.notes <> '')
+BEGIN UPDATE audits SET status = 'in_progress', updated_at = NEW.updated_at WHERE id = NEW.audit_id; END;
