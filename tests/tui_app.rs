@@ -1733,7 +1733,7 @@ fn a_follow_up_shows_what_it_carries() {
     app.dispatch(Action::Select);
     assert_ne!(app.model.data.as_ref().unwrap().audit.id, demo);
     let overview = screen(&mut app, 120, 36);
-    assert!(overview.contains("carried (↩) to verify"), "{overview}");
+    assert!(overview.contains("↩ to verify"), "{overview}");
     assert!(overview.contains("↩ Stage 2 2026-11-16"), "{overview}");
     app.dispatch(Action::GoStage2);
     let carried = app.model.data.as_ref().unwrap().carried.clone();

@@ -69,7 +69,7 @@ pub fn run(ctx: &Context_, cmd: Command) -> Result<()> {
                     c.origin,
                     c.grade.label(),
                     clause,
-                    c.outcome.label(),
+                    c.outcome_label(),
                     c.title
                 )?;
             }

@@ -59,6 +59,16 @@ impl Carried {
         format!("{} · {}", self.reference, self.origin)
     }
 
+    /// Its outcome in words: an observation or OFI not yet looked at is
+    /// "To look at", a nonconformity "To verify".
+    pub fn outcome_label(&self) -> &'static str {
+        if self.outcome == Outcome::Pending && !self.grade.is_nonconformity() {
+            "To look at"
+        } else {
+            self.outcome.label()
+        }
+    }
+
     /// A nonconformity not yet found closed and effective.
     pub fn unverified_nc(&self) -> bool {
         self.grade.is_nonconformity()

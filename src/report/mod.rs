@@ -326,13 +326,13 @@ pub fn gather(
                 .get(&c.raised_finding_id)
                 .cloned()
                 .unwrap_or_default(),
+            outcome: c.outcome_label().to_string(),
             reference: c.reference,
             origin: c.origin,
             grade: c.grade.label().to_string(),
             clause: c.clause_id,
             original_clause: c.original_clause_id,
             title: c.title,
-            outcome: c.outcome.label().to_string(),
             evidence: c.evidence,
         })
         .collect();

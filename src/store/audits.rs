@@ -338,8 +338,11 @@ impl Store {
                 t.add(g, s, n.max(0) as u64);
             }
         }
-        // majors carried from earlier audits and not yet found effective
-        t.open_majors += self.carried_open(audit_id)?.0;
+        // nonconformities carried from earlier audits and not yet found
+        // effective: majors are open; minors await their verification
+        let (majors, minors) = self.carried_open(audit_id)?;
+        t.open_majors += majors;
+        t.minors_with_plan += minors;
         Ok(t)
     }
 

@@ -196,7 +196,7 @@ impl PickerState {
                         c.origin,
                         crate::tui::theme::Theme::grade_tag(c.grade),
                         c.clause_id,
-                        c.outcome.label()
+                        c.outcome_label()
                     ),
                 )
             })

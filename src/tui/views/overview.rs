@@ -273,7 +273,7 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
                         "↩ {}: {} ({})",
                         inert(&c.origin),
                         inert(&c.title),
-                        c.outcome.label()
+                        c.outcome_label()
                     ),
                     room,
                 ),
@@ -325,7 +325,7 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
         )
     } else {
         format!(
-            " Open NCs: {} major, {} minor · {} carried (↩) to verify ",
+            " Open NCs: {} major, {} minor · {} ↩ to verify ",
             d.tally.open_majors,
             d.tally.minors_without_plan + d.tally.minors_with_plan,
             to_verify.len()

@@ -485,7 +485,7 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
                 "{} · {} — {}",
                 inert(&k.origin),
                 inert(&k.title),
-                k.outcome.label()
+                k.outcome_label()
             )),
         ]));
     }
