@@ -120,8 +120,7 @@ pub fn standing(audit: &Audit, f: &Finding, responses: &[&Response]) -> Standing
         || (response.is_none()
             && review.is_none()
             && f.status == super::FindingStatus::PlanAccepted);
-    let (awaited, last) = if let Some(v) = verification.filter(|v| v.decision == "not_effective") {
-        let _ = v;
+    let (awaited, last) = if verification.is_some_and(|v| v.decision == "not_effective") {
         (
             "a new response (the action was not effective)",
             "verified not effective",

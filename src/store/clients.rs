@@ -49,6 +49,18 @@ fn carried_row(r: &Row<'_>) -> rusqlite::Result<Carried> {
     })
 }
 
+/// A finding `f` not closed and verified in its own audit.
+const NOT_VERIFIED: &str = "NOT (f.status = 'closed' AND f.verified_on <> '')";
+
+/// A finding `f` not settled since its audit: not found effective or
+/// replaced (not effective) in a follow-up, nor verified effective after
+/// the report.
+const NOT_SETTLED_SINCE: &str =
+    "NOT EXISTS (SELECT 1 FROM carried_findings k WHERE k.finding_id = f.id
+                                   AND k.outcome IN ('effective', 'not_effective'))
+     AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.finding_id = f.id
+                       AND r.kind = 'verification' AND r.decision = 'effective')";
+
 /// The client named `name` (exactly), created when there is none.
 pub(crate) fn client_for(tx: &rusqlite::Connection, name: &str, now: &str) -> Result<String> {
     if let Some(id) = tx
@@ -110,11 +122,7 @@ impl Store {
                 (SELECT count(*) FROM audits a WHERE a.client_id = c.id),
                 (SELECT count(*) FROM findings f JOIN audits a ON a.id = f.audit_id
                   WHERE a.client_id = c.id AND f.grade IN ('major', 'minor')
-                    AND NOT (f.status = 'closed' AND f.verified_on <> '')
-                    AND NOT EXISTS (SELECT 1 FROM carried_findings k WHERE k.finding_id = f.id
-                                      AND k.outcome IN ('effective', 'not_effective'))
-                    AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.finding_id = f.id
-                                      AND r.kind = 'verification' AND r.decision = 'effective'))
+                    AND {NOT_VERIFIED} AND {NOT_SETTLED_SINCE})
              FROM clients c ORDER BY name COLLATE NOCASE, created_at"
         ))?;
         let rows = stmt.query_map([], |r| {
@@ -287,21 +295,16 @@ impl Store {
             edition: String,
         }
         let rows: Vec<Row_> = tx
-            .prepare(
+            .prepare(&format!(
                 "SELECT f.id, f.audit_id, f.reference, f.grade, f.clause_id, f.title, f.statement,
                         a.audit_type, a.start_date, a.edition
                  FROM findings f JOIN audits a ON a.id = f.audit_id
                  WHERE a.client_id = ?1 AND a.id <> ?2
-                   AND ((f.grade IN ('major', 'minor')
-                         AND NOT (f.status = 'closed' AND f.verified_on <> ''))
+                   AND ((f.grade IN ('major', 'minor') AND {NOT_VERIFIED})
                      OR (f.grade IN ('observation', 'ofi') AND f.audit_id = ?3))
-                   AND NOT EXISTS (SELECT 1 FROM carried_findings k WHERE k.finding_id = f.id
-                                     AND k.outcome IN ('effective', 'not_effective'))
-                   -- verified effective after the report
-                   AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.finding_id = f.id
-                                     AND r.kind = 'verification' AND r.decision = 'effective')
-                 ORDER BY a.start_date, a.created_at, f.grade_rank, f.clause_key, f.ref_prefix, f.ref_seq",
-            )?
+                   AND {NOT_SETTLED_SINCE}
+                 ORDER BY a.start_date, a.created_at, f.grade_rank, f.clause_key, f.ref_prefix, f.ref_seq"
+            ))?
             .query_map(params![prev.client_id, id, prev.id], |r| {
                 Ok(Row_ {
                     finding_id: r.get(0)?,
