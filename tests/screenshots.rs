@@ -39,6 +39,7 @@ const SHOTS: &[&str] = &[
     "finding-editor",
     "fuzzy-finder",
     "report",
+    "follow-up",
     "help",
 ];
 

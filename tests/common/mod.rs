@@ -228,6 +228,16 @@ pub fn scene(env: &Env, name: &str) -> App {
             app.dispatch(auditbench::tui::action::Action::GoStage2);
             app.dispatch(auditbench::tui::action::Action::Help);
         }
+        "follow-up" => {
+            // the demo's first surveillance (demo --cycle), its carried
+            // findings in the picker of `v`
+            let demo = app.model.data.as_ref().expect("the demo").audit.id.clone();
+            auditbench::demo::create_cycle(&mut app.store, &demo).expect("the cycle");
+            app.dispatch(auditbench::tui::action::Action::GoAudits);
+            app.handle_key(key(KeyCode::Char('g')));
+            app.dispatch(auditbench::tui::action::Action::Select);
+            app.handle_key(key(KeyCode::Char('v')));
+        }
         other => panic!("no screen {other}"),
     }
     app.model.status = None;
