@@ -708,6 +708,29 @@ fn the_audit_plan_is_checked_listed_and_read_by_the_programme() {
         p.contains("every-visit clauses missing from the plan: 10.1, 8.3.2"),
         "{p}"
     );
+    // time per clause: corrected by hand, against the plan (the 90-minute
+    // slot shared by 9.2 and 9.3)
+    env.ok(&["time", "--audit", &a, "--set", "9.2=50"]);
+    fails(
+        &env,
+        &["time", "--audit", &a, "--set", "9.2=an hour"],
+        "is not CLAUSE=MINUTES",
+    );
+    fails(
+        &env,
+        &["time", "--audit", &a, "--set", "99=5"],
+        "unknown clause",
+    );
+    let time = env.ok(&["time", "--audit", &a]);
+    assert!(
+        time.lines()
+            .any(|l| l.starts_with("9.2 ") && l.contains("50 min") && l.contains("45 min")),
+        "{time}"
+    );
+    assert!(
+        time.contains("3h30 in the whole plan; 0.4 auditor-days"),
+        "{time}"
+    );
     let removed = env.ok(&["plan", "delete", "--audit", &a, "--slot", &slot]);
     assert!(
         removed.contains("Removed 2026-05-05 13:00–15:00"),

@@ -1813,3 +1813,52 @@ fn a_reported_audit_says_what_is_still_awaited() {
         "{overview}"
     );
 }
+
+/// Walking a stage 2 clause counts its time (on the store's clock), idle
+/// minutes capped, and hands it over when the walk moves on; the clause
+/// shows it against the plan; `auditbench time` lists it.
+#[test]
+fn walking_a_clause_counts_its_time() {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    use std::sync::Arc;
+    let env = Env::new();
+    let secs = Arc::new(AtomicI64::new(0));
+    let clock: auditbench::store::Clock = {
+        let secs = secs.clone();
+        Arc::new(move || {
+            chrono::DateTime::from_timestamp(1_790_000_000 + secs.load(Ordering::SeqCst), 0)
+                .expect("a time")
+        })
+    };
+    let mut app =
+        App::new(auditbench::store::Store::open_with_clock(&env.db, clock).unwrap()).unwrap();
+    app.dispatch(Action::CreateDemo);
+    app.dispatch(Action::Select);
+    app.dispatch(Action::GoStage2);
+    app.handle_key(key(KeyCode::Down));
+    let first = app.current_clause().unwrap();
+    // 3 minutes of work, ticks every 10 s, a key each minute
+    for t in 1..=18 {
+        secs.store(t * 10, Ordering::SeqCst);
+        app.dispatch(Action::Tick);
+        if t % 6 == 0 {
+            app.handle_key(key(KeyCode::F(20))); // a key bound to nothing
+        }
+    }
+    // then 10 idle minutes: only 5 count
+    for t in 19..=78 {
+        secs.store(t * 10, Ordering::SeqCst);
+        app.dispatch(Action::Tick);
+    }
+    app.handle_key(key(KeyCode::Down));
+    assert_ne!(app.current_clause().unwrap(), first);
+    let times = app
+        .store
+        .clause_times(&app.model.data.as_ref().unwrap().audit.id)
+        .unwrap();
+    assert_eq!(times.get(&first), Some(&(180 + 300)), "{times:?}");
+    // the clause shows it
+    app.handle_key(key(KeyCode::Up));
+    let shown = screen(&mut app, 120, 36);
+    assert!(shown.contains("Time 8 min walked"), "{shown}");
+}

@@ -30,6 +30,7 @@ mod plan;
 mod programme;
 mod report;
 mod response;
+mod time;
 
 use std::path::{Path, PathBuf};
 
@@ -92,6 +93,8 @@ pub enum Command {
     /// The audit plan: days and time slots, sites, auditors, clauses, contacts.
     #[command(subcommand)]
     Plan(plan::Command),
+    /// Time per clause: walked in the workbench against planned; corrections by hand.
+    Time(time::Args),
     /// A client's three-year programme: clauses × visits, and what is not covered.
     Programme(programme::Args),
     /// The findings a follow-up audit carries from earlier audits, and their outcome.
@@ -139,6 +142,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Carried(cmd)) => carried::run(&ctx, cmd),
         Some(Command::Programme(args)) => programme::run(&ctx, args),
         Some(Command::Plan(cmd)) => plan::run(&ctx, cmd),
+        Some(Command::Time(args)) => time::run(&ctx, args),
         Some(Command::Response(cmd)) => response::run(&ctx, cmd),
         Some(Command::Due(args)) => response::due(&ctx, args),
         Some(Command::Demo(args)) => demo::run(&ctx, args),
@@ -282,6 +286,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Carried(_) => "carried",
         Command::Programme(_) => "programme",
         Command::Plan(_) => "plan",
+        Command::Time(_) => "time",
         Command::Response(_) => "response",
         Command::Due(_) => "due",
         Command::Pack(_) => "pack",

@@ -413,6 +413,16 @@ impl PlanSlot {
         }
     }
 
+    /// The minutes of the slot that fall to `clause`: the slot shared
+    /// equally among the clauses it names (0 when it does not cover it).
+    pub fn minutes_for(&self, clause: &str) -> i64 {
+        let named = self.clauses.split_whitespace().count() as i64;
+        if named == 0 || !self.covers(clause) {
+            return 0;
+        }
+        self.minutes() / named
+    }
+
     /// Whether the slot covers `clause`: it names it or a clause it is part of.
     pub fn covers(&self, clause: &str) -> bool {
         self.clauses

@@ -5,6 +5,7 @@ mod audits;
 pub mod backup;
 mod batch;
 mod citations;
+mod clause_time;
 mod clients;
 mod context;
 mod edits;
@@ -393,6 +394,11 @@ impl Store {
     /// Direct read access for queries the store does not wrap (benchmarks, tests).
     pub fn connection(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Now, on the store's clock (tests set it).
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        (self.clock)()
     }
 
     /// Now, as stored: UTC RFC 3339 with seconds.

@@ -27,6 +27,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/010_cycle.sql")),
     M::up(include_str!("migrations/011_responses.sql")),
     M::up(include_str!("migrations/012_plan.sql")),
+    M::up(include_str!("migrations/013_clause_time.sql")),
 ];
 
 /// The schema migrations, in order; the schema version is their count.

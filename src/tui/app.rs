@@ -39,6 +39,8 @@ pub struct App {
     pub dirty: bool,
     /// Ctrl-Z was pressed: the loop hands the terminal back and stops.
     pub suspend: bool,
+    /// Time walked on the stage 2 clauses.
+    pub(super) walk: crate::domain::WalkClock,
 }
 
 impl App {
@@ -54,6 +56,7 @@ impl App {
             quit: false,
             dirty: true,
             suspend: false,
+            walk: Default::default(),
         };
         app.model.load_audits(&app.store)?;
         if let Some(why) = app.store.read_only() {
@@ -137,6 +140,11 @@ impl App {
         }
         self.dirty = true;
         self.model.status = None;
+        self.handle_key_inner(ev);
+        self.walk_key();
+    }
+
+    fn handle_key_inner(&mut self, ev: KeyEvent) {
         if let Some(action) = self.model.keymap.resolve(self.mode(), Key::from_event(ev)) {
             return self.dispatch(action);
         }
@@ -209,6 +217,7 @@ impl App {
         match action {
             Action::Tick => {
                 self.tick()?;
+                self.walk_tick();
                 self.finder_poll(false);
                 return Ok(Vec::new());
             }

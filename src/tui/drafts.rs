@@ -114,6 +114,7 @@ impl App {
         if self.store.read_only().is_some() {
             return Ok(());
         }
+        self.walk_flush();
         let audit_id = self.model.audit_id().map(str::to_string);
         for p in &mut self.popups {
             match p {

@@ -14,6 +14,7 @@ pub mod search;
 pub mod text;
 pub mod theme;
 pub mod views;
+mod walk_time;
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};

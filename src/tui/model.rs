@@ -191,6 +191,8 @@ pub struct AuditData {
     pub awaited: (usize, usize),
     /// The audit plan's slots, by day and time.
     pub plan: Vec<crate::domain::PlanSlot>,
+    /// Seconds walked per clause.
+    pub clause_time: HashMap<String, i64>,
 }
 
 /// How many open nonconformities the overview lists.
@@ -350,6 +352,7 @@ impl AuditData {
             carried: store.carried(id)?,
             awaited: (0, 0),
             plan: store.plan(id)?,
+            clause_time: store.clause_times(id)?,
         };
         d.awaited = awaited(store, id)?;
         d.reload_reviews(store)?;

@@ -452,6 +452,23 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
             ]));
         }
     }
+    // time walked here, against the plan
+    let walked = d.clause_time.get(&c.id).copied().unwrap_or(0);
+    let planned: i64 = d.plan.iter().map(|s| s.minutes_for(&c.id)).sum();
+    if walked > 0 || planned > 0 {
+        lines.push(Line::from(vec![
+            Span::styled("Time ", t.title()),
+            Span::raw(format!(
+                "{} min walked{}",
+                walked / 60,
+                if planned > 0 {
+                    format!(" · {planned} min planned")
+                } else {
+                    String::new()
+                }
+            )),
+        ]));
+    }
     // when the plan takes this clause
     for slot in d.plan.iter().filter(|s| s.covers(&c.id)) {
         lines.push(Line::from(vec![
