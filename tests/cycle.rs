@@ -462,9 +462,8 @@ fn responses_after_the_report_are_recorded_without_reopening() {
     let resp = |args: &[&str]| {
         let mut v = vec!["response"];
         v.extend_from_slice(args);
-        v.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+        env.ok(&v)
     };
-    let run = |args: Vec<String>| env.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
     // not before the report
     fails(
         &env,
@@ -493,7 +492,7 @@ fn responses_after_the_report_are_recorded_without_reopening() {
         ],
         "needs no response",
     );
-    run(resp(&[
+    resp(&[
         "add",
         "--audit",
         &a,
@@ -507,11 +506,11 @@ fn responses_after_the_report_are_recorded_without_reopening() {
         "Yearly test in the SMS plan",
         "--due",
         "2026-03-01",
-    ]));
+    ]);
     assert!(env
         .ok(&["due", "--audit", &a])
         .contains("awaits the plan's review"));
-    run(resp(&[
+    resp(&[
         "review",
         "--audit",
         &a,
@@ -519,11 +518,11 @@ fn responses_after_the_report_are_recorded_without_reopening() {
         "NC-001",
         "--reject",
         "No owner named",
-    ]));
+    ]);
     assert!(env
         .ok(&["due", "--audit", &a])
         .contains("the plan was rejected"));
-    run(resp(&[
+    resp(&[
         "add",
         "--audit",
         &a,
@@ -531,10 +530,8 @@ fn responses_after_the_report_are_recorded_without_reopening() {
         "NC-001",
         "--action",
         "Yearly test, owner: continuity manager",
-    ]));
-    run(resp(&[
-        "review", "--audit", &a, "--ref", "NC-001", "--accept",
-    ]));
+    ]);
+    resp(&["review", "--audit", &a, "--ref", "NC-001", "--accept"]);
     let due = env.ok(&["due", "--audit", &a]);
     assert!(
         due.lines()
@@ -555,7 +552,7 @@ fn responses_after_the_report_are_recorded_without_reopening() {
         ],
         "needs the evidence",
     );
-    run(resp(&[
+    resp(&[
         "verify",
         "--audit",
         &a,
@@ -567,7 +564,7 @@ fn responses_after_the_report_are_recorded_without_reopening() {
         "Test report TR-2026-02",
         "--on",
         "2026-03-10",
-    ]));
+    ]);
     let due = env.ok(&["due", "--audit", &a]);
     assert!(!due.contains("NC-001") && due.contains("NC-002"), "{due}");
     let list = env.ok(&["response", "list", "--audit", &a]);
@@ -598,6 +595,13 @@ fn responses_after_the_report_are_recorded_without_reopening() {
     assert!(env.ok(&["verify"]).contains("every record matches them"));
 }
 
+/// `plan add --audit AUDIT` and `extra`.
+fn plan_add<'a>(audit: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec!["plan", "add", "--audit", audit];
+    v.extend_from_slice(extra);
+    v
+}
+
 /// The audit plan: slots checked as they are added, listed by day with the
 /// hours, and read by the programme (planned clauses, every-visit clauses
 /// missing from a plan).
@@ -615,33 +619,22 @@ fn the_audit_plan_is_checked_listed_and_read_by_the_programme() {
         "--end",
         "2026-05-05",
     ]);
-    let add = |extra: &[&str]| {
-        let mut v = vec!["plan", "add", "--audit", a.as_str()];
-        v.extend_from_slice(extra);
-        v.iter().map(|s| s.to_string()).collect::<Vec<_>>()
-    };
-    let ok = |args: Vec<String>| env.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
-    let bad = |args: Vec<String>, want: &str| {
-        fails(
-            &env,
-            &args.iter().map(String::as_str).collect::<Vec<_>>(),
-            want,
-        )
-    };
+    let ok = |extra: &[&str]| env.ok(&plan_add(&a, extra));
+    let bad = |extra: &[&str], want: &str| fails(&env, &plan_add(&a, extra), want);
     bad(
-        add(&["--day", "2026-05-09", "--from", "09:00", "--to", "10:00"]),
+        &["--day", "2026-05-09", "--from", "09:00", "--to", "10:00"],
         "outside the audit's dates",
     );
     bad(
-        add(&["--day", "2026-05-04", "--from", "11:00", "--to", "10:00"]),
+        &["--day", "2026-05-04", "--from", "11:00", "--to", "10:00"],
         "before it starts",
     );
     bad(
-        add(&["--day", "2026-05-04", "--from", "9h", "--to", "10:00"]),
+        &["--day", "2026-05-04", "--from", "9h", "--to", "10:00"],
         "is not a time",
     );
     bad(
-        add(&[
+        &[
             "--day",
             "2026-05-04",
             "--from",
@@ -650,10 +643,10 @@ fn the_audit_plan_is_checked_listed_and_read_by_the_programme() {
             "10:00",
             "--clauses",
             "9.2 99.9",
-        ]),
+        ],
         "unknown clause 99.9",
     );
-    ok(add(&[
+    ok(&[
         "--day",
         "2026-05-04",
         "--from",
@@ -670,8 +663,8 @@ fn the_audit_plan_is_checked_listed_and_read_by_the_programme() {
         "Internal audit and management review",
         "--contacts",
         "Quality manager",
-    ]));
-    let slot = ok(add(&[
+    ]);
+    let slot = ok(&[
         "--day",
         "2026-05-05",
         "--from",
@@ -680,7 +673,7 @@ fn the_audit_plan_is_checked_listed_and_read_by_the_programme() {
         "15:00",
         "--clauses",
         "8.5.1",
-    ]));
+    ]);
     let list = env.ok(&["plan", "list", "--audit", &a]);
     assert!(
         list.contains("2026-05-04  (1h30)") && list.contains("2026-05-05  (2h00)"),
