@@ -131,7 +131,8 @@ fn hostile_text_is_text_in_the_html_and_markdown_reports() {
         "title not found as text"
     );
     assert!(
-        !html.contains("49"),
+        // (the generation time can hold a 49 of its own)
+        !generated_at(&html).is_empty() && !html.replace(&generated_at(&html), "").contains("49"),
         "a template expression in data is never run"
     );
 
@@ -357,4 +358,14 @@ fn ooxml_unescape(s: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The report's generation time as it appears in the HTML (its
+/// `generated_at`), so that checks on the text can leave it out.
+fn generated_at(html: &str) -> String {
+    // the first RFC 3339 time stamp in the page: YYYY-MM-DDTHH:MM:SSZ
+    html.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
+        .find(|w| w.len() == 20 && w.as_bytes()[10] == b'T' && w.ends_with('Z'))
+        .unwrap_or_default()
+        .to_string()
 }
