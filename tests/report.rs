@@ -151,6 +151,45 @@ fn hostile_text_is_text_in_the_html_and_markdown_reports() {
     assert!(md.contains("{{ 7*7 }}") || md.contains("{{ 7\\*7 }}"));
 }
 
+/// Text over several lines stays in its cell of a Markdown table: every
+/// row of a table is one line, its lines joined with `<br>`.
+#[test]
+fn text_of_several_lines_stays_in_its_markdown_table_cell() {
+    let env = Env::new();
+    let id = env.demo().trim().to_string();
+    {
+        let mut s = Store::open(&env.db).unwrap();
+        s.set_audit_context(
+            &id,
+            ContextItem::Obstacles,
+            "Badge office closed\n# not a heading\n| not a row |",
+        )
+        .unwrap();
+    }
+    let md = report(&env, &id, &["--format", "md"]);
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| Obstacles"))
+        .expect("the obstacles row");
+    assert_eq!(
+        row,
+        "| Obstacles | Badge office closed<br>\\# not a heading<br>\\| not a row \\| |"
+    );
+    // every line of every table has as many cells as the table's header
+    let mut cells = None;
+    for l in md.lines() {
+        if !l.starts_with('|') {
+            cells = None;
+            continue;
+        }
+        let n = l.replace("\\|", "").matches('|').count();
+        match cells {
+            None => cells = Some(n),
+            Some(c) => assert_eq!(n, c, "a broken row: {l}"),
+        }
+    }
+}
+
 #[test]
 fn a_template_of_ones_own_is_used_and_a_broken_one_is_named() {
     let env = Env::new();

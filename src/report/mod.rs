@@ -583,6 +583,8 @@ pub fn render<W: Write>(
     env.set_auto_escape_callback(move |_| escape);
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.add_filter("md", |s: String| md_escape(&s));
+    // a table cell is one line: its lines joined with <br>
+    env.add_filter("md_cell", |s: String| md_escape(&s).replace("  \n", "<br>"));
     let lines: Vec<String> = source.lines().map(str::to_string).collect();
     let fail = |e: minijinja::Error| template_error(&name, &lines, &e);
     env.add_template_owned(name.clone(), source).map_err(fail)?;
