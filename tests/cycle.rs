@@ -368,7 +368,7 @@ fn a_2011_finding_is_carried_to_its_2018_clause() {
     fails(
         &env,
         &["new", "--follow-up", &s1, "--type", "stage2"],
-        "accepted: surveillance, recertification, internal",
+        "accepted: surveillance, recertification, special, internal",
     );
 }
 
@@ -724,6 +724,56 @@ fn the_audit_plan_is_checked_listed_and_read_by_the_programme() {
         time.contains("3h30 in the whole plan; 0.4 auditor-days"),
         "{time}"
     );
+    // per day: 9.2 corrected on the second day too now needs the day
+    env.ok(&[
+        "time",
+        "--audit",
+        &a,
+        "--set",
+        "9.2=70",
+        "--day",
+        "2026-05-05",
+    ]);
+    fails(
+        &env,
+        &["time", "--audit", &a, "--set", "9.2=60"],
+        "say which with --day",
+    );
+    fails(
+        &env,
+        &["time", "--audit", &a, "--set", "9.2=60", "--day", "5 May"],
+        "is not a date",
+    );
+    // what departed from the plan: 9.2 audited and far over its 45 min,
+    // 6.1 audited without a slot, 9.3 and 8.5.1 planned and not audited
+    audited(&env, &a, "9.2");
+    audited(&env, &a, "6.1");
+    let time = env.ok(&["time", "--audit", &a]);
+    assert!(
+        time.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["2026-05-05", "1h10", "2h00"]),
+        "{time}"
+    );
+    for want in [
+        "Planned, not audited: 9.3, 8.5.1",
+        "Audited without a slot in the plan: 6.1",
+        "9.2 took 120 min against 45 planned",
+    ] {
+        assert!(time.contains(want), "{want}: {time}");
+    }
+    // and they reach the report, under the auditor's own account
+    let report = env.ok(&["report", "--audit", &a, "--format", "md", "--out", "-"]);
+    let at = report
+        .find("Measured against the plan")
+        .expect("the measured deviations in the report");
+    assert!(
+        report[at..].contains("Audited without a slot in the plan: 6.1"),
+        "{report}"
+    );
+    assert!(
+        report[..at].contains("Deviations from the audit plan"),
+        "after the auditor's item: {report}"
+    );
     let removed = env.ok(&["plan", "delete", "--audit", &a, "--slot", &slot]);
     assert!(
         removed.contains("Removed 2026-05-05 13:00–15:00"),
@@ -762,5 +812,74 @@ fn the_demo_cycle_shows_a_client_a_surveillance_and_its_plan() {
     assert_eq!(carried.lines().count(), 1 + 9, "{carried}");
     let plan = env.ok(&["plan", "list", "--audit", &s1]);
     assert!(plan.contains("Planned: 9h30 over 5 slots"), "{plan}");
+    assert!(env.ok(&["verify"]).contains("every record matches them"));
+}
+
+/// A special audit (short notice, after a complaint or a change) follows
+/// up the client's open findings and is judged on the clauses it looked
+/// at, without asking for every clause.
+#[test]
+fn a_special_audit_follows_up_and_is_judged_on_what_it_looked_at() {
+    let env = Env::new();
+    let initial = env.ok(&[
+        "new",
+        "--org",
+        "Short Notice Ltd",
+        "--type",
+        "stage2",
+        "--start",
+        "2026-01-12",
+        "--end",
+        "2026-01-13",
+    ]);
+    finding(
+        &env,
+        &initial,
+        "8.6.1",
+        "minor",
+        "Incidents closed without the user",
+    );
+    env.ok(&["audit", "report", "--audit", &initial]);
+    let (special, said) = follow_up(
+        &env,
+        &initial,
+        &[
+            "--type",
+            "special",
+            "--start",
+            "2026-03-02",
+            "--end",
+            "2026-03-02",
+        ],
+    );
+    assert!(
+        said.contains("Special of Short Notice Ltd: 1 finding"),
+        "{said}"
+    );
+    let suggested = || {
+        env.ok(&[
+            "report", "--audit", &special, "--format", "md", "--out", "-",
+        ])
+    };
+    let md = suggested();
+    assert!(
+        md.contains("Incomplete: no clause assessed on this special audit yet"),
+        "{md}"
+    );
+    audited(&env, &special, "8.6.1");
+    let md = suggested();
+    assert!(
+        md.contains("coverage: Continue certification\n"),
+        "judged on its findings (the carried minor's plan was accepted), not on the clauses left: {md}"
+    );
+    finding(
+        &env,
+        &special,
+        "8.6.1",
+        "major",
+        "Major incidents not managed",
+    );
+    let md = suggested();
+    assert!(md.contains("Consider suspension: 1 major NC open"), "{md}");
     assert!(env.ok(&["verify"]).contains("every record matches them"));
 }

@@ -230,6 +230,15 @@ impl Catalogue {
             .unwrap_or_else(|| !self.has_children.contains(&clause.id))
     }
 
+    /// The ids of the assessable clauses, in catalogue order.
+    pub fn assessable_ids(&self) -> Vec<&str> {
+        self.clauses()
+            .iter()
+            .filter(|c| self.is_assessable(c))
+            .map(|c| c.id.as_str())
+            .collect()
+    }
+
     pub fn has_children(&self, id: &str) -> bool {
         self.has_children.contains(id)
     }

@@ -64,7 +64,7 @@ pub struct EditArgs {
     org: Option<String>,
     #[arg(long, allow_hyphen_values = true)]
     scope: Option<String>,
-    /// stage1, stage2, surveillance, recertification, internal.
+    /// stage1, stage2, surveillance, recertification, special, internal.
     #[arg(long = "type", value_name = "TYPE")]
     audit_type: Option<String>,
     /// The certification body.

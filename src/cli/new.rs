@@ -13,12 +13,12 @@ pub struct Args {
         required_unless_present = "follow_up"
     )]
     organisation: Option<String>,
-    /// Make a follow-up (surveillance, recertification) of this audit: it
+    /// Make a follow-up (surveillance, recertification, special) of this audit: it
     /// carries the client's nonconformities not yet closed and verified,
     /// and this audit's observations and OFIs, to verify or look at.
     #[arg(long, value_name = "PREV_ID", conflicts_with_all = ["organisation", "scope", "lead", "certification_body", "team"])]
     follow_up: Option<String>,
-    /// stage1, stage2, surveillance, recertification or internal.
+    /// stage1, stage2, surveillance, recertification, special (short notice) or internal.
     #[arg(long = "type", value_name = "TYPE")]
     audit_type: String,
     /// Edition of ISO/IEC 20000-1: 2018 or 2011. Ignored with --catalogue.

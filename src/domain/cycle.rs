@@ -147,6 +147,101 @@ impl Mapping {
 mod tests {
     use super::*;
 
+    fn slot(day: &str, start: &str, end: &str, clauses: &str) -> PlanSlot {
+        PlanSlot {
+            id: String::new(),
+            audit_id: String::new(),
+            day: day.into(),
+            start: start.into(),
+            end: end.into(),
+            site: String::new(),
+            auditors: String::new(),
+            clauses: clauses.into(),
+            subject: String::new(),
+            contacts: String::new(),
+            updated_at: String::new(),
+        }
+    }
+
+    fn done(id: &str) -> (String, crate::domain::ClauseReview) {
+        (
+            id.to_string(),
+            crate::domain::ClauseReview {
+                audit_id: String::new(),
+                clause_id: id.into(),
+                stage: crate::domain::Stage::TWO,
+                status: crate::domain::ClauseStatus::Done,
+                result: crate::domain::ClauseResult::Conforming,
+                notes: String::new(),
+                questions_covered: Vec::new(),
+                updated_at: String::new(),
+            },
+        )
+    }
+
+    #[test]
+    fn the_plan_check_names_each_kind_of_deviation() {
+        let plan = [
+            slot("2026-11-18", "09:00", "10:30", "8.5.1 8.5.2"),
+            slot("2026-11-18", "11:00", "12:00", "9.2"),
+            slot("2026-11-19", "09:00", "12:30", "8.7"),
+        ];
+        let assessable = ["8.5.1", "8.5.2", "8.5.3", "8.7.1", "8.7.2", "9.2", "9.3"];
+        // 8.5.1 over by 60 min (45 planned), 8.5.3 and 9.3 not planned,
+        // 9.2 and 8.7 (nothing under it) planned but not audited
+        let stage2 = [done("8.5.1"), done("8.5.2"), done("9.3")]
+            .into_iter()
+            .collect();
+        let by_clause = [
+            ("8.5.1".to_string(), 105 * 60),
+            ("9.3".to_string(), 20 * 60),
+        ]
+        .into_iter()
+        .collect();
+        let by_day = [
+            ("2026-11-18".to_string(), 110 * 60),
+            ("2026-11-20".to_string(), 15 * 60),
+        ]
+        .into_iter()
+        .collect();
+        let c = plan_check(&plan, &assessable, &stage2, &by_clause, &by_day);
+        assert_eq!(
+            c.deviations,
+            [
+                "Planned, not audited: 9.2, 8.7",
+                "Audited without a slot in the plan: 9.3",
+                "8.5.1 took 105 min against 45 planned",
+                "2026-11-19: planned (3h30), no clause walked that day",
+                "2026-11-20: 15 min walked on a day not in the plan",
+            ]
+        );
+        assert_eq!(
+            c.days,
+            [
+                DayTime {
+                    day: "2026-11-18".into(),
+                    planned: 150,
+                    walked: 110
+                },
+                DayTime {
+                    day: "2026-11-19".into(),
+                    planned: 210,
+                    walked: 0
+                },
+                DayTime {
+                    day: "2026-11-20".into(),
+                    planned: 0,
+                    walked: 15
+                },
+            ]
+        );
+        // without a plan there is nothing to depart from
+        assert_eq!(
+            plan_check(&[], &assessable, &stage2, &by_clause, &by_day),
+            PlanCheck::default()
+        );
+    }
+
     #[test]
     fn the_builtin_mapping_reads_and_maps() {
         let m = Mapping::builtin("2011", "2018").expect("built in");
@@ -414,13 +509,23 @@ impl PlanSlot {
     }
 
     /// The minutes of the slot that fall to `clause`: the slot shared
-    /// equally among the clauses it names (0 when it does not cover it).
-    pub fn minutes_for(&self, clause: &str) -> i64 {
-        let named = self.clauses.split_whitespace().count() as i64;
-        if named == 0 || !self.covers(clause) {
+    /// equally among the clauses it names, and a named clause's share
+    /// equally among the assessable clauses under it (`assessable`, the
+    /// catalogue's); 0 when the slot does not cover `clause`.
+    pub fn minutes_for(&self, clause: &str, assessable: &[&str]) -> i64 {
+        let named: Vec<&str> = self.clauses.split_whitespace().collect();
+        let Some(n) = named
+            .iter()
+            .find(|c| clause == **c || clause.starts_with(&format!("{c}.")))
+        else {
             return 0;
-        }
-        self.minutes() / named
+        };
+        let under = assessable
+            .iter()
+            .filter(|a| **a == *n || a.starts_with(&format!("{n}.")))
+            .count()
+            .max(1) as i64;
+        self.minutes() / named.len() as i64 / under
     }
 
     /// Whether the slot covers `clause`: it names it or a clause it is part of.
@@ -428,5 +533,148 @@ impl PlanSlot {
         self.clauses
             .split_whitespace()
             .any(|c| clause == c || clause.starts_with(&format!("{c}.")))
+    }
+}
+
+/// Planned against walked on one day of the audit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayTime {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    /// Minutes of the plan's slots that day.
+    pub planned: i64,
+    /// Minutes walked on clauses that day.
+    pub walked: i64,
+}
+
+/// How an audit went against its plan.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanCheck {
+    /// Every day planned or walked, in order.
+    pub days: Vec<DayTime>,
+    /// What departed from the plan, one line each; empty when nothing did
+    /// (or there is no plan).
+    pub deviations: Vec<String>,
+}
+
+/// A clause walked this much longer than planned is a deviation: half as
+/// long again and at least half an hour over.
+const OVER_FACTOR: f64 = 1.5;
+const OVER_MINUTES: i64 = 30;
+
+/// Compare the audit's plan with its stage 2 clause reviews and the time
+/// walked (`walked_by_clause` and `walked_by_day` in seconds). `assessable`:
+/// the catalogue's assessable clause ids, in order. Without a plan there is
+/// nothing to depart from.
+pub fn plan_check(
+    plan: &[PlanSlot],
+    assessable: &[&str],
+    stage2: &std::collections::HashMap<String, super::ClauseReview>,
+    walked_by_clause: &std::collections::HashMap<String, i64>,
+    walked_by_day: &std::collections::BTreeMap<String, i64>,
+) -> PlanCheck {
+    use super::{ClauseResult, ClauseStatus};
+    if plan.is_empty() {
+        return PlanCheck::default();
+    }
+    let audited = |id: &str| {
+        stage2.get(id).is_some_and(|r| {
+            r.status == ClauseStatus::Done || r.result != ClauseResult::NotAssessed
+        })
+    };
+    let under = |named: &str| -> Vec<&str> {
+        assessable
+            .iter()
+            .copied()
+            .filter(|c| *c == named || c.starts_with(&format!("{named}.")))
+            .collect()
+    };
+    // clauses the plan names (in plan order, once each)
+    let mut named: Vec<&str> = Vec::new();
+    for s in plan {
+        for c in s.clauses.split_whitespace() {
+            if !named.contains(&c) {
+                named.push(c);
+            }
+        }
+    }
+    let mut deviations = Vec::new();
+    let not_audited: Vec<&str> = named
+        .iter()
+        .copied()
+        .filter(|n| {
+            let u = under(n);
+            !u.is_empty() && !u.iter().any(|c| audited(c))
+        })
+        .collect();
+    if !not_audited.is_empty() {
+        deviations.push(format!("Planned, not audited: {}", not_audited.join(", ")));
+    }
+    let unplanned: Vec<&str> = assessable
+        .iter()
+        .copied()
+        .filter(|c| audited(c) && !plan.iter().any(|s| s.covers(c)))
+        .collect();
+    if !unplanned.is_empty() {
+        deviations.push(format!(
+            "Audited without a slot in the plan: {}",
+            unplanned.join(", ")
+        ));
+    }
+    for c in assessable {
+        let planned: i64 = plan.iter().map(|s| s.minutes_for(c, assessable)).sum();
+        let walked = walked_by_clause.get(*c).copied().unwrap_or(0) / 60;
+        if planned > 0
+            && walked as f64 >= planned as f64 * OVER_FACTOR
+            && walked - planned >= OVER_MINUTES
+        {
+            deviations.push(format!("{c} took {walked} min against {planned} planned"));
+        }
+    }
+    let mut days: std::collections::BTreeMap<&str, DayTime> = Default::default();
+    for s in plan {
+        days.entry(&s.day)
+            .or_insert_with(|| DayTime {
+                day: s.day.clone(),
+                planned: 0,
+                walked: 0,
+            })
+            .planned += s.minutes();
+    }
+    for (d, secs) in walked_by_day {
+        days.entry(d)
+            .or_insert_with(|| DayTime {
+                day: d.clone(),
+                planned: 0,
+                walked: 0,
+            })
+            .walked += secs / 60;
+    }
+    let days: Vec<DayTime> = days.into_values().collect();
+    let any_walked = days.iter().any(|d| d.walked > 0);
+    for d in &days {
+        if d.planned == 0 && d.walked > 0 {
+            deviations.push(format!(
+                "{}: {} walked on a day not in the plan",
+                d.day,
+                hours(d.walked)
+            ));
+        } else if any_walked && d.planned > 0 && d.walked == 0 {
+            deviations.push(format!(
+                "{}: planned ({}), no clause walked that day",
+                d.day,
+                hours(d.planned)
+            ));
+        }
+    }
+    PlanCheck { days, deviations }
+}
+
+/// Minutes as "2h05" (or "45 min" under an hour).
+pub fn hours(minutes: i64) -> String {
+    if minutes < 60 {
+        format!("{minutes} min")
+    } else {
+        format!("{}h{:02}", minutes / 60, minutes % 60)
     }
 }

@@ -126,6 +126,9 @@ vocabulary! {
         Surveillance = "surveillance", "Surveillance";
         Recertification = "recertification", "Recertification", aliases ["recert"];
         Internal = "internal", "Internal / rehearsal", aliases ["rehearsal", "gap", "gap_analysis"];
+        // a short-notice visit (ISO/IEC 17021-1 9.6.4): after a complaint
+        // or a change, or to extend the scope
+        Special = "special", "Special", aliases ["short_notice"];
     }
 }
 
@@ -154,7 +157,7 @@ impl Decision {
                 D::RecommendAfterVerification,
                 D::DoNotRecommend,
             ],
-            AuditType::Surveillance => &[D::Continue, D::Suspend],
+            AuditType::Surveillance | AuditType::Special => &[D::Continue, D::Suspend],
             AuditType::Internal => &[D::Readiness],
         }
     }

@@ -9,8 +9,8 @@ mod walk;
 
 pub use context::{AuditContext, ContextItem, Section};
 pub use cycle::{
-    programme, Carried, Client, MapEntry, Mapping, PlanSlot, Programme, ProgrammeRow, Visit,
-    Visited, EVERY_VISIT,
+    hours, plan_check, programme, Carried, Client, DayTime, MapEntry, Mapping, PlanCheck, PlanSlot,
+    Programme, ProgrammeRow, Visit, Visited, EVERY_VISIT,
 };
 pub use enums::*;
 pub use report::{report_items, Fill, ReportItem};
@@ -442,7 +442,8 @@ pub fn recommendation(kind: AuditType, t: &NcTally, c: &Coverage) -> (String, To
         }
         return ("Ready for stage 2".to_string(), Tone::Clear);
     }
-    if clauses_left > 0 {
+    // a special audit looks at what prompted it, not at every clause
+    if clauses_left > 0 && kind != AuditType::Special {
         return (
             format!(
                 "Incomplete: {clauses_left} of {} clauses not assessed",
@@ -451,7 +452,7 @@ pub fn recommendation(kind: AuditType, t: &NcTally, c: &Coverage) -> (String, To
             Tone::Pending,
         );
     }
-    if kind == AuditType::Surveillance {
+    if matches!(kind, AuditType::Surveillance | AuditType::Special) {
         return if t.open_majors > 0 {
             (
                 format!(
@@ -468,6 +469,11 @@ pub fn recommendation(kind: AuditType, t: &NcTally, c: &Coverage) -> (String, To
                     t.minors_without_plan,
                     s(t.minors_without_plan)
                 ),
+                Tone::Pending,
+            )
+        } else if kind == AuditType::Special && c.clauses_assessed == 0 {
+            (
+                "Incomplete: no clause assessed on this special audit yet".to_string(),
                 Tone::Pending,
             )
         } else {

@@ -390,6 +390,29 @@ pub fn gather(
         Section::Course,
         Section::Conclusions,
     ];
+    // the plan against what was audited and the time walked: under the
+    // auditor's own account of the deviations
+    let plan = store.plan(&audit.id)?;
+    let measured = if plan.is_empty() {
+        None
+    } else {
+        let assessable = cat.assessable_ids();
+        let check = crate::domain::plan_check(
+            &plan,
+            &assessable,
+            &stage2,
+            &store.clause_times(&audit.id)?,
+            &store.time_per_day(&audit.id)?,
+        );
+        Some(Item {
+            label: "Measured against the plan".to_string(),
+            text: if check.deviations.is_empty() {
+                "Every planned clause was audited, on the planned days.".to_string()
+            } else {
+                check.deviations.join("\n")
+            },
+        })
+    };
     let context_sections = order
         .iter()
         .map(|s| ContextSection {
@@ -397,9 +420,15 @@ pub fn gather(
             items: crate::domain::ContextItem::ALL
                 .iter()
                 .filter(|i| i.section() == *s)
-                .map(|i| Item {
-                    label: i.label().to_string(),
-                    text: context.get(*i).to_string(),
+                .flat_map(|i| {
+                    let item = Item {
+                        label: i.label().to_string(),
+                        text: context.get(*i).to_string(),
+                    };
+                    let extra = (*i == crate::domain::ContextItem::PlanDeviations)
+                        .then(|| measured.clone())
+                        .flatten();
+                    std::iter::once(item).chain(extra)
                 })
                 .collect(),
         })

@@ -239,10 +239,13 @@ impl Store {
         let prev = self.audit(prev_id)?;
         if !matches!(
             f.audit_type,
-            AuditType::Surveillance | AuditType::Recertification | AuditType::Internal
+            AuditType::Surveillance
+                | AuditType::Recertification
+                | AuditType::Special
+                | AuditType::Internal
         ) {
             return Err(Error::Invalid(format!(
-                "a follow-up is a surveillance, a recertification or an internal (rehearsal) audit, not {}; accepted: surveillance, recertification, internal",
+                "a follow-up is a surveillance, a recertification, a special or an internal (rehearsal) audit, not {}; accepted: surveillance, recertification, special, internal",
                 f.audit_type.label()
             )));
         }

@@ -14,7 +14,7 @@ use super::lock::{self, WriterLock};
 /// `PRAGMA application_id` of auditbench files ("AUDB").
 pub const APPLICATION_ID: i32 = 0x4155_4442;
 
-const MIGRATION_LIST: &[M<'static>] = &[
+const MIGRATION_LIST: [M<'static>; 13] = [
     M::up(include_str!("migrations/001_init.sql")),
     M::up(include_str!("migrations/002_drafts.sql")),
     M::up(include_str!("migrations/003_history.sql")),
@@ -30,9 +30,54 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/013_clause_time.sql")),
 ];
 
+/// The audits table's type constraint before and after version 14.
+const TYPES_13: &str =
+    "CHECK (audit_type IN ('stage1','stage2','surveillance','recertification','internal'))";
+const TYPES_14: &str =
+    "CHECK (audit_type IN ('stage1','stage2','surveillance','recertification','internal','special'))";
+
+/// Version 14's hook: widen the audits table's CHECK constraint to allow
+/// the special type, in place, as SQLite documents for a constraint every
+/// row already meets (<https://sqlite.org/lang_altertable.html>, "making
+/// other kinds of table schema changes"): rewrite the table's SQL in
+/// `sqlite_schema`, bump the schema version so every connection re-reads
+/// it, and check the file's integrity, all in the migration's transaction.
+fn allow_special_audits(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    let version: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+    tx.pragma_update(None, "writable_schema", "ON")?;
+    let changed = tx.execute(
+        "UPDATE sqlite_schema SET sql = replace(sql, ?1, ?2)
+          WHERE type = 'table' AND name = 'audits' AND instr(sql, ?1) > 0",
+        [TYPES_13, TYPES_14],
+    )?;
+    tx.pragma_update(None, "schema_version", version + 1)?;
+    tx.pragma_update(None, "writable_schema", "OFF")?;
+    if changed != 1 {
+        return Err(rusqlite_migration::HookError::Hook(
+            "the audits table does not have the type constraint of version 13".into(),
+        ));
+    }
+    let check: String = tx.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if check != "ok" {
+        return Err(rusqlite_migration::HookError::Hook(format!(
+            "after allowing special audits, the file's check says: {check}"
+        )));
+    }
+    Ok(())
+}
+
+fn migration_list() -> Vec<M<'static>> {
+    let mut list = MIGRATION_LIST.to_vec();
+    list.push(M::up_with_hook(
+        include_str!("migrations/014_special_daily_time.sql"),
+        allow_special_audits,
+    ));
+    list
+}
+
 /// The schema migrations, in order; the schema version is their count.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::from_slice(MIGRATION_LIST)
+    Migrations::new(migration_list())
 }
 
 /// Run every migration on an empty database in memory, as an open does
@@ -50,7 +95,7 @@ pub fn validate_migrations() -> Result<()> {
 
 /// The schema version this binary writes.
 pub fn latest_schema_version() -> i64 {
-    MIGRATION_LIST.len() as i64
+    MIGRATION_LIST.len() as i64 + 1
 }
 
 /// The default audit file: the platform data directory, `auditbench.sqlite`.
@@ -484,5 +529,53 @@ mod tests {
             )
             .unwrap();
         assert_eq!(trail, 3, "each attachment is in the trail");
+    }
+
+    /// Version 14 allows special audits in a file of version 13 without
+    /// losing a row, and moves the time walked to a day.
+    #[test]
+    fn version_14_allows_special_audits_and_keeps_every_row() {
+        let mut conn = memory();
+        migrations().to_version(&mut conn, 13).unwrap();
+        let insert = |conn: &Connection, id: &str, ty: &str| {
+            conn.execute(
+                "INSERT INTO audits (id, organisation, catalogue_id, edition, audit_type, created_at, updated_at)
+                 VALUES (?1, 'Northwind', 'iso20000-1-2018', '2018', ?2, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')",
+                [id, ty],
+            )
+        };
+        insert(&conn, "a1", "stage2").unwrap();
+        assert!(insert(&conn, "a2", "special").is_err(), "not before 14");
+        conn.execute(
+            "INSERT INTO clause_time VALUES ('a1', '8.5.1', 2700, '2025-11-18T10:00:00Z')",
+            [],
+        )
+        .unwrap();
+        let trail = |conn: &Connection| -> i64 {
+            conn.query_row("SELECT count(*) FROM history", [], |r| r.get(0))
+                .unwrap()
+        };
+        let before = trail(&conn);
+        migrations().to_latest(&mut conn).unwrap();
+        insert(&conn, "a2", "special").unwrap();
+        assert!(insert(&conn, "a3", "audit").is_err(), "still checked");
+        let time: (String, i64) = conn
+            .query_row("SELECT day, seconds FROM clause_time", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(time, ("2025-11-18".to_string(), 2700));
+        assert_eq!(trail(&conn), before + 1, "the new audit's creation only");
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+        // deleting the audit still cascades to its time (foreign keys kept)
+        conn.execute("DELETE FROM audits WHERE id = 'a1'", [])
+            .unwrap();
+        let left: i64 = conn
+            .query_row("SELECT count(*) FROM clause_time", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
     }
 }

@@ -454,7 +454,12 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
     }
     // time walked here, against the plan
     let walked = d.clause_time.get(&c.id).copied().unwrap_or(0);
-    let planned: i64 = d.plan.iter().map(|s| s.minutes_for(&c.id)).sum();
+    let assessable = d.catalogue.assessable_ids();
+    let planned: i64 = d
+        .plan
+        .iter()
+        .map(|s| s.minutes_for(&c.id, &assessable))
+        .sum();
     if walked > 0 || planned > 0 {
         lines.push(Line::from(vec![
             Span::styled("Time ", t.title()),

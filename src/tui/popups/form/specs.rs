@@ -291,6 +291,7 @@ impl FormState {
                     vec![
                         ("surveillance".into(), "Surveillance".into()),
                         ("recertification".into(), "Recertification".into()),
+                        ("special".into(), "Special (short notice)".into()),
                         ("internal".into(), "Internal / rehearsal".into()),
                     ],
                     "surveillance",
