@@ -4,7 +4,6 @@
 use anyhow::{anyhow, Result};
 
 use super::Context_;
-use crate::domain::{programme, Stage, Visit};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,42 +24,12 @@ enum Format {
 pub fn run(ctx: &Context_, args: Args) -> Result<()> {
     let store = ctx.open_to_read()?;
     let client = store.find_client(&args.client)?;
-    // the visits of the current cycle (from its start, when recorded)
-    let audits: Vec<_> = store
-        .client_audits(&client.id)?
-        .into_iter()
-        .filter(|a| {
-            client.cycle_start.is_empty()
-                || a.start_date.is_empty()
-                || a.start_date >= client.cycle_start
-        })
-        .collect();
-    let Some(latest) = audits.last() else {
+    let Some(p) = store.client_programme(&client)? else {
         return Err(anyhow!(
             "{} has no audit in the cycle yet; create one with auditbench new",
             client.name
         ));
     };
-    let cat = store.catalogue(&latest.catalogue_id)?;
-    let reviews = audits
-        .iter()
-        .map(|a| store.clause_reviews_by_id(&a.id, Stage::TWO))
-        .collect::<Result<Vec<_>, _>>()?;
-    let plans = audits
-        .iter()
-        .map(|a| store.plan(&a.id))
-        .collect::<Result<Vec<_>, _>>()?;
-    let visits: Vec<Visit> = audits
-        .iter()
-        .zip(&reviews)
-        .zip(&plans)
-        .map(|((audit, stage2), plan)| Visit {
-            audit,
-            stage2,
-            plan,
-        })
-        .collect();
-    let p = programme(&cat, &client.every_visit, &visits);
     match args.format {
         Format::Csv => {
             let stdout = std::io::stdout();

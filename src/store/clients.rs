@@ -185,6 +185,48 @@ impl Store {
         ids.iter().map(|id| self.audit(id)).collect()
     }
 
+    /// The client's programme over the visits of its current cycle (from
+    /// the cycle start, when recorded), in the edition of the latest visit;
+    /// `None` when the cycle has no visit yet.
+    pub fn client_programme(&self, client: &Client) -> Result<Option<crate::domain::Programme>> {
+        let audits: Vec<Audit> = self
+            .client_audits(&client.id)?
+            .into_iter()
+            .filter(|a| {
+                client.cycle_start.is_empty()
+                    || a.start_date.is_empty()
+                    || a.start_date >= client.cycle_start
+            })
+            .collect();
+        let Some(latest) = audits.last() else {
+            return Ok(None);
+        };
+        let cat = self.catalogue(&latest.catalogue_id)?;
+        let reviews = audits
+            .iter()
+            .map(|a| self.clause_reviews_by_id(&a.id, Stage::TWO))
+            .collect::<Result<Vec<_>>>()?;
+        let plans = audits
+            .iter()
+            .map(|a| self.plan(&a.id))
+            .collect::<Result<Vec<_>>>()?;
+        let visits: Vec<crate::domain::Visit> = audits
+            .iter()
+            .zip(&reviews)
+            .zip(&plans)
+            .map(|((audit, stage2), plan)| crate::domain::Visit {
+                audit,
+                stage2,
+                plan,
+            })
+            .collect();
+        Ok(Some(crate::domain::programme(
+            &cat,
+            &client.every_visit,
+            &visits,
+        )))
+    }
+
     /// Change a client's certificate details (`None`: leave as it is).
     #[allow(clippy::too_many_arguments)]
     pub fn update_client(

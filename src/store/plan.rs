@@ -24,11 +24,82 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<PlanSlot> {
     })
 }
 
+/// Clause ids separated by one space.
+fn normal_clauses(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 impl Store {
     /// Add a slot to an audit's plan: a day within the audit's dates (when
     /// set), times `HH:MM` with the end after the start, and clauses of the
     /// audit's catalogue.
     pub fn add_plan_slot(&mut self, slot: &PlanSlot) -> Result<PlanSlot> {
+        self.check_slot(slot)?;
+        let id = new_id();
+        let now = self.now();
+        self.conn.execute(
+            &format!(
+                "INSERT INTO plan_slots ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
+            ),
+            params![
+                id,
+                slot.audit_id,
+                slot.day,
+                slot.start,
+                slot.end,
+                slot.site.trim(),
+                slot.auditors.trim(),
+                normal_clauses(&slot.clauses),
+                slot.subject.trim(),
+                slot.contacts.trim(),
+                now
+            ],
+        )?;
+        Ok(self.conn.query_row(
+            &format!("SELECT {COLUMNS} FROM plan_slots WHERE id = ?1"),
+            [&id],
+            from_row,
+        )?)
+    }
+
+    /// Change a slot of an audit's plan (checked as a new one is); each
+    /// field changed is in the trail.
+    pub fn update_plan_slot(&mut self, slot: &PlanSlot) -> Result<PlanSlot> {
+        self.check_slot(slot)?;
+        let now = self.now();
+        let n = self.conn.execute(
+            "UPDATE plan_slots SET day = ?3, start = ?4, end = ?5, site = ?6, auditors = ?7,
+                 clauses = ?8, subject = ?9, contacts = ?10, updated_at = ?11
+             WHERE id = ?1 AND audit_id = ?2",
+            params![
+                slot.id,
+                slot.audit_id,
+                slot.day,
+                slot.start,
+                slot.end,
+                slot.site.trim(),
+                slot.auditors.trim(),
+                normal_clauses(&slot.clauses),
+                slot.subject.trim(),
+                slot.contacts.trim(),
+                now
+            ],
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound(format!(
+                "no slot {} in this audit's plan",
+                slot.id
+            )));
+        }
+        Ok(self.conn.query_row(
+            &format!("SELECT {COLUMNS} FROM plan_slots WHERE id = ?1"),
+            [&slot.id],
+            from_row,
+        )?)
+    }
+
+    /// A slot's day within the audit's dates, its times, its clauses.
+    fn check_slot(&self, slot: &PlanSlot) -> Result<()> {
         let audit = self.audit(&slot.audit_id)?;
         check_date("day", &slot.day).map_err(Error::Invalid)?;
         if slot.day.is_empty() {
@@ -69,34 +140,7 @@ impl Store {
                 cat.title
             )));
         }
-        let id = new_id();
-        let now = self.now();
-        self.conn.execute(
-            &format!(
-                "INSERT INTO plan_slots ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
-            ),
-            params![
-                id,
-                slot.audit_id,
-                slot.day,
-                slot.start,
-                slot.end,
-                slot.site.trim(),
-                slot.auditors.trim(),
-                slot.clauses
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                slot.subject.trim(),
-                slot.contacts.trim(),
-                now
-            ],
-        )?;
-        Ok(self.conn.query_row(
-            &format!("SELECT {COLUMNS} FROM plan_slots WHERE id = ?1"),
-            [&id],
-            from_row,
-        )?)
+        Ok(())
     }
 
     /// An audit's plan, by day and start.
