@@ -436,6 +436,7 @@ pub fn create_cycle(store: &mut Store, demo_id: &str) -> Result<String> {
             Some("2026-11-16"),
             None,
         )?;
+        plan_stage2(store, demo_id)?;
         let (s1, _) = store.create_follow_up(
             demo_id,
             &crate::store::FollowUp {
@@ -508,4 +509,150 @@ pub fn create_cycle(store: &mut Store, demo_id: &str) -> Result<String> {
         }
         Ok(s1.id)
     })
+}
+
+/// The demo stage 2's plan over its four days, and the time walked on the
+/// first two (the clauses done so far), so the Plan screen shows planned
+/// against walked and what departs from the plan.
+fn plan_stage2(store: &mut Store, audit_id: &str) -> Result<()> {
+    let slot = |day: &str,
+                start: &str,
+                end: &str,
+                site: &str,
+                clauses: &str,
+                subject: &str,
+                contacts: &str| {
+        crate::domain::PlanSlot {
+            id: String::new(),
+            audit_id: audit_id.to_string(),
+            day: day.into(),
+            start: start.into(),
+            end: end.into(),
+            site: site.into(),
+            auditors: if clauses.starts_with('8') {
+                "Sam Ortiz".into()
+            } else {
+                "Jordan Lee, Sam Ortiz".into()
+            },
+            clauses: clauses.into(),
+            subject: subject.into(),
+            contacts: contacts.into(),
+            updated_at: String::new(),
+        }
+    };
+    for s in [
+        slot(
+            "2026-11-16",
+            "09:00",
+            "09:30",
+            "Leeds",
+            "",
+            "Opening meeting",
+            "Priya Nair, process owners",
+        ),
+        slot(
+            "2026-11-16",
+            "09:30",
+            "12:30",
+            "Leeds",
+            "4 5",
+            "Context, leadership, policy",
+            "Priya Nair",
+        ),
+        slot(
+            "2026-11-16",
+            "13:30",
+            "17:00",
+            "Leeds",
+            "6 7",
+            "Planning, risks, support, documented information",
+            "Quality manager",
+        ),
+        slot(
+            "2026-11-17",
+            "09:00",
+            "12:30",
+            "Leeds",
+            "8.1 8.2",
+            "Service portfolio, catalogue, assets, configuration",
+            "Service owner",
+        ),
+        slot(
+            "2026-11-17",
+            "13:30",
+            "17:00",
+            "Leeds",
+            "8.3 8.4",
+            "Relationships, suppliers, budgeting, demand and capacity",
+            "Supplier manager",
+        ),
+        slot(
+            "2026-11-18",
+            "09:00",
+            "12:30",
+            "Data centre, Bradford",
+            "8.5",
+            "Change, design and transition, release and deployment",
+            "Change manager",
+        ),
+        slot(
+            "2026-11-18",
+            "13:30",
+            "17:00",
+            "Data centre, Bradford",
+            "8.6 8.7",
+            "Incidents, requests, problems; availability, continuity, security",
+            "Tom Becker, continuity manager",
+        ),
+        slot(
+            "2026-11-19",
+            "09:00",
+            "12:00",
+            "Leeds",
+            "9 10",
+            "Monitoring, internal audit, management review, improvement",
+            "Quality manager",
+        ),
+        slot(
+            "2026-11-19",
+            "14:00",
+            "15:00",
+            "Leeds",
+            "",
+            "Closing meeting",
+            "Priya Nair",
+        ),
+    ] {
+        store.add_plan_slot(&s)?;
+    }
+    let walked: &[(&str, &[&str], i64)] = &[
+        (
+            "2026-11-16",
+            &["4.1", "4.2", "4.3", "4.4", "5.1", "5.2.1", "5.2.2", "5.3"],
+            18,
+        ),
+        (
+            "2026-11-16",
+            &["6.1", "6.2.1", "6.2.2", "6.3", "7.1", "7.2", "7.3", "7.4"],
+            14,
+        ),
+        (
+            "2026-11-16",
+            &["7.5.1", "7.5.2", "7.5.3", "7.5.4", "7.6"],
+            10,
+        ),
+        (
+            "2026-11-17",
+            &["8.1", "8.2.1", "8.2.2", "8.2.3", "8.2.4", "8.2.5"],
+            22,
+        ),
+        ("2026-11-17", &["8.2.6"], 75),
+        ("2026-11-17", &["8.3.1"], 40),
+    ];
+    for (day, clauses, minutes) in walked {
+        for c in *clauses {
+            store.set_clause_time(audit_id, c, Some(day), minutes * 60)?;
+        }
+    }
+    Ok(())
 }

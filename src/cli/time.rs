@@ -75,11 +75,11 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
     let planned_all: i64 = plan.iter().map(crate::domain::PlanSlot::minutes).sum();
     outln!("")?;
     outln!(
-        "Walked {} on clauses, planned {} on clauses ({} in the whole plan; {:.1} auditor-days of 8 h)",
+        "Walked {} on clauses, planned {} on clauses ({} in the whole plan; {:.1} auditor-days of 8 h, each slot counted once per auditor)",
         hours(tw),
         hours(tp),
         hours(planned_all),
-        planned_all as f64 / 480.0
+        crate::domain::PlanSlot::auditor_days(&plan)
     )?;
     if plan.is_empty() {
         outln!(

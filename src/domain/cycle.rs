@@ -235,6 +235,11 @@ mod tests {
                 },
             ]
         );
+        // auditor-days count each auditor of a slot
+        let mut team = slot("2026-11-18", "09:00", "13:00", "8.5");
+        team.auditors = "Jordan Lee, Sam Ortiz and Ana Ruiz".into();
+        assert_eq!(team.auditor_count(), 3);
+        assert_eq!(PlanSlot::auditor_days(&[team, plan[1].clone()]), 1.625);
         // without a plan there is nothing to depart from
         assert_eq!(
             plan_check(&[], &assessable, &stage2, &by_clause, &by_day),
@@ -300,6 +305,8 @@ pub struct ProgrammeRow {
 pub struct Programme {
     /// "Stage 2 2025-11-10", one per visit, oldest first.
     pub visits: Vec<String>,
+    /// The audit of each visit, in the same order.
+    pub audit_ids: Vec<String>,
     pub rows: Vec<ProgrammeRow>,
     /// Clauses not audited on any visit; every-visit clauses a visit missed.
     pub warnings: Vec<String>,
@@ -472,6 +479,7 @@ pub fn programme(
         }
     }
     Programme {
+        audit_ids: visits.iter().map(|v| v.audit.id.clone()).collect(),
         visits: labels,
         rows,
         warnings,
@@ -526,6 +534,28 @@ impl PlanSlot {
             .count()
             .max(1) as i64;
         self.minutes() / named.len() as i64 / under
+    }
+
+    /// How many auditors the slot names (one when it names none): its
+    /// auditors separated by commas, semicolons or "and".
+    pub fn auditor_count(&self) -> i64 {
+        let n = self
+            .auditors
+            .replace(" and ", ",")
+            .split([',', ';'])
+            .filter(|a| !a.trim().is_empty())
+            .count();
+        n.max(1) as i64
+    }
+
+    /// Auditor-days of the slots: each slot's time times its auditors, in
+    /// days of 8 hours.
+    pub fn auditor_days(slots: &[PlanSlot]) -> f64 {
+        slots
+            .iter()
+            .map(|s| s.minutes() * s.auditor_count())
+            .sum::<i64>() as f64
+            / 480.0
     }
 
     /// Whether the slot covers `clause`: it names it or a clause it is part of.
