@@ -28,6 +28,8 @@ fn bindable() -> Vec<Action> {
             | Action::GoInterviews
             | Action::GoSamples
             | Action::GoReport
+            | Action::GoPlan
+            | Action::GoProgramme
             | Action::Up
             | Action::Down
             | Action::PageUp
@@ -52,6 +54,10 @@ fn bindable() -> Vec<Action> {
             | Action::MakePack
             | Action::FollowUp
             | Action::VerifyCarried
+            | Action::NewSlot
+            | Action::EditSlot
+            | Action::EditEveryVisit
+            | Action::NextPlanned
             | Action::PickDocStatus
             | Action::EditDocReference
             | Action::EditDocVersion

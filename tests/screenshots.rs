@@ -39,6 +39,8 @@ const SHOTS: &[&str] = &[
     "finding-editor",
     "fuzzy-finder",
     "report",
+    "plan",
+    "programme",
     "follow-up",
     "help",
 ];

@@ -41,7 +41,15 @@ fn a_first_run_says_what_to_do_and_d_creates_the_demo() {
     assert_eq!(app.screen, Screen::Audits);
     assert!(app.model.audits.is_empty());
     app.handle_key(key(KeyCode::Char('D')));
-    assert_eq!(app.model.audits.len(), 1);
+    // the demo client's cycle at once: its stage 2 and first surveillance
+    assert_eq!(app.model.audits.len(), 2);
+    let kinds: Vec<AuditType> = app
+        .model
+        .audits
+        .iter()
+        .map(|r| r.summary.audit.audit_type)
+        .collect();
+    assert_eq!(kinds, [AuditType::Surveillance, AuditType::Stage2]);
     app.handle_key(key(KeyCode::Enter));
     assert_eq!(app.screen, Screen::Overview);
     let d = app.model.data.as_ref().unwrap();
@@ -1074,7 +1082,10 @@ fn x_deletes_an_audit_only_with_its_name_typed() {
     type_text(&mut app, " Managed Services Ltd");
     app.handle_key(key(KeyCode::Enter));
     assert!(app.store.audit(&id).is_err());
-    assert!(app.model.audits.is_empty());
+    assert!(
+        !app.model.audits.iter().any(|r| r.summary.audit.id == id),
+        "only the demo's surveillance is left"
+    );
     assert!(
         app.model.data.is_none(),
         "the deleted audit is no longer open"
@@ -1837,6 +1848,9 @@ fn walking_a_clause_counts_its_time() {
     app.dispatch(Action::GoStage2);
     app.handle_key(key(KeyCode::Down));
     let first = app.current_clause().unwrap();
+    let audit = app.model.data.as_ref().unwrap().audit.id.clone();
+    // (the demo's plan says the clause was walked before)
+    let before = app.store.clause_times(&audit).unwrap()[&first];
     // 3 minutes of work, ticks every 10 s, a key each minute
     for t in 1..=18 {
         secs.store(t * 10, Ordering::SeqCst);
@@ -1856,9 +1870,209 @@ fn walking_a_clause_counts_its_time() {
         .store
         .clause_times(&app.model.data.as_ref().unwrap().audit.id)
         .unwrap();
-    assert_eq!(times.get(&first), Some(&(180 + 300)), "{times:?}");
+    assert_eq!(times.get(&first), Some(&(before + 180 + 300)), "{times:?}");
     // the clause shows it
     app.handle_key(key(KeyCode::Up));
     let shown = screen(&mut app, 120, 36);
-    assert!(shown.contains("Time 8 min walked"), "{shown}");
+    let want = format!("Time {} min walked", (before + 480) / 60);
+    assert!(shown.contains(&want), "{want}: {shown}");
+}
+
+/// The Plan screen: the demo stage 2's slots by day with planned against
+/// walked, and what departs from the plan; a slot added in a form (a bad
+/// time refused in the status bar, the form kept), changed, and removed
+/// only after the question.
+#[test]
+fn the_plan_screen_adds_changes_and_removes_slots() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.handle_key(key(KeyCode::Char('8')));
+    assert_eq!(app.screen, Screen::Plan);
+    let shown = screen(&mut app, 120, 36);
+    for want in [
+        "2026-11-16  plan 7h00 · walked 5h06",
+        "09:30–12:30 4 5 Context, leadership, policy",
+        "Planned, not audited: 8.3, 8.4, 8.5, 8.6, 8.7, 9, 10",
+        "8.2.6 took 75 min against 17 planned",
+    ] {
+        assert!(shown.contains(want), "{want}: {shown}");
+    }
+    let audit = app.model.data.as_ref().unwrap().audit.id.clone();
+    let slots = |app: &App| app.store.plan(&audit).unwrap();
+    assert_eq!(slots(&app).len(), 9);
+
+    // a new slot: the day comes from the selected slot
+    app.handle_key(key(KeyCode::Char('n')));
+    assert_eq!(app.mode(), Mode::Form);
+    app.handle_key(key(KeyCode::Tab));
+    type_text(&mut app, "17:00\t16:30\t8.5.1\tChange records");
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert!(
+        st.error && st.text == "the slot ends at 16:30 before it starts at 17:00",
+        "{st:?}"
+    );
+    assert_eq!(app.mode(), Mode::Form, "the form stays open");
+    assert_eq!(slots(&app).len(), 9, "nothing written");
+    // To: 17:45
+    app.handle_key(key(KeyCode::BackTab));
+    app.handle_key(key(KeyCode::BackTab));
+    app.handle_key(ctrl('j'));
+    type_text(&mut app, "17:45");
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert_eq!(st.text, "Added to the plan: 2026-11-16 17:00–17:45");
+    let added = slots(&app)
+        .into_iter()
+        .find(|s| s.start == "17:00")
+        .expect("the new slot");
+    assert_eq!(
+        (added.clauses.as_str(), added.subject.as_str()),
+        ("8.5.1", "Change records")
+    );
+    assert_eq!(
+        app.model.data.as_ref().unwrap().plan.len(),
+        10,
+        "the screen reloads"
+    );
+
+    // change it: its form comes filled in
+    let pos = app
+        .model
+        .data
+        .as_ref()
+        .unwrap()
+        .plan
+        .iter()
+        .position(|s| s.id == added.id)
+        .unwrap();
+    app.handle_key(key(KeyCode::Char('g')));
+    for _ in 0..pos {
+        app.handle_key(key(KeyCode::Char('j')));
+    }
+    app.handle_key(key(KeyCode::Char('e')));
+    assert_eq!(form(&app).subject, added.id);
+    for _ in 0..3 {
+        app.handle_key(key(KeyCode::Tab));
+    }
+    app.handle_key(ctrl('j'));
+    type_text(&mut app, "8.5.1 8.5.2");
+    app.handle_key(ctrl('s'));
+    assert_eq!(
+        app.model.status.clone().unwrap().text,
+        "Slot saved: 2026-11-16 17:00–17:45"
+    );
+    let changed = slots(&app).into_iter().find(|s| s.id == added.id).unwrap();
+    assert_eq!(changed.clauses, "8.5.1 8.5.2");
+    assert!(app
+        .store
+        .audit_history(&audit)
+        .unwrap()
+        .iter()
+        .any(|e| e.entity == "plan_slot" && e.field == "clauses"));
+
+    // removed only after the question
+    app.handle_key(key(KeyCode::Char('D')));
+    assert_eq!(app.mode(), Mode::Confirm);
+    app.handle_key(key(KeyCode::Char('n')));
+    assert_eq!(slots(&app).len(), 10);
+    app.handle_key(key(KeyCode::Char('D')));
+    app.handle_key(key(KeyCode::Char('y')));
+    assert_eq!(slots(&app).len(), 9);
+    assert_eq!(
+        app.model.status.clone().unwrap().text,
+        "Removed 2026-11-16 17:00–17:45 from the plan"
+    );
+}
+
+/// The Programme screen: the client's visits (this audit marked), the
+/// clauses × visits, what the cycle lacks; the every-visit clauses changed
+/// in a form that refuses an unknown clause, even on a reported audit.
+#[test]
+fn the_programme_screen_shows_the_cycle_and_edits_the_every_visit_clauses() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.handle_key(key(KeyCode::Char('9')));
+    assert_eq!(app.screen, Screen::Programme);
+    let shown = screen(&mut app, 120, 36);
+    for want in [
+        "V1  Stage 2 2026-11-16  ← this audit",
+        "V2  Surveillance 2027-11-15",
+        "every visit: 9.2 9.3 10.1 8.5.1 8.3.2",
+        "29 of 57 clauses not audited on any visit of the cycle yet",
+    ] {
+        assert!(shown.contains(want), "{want}: {shown}");
+    }
+    // 9.2: planned in both visits' plans, not audited yet
+    app.handle_key(key(KeyCode::Char('G')));
+    let shown = screen(&mut app, 120, 36);
+    assert!(
+        shown.contains("9.2*      Internal audit"),
+        "every-visit marked: {shown}"
+    );
+
+    // the audit reported: the client's every-visit clauses still change
+    let audit = app.model.data.as_ref().unwrap().audit.id.clone();
+    app.store.report_audit(&audit).unwrap();
+    app.dispatch(Action::GoAudits);
+    app.dispatch(Action::Select);
+    app.handle_key(key(KeyCode::Char('9')));
+    app.handle_key(key(KeyCode::Char('e')));
+    assert_eq!(app.mode(), Mode::Form);
+    app.handle_key(ctrl('j'));
+    type_text(&mut app, "9.2 9.3 10.1 8.5.1 99.9");
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert!(
+        st.error && st.text.starts_with("unknown clause 99.9"),
+        "{st:?}"
+    );
+    app.handle_key(key(KeyCode::Backspace));
+    app.handle_key(key(KeyCode::Backspace));
+    app.handle_key(key(KeyCode::Backspace));
+    app.handle_key(key(KeyCode::Backspace));
+    type_text(&mut app, "8.7.2");
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert_eq!(
+        st.text,
+        "Every-visit clauses of Northwind Managed Services Ltd: 9.2 9.3 10.1 8.5.1 8.7.2"
+    );
+    let client = app
+        .store
+        .find_client("Northwind Managed Services Ltd")
+        .unwrap();
+    assert_eq!(client.every_visit, "9.2 9.3 10.1 8.5.1 8.7.2");
+    app.handle_key(key(KeyCode::Char('G')));
+    let shown = screen(&mut app, 120, 36);
+    assert!(shown.contains("8.7.2*"), "{shown}");
+}
+
+/// Stage 2 says what the plan takes next, and `p` goes there.
+#[test]
+fn p_goes_to_the_next_clause_the_plan_takes() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoStage2);
+    let shown = screen(&mut app, 80, 24);
+    assert!(shown.contains("p plan → 8.3.1 11-17 13:30"), "{shown}");
+    app.handle_key(key(KeyCode::Char('p')));
+    assert_eq!(app.current_clause().unwrap(), "8.3.1");
+}
+
+/// At 80 columns the ten tabs fit, the open one by its name.
+#[test]
+fn ten_tabs_fit_at_80_columns() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.handle_key(key(KeyCode::Char('8')));
+    let shown = screen(&mut app, 80, 24);
+    let tabs: String = shown.chars().take(80).collect();
+    assert!(
+        tabs.contains("0 Aud") && tabs.contains("8 Plan") && tabs.contains("9 Prg"),
+        "{tabs}"
+    );
+    let shown = screen(&mut app, 120, 36);
+    let tabs: String = shown.chars().take(120).collect();
+    assert!(tabs.contains("7 Report 8 Plan 9 Programme"), "{tabs}");
 }

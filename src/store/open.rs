@@ -43,6 +43,15 @@ const TYPES_14: &str =
 /// `sqlite_schema`, bump the schema version so every connection re-reads
 /// it, and check the file's integrity, all in the migration's transaction.
 fn allow_special_audits(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    let sql: String = tx.query_row(
+        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'audits'",
+        [],
+        |r| r.get(0),
+    )?;
+    if sql.contains(TYPES_14) {
+        // already allowed (a file whose version was set back by hand)
+        return Ok(());
+    }
     let version: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
     tx.pragma_update(None, "writable_schema", "ON")?;
     let changed = tx.execute(

@@ -19,6 +19,8 @@ pub enum Action {
     GoInterviews,
     GoSamples,
     GoReport,
+    GoPlan,
+    GoProgramme,
     // movement and choice
     Up,
     Down,
@@ -57,6 +59,15 @@ pub enum Action {
     FollowUp,
     /// Record what this audit found about a finding carried from an earlier one.
     VerifyCarried,
+    // the plan and the programme
+    /// Add a slot to the audit plan (a form).
+    NewSlot,
+    /// Change the selected slot of the plan (a form).
+    EditSlot,
+    /// Change the client's every-visit clauses (a form).
+    EditEveryVisit,
+    /// Stage 2: go to the next clause the plan takes that is not done.
+    NextPlanned,
     // stage 1
     PickDocStatus,
     EditDocReference,
@@ -202,6 +213,9 @@ impl Action {
                 | A::EditSize
                 | A::EditResult
                 | A::PickMethod
+                | A::NewSlot
+                | A::EditSlot
+                | A::EditEveryVisit
         )
     }
 
@@ -220,6 +234,8 @@ impl Action {
         Action::GoInterviews,
         Action::GoSamples,
         Action::GoReport,
+        Action::GoPlan,
+        Action::GoProgramme,
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -244,6 +260,10 @@ impl Action {
         Action::MakePack,
         Action::FollowUp,
         Action::VerifyCarried,
+        Action::NewSlot,
+        Action::EditSlot,
+        Action::EditEveryVisit,
+        Action::NextPlanned,
         Action::PickDocStatus,
         Action::EditDocReference,
         Action::EditDocVersion,

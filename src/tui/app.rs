@@ -308,6 +308,8 @@ impl App {
             Action::GoInterviews => return Ok(vec![Effect::Go(Screen::Interviews)]),
             Action::GoSamples => return Ok(vec![Effect::Go(Screen::Samples)]),
             Action::GoReport => return Ok(vec![Effect::Go(Screen::Report)]),
+            Action::GoPlan => return Ok(vec![Effect::Go(Screen::Plan)]),
+            Action::GoProgramme => return Ok(vec![Effect::Go(Screen::Programme)]),
             other => {
                 let mut ctx = Ctx {
                     store: &mut self.store,
@@ -350,9 +352,10 @@ impl App {
             return Some(format!("Read-only, nothing can be changed: {why}"));
         }
         // the audits list acts on audits, not on the open one's content
+        // (the every-visit clauses are the client's, not the audit's)
         let audit_level = matches!(
             action,
-            Action::NewAudit | Action::CreateDemo | Action::ReportAudit
+            Action::NewAudit | Action::CreateDemo | Action::ReportAudit | Action::EditEveryVisit
         ) || (self.screen == Screen::Audits && self.popups.is_empty());
         (self.model.reported() && !audit_level).then(|| {
             let km = &self.model.keymap;

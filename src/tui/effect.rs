@@ -30,6 +30,8 @@ pub enum Slice {
     Interviews,
     /// The open audit's own record (details, status, recommendation).
     Audit,
+    /// The audit plan and the time walked.
+    Plan,
 }
 
 /// Which popup to close.
@@ -239,6 +241,7 @@ impl App {
             Slice::FindingList => d.reload_list(&self.store, &f.filter, f.sort)?,
             Slice::Reviews => d.reload_reviews(&self.store)?,
             Slice::Interviews => d.reload_interviews(&self.store)?,
+            Slice::Plan => d.reload_plan(&self.store)?,
             Slice::Audit => {
                 d.audit = self.store.audit(&d.audit.id)?;
                 d.context = self.store.audit_context(&d.audit.id)?;

@@ -39,6 +39,9 @@ pub struct FrameRows {
     pub clause: Option<(String, Vec<Finding>)>,
     /// The findings raised on the stage 1 document shown: (its key, rows).
     pub document: Option<(String, Vec<Finding>)>,
+    /// The programme of the open audit's client (`None` before its first
+    /// visit), read for the Programme screen.
+    pub programme: Option<(crate::domain::Client, Option<crate::domain::Programme>)>,
 }
 
 /// Everything drawing reads.
@@ -193,6 +196,8 @@ pub struct AuditData {
     pub plan: Vec<crate::domain::PlanSlot>,
     /// Seconds walked per clause.
     pub clause_time: HashMap<String, i64>,
+    /// Seconds walked per day.
+    pub time_by_day: std::collections::BTreeMap<String, i64>,
 }
 
 /// How many open nonconformities the overview lists.
@@ -353,12 +358,48 @@ impl AuditData {
             awaited: (0, 0),
             plan: store.plan(id)?,
             clause_time: store.clause_times(id)?,
+            time_by_day: store.time_per_day(id)?,
         };
         d.awaited = awaited(store, id)?;
         d.reload_reviews(store)?;
         d.finder = search::candidates(&d);
         d.finder_loading = Some(search::load_findings(store, id));
         Ok(d)
+    }
+
+    /// The plan and the time walked.
+    pub fn reload_plan(&mut self, store: &Store) -> store::Result<()> {
+        self.plan = store.plan(&self.audit.id)?;
+        self.clause_time = store.clause_times(&self.audit.id)?;
+        self.time_by_day = store.time_per_day(&self.audit.id)?;
+        Ok(())
+    }
+
+    /// How the audit goes against its plan.
+    pub fn plan_check(&self) -> crate::domain::PlanCheck {
+        crate::domain::plan_check(
+            &self.plan,
+            &self.catalogue.assessable_ids(),
+            &self.stage2,
+            &self.clause_time,
+            &self.time_by_day,
+        )
+    }
+
+    /// The next clause the plan takes that is not done at stage 2, with
+    /// its slot.
+    pub fn next_planned(&self) -> Option<(&crate::domain::PlanSlot, &str)> {
+        let assessable = self.catalogue.assessable_ids();
+        self.plan.iter().find_map(|s| {
+            let clause = assessable.iter().copied().find(|c| {
+                s.covers(c)
+                    && self
+                        .stage2
+                        .get(*c)
+                        .is_none_or(|r| r.status != crate::domain::ClauseStatus::Done)
+            })?;
+            Some((s, clause))
+        })
     }
 
     pub fn reload_reviews(&mut self, store: &Store) -> store::Result<()> {
@@ -476,6 +517,13 @@ impl Model {
                     }
                     None => None,
                 };
+            }
+            Screen::Programme => {
+                // a few small queries (the client's visits, their clause
+                // reviews and plans), none about findings
+                let client = store.client(&d.audit.client_id)?;
+                let p = store.client_programme(&client)?;
+                self.frame.programme = Some((client, p));
             }
             Screen::Stage2 => {
                 let id = screens.stage2.current_id(&d.catalogue).map(str::to_string);

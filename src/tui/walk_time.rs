@@ -30,8 +30,10 @@ impl App {
         };
         match self.store.add_clause_time(&audit, &clause, secs) {
             Ok(()) => {
+                let today = self.store.local_today();
                 if let Some(d) = self.model.data.as_mut().filter(|d| d.audit.id == audit) {
                     *d.clause_time.entry(clause).or_insert(0) += secs;
+                    *d.time_by_day.entry(today).or_insert(0) += secs;
                 }
             }
             Err(e) => self

@@ -229,14 +229,22 @@ pub fn scene(env: &Env, name: &str) -> App {
             app.dispatch(auditbench::tui::action::Action::Help);
         }
         "follow-up" => {
-            // the demo's first surveillance (demo --cycle), its carried
-            // findings in the picker of `v`
-            let demo = app.model.data.as_ref().expect("the demo").audit.id.clone();
-            auditbench::demo::create_cycle(&mut app.store, &demo).expect("the cycle");
+            // the demo's first surveillance (`D` makes the cycle), its
+            // carried findings in the picker of `v`
             app.dispatch(auditbench::tui::action::Action::GoAudits);
             app.handle_key(key(KeyCode::Char('g')));
             app.dispatch(auditbench::tui::action::Action::Select);
             app.handle_key(key(KeyCode::Char('v')));
+        }
+        "plan" => {
+            // the demo stage 2's plan, on its second slot
+            app.dispatch(auditbench::tui::action::Action::GoPlan);
+            app.handle_key(key(KeyCode::Down));
+        }
+        "programme" => {
+            // the clauses at the end, planned on both visits
+            app.dispatch(auditbench::tui::action::Action::GoProgramme);
+            app.handle_key(key(KeyCode::Char('G')));
         }
         other => panic!("no screen {other}"),
     }
@@ -258,6 +266,8 @@ pub const SCREENS: &[&str] = &[
     "interviews",
     "samples",
     "report",
+    "plan",
+    "programme",
     "picker",
     "fuzzy-finder",
     "help",

@@ -28,6 +28,10 @@ pub enum Mode {
     Interviews,
     Samples,
     Report,
+    /// The audit plan.
+    Plan,
+    /// The client's three-year programme.
+    Programme,
     Help,
     Confirm,
     Finder,
@@ -62,6 +66,8 @@ impl Mode {
         Mode::Interviews,
         Mode::Samples,
         Mode::Report,
+        Mode::Plan,
+        Mode::Programme,
         Mode::Help,
         Mode::Confirm,
         Mode::Finder,
@@ -93,7 +99,9 @@ impl Mode {
             | Mode::Findings
             | Mode::Interviews
             | Mode::Samples
-            | Mode::Report => Some(Mode::Global),
+            | Mode::Report
+            | Mode::Plan
+            | Mode::Programme => Some(Mode::Global),
             Mode::EditorLine => Some(Mode::Editor),
             Mode::FormChoice => Some(Mode::Form),
             Mode::Editor | Mode::Form | Mode::Finder => Some(Mode::Text),
@@ -140,6 +148,8 @@ impl Mode {
             Mode::Interviews => "Interviews",
             Mode::Samples => "Samples (ISO 19011 A.6)",
             Mode::Report => "Report — what the report needs",
+            Mode::Plan => "Plan — the audit plan, planned against walked",
+            Mode::Programme => "Programme — the client's cycle, clauses × visits",
             Mode::Help => "Help",
             Mode::Confirm => "Confirm",
             Mode::Finder => "Fuzzy finder",

@@ -26,6 +26,11 @@ pub enum Pending {
         id: String,
         what: String,
     },
+    DeletePlanSlot {
+        audit_id: String,
+        id: String,
+        what: String,
+    },
     DeleteInterview {
         id: String,
         who: String,
@@ -52,7 +57,8 @@ impl Pending {
         match self {
             Pending::DeleteFinding { .. }
             | Pending::DeleteInterview { .. }
-            | Pending::DeleteSample { .. } => "Nothing deleted",
+            | Pending::DeleteSample { .. }
+            | Pending::DeletePlanSlot { .. } => "Nothing deleted",
             Pending::ReportAudit { .. }
             | Pending::SaveForm
             | Pending::Regrade { .. }
@@ -129,6 +135,13 @@ impl Pending {
                 Ok(vec![
                     Effect::Reload(Slice::Interviews),
                     Effect::Info(format!("Deleted the sample of {what}")),
+                ])
+            }
+            Pending::DeletePlanSlot { audit_id, id, what } => {
+                ctx.store.delete_plan_slot(&audit_id, &id)?;
+                Ok(vec![
+                    Effect::Reload(Slice::Plan),
+                    Effect::Info(format!("Removed {what} from the plan")),
                 ])
             }
             Pending::ReportAudit { id } => {

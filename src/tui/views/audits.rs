@@ -55,7 +55,13 @@ impl Component for AuditsView {
                 None => none(),
             },
             Action::CreateDemo => {
-                let id = crate::demo::create_demo(ctx.store)?;
+                // the demo client's cycle at once: its stage 2 (planned and
+                // partly walked) and its first surveillance
+                let id = ctx.store.atomically(|store| {
+                    let id = crate::demo::create_demo(store)?;
+                    crate::demo::create_cycle(store, &id)?;
+                    Ok(id)
+                })?;
                 ctx.model.load_audits(ctx.store)?;
                 if let Some(pos) = ctx
                     .model
@@ -66,7 +72,7 @@ impl Component for AuditsView {
                     self.selected = pos;
                 }
                 info(format!(
-                    "Created the demo audit (Northwind Managed Services): {} to open it",
+                    "Created the demo client Northwind Managed Services: its stage 2 and first surveillance; {} opens the stage 2",
                     ctx.model.keymap.key_of(Mode::Audits, &Action::Select)
                 ))
             }

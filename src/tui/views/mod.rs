@@ -4,6 +4,8 @@ pub mod audits;
 pub mod findings;
 pub mod interviews;
 pub mod overview;
+pub mod plan;
+pub mod programme;
 pub mod report;
 pub mod samples;
 pub mod stage1;
@@ -87,12 +89,14 @@ fn render_tabs(app: &App, f: &mut Frame, area: Rect) {
     } else {
         None
     };
-    let tabs = |short: bool| -> Vec<Span> {
+    // 0: full names, 1: short, 2: tiny
+    let tabs = |tier: u8| -> Vec<Span> {
         let mut spans = vec![];
-        for (screen, action, name, short_name) in Screen::TABS
+        for (screen, action, name, short_name, tiny) in Screen::TABS
             .iter()
             .zip(Screen::SHORT)
-            .map(|((s, a, n), short)| (s, a, n, short))
+            .zip(Screen::TINY)
+            .map(|(((s, a, n), short), tiny)| (s, a, n, short, tiny))
         {
             let enabled = *screen == Screen::Audits || m.data.is_some();
             let style = if *screen == app.screen {
@@ -107,7 +111,12 @@ fn render_tabs(app: &App, f: &mut Frame, area: Rect) {
                 format!(
                     "{} {}",
                     m.keymap.key_of(Mode::Global, action),
-                    if short { short_name } else { name }
+                    match tier {
+                        0 => name,
+                        1 => short_name,
+                        _ if *screen == app.screen => short_name,
+                        _ => tiny,
+                    }
                 ),
                 style,
             ));
@@ -116,9 +125,11 @@ fn render_tabs(app: &App, f: &mut Frame, area: Rect) {
     };
     let w = |spans: &[Span]| spans.iter().map(|s| s.width()).sum::<usize>();
     let banner_w = banner.as_ref().map_or(0, |(b, _)| b.chars().count() + 2);
-    let mut spans = tabs(false);
-    if w(&spans) + banner_w > width {
-        spans = tabs(true);
+    let mut spans = tabs(0);
+    for tier in [1, 2] {
+        if w(&spans) + banner_w > width {
+            spans = tabs(tier);
+        }
     }
     // The name of the program first, when the tabs leave room for it.
     if w(&spans) + banner_w + 12 <= width {
@@ -288,6 +299,8 @@ pub enum Screen {
     Interviews,
     Samples,
     Report,
+    Plan,
+    Programme,
 }
 
 impl Screen {
@@ -302,11 +315,20 @@ impl Screen {
         (Screen::Interviews, Action::GoInterviews, "Interviews"),
         (Screen::Samples, Action::GoSamples, "Samples"),
         (Screen::Report, Action::GoReport, "Report"),
+        (Screen::Plan, Action::GoPlan, "Plan"),
+        (Screen::Programme, Action::GoProgramme, "Programme"),
     ];
 
     /// The tabs' names when the full ones do not fit, in the same order.
-    pub const SHORT: [&'static str; 8] = [
+    pub const SHORT: [&'static str; 10] = [
         "Audits", "Overview", "Stage1", "Stage2", "Findings", "Interv.", "Samples", "Report",
+        "Plan", "Progr.",
+    ];
+
+    /// The tabs' names on the narrowest terminals (the selected tab keeps
+    /// its short name).
+    pub const TINY: [&'static str; 10] = [
+        "Aud", "Ovw", "St1", "St2", "Fnd", "Int", "Smp", "Rep", "Pln", "Prg",
     ];
 }
 
@@ -321,6 +343,8 @@ pub struct Screens {
     pub interviews: interviews::InterviewsView,
     pub samples: samples::SamplesView,
     pub report: report::ReportView,
+    pub plan: plan::PlanView,
+    pub programme: programme::ProgrammeView,
 }
 
 impl Screens {
@@ -334,6 +358,8 @@ impl Screens {
             Screen::Interviews => &self.interviews,
             Screen::Samples => &self.samples,
             Screen::Report => &self.report,
+            Screen::Plan => &self.plan,
+            Screen::Programme => &self.programme,
         }
     }
 
@@ -347,6 +373,8 @@ impl Screens {
             Screen::Interviews => &mut self.interviews,
             Screen::Samples => &mut self.samples,
             Screen::Report => &mut self.report,
+            Screen::Plan => &mut self.plan,
+            Screen::Programme => &mut self.programme,
         }
     }
 
@@ -362,6 +390,8 @@ impl Screens {
             Screen::Interviews => Mode::Interviews,
             Screen::Samples => Mode::Samples,
             Screen::Report => Mode::Report,
+            Screen::Plan => Mode::Plan,
+            Screen::Programme => Mode::Programme,
         }
     }
 }

@@ -206,6 +206,20 @@ fn handle(s: &mut Stage2View, action: &Action, ctx: &mut Ctx) -> store::Result<V
         Action::NewSample => one(Effect::OpenForm(Box::new(FormState::new_sample(
             &clause_id,
         )))),
+        Action::NextPlanned => match data.next_planned() {
+            Some((_, id)) => {
+                let id = id.to_string();
+                s.reveal(cat, &id);
+                none()
+            }
+            None if data.plan.is_empty() => info(format!(
+                "No plan yet: the Plan screen ({}) makes one",
+                ctx.model
+                    .keymap
+                    .key_of(crate::tui::keymap::Mode::Global, &Action::GoPlan)
+            )),
+            None => info("Every clause the plan takes is done at stage 2"),
+        },
         Action::NextClauseNotDone => {
             let clauses = data.catalogue.clauses();
             let start = clauses.iter().position(|c| c.id == clause_id).unwrap_or(0);
@@ -291,9 +305,28 @@ fn render_tree(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: Re
         })
         .count();
     let total = d.assessable().count();
-    let block = Block::bordered()
+    let mut block = Block::bordered()
         .title(format!(" Clauses — stage 2 {done}/{total} done "))
         .border_style(if s.focus_questions { t.dim() } else { t.key() });
+    // what the plan says is next
+    if let Some((slot, clause)) = d.next_planned() {
+        block = block.title_bottom(Line::from(vec![
+            Span::styled(
+                format!(
+                    " {} ",
+                    m.keymap
+                        .key_of(crate::tui::keymap::Mode::Stage2, &Action::NextPlanned)
+                ),
+                t.key(),
+            ),
+            Span::raw(format!(
+                "plan → {} {} {} ",
+                inert(clause),
+                inert(slot.day.get(5..).unwrap_or(&slot.day)),
+                inert(&slot.start)
+            )),
+        ]));
+    }
     let h = area.height.saturating_sub(2) as usize;
     let w = area.width.saturating_sub(2) as usize;
     let off = scroll(&s.offset, s.selected, h);

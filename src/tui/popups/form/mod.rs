@@ -44,6 +44,10 @@ pub enum FormKind {
     FollowUp,
     /// What this audit found about the carried finding in `subject`.
     CarriedOutcome,
+    /// A slot of the audit plan: a new one, or the one whose id is in `subject`.
+    PlanSlot,
+    /// The every-visit clauses of the client whose id is in `subject`.
+    EveryVisit,
 }
 
 impl FormKind {
@@ -60,7 +64,9 @@ impl FormKind {
             | FormKind::MakeReport
             | FormKind::MakePack
             | FormKind::FollowUp
-            | FormKind::CarriedOutcome => None,
+            | FormKind::CarriedOutcome
+            | FormKind::PlanSlot
+            | FormKind::EveryVisit => None,
         }
     }
 

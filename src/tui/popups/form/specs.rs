@@ -56,6 +56,8 @@ impl FormState {
             FormKind::CarriedOutcome => {
                 Self::new(FormKind::CarriedOutcome, "Carried finding", vec![])
             }
+            FormKind::PlanSlot => Self::plan_slot(None, ""),
+            FormKind::EveryVisit => Self::new(FormKind::EveryVisit, "Every-visit clauses", vec![]),
             FormKind::MakePack => match at.audit {
                 Some(a) => Self::make_pack(at.export_dir, a),
                 None => Self::new(FormKind::MakePack, "Hand-over pack", vec![]),
@@ -311,6 +313,46 @@ impl FormState {
             ],
         );
         f.subject = prev.id.clone();
+        f
+    }
+
+    /// A slot of the audit plan: `slot` to change, or a new one on `day`.
+    pub fn plan_slot(slot: Option<&crate::domain::PlanSlot>, day: &str) -> FormState {
+        let v = |f: fn(&crate::domain::PlanSlot) -> &str| slot.map_or("", f);
+        let mut f = Self::new(
+            FormKind::PlanSlot,
+            if slot.is_some() {
+                "Slot of the audit plan"
+            } else {
+                "New slot of the audit plan"
+            },
+            vec![
+                Field::text("day", "Day (YYYY-MM-DD)", day),
+                Field::text("start", "From (HH:MM)", v(|s| &s.start)),
+                Field::text("end", "To (HH:MM)", v(|s| &s.end)),
+                Field::text("clauses", "Clauses (ids)", v(|s| &s.clauses)),
+                Field::text("subject", "Processes / topic", v(|s| &s.subject)),
+                Field::text("site", "Site", v(|s| &s.site)),
+                Field::text("auditors", "Auditors", v(|s| &s.auditors)),
+                Field::text("contacts", "Client contacts", v(|s| &s.contacts)),
+            ],
+        );
+        f.subject = slot.map(|s| s.id.clone()).unwrap_or_default();
+        f
+    }
+
+    /// The client's every-visit clauses (ids separated by spaces).
+    pub fn every_visit(client: &crate::domain::Client) -> FormState {
+        let mut f = Self::new(
+            FormKind::EveryVisit,
+            &format!("Every-visit clauses of {}", client.name),
+            vec![Field::text(
+                "every_visit",
+                "Clauses (ids)",
+                &client.every_visit,
+            )],
+        );
+        f.subject = client.id.clone();
         f
     }
 

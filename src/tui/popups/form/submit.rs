@@ -246,6 +246,73 @@ pub fn submit(
                 )),
             ])
         }
+        FormKind::PlanSlot => {
+            let Some(data) = &ctx.model.data else {
+                return none();
+            };
+            let slot = crate::domain::PlanSlot {
+                id: subject.to_string(),
+                audit_id: data.audit.id.clone(),
+                day: get("day").trim().to_string(),
+                start: get("start").trim().to_string(),
+                end: get("end").trim().to_string(),
+                site: get("site"),
+                auditors: get("auditors"),
+                clauses: get("clauses"),
+                subject: get("subject"),
+                contacts: get("contacts"),
+                updated_at: String::new(),
+            };
+            let s = if subject.is_empty() {
+                ctx.store.add_plan_slot(&slot)?
+            } else {
+                ctx.store.update_plan_slot(&slot)?
+            };
+            Ok(vec![
+                Effect::Reload(Slice::Plan),
+                Effect::Info(format!(
+                    "{} {} {}–{}",
+                    if subject.is_empty() {
+                        "Added to the plan:"
+                    } else {
+                        "Slot saved:"
+                    },
+                    s.day,
+                    s.start,
+                    s.end
+                )),
+            ])
+        }
+        FormKind::EveryVisit => {
+            let Some(data) = &ctx.model.data else {
+                return none();
+            };
+            let clauses = get("every_visit");
+            let unknown: Vec<&str> = clauses
+                .split_whitespace()
+                .filter(|c| data.catalogue.get(c).is_none())
+                .collect();
+            if !unknown.is_empty() {
+                return Err(store::Error::Invalid(format!(
+                    "unknown clause{} {} for {}; clause ids separated by spaces, e.g. 9.2 9.3 10.1",
+                    if unknown.len() == 1 { "" } else { "s" },
+                    unknown.join(", "),
+                    data.catalogue.title
+                )));
+            }
+            let c =
+                ctx.store
+                    .update_client(subject, None, None, None, None, None, Some(&clauses))?;
+            Ok(vec![Effect::Info(format!(
+                "Every-visit clauses of {}: {}",
+                c.name,
+                if c.every_visit.is_empty() {
+                    "none"
+                } else {
+                    c.every_visit.as_str()
+                }
+            ))])
+        }
         FormKind::CarriedOutcome => {
             let Some(data) = &ctx.model.data else {
                 return none();
