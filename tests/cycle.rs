@@ -274,7 +274,7 @@ fn a_cycle_carries_open_findings_until_they_are_verified() {
 
     // surveillance 2: the plan still open and the escalated major; not the
     // verified one, not the one replaced, not the old observation
-    let (s2, said) = follow_up(&env, &s1, &[]);
+    let (s2, said) = follow_up(&env, &s1, &["--start", "2027-11-08"]);
     assert!(said.contains("2 findings carried"), "{said}");
     let list = env.ok(&["carried", "list", "--audit", &s2]);
     assert!(
@@ -296,6 +296,33 @@ fn a_cycle_carries_open_findings_until_they_are_verified() {
         show.contains("carried NCs still to verify: 1 major, 1 minor"),
         "{show}"
     );
+
+    // the programme before the recertification: clauses no visit audited
+    let p = env.ok(&["programme", "--client", "Acme Hosting"]);
+    assert!(
+        p.contains("clauses not audited on any visit of the cycle yet"),
+        "{p}"
+    );
+    // the recertification audits what the cycle left (here: every clause);
+    // then the programme has nothing left to warn about
+    let (re, _) = follow_up(&env, &s2, &["--type", "recertification", "--start", "2028-11-06"]);
+    {
+        let s = Store::open(&env.db).unwrap();
+        let cat = s.catalogue(&s.audit(&re).unwrap().catalogue_id).unwrap();
+        drop(s);
+        for c in cat.assessable_ids() {
+            audited(&env, &re, c);
+        }
+    }
+    let p = env.ok(&["programme", "--client", "Acme Hosting"]);
+    assert!(p.contains("V4  Recertification 2028-11-06"), "{p}");
+    assert!(!p.contains("not audited on any visit"), "{p}");
+    // (surveillance 2 is still to be walked: its every-visit clauses are named)
+    assert!(
+        p.contains("! Surveillance 2027-11-08: every-visit clauses not audited"),
+        "{p}"
+    );
+    assert!(!p.contains("! Recertification"), "{p}");
 
     // the whole trail holds, clients and carried items included
     let verify = env.ok(&["verify"]);
