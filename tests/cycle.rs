@@ -305,7 +305,11 @@ fn a_cycle_carries_open_findings_until_they_are_verified() {
     );
     // the recertification audits what the cycle left (here: every clause);
     // then the programme has nothing left to warn about
-    let (re, _) = follow_up(&env, &s2, &["--type", "recertification", "--start", "2028-11-06"]);
+    let (re, _) = follow_up(
+        &env,
+        &s2,
+        &["--type", "recertification", "--start", "2028-11-06"],
+    );
     {
         let s = Store::open(&env.db).unwrap();
         let cat = s.catalogue(&s.audit(&re).unwrap().catalogue_id).unwrap();

@@ -541,40 +541,68 @@ mod tests {
     }
 
     /// Version 14 allows special audits in a file of version 13 without
-    /// losing a row, and moves the time walked to a day.
+    /// losing a row, moves the time walked to a day, and gives the clients
+    /// version 10 attached the every-visit default (not one set by hand).
     #[test]
     fn version_14_allows_special_audits_and_keeps_every_row() {
         let mut conn = memory();
-        migrations().to_version(&mut conn, 13).unwrap();
-        let insert = |conn: &Connection, id: &str, ty: &str| {
+        migrations().to_version(&mut conn, 9).unwrap();
+        let insert = |conn: &Connection, id: &str, org: &str, ty: &str| {
             conn.execute(
                 "INSERT INTO audits (id, organisation, catalogue_id, edition, audit_type, created_at, updated_at)
-                 VALUES (?1, 'Northwind', 'iso20000-1-2018', '2018', ?2, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')",
-                [id, ty],
+                 VALUES (?1, ?2, 'iso20000-1-2018', '2018', ?3, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')",
+                [id, org, ty],
             )
         };
-        insert(&conn, "a1", "stage2").unwrap();
-        assert!(insert(&conn, "a2", "special").is_err(), "not before 14");
+        insert(&conn, "a1", "Northwind", "stage2").unwrap();
+        insert(&conn, "b1", "Contoso", "stage2").unwrap();
+        migrations().to_version(&mut conn, 13).unwrap();
+        assert!(
+            insert(&conn, "a2", "Northwind", "special").is_err(),
+            "not before 14"
+        );
         conn.execute(
             "INSERT INTO clause_time VALUES ('a1', '8.5.1', 2700, '2025-11-18T10:00:00Z')",
             [],
         )
         .unwrap();
+        // Contoso's every-visit clauses emptied by hand
+        for v in ["9.2", ""] {
+            conn.execute(
+                "UPDATE clients SET every_visit = ?1, updated_at = '2025-02-01T00:00:00Z' WHERE name = 'Contoso'",
+                [v],
+            )
+            .unwrap();
+        }
         let trail = |conn: &Connection| -> i64 {
             conn.query_row("SELECT count(*) FROM history", [], |r| r.get(0))
                 .unwrap()
         };
         let before = trail(&conn);
         migrations().to_latest(&mut conn).unwrap();
-        insert(&conn, "a2", "special").unwrap();
-        assert!(insert(&conn, "a3", "audit").is_err(), "still checked");
+        insert(&conn, "a2", "Northwind", "special").unwrap();
+        assert!(
+            insert(&conn, "a3", "Northwind", "audit").is_err(),
+            "still checked"
+        );
         let time: (String, i64) = conn
             .query_row("SELECT day, seconds FROM clause_time", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .unwrap();
         assert_eq!(time, ("2025-11-18".to_string(), 2700));
-        assert_eq!(trail(&conn), before + 1, "the new audit's creation only");
+        let every = |name: &str| -> String {
+            conn.query_row(
+                "SELECT every_visit FROM clients WHERE name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(every("Northwind"), crate::domain::EVERY_VISIT);
+        assert_eq!(every("Contoso"), "", "set by hand: kept");
+        // the trail: Northwind's default, then the new audit's creation
+        assert_eq!(trail(&conn), before + 2);
         let check: String = conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .unwrap();

@@ -25,3 +25,16 @@ INSERT INTO clause_time_by_day (audit_id, clause_id, day, seconds, updated_at)
 
 DROP TABLE clause_time;
 ALTER TABLE clause_time_by_day RENAME TO clause_time;
+
+-- 3. Clients attached by version 10's migration were given no every-visit
+--    clauses, so the programme could not warn about them. They get the
+--    default a new client gets (internal audit, management review,
+--    nonconformity and corrective action, change management, business
+--    relationship management), in the trail; a client whose every-visit
+--    clauses were set by hand (the trail says so) keeps them, empty or not.
+UPDATE clients
+   SET every_visit = '9.2 9.3 10.1 8.5.1 8.3.2',
+       updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+ WHERE every_visit = ''
+   AND NOT EXISTS (SELECT 1 FROM history
+                    WHERE entity = 'client' AND row_key = clients.id AND field = 'every_visit');
