@@ -5,6 +5,7 @@ mod cycle;
 mod enums;
 mod report;
 mod responses;
+mod scale;
 mod walk;
 
 pub use context::{AuditContext, ContextItem, Section};
@@ -15,6 +16,7 @@ pub use cycle::{
 pub use enums::*;
 pub use report::{report_items, Fill, ReportItem};
 pub use responses::{deadline, standing, Response, ResponseKind, Standing, MAJOR_DAYS, MINOR_DAYS};
+pub use scale::{Class, ColourRole, OscalState, Scale, ScaleError, ScaleGrade, DEFAULT_SCALE};
 pub use walk::{WalkClock, IDLE_SECS};
 
 /// One audit: an organisation assessed against one catalogue.
