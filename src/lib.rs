@@ -12,6 +12,7 @@ pub mod domain;
 pub mod export;
 pub mod pack;
 pub mod report;
+pub mod scales;
 pub mod store;
 pub mod text;
 pub mod tui;

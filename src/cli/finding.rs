@@ -2,7 +2,7 @@ use anyhow::{anyhow, Result};
 use clap::Subcommand;
 
 use super::{parse_opt, Context_};
-use crate::domain::{check_date, FindingStatus, Grade, NewFinding, Stage};
+use crate::domain::{check_date, FindingStatus, NewFinding, Stage};
 use crate::store::FindingFilter;
 
 #[derive(Debug, Subcommand)]
@@ -21,7 +21,8 @@ pub struct AddArgs {
     /// Clause of the audit's catalogue, e.g. 8.5.1.
     #[arg(long)]
     clause: String,
-    /// major, minor, observation, ofi or good_practice.
+    /// A grade of the audit's scale, by code or label (case-insensitive;
+    /// generic scale: major, minor, observation, ofi, good_practice).
     #[arg(long)]
     grade: String,
     /// Short title.
@@ -72,11 +73,15 @@ pub fn run(ctx: &Context_, cmd: Command) -> Result<()> {
 
 fn add(ctx: &Context_, a: AddArgs) -> Result<()> {
     // Validate everything we can before touching the file.
-    let grade = Grade::parse(&a.grade).map_err(|e| anyhow!(e))?;
     let stage = Stage::new(a.stage).map_err(|e| anyhow!(e))?;
     check_date("due date", &a.due).map_err(|e| anyhow!(e))?;
     let mut store = ctx.open_existing()?;
     let audit = store.find_audit(&a.audit)?;
+    // the grade in the audit's own scale (codes and labels)
+    let grade = store
+        .audit_scale(&audit.id)?
+        .parse_grade(&a.grade)
+        .map_err(|e| anyhow!(e))?;
     let finding = store.add_finding(
         &audit.id,
         &NewFinding {
@@ -100,13 +105,17 @@ fn add(ctx: &Context_, a: AddArgs) -> Result<()> {
 }
 
 fn list(ctx: &Context_, a: ListArgs) -> Result<()> {
+    let store = ctx.open_to_read()?;
+    let audit = store.find_audit(&a.audit)?;
+    let scale = store.audit_scale(&audit.id)?;
     let filter = FindingFilter {
-        grade: parse_opt(a.grade.as_deref(), Grade::parse)?,
+        grade: match a.grade.as_deref() {
+            Some(g) => Some(scale.parse_grade(g).map_err(|e| anyhow!(e))?),
+            None => None,
+        },
         status: parse_opt(a.status.as_deref(), FindingStatus::parse)?,
         clause_id: a.clause,
     };
-    let store = ctx.open_to_read()?;
-    let audit = store.find_audit(&a.audit)?;
     outln!(
         "{:<8}  {:<28}  {:<10}  {:<18}  title",
         "ref",
@@ -118,7 +127,7 @@ fn list(ctx: &Context_, a: ListArgs) -> Result<()> {
         outln!(
             "{:<8}  {:<28}  {:<10}  {:<18}  {}",
             f.reference,
-            f.grade.label(),
+            scale.label(f.grade),
             f.clause_id,
             f.status_label(),
             f.title

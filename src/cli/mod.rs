@@ -30,6 +30,7 @@ mod plan;
 mod programme;
 mod report;
 mod response;
+mod scales;
 mod time;
 
 use std::path::{Path, PathBuf};
@@ -95,6 +96,9 @@ pub enum Command {
     Plan(plan::Command),
     /// Time per clause: walked in the workbench against planned; corrections by hand.
     Time(time::Args),
+    /// The grade scales (each certification body's grades): list, or show one
+    #[command(subcommand)]
+    Scales(scales::Cmd),
     /// A client's three-year programme: clauses × visits, and what is not covered.
     Programme(programme::Args),
     /// The findings a follow-up audit carries from earlier audits, and their outcome.
@@ -143,6 +147,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Programme(args)) => programme::run(&ctx, args),
         Some(Command::Plan(cmd)) => plan::run(&ctx, cmd),
         Some(Command::Time(args)) => time::run(&ctx, args),
+        Some(Command::Scales(cmd)) => scales::run(&ctx, cmd),
         Some(Command::Response(cmd)) => response::run(&ctx, cmd),
         Some(Command::Due(args)) => response::due(&ctx, args),
         Some(Command::Demo(args)) => demo::run(&ctx, args),
@@ -287,6 +292,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Programme(_) => "programme",
         Command::Plan(_) => "plan",
         Command::Time(_) => "time",
+        Command::Scales(_) => "scales",
         Command::Response(_) => "response",
         Command::Due(_) => "due",
         Command::Pack(_) => "pack",

@@ -18,6 +18,14 @@ pub struct Args {
     /// and this audit's observations and OFIs, to verify or look at.
     #[arg(long, value_name = "PREV_ID", conflicts_with_all = ["organisation", "scope", "lead", "certification_body", "team"])]
     follow_up: Option<String>,
+    /// The grade scale (a built-in id: generic, dnv, afnor, de; or the id of
+    /// your own scales/ID.toml). Frozen into the audit. A follow-up keeps
+    /// the scale of the audit it follows.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["scale_file", "follow_up"])]
+    scale: Option<String>,
+    /// A grade scale file (TOML, as `auditbench scales show generic` describes).
+    #[arg(long, value_name = "FILE", conflicts_with = "follow_up")]
+    scale_file: Option<std::path::PathBuf>,
     /// stage1, stage2, surveillance, recertification, special (short notice) or internal.
     #[arg(long = "type", value_name = "TYPE")]
     audit_type: String,
@@ -82,23 +90,32 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
         );
         return Ok(());
     }
+    let scale = match (&args.scale, &args.scale_file) {
+        (_, Some(p)) => crate::scales::from_file(p),
+        (Some(id), None) => crate::scales::find(id),
+        (None, None) => Ok(crate::domain::Scale::generic()),
+    }
+    .map_err(|e| anyhow!(e))?;
     let (cat, source) = ctx.catalogue_for(args.edition.as_deref().unwrap_or("2018"))?;
     let mut store = ctx.open()?;
     if let Some(src) = &source {
         store.store_catalogue(&cat, src)?;
     }
-    let audit = store.create_audit(&NewAudit {
-        organisation: args.organisation.unwrap_or_default(),
-        scope: args.scope,
-        catalogue_id: cat.id.clone(),
-        edition: cat.edition.clone(),
-        audit_type,
-        certification_body: args.certification_body,
-        lead_auditor: args.lead,
-        team: args.team,
-        start_date: args.start,
-        end_date: args.end,
-    })?;
+    let audit = store.create_audit_with_scale(
+        &NewAudit {
+            organisation: args.organisation.unwrap_or_default(),
+            scope: args.scope,
+            catalogue_id: cat.id.clone(),
+            edition: cat.edition.clone(),
+            audit_type,
+            certification_body: args.certification_body,
+            lead_auditor: args.lead,
+            team: args.team,
+            start_date: args.start,
+            end_date: args.end,
+        },
+        &scale,
+    )?;
     outln!("{}", audit.id)?;
     Ok(())
 }

@@ -223,7 +223,11 @@ impl Scale {
                     ),
                 ));
             }
-            for (what, v) in [("label", &g.label), ("short", &g.short), ("definition", &g.definition)] {
+            for (what, v) in [
+                ("label", &g.label),
+                ("short", &g.short),
+                ("definition", &g.definition),
+            ] {
                 if v.trim().is_empty() {
                     return Err(err(at, format!("grade {}: {what} is empty", g.code)));
                 }
@@ -262,7 +266,13 @@ impl Scale {
                             && o.prefix.trim_end_matches('-').to_uppercase() == p
                     }))
             {
-                return Err(err(at, format!("grade {}: prefix {} is used by another grade", g.code, prefix)));
+                return Err(err(
+                    at,
+                    format!(
+                        "grade {}: prefix {} is used by another grade",
+                        g.code, prefix
+                    ),
+                ));
             }
             seen_prefixes.push(p);
             if g.class.grade().is_nonconformity() && !g.corrective_action {
@@ -320,7 +330,8 @@ impl Scale {
         for g in &mut s.grades {
             g.prefix = g.prefix.trim_end_matches('-').to_string();
         }
-        s.grades.sort_by_key(|g| (g.order, g.class.grade().severity()));
+        s.grades
+            .sort_by_key(|g| (g.order, g.class.grade().severity()));
         Ok(s)
     }
 
@@ -330,6 +341,11 @@ impl Scale {
             .iter()
             .find(|(i, _)| *i == id)
             .and_then(|(i, src)| Scale::parse(src, &format!("assets/scales/{i}.toml")).ok())
+    }
+
+    /// A built-in scale's file, as shipped (with its comments).
+    pub fn builtin_source(id: &str) -> Option<&'static str> {
+        BUILTIN.iter().find(|(i, _)| *i == id).map(|(_, s)| *s)
     }
 
     /// Every built-in scale, in order.
@@ -467,9 +483,12 @@ mod tests {
         assert!(e.contains("is not valid"), "{e}");
         let e = bad("code = \"cat1\"", "colour_role = 1\ncode = \"cat1\"");
         assert!(e.contains("unknown field"), "{e}");
-        let e = Scale::parse("id = \"x\"\nname = \"x\"\nlanguage = \"en\"\ngrade = []\n", "x.toml")
-            .unwrap_err()
-            .to_string();
+        let e = Scale::parse(
+            "id = \"x\"\nname = \"x\"\nlanguage = \"en\"\ngrade = []\n",
+            "x.toml",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("no grade of class major_nc"), "{e}");
     }
 }

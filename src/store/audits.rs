@@ -44,7 +44,17 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Audit> {
 
 impl Store {
     /// Create an audit; its catalogue must be resolvable (built in or stored).
+    /// Create an audit graded on the generic scale.
     pub fn create_audit(&mut self, new: &NewAudit) -> Result<Audit> {
+        self.create_audit_with_scale(new, &crate::domain::Scale::generic())
+    }
+
+    /// Create an audit graded on `scale`, which is frozen into it.
+    pub fn create_audit_with_scale(
+        &mut self,
+        new: &NewAudit,
+        scale: &crate::domain::Scale,
+    ) -> Result<Audit> {
         if new.organisation.trim().is_empty() {
             return Err(Error::Invalid(
                 "the organisation is empty; give the audited organisation's name".into(),
@@ -82,10 +92,38 @@ impl Store {
                 client,
             ],
         )?;
+        tx.execute(
+            "INSERT INTO audit_scales (audit_id, scale_id, snapshot, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![id, scale.id, scale.snapshot(), now],
+        )?;
         tx.commit()?;
         self.audit(&id)
     }
 
+    /// The grade scale frozen into an audit (the generic one for an audit
+    /// that has none, which only a file edited by hand can hold).
+    pub fn audit_scale(&self, audit_id: &str) -> Result<crate::domain::Scale> {
+        scale_of(&self.conn, audit_id)
+    }
+}
+
+/// The grade scale frozen into an audit, read on `conn` (a transaction's too).
+pub(crate) fn scale_of(
+    conn: &rusqlite::Connection,
+    audit_id: &str,
+) -> Result<crate::domain::Scale> {
+    let snapshot: Option<String> = conn
+        .prepare_cached("SELECT snapshot FROM audit_scales WHERE audit_id = ?1")?
+        .query_row([audit_id], |r| r.get(0))
+        .optional()?;
+    match snapshot {
+        None => Ok(crate::domain::Scale::generic()),
+        Some(s) => crate::domain::Scale::parse(&s, "the audit's frozen grade scale")
+            .map_err(|e| Error::Invalid(e.to_string())),
+    }
+}
+
+impl Store {
     /// An audit by its full id.
     pub fn audit(&self, id: &str) -> Result<Audit> {
         found(

@@ -9,6 +9,8 @@ use crate::domain::{ClauseReview, DocumentReview, FindingStatus, Interview, NewF
 pub struct Batch<'a> {
     tx: Savepoint<'a>,
     now: String,
+    /// The scale of the audit written to last (read once, not per finding).
+    scale: Option<(String, crate::domain::Scale)>,
 }
 
 impl Store {
@@ -16,7 +18,11 @@ impl Store {
     pub fn batch<T>(&mut self, f: impl FnOnce(&mut Batch<'_>) -> Result<T>) -> Result<T> {
         let now = self.now();
         let tx = self.conn.savepoint()?;
-        let mut batch = Batch { tx, now };
+        let mut batch = Batch {
+            tx,
+            now,
+            scale: None,
+        };
         let out = f(&mut batch)?;
         batch.tx.commit()?;
         Ok(out)
@@ -26,7 +32,16 @@ impl Store {
 impl Batch<'_> {
     /// Insert a finding (no catalogue check: the caller vouches for the clause). Returns `(id, reference)`.
     pub fn add_finding(&mut self, audit_id: &str, new: &NewFinding) -> Result<(String, String)> {
-        finding_edits::insert_finding(&self.tx, audit_id, new, &self.now)
+        if self.scale.as_ref().is_none_or(|(a, _)| a != audit_id) {
+            let s = super::audits::scale_of(&self.tx, audit_id)?;
+            self.scale = Some((audit_id.to_string(), s));
+        }
+        let prefix = self
+            .scale
+            .as_ref()
+            .map_or("", |(_, s)| s.prefix(new.grade))
+            .to_string();
+        finding_edits::insert_finding(&self.tx, audit_id, new, &prefix, &self.now)
     }
 
     /// Fill in the client's response and the finding's status.

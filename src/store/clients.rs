@@ -325,6 +325,13 @@ impl Store {
                 prev.id
             ],
         )?;
+        // the follow-up keeps the grades of the cycle: the previous audit's
+        // frozen scale
+        tx.execute(
+            "INSERT INTO audit_scales (audit_id, scale_id, snapshot, created_at)
+             SELECT ?1, scale_id, snapshot, ?3 FROM audit_scales WHERE audit_id = ?2",
+            params![id, prev.id, now],
+        )?;
 
         // what is carried, oldest audit first
         struct Row_ {

@@ -42,9 +42,9 @@ pub(crate) fn insert_finding(
     tx: &Connection,
     audit_id: &str,
     new: &NewFinding,
+    prefix: &str,
     now: &str,
 ) -> Result<(String, String)> {
-    let prefix = new.grade.ref_prefix();
     let (seq, reference) = next_reference(tx, audit_id, prefix)?;
     let id = new_id();
     tx.prepare_cached(
@@ -105,7 +105,10 @@ impl Store {
         check_date("due date", &new.due_date).map_err(Error::Invalid)?;
         let now = self.now();
         let tx = self.conn.savepoint()?;
-        let (id, _) = insert_finding(&tx, audit_id, new, &now)?;
+        let prefix = super::audits::scale_of(&tx, audit_id)?
+            .prefix(new.grade)
+            .to_string();
+        let (id, _) = insert_finding(&tx, audit_id, new, &prefix, &now)?;
         if !doc_key.is_empty() {
             tx.execute(
                 "UPDATE findings SET doc_key = ?2 WHERE id = ?1",
@@ -181,8 +184,9 @@ impl Store {
         }
         let now = self.now();
         let tx = self.conn.savepoint()?;
-        let prefix = grade.ref_prefix();
-        if prefix == f.grade.ref_prefix() {
+        let scale = super::audits::scale_of(&tx, &f.audit_id)?;
+        let prefix = scale.prefix(grade);
+        if prefix == scale.prefix(f.grade) {
             tx.execute(
                 "UPDATE findings SET grade = ?2, updated_at = ?3 WHERE id = ?1",
                 params![id, grade.code(), now],

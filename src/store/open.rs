@@ -75,11 +75,27 @@ fn allow_special_audits(tx: &rusqlite::Transaction) -> rusqlite_migration::HookR
     Ok(())
 }
 
+/// Version 15's hook: every audit made before scales existed gets the
+/// generic scale's snapshot, the grades it was made with.
+fn generic_scale_for_old_audits(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    let generic = crate::domain::Scale::generic();
+    tx.execute(
+        "INSERT INTO audit_scales (audit_id, scale_id, snapshot, created_at)
+         SELECT id, ?1, ?2, created_at FROM audits",
+        [generic.id.as_str(), generic.snapshot().as_str()],
+    )?;
+    Ok(())
+}
+
 fn migration_list() -> Vec<M<'static>> {
     let mut list = MIGRATION_LIST.to_vec();
     list.push(M::up_with_hook(
         include_str!("migrations/014_special_daily_time.sql"),
         allow_special_audits,
+    ));
+    list.push(M::up_with_hook(
+        include_str!("migrations/015_audit_scales.sql"),
+        generic_scale_for_old_audits,
     ));
     list
 }
@@ -104,7 +120,7 @@ pub fn validate_migrations() -> Result<()> {
 
 /// The schema version this binary writes.
 pub fn latest_schema_version() -> i64 {
-    MIGRATION_LIST.len() as i64 + 1
+    MIGRATION_LIST.len() as i64 + 2
 }
 
 /// The default audit file: the platform data directory, `auditbench.sqlite`.
