@@ -4,7 +4,7 @@
 use anyhow::{anyhow, Result};
 
 use super::Context_;
-use crate::domain::{Grade, Outcome};
+use crate::domain::Outcome;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -42,6 +42,7 @@ pub fn run(ctx: &Context_, cmd: Command) -> Result<()> {
             let store = ctx.open_to_read()?;
             let audit = store.find_audit(&audit)?;
             let items = store.carried(&audit.id)?;
+            let scale = store.audit_scale(&audit.id)?;
             if items.is_empty() {
                 outln!(
                     "{} carries no finding from earlier audits.",
@@ -67,7 +68,7 @@ pub fn run(ctx: &Context_, cmd: Command) -> Result<()> {
                     "{:<10} {:<32} {:<12} {:<9} {:<26} {}",
                     c.reference,
                     c.origin,
-                    c.grade.label(),
+                    scale.label(c.grade),
                     clause,
                     c.outcome_label(),
                     c.title
@@ -83,12 +84,14 @@ pub fn run(ctx: &Context_, cmd: Command) -> Result<()> {
             raise,
         } => {
             let outcome = Outcome::parse(&outcome).map_err(|e| anyhow!(e))?;
-            let raise = raise
-                .map(|g| Grade::parse(&g))
-                .transpose()
-                .map_err(|e| anyhow!(e))?;
             let mut store = ctx.open_existing()?;
             let audit = store.find_audit(&audit)?;
+            // the grade raised in its place, in the audit's scale
+            let scale = store.audit_scale(&audit.id)?;
+            let raise = raise
+                .map(|g| scale.parse_grade(&g))
+                .transpose()
+                .map_err(|e| anyhow!(e))?;
             let c = store.find_carried(&audit.id, &reference)?;
             let raised = store.record_outcome(
                 &audit.id,
@@ -107,7 +110,7 @@ pub fn run(ctx: &Context_, cmd: Command) -> Result<()> {
                     c.origin,
                     outcome.label(),
                     f.reference,
-                    f.grade.label()
+                    scale.label(f.grade)
                 )?,
                 None => outln!("{} ({}): {}", c.reference, c.origin, outcome.label())?,
             }

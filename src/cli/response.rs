@@ -200,6 +200,7 @@ pub fn due(ctx: &Context_, args: DueArgs) -> Result<()> {
     let today = chrono::Local::now().date_naive();
     let mut any = false;
     for a in audits {
+        let scale = store.audit_scale(&a.id)?;
         for (f, s) in store.standings(&a.id)? {
             let Some(awaited) = s.awaited else { continue };
             any = true;
@@ -218,7 +219,7 @@ pub fn due(ctx: &Context_, args: DueArgs) -> Result<()> {
                     a.audit_type.label()
                 ),
                 f.reference,
-                f.grade.label(),
+                scale.short(f.grade),
                 awaited,
                 when
             )?;

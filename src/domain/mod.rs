@@ -15,7 +15,7 @@ pub use cycle::{
 };
 pub use enums::*;
 pub use report::{report_items, Fill, ReportItem};
-pub use responses::{deadline, standing, Response, ResponseKind, Standing, MAJOR_DAYS, MINOR_DAYS};
+pub use responses::{deadline, standing, Response, ResponseKind, Standing};
 pub use scale::{Class, ColourRole, OscalState, Scale, ScaleError, ScaleGrade, DEFAULT_SCALE};
 pub use walk::{WalkClock, IDLE_SECS};
 

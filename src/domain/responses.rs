@@ -69,13 +69,10 @@ pub struct Standing {
     pub last: String,
 }
 
-/// Days after the audit's last day: a major's correction and verification
-/// (6 months), a minor's accepted plan (90 days).
-pub const MAJOR_DAYS: i64 = 182;
-pub const MINOR_DAYS: i64 = 90;
-
-/// The deadline the grade sets, from the audit's last day.
-pub fn deadline(audit: &Audit, grade: Grade) -> String {
+/// The deadline the grade sets, from the audit's last day, in days of the
+/// audit's scale: a major's verification (its correction verified), a
+/// minor's response (its accepted plan); none for the other classes.
+pub fn deadline(audit: &Audit, scale: &super::Scale, grade: Grade) -> String {
     let last = if audit.end_date.is_empty() {
         &audit.start_date
     } else {
@@ -84,10 +81,14 @@ pub fn deadline(audit: &Audit, grade: Grade) -> String {
     let Ok(d) = chrono::NaiveDate::parse_from_str(last, "%Y-%m-%d") else {
         return String::new();
     };
+    let g = scale.of(grade);
     let days = match grade {
-        Grade::Major => MAJOR_DAYS,
-        Grade::Minor => MINOR_DAYS,
-        _ => return String::new(),
+        Grade::Major => g.verification_days.or(g.response_days),
+        Grade::Minor => g.response_days.or(g.verification_days),
+        _ => None,
+    };
+    let Some(days) = days.map(i64::from) else {
+        return String::new();
     };
     (d + chrono::Duration::days(days))
         .format("%Y-%m-%d")
@@ -95,8 +96,13 @@ pub fn deadline(audit: &Audit, grade: Grade) -> String {
 }
 
 /// Where the nonconformity `f` of `audit` stands, given its responses.
-pub fn standing(audit: &Audit, f: &Finding, responses: &[&Response]) -> Standing {
-    let due = deadline(audit, f.grade);
+pub fn standing(
+    audit: &Audit,
+    scale: &super::Scale,
+    f: &Finding,
+    responses: &[&Response],
+) -> Standing {
+    let due = deadline(audit, scale, f.grade);
     let last_of = |k: ResponseKind| responses.iter().rev().find(|r| r.kind == k);
     let response = last_of(ResponseKind::Response);
     let review = last_of(ResponseKind::Review);

@@ -113,9 +113,11 @@ pub struct ScaleGrade {
     /// For narrow columns (at most 5 characters).
     pub short: String,
     pub class: Class,
-    /// The client must answer with a correction and corrective action.
+    /// The client must answer with a correction and corrective action
+    /// (true for the nonconformity classes, false for the others).
     pub corrective_action: bool,
-    /// An open finding of this grade blocks the recommendation.
+    /// An open finding of this grade blocks the recommendation (majors
+    /// while open, minors until their plan is accepted: the NC classes).
     pub blocks_recommendation: bool,
     /// Days from the audit's last day for the client's response (the
     /// correction and action plan), if the grade needs one.
@@ -275,22 +277,30 @@ impl Scale {
                 ));
             }
             seen_prefixes.push(p);
-            if g.class.grade().is_nonconformity() && !g.corrective_action {
+            // the workflow follows the class: nonconformities take a
+            // corrective action and block the recommendation (majors while
+            // open, minors until their plan is accepted); the others do
+            // neither. The file says so, and must say it truly.
+            let nc = g.class.grade().is_nonconformity();
+            if g.corrective_action != nc {
                 return Err(err(
                     at,
                     format!(
-                        "grade {}: a {} needs a corrective action (corrective_action = true)",
+                        "grade {}: a {} {} a corrective action (corrective_action = {nc})",
                         g.code,
-                        g.class.name()
+                        g.class.name(),
+                        if nc { "needs" } else { "does not take" }
                     ),
                 ));
             }
-            if g.class == Class::MajorNc && !g.blocks_recommendation {
+            if g.blocks_recommendation != nc {
                 return Err(err(
                     at,
                     format!(
-                        "grade {}: a major_nc blocks the recommendation (blocks_recommendation = true)",
-                        g.code
+                        "grade {}: a {} {} the recommendation (blocks_recommendation = {nc})",
+                        g.code,
+                        g.class.name(),
+                        if nc { "blocks" } else { "does not block" }
                     ),
                 ));
             }

@@ -78,6 +78,7 @@ pub struct FindingsCsv<'a, W: Write> {
     writer: csv::Writer<W>,
     audit: &'a Audit,
     catalogue: &'a Catalogue,
+    scale: &'a crate::domain::Scale,
 }
 
 impl<'a, W: Write> FindingsCsv<'a, W> {
@@ -86,6 +87,7 @@ impl<'a, W: Write> FindingsCsv<'a, W> {
         out: W,
         audit: &'a Audit,
         catalogue: &'a Catalogue,
+        scale: &'a crate::domain::Scale,
         opts: CsvOptions,
     ) -> io::Result<Self> {
         let mut writer = writer(out, opts)?;
@@ -94,6 +96,7 @@ impl<'a, W: Write> FindingsCsv<'a, W> {
             writer,
             audit,
             catalogue,
+            scale,
         })
     }
 
@@ -110,7 +113,7 @@ impl<'a, W: Write> FindingsCsv<'a, W> {
             &stage,
             &f.clause_id,
             clause_title,
-            f.grade.label(),
+            self.scale.label(f.grade),
             &f.title,
             &f.requirement,
             &f.statement,
@@ -147,7 +150,8 @@ pub fn write_findings<W: Write>(
 ) -> store::Result<(usize, W)> {
     let catalogue = store.catalogue(&audit.catalogue_id)?;
     let io_err = |e: io::Error| store::Error::Io(format!("cannot write the CSV: {e}"));
-    let mut csv = FindingsCsv::new(out, audit, &catalogue, opts).map_err(io_err)?;
+    let scale = store.audit_scale(&audit.id)?;
+    let mut csv = FindingsCsv::new(out, audit, &catalogue, &scale, opts).map_err(io_err)?;
     let mut rows = 0usize;
     store.for_each_finding(&audit.id, &FindingFilter::default(), |f| {
         rows += 1;

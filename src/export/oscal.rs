@@ -106,6 +106,7 @@ fn put_list(map: &mut Map<String, Value>, key: &str, list: Vec<Value>) {
 struct Stream<'c, F> {
     pages: F,
     cites: &'c HashMap<String, Vec<String>>,
+    scale: &'c crate::domain::Scale,
     risks: bool,
 }
 
@@ -119,10 +120,10 @@ where
         for f in (self.pages)() {
             let f = f.map_err(S::Error::custom)?;
             if self.risks {
-                seq.serialize_element(&risk_out(&f))?;
+                seq.serialize_element(&risk_out(&f, self.scale))?;
             } else {
                 let stage = f.stage.number().to_string();
-                seq.serialize_element(&finding_out(&f, &stage, self.cites))?;
+                seq.serialize_element(&finding_out(&f, &stage, self.cites, self.scale))?;
             }
         }
         seq.end()
@@ -203,6 +204,7 @@ fn finding_out<'a>(
     f: &'a Finding,
     stage: &'a str,
     cites: &HashMap<String, Vec<String>>,
+    scale: &'a crate::domain::Scale,
 ) -> FindingOut<'a> {
     let title = if f.title.trim().is_empty() {
         f.reference.clone()
@@ -214,11 +216,8 @@ fn finding_out<'a>(
         description.push_str("\n\nObjective evidence: ");
         description.push_str(&f.evidence);
     }
-    let state = if f.grade.is_nonconformity() {
-        "not-satisfied"
-    } else {
-        "satisfied"
-    };
+    // the state the audit's scale gives the grade (NCs: not-satisfied)
+    let state = scale.of(f.grade).oscal_state.as_str();
     FindingOut {
         uuid: uuid_of("finding", &f.id),
         title,
@@ -226,7 +225,7 @@ fn finding_out<'a>(
         props: props(&[
             ("reference", &f.reference),
             ("grade", f.grade.code()),
-            ("grade-label", f.grade.label()),
+            ("grade-label", scale.label(f.grade)),
             ("clause", &f.clause_id),
             ("stage", stage),
             ("status", f.status_label()),
@@ -274,7 +273,7 @@ struct RiskOut<'a> {
     deadline: Option<String>,
 }
 
-fn risk_out(f: &Finding) -> RiskOut<'_> {
+fn risk_out<'a>(f: &'a Finding, scale: &crate::domain::Scale) -> RiskOut<'a> {
     let status = match f.status {
         FindingStatus::Closed => "closed",
         FindingStatus::Open => "open",
@@ -297,7 +296,7 @@ fn risk_out(f: &Finding) -> RiskOut<'_> {
         uuid: uuid_of("risk", &f.id),
         title: format!(
             "{} {} against clause {}",
-            f.grade.label(),
+            scale.label(f.grade),
             f.reference,
             f.clause_id
         ),
@@ -552,14 +551,17 @@ pub fn write_assessment_results<W: Write>(
             .filter(|g| g.is_nonconformity())
             .collect(),
     );
+    let scale = store.audit_scale(&audit.id)?;
     let findings = Stream {
         pages: all_pages,
         cites: &cites,
+        scale: &scale,
         risks: false,
     };
     let risks = Stream {
         pages: nc_pages,
         cites: &cites,
+        scale: &scale,
         risks: true,
     };
 

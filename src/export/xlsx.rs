@@ -146,6 +146,7 @@ pub fn write_workbook<W: Write + std::io::Seek + Send>(
                 ("Formerly", 11.0),
             ],
         )?;
+        let scale = store.audit_scale(&audit.id)?;
         for g in Grade::ALL {
             let pages = store::grade_pages(store.path().to_path_buf(), audit.id.clone(), *g, 2_000);
             for f in pages {
@@ -158,7 +159,7 @@ pub fn write_workbook<W: Write + std::io::Seek + Send>(
                     .unwrap_or_default();
                 sh.push(&[
                     &f.reference,
-                    f.grade.label(),
+                    scale.label(f.grade),
                     &f.clause_id,
                     title,
                     &stage,

@@ -111,6 +111,8 @@ struct Pages {
     path: std::path::PathBuf,
     audit_id: String,
     grade: Grade,
+    /// The grade's label in the audit's scale.
+    label: String,
     titles: std::sync::Arc<HashMap<String, String>>,
     cites: std::sync::Arc<HashMap<String, Vec<String>>>,
     error: StreamError,
@@ -124,13 +126,14 @@ impl Pages {
         let titles = self.titles.clone();
         let cites = self.cites.clone();
         let error = self.error.clone();
+        let label = self.label.clone();
         store::grade_pages(self.path.clone(), self.audit_id.clone(), self.grade, PAGE).map_while(
             move |f| match f {
                 Ok(f) => {
                     let title = titles.get(&f.clause_id).cloned().unwrap_or_default();
                     let samples = cites.get(&f.id).cloned().unwrap_or_default();
                     Some(minijinja::Value::from_serialize(finding_row(
-                        &f, title, samples,
+                        &f, &label, title, samples,
                     )))
                 }
                 Err(e) => {
@@ -282,6 +285,7 @@ pub fn gather(
     );
     let stream_error = StreamError::default();
     let counts = store.finding_counts(&audit.id)?;
+    let scale = store.audit_scale(&audit.id)?;
     let groups: Vec<GradeGroup> = Grade::ALL
         .iter()
         .zip(counts)
@@ -291,12 +295,13 @@ pub fn gather(
                 path: store.path().to_path_buf(),
                 audit_id: audit.id.clone(),
                 grade: *g,
+                label: scale.label(*g).to_string(),
                 titles: titles.clone(),
                 cites: cites.clone(),
                 error: stream_error.clone(),
             };
             GradeGroup {
-                grade: g.label().to_string(),
+                grade: scale.label(*g).to_string(),
                 code: g.code().to_string(),
                 count: n,
                 findings: minijinja::Value::make_iterable(move || pages.iter()),
@@ -307,7 +312,7 @@ pub fn gather(
         .iter()
         .zip(counts)
         .map(|(g, n)| Item {
-            label: g.label().to_string(),
+            label: scale.label(*g).to_string(),
             text: n.to_string(),
         })
         .collect();
@@ -329,7 +334,7 @@ pub fn gather(
             outcome: c.outcome_label().to_string(),
             reference: c.reference,
             origin: c.origin,
-            grade: c.grade.label().to_string(),
+            grade: scale.label(c.grade).to_string(),
             clause: c.clause_id,
             original_clause: c.original_clause_id,
             title: c.title,
@@ -482,11 +487,16 @@ pub fn gather(
     })
 }
 
-fn finding_row(f: &Finding, clause_title: String, samples: Vec<String>) -> ReportFinding {
+fn finding_row(
+    f: &Finding,
+    label: &str,
+    clause_title: String,
+    samples: Vec<String>,
+) -> ReportFinding {
     ReportFinding {
         reference: f.reference.clone(),
         formerly: f.formerly.clone(),
-        grade: f.grade.label().to_string(),
+        grade: label.to_string(),
         clause: f.clause_id.clone(),
         clause_title,
         stage: f.stage.number(),

@@ -170,10 +170,11 @@ impl Store {
             return Ok(Vec::new());
         }
         let responses = self.responses(audit_id)?;
+        let scale = self.audit_scale(audit_id)?;
         let mut out = Vec::new();
         for f in self.open_nonconformities(audit_id, usize::MAX)? {
             let mine: Vec<&Response> = responses.iter().filter(|r| r.finding_id == f.id).collect();
-            let s = crate::domain::standing(&audit, &f, &mine);
+            let s = crate::domain::standing(&audit, &scale, &f, &mine);
             out.push((f, s));
         }
         Ok(out)
