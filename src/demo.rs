@@ -139,24 +139,34 @@ const SAMPLES: &[(&str, &str, SampleMethod, u32, &str, &str)] = &[
 
 /// Create the demo audit and return its id.
 pub fn create_demo(store: &mut Store) -> Result<String> {
-    store.atomically(create_demo_parts)
+    create_demo_graded(store, &crate::domain::Scale::generic())
 }
 
-fn create_demo_parts(store: &mut Store) -> Result<String> {
-    let audit = store.create_audit(&NewAudit {
-        organisation: "Northwind Managed Services Ltd".into(),
-        scope: "Design, transition, delivery and improvement of managed hosting, service desk and \
+/// The demo audit graded on `scale` (its findings' grades are the same
+/// classes; their labels and references are the scale's).
+pub fn create_demo_graded(store: &mut Store, scale: &crate::domain::Scale) -> Result<String> {
+    store.atomically(|store| create_demo_parts(store, scale))
+}
+
+fn create_demo_parts(store: &mut Store, scale: &crate::domain::Scale) -> Result<String> {
+    let audit = store.create_audit_with_scale(
+        &NewAudit {
+            organisation: "Northwind Managed Services Ltd".into(),
+            scope:
+                "Design, transition, delivery and improvement of managed hosting, service desk and \
                 workplace services for business customers, from the Leeds and Rotterdam sites."
-            .into(),
-        catalogue_id: "iso20000-1-2018".into(),
-        edition: "2018".into(),
-        audit_type: AuditType::Stage2,
-        certification_body: "Example Certification Body".into(),
-        lead_auditor: "Jordan Lee".into(),
-        team: "Jordan Lee (lead), Sam Ortiz".into(),
-        start_date: "2026-11-16".into(),
-        end_date: "2026-11-19".into(),
-    })?;
+                    .into(),
+            catalogue_id: "iso20000-1-2018".into(),
+            edition: "2018".into(),
+            audit_type: AuditType::Stage2,
+            certification_body: "Example Certification Body".into(),
+            lead_auditor: "Jordan Lee".into(),
+            team: "Jordan Lee (lead), Sam Ortiz".into(),
+            start_date: "2026-11-16".into(),
+            end_date: "2026-11-19".into(),
+        },
+        scale,
+    )?;
     store.set_audit_status(&audit.id, AuditStatus::InProgress)?;
     let cat = store.catalogue(&audit.catalogue_id)?;
     let id = audit.id.clone();

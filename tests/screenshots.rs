@@ -41,6 +41,8 @@ const SHOTS: &[&str] = &[
     "report",
     "plan",
     "programme",
+    "findings-dnv",
+    "findings-fr",
     "follow-up",
     "help",
 ];

@@ -1,7 +1,7 @@
 use anyhow::Result;
 
 use super::Context_;
-use crate::demo::{add_scale, create_demo};
+use crate::demo::add_scale;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -13,13 +13,17 @@ pub struct Args {
     /// programme`, `carried list`, `plan list`).
     #[arg(long)]
     cycle: bool,
+    /// Grade the demo on this scale (generic, dnv, afnor, de, or your own id).
+    #[arg(long, value_name = "SCALE_ID", default_value = "generic")]
+    grades: String,
 }
 
 pub fn run(ctx: &Context_, args: Args) -> Result<()> {
+    let scale = crate::scales::find(&args.grades).map_err(|e| anyhow::anyhow!(e))?;
     let mut store = ctx.open()?;
     // All of it or nothing: an interrupted run leaves no half-made audit.
     let id = store.atomically(|store| {
-        let id = create_demo(store)?;
+        let id = crate::demo::create_demo_graded(store, &scale)?;
         if args.scale > 0 {
             let audit = store.audit(&id)?;
             let cat = store.catalogue(&audit.catalogue_id)?;

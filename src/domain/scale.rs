@@ -244,11 +244,11 @@ impl Scale {
                 ));
             }
             let prefix = g.prefix.trim_end_matches('-');
-            if !valid_id(prefix) || prefix.contains('-') {
+            if !valid_id(prefix) || prefix.contains('-') || prefix.chars().count() > 6 {
                 return Err(err(
                     at,
                     format!(
-                        "grade {}: prefix {:?} is not valid; use letters, digits and _, like \"CAT1\" (the reference is PREFIX-001)",
+                        "grade {}: prefix {:?} is not valid; use at most 6 letters, digits and _, like \"CAT1\" (the reference is PREFIX-001)",
                         g.code, g.prefix
                     ),
                 ));

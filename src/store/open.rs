@@ -617,6 +617,15 @@ mod tests {
         };
         assert_eq!(every("Northwind"), crate::domain::EVERY_VISIT);
         assert_eq!(every("Contoso"), "", "set by hand: kept");
+        // version 15: every audit made before scales is on the generic scale
+        let scales: Vec<String> = conn
+            .prepare("SELECT scale_id FROM audit_scales ORDER BY audit_id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(scales, ["generic", "generic"]);
         // the trail: Northwind's default, then the new audit's creation
         assert_eq!(trail(&conn), before + 2);
         let check: String = conn

@@ -342,6 +342,7 @@ impl App {
             export_dir: &self.model.export_dir,
             auditor: self.model.auditor(),
             offset: self.model.utc_offset,
+            scale: self.model.data.as_ref().map(|d| &d.scale),
         }
     }
 

@@ -204,6 +204,7 @@ impl App {
                     export_dir: &export_dir,
                     auditor: self.model.auditor(),
                     offset: self.model.utc_offset,
+                    scale: self.model.data.as_ref().map(|x| &x.scale),
                 };
                 let mut form = FormState::for_kind(kind, &here);
                 form.restore(&d.text);

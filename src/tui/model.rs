@@ -198,6 +198,8 @@ pub struct AuditData {
     pub clause_time: HashMap<String, i64>,
     /// Seconds walked per day.
     pub time_by_day: std::collections::BTreeMap<String, i64>,
+    /// The audit's grade scale (frozen into it): the grades' labels.
+    pub scale: crate::domain::Scale,
 }
 
 /// How many open nonconformities the overview lists.
@@ -359,6 +361,7 @@ impl AuditData {
             plan: store.plan(id)?,
             clause_time: store.clause_times(id)?,
             time_by_day: store.time_per_day(id)?,
+            scale: store.audit_scale(id)?,
         };
         d.awaited = awaited(store, id)?;
         d.reload_reviews(store)?;

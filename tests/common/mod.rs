@@ -180,6 +180,22 @@ pub fn scene(env: &Env, name: &str) -> App {
     if name == "audits-empty" {
         return app(env);
     }
+    if name == "findings-dnv" || name == "findings-fr" {
+        // the demo graded on the DNV-style or the French scale
+        let scale = auditbench::domain::Scale::builtin(if name == "findings-dnv" {
+            "dnv"
+        } else {
+            "afnor"
+        })
+        .expect("a built-in scale");
+        let mut app = app(env);
+        auditbench::demo::create_demo_graded(&mut app.store, &scale).expect("the demo");
+        app.model.load_audits(&app.store).expect("the audits");
+        app.dispatch(auditbench::tui::action::Action::Select);
+        app.dispatch(auditbench::tui::action::Action::GoFindings);
+        app.model.status = None;
+        return app;
+    }
     let mut app = demo_app(env);
     match name {
         "audits" => app.dispatch(auditbench::tui::action::Action::GoAudits),
@@ -268,6 +284,8 @@ pub const SCREENS: &[&str] = &[
     "report",
     "plan",
     "programme",
+    "findings-dnv",
+    "findings-fr",
     "picker",
     "fuzzy-finder",
     "help",

@@ -80,14 +80,15 @@ impl Pending {
             Pending::Regrade { id, grade } => {
                 let before = ctx.store.finding(&id)?;
                 let f = ctx.store.set_finding_grade(&id, grade)?;
+                let scale = ctx.store.audit_scale(&f.audit_id)?;
                 let msg = if f.reference == before.reference {
-                    format!("{}: {}", f.reference, grade.label())
+                    format!("{}: {}", f.reference, scale.label(grade))
                 } else {
                     format!(
                         "{} is now {} ({}; formerly {})",
                         before.reference,
                         f.reference,
-                        grade.label(),
+                        scale.label(grade),
                         before.reference
                     )
                 };

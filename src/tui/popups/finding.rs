@@ -88,11 +88,13 @@ impl Component for FindingDetailState {
                 return one(crate::tui::views::findings::history_popup(ctx.store, d)?)
             }
             Action::PickGrade => {
+                let scale = ctx.store.audit_scale(&d.audit_id)?;
                 return one(Effect::Push(Popup::Picker(Box::new(PickerState::grade(
                     &d.reference,
                     &d.id,
                     d.grade,
-                )))))
+                    &scale,
+                )))));
             }
             Action::PickStatus if !d.grade.is_nonconformity() => {
                 // the domain's one-line reason: only nonconformities have one
@@ -236,7 +238,14 @@ fn render(d: &FindingDetailState, m: &Model, f: &mut Frame, area: Rect) {
         }
         let label_style = if sel { t.selected() } else { t.key() };
         let (label, value, vstyle) = match row {
-            Row::Grade => ("Grade", fd.grade.label().to_string(), t.grade(fd.grade)),
+            Row::Grade => (
+                "Grade",
+                m.data
+                    .as_ref()
+                    .map_or(fd.grade.label(), |x| x.scale.label(fd.grade))
+                    .to_string(),
+                t.grade(fd.grade),
+            ),
             Row::Clause => (
                 "Clause",
                 format!("{clause_id} {clause_title}"),

@@ -79,10 +79,10 @@ impl PickerState {
         }
     }
 
-    pub fn grade(reference: &str, id: &str, grade: Grade) -> Self {
+    pub fn grade(reference: &str, id: &str, grade: Grade, scale: &crate::domain::Scale) -> Self {
         Self::new(
             format!("Grade of {reference}"),
-            enum_options(Grade::ALL, Grade::code, Grade::label),
+            crate::tui::popups::form::grade_options(scale),
             grade.code(),
             PickFor::FindingGrade { id: id.to_string() },
         )
@@ -181,7 +181,11 @@ impl PickerState {
 
     /// The findings an audit carries from earlier audits, to choose one
     /// and record what this audit found. None when it carries none.
-    pub fn carried(audit_id: &str, items: &[crate::domain::Carried]) -> Option<Self> {
+    pub fn carried(
+        audit_id: &str,
+        items: &[crate::domain::Carried],
+        scale: &crate::domain::Scale,
+    ) -> Option<Self> {
         if items.is_empty() {
             return None;
         }
@@ -194,7 +198,7 @@ impl PickerState {
                         "{} · {} · {} {} — {}",
                         c.reference,
                         c.origin,
-                        crate::tui::theme::Theme::grade_tag(c.grade),
+                        scale.short(c.grade),
                         c.clause_id,
                         c.outcome_label()
                     ),
@@ -276,19 +280,23 @@ fn apply(target: &PickFor, code: &str, label: &str, ctx: &mut Ctx) -> store::Res
         PickFor::FindingGrade { id } => {
             let grade = Grade::parse(code)?;
             let f = ctx.store.finding(id)?;
-            let across = grade.is_nonconformity() != f.grade.is_nonconformity();
+            let scale = ctx.store.audit_scale(&f.audit_id)?;
+            // the reference changes with the prefix (CAT2 to CAT1), or
+            // when a finding becomes or stops being an NC
+            let across = grade.is_nonconformity() != f.grade.is_nonconformity()
+                || scale.prefix(grade) != scale.prefix(f.grade);
             let stage1_nc = f.stage == Stage::ONE && grade.is_nonconformity();
             if across || stage1_nc {
                 let mut message = format!(
                     "Regrade {} from {} to {}?",
                     f.reference,
-                    f.grade.label(),
-                    grade.label()
+                    scale.label(f.grade),
+                    scale.label(grade)
                 );
                 if across {
                     message.push_str(&format!(
                         " It takes a new {}- reference; {} is kept as its former reference and never given again.",
-                        grade.ref_prefix(),
+                        scale.prefix(grade),
                         f.reference
                     ));
                 }
@@ -387,8 +395,9 @@ fn apply(target: &PickFor, code: &str, label: &str, ctx: &mut Ctx) -> store::Res
                 .into_iter()
                 .find(|c| c.id == code)
                 .ok_or_else(|| store::Error::NotFound(format!("no carried finding {label}")))?;
+            let scale = ctx.store.audit_scale(audit_id)?;
             Ok(vec![Effect::OpenForm(Box::new(
-                crate::tui::popups::form::FormState::carried_outcome(&item),
+                crate::tui::popups::form::FormState::carried_outcome(&item, &scale),
             ))])
         }
         PickFor::Auditor { audit_id } => {

@@ -20,7 +20,6 @@ use crate::tui::popups::confirm::Pending;
 use crate::tui::popups::finding::FindingDetailState;
 use crate::tui::popups::history::HistoryState;
 use crate::tui::popups::Popup;
-use crate::tui::theme::Theme;
 
 /// Orders of the findings table.
 /// The orders of the findings list (defined with the store's queries).
@@ -159,7 +158,7 @@ fn render(st: &FindingsView, m: &Model, f: &mut Frame, area: Rect) {
     let t = &m.theme;
     let mut filters = Vec::new();
     if let Some(g) = st.filter.grade {
-        filters.push(format!("grade {}", g.label()));
+        filters.push(format!("grade {}", d.scale.label(g)));
     }
     if let Some(s) = st.filter.status {
         filters.push(format!("status {}", s.label()));
@@ -194,7 +193,10 @@ fn render(st: &FindingsView, m: &Model, f: &mut Frame, area: Rect) {
                     inert(&x.reference).into_owned(),
                     t.grade(x.grade),
                 )),
-                TCell::from(Span::styled(Theme::grade_tag(x.grade), t.grade(x.grade))),
+                TCell::from(Span::styled(
+                    d.scale.short(x.grade).to_string(),
+                    t.grade(x.grade),
+                )),
                 TCell::from(inert(&x.clause_id).into_owned()),
                 TCell::from(cut(&x.title, title_w)),
                 TCell::from(Span::styled(x.status_label(), t.finding_status(x.status))),
@@ -213,7 +215,15 @@ fn render(st: &FindingsView, m: &Model, f: &mut Frame, area: Rect) {
     let header =
         Row::new(vec!["Ref", "Grade", "Clause", "Title", "Status", "Due"]).style(t.title());
     let widths = [
-        Constraint::Length(8),
+        // as wide as the scale's longest reference (PREFIX-001)
+        Constraint::Length(
+            Grade::ALL
+                .iter()
+                .map(|g| d.scale.prefix(*g).chars().count() as u16 + 4)
+                .max()
+                .unwrap_or(8)
+                .max(8),
+        ),
         Constraint::Length(6),
         Constraint::Length(9),
         Constraint::Fill(1),

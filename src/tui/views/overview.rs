@@ -48,7 +48,7 @@ impl Component for OverviewView {
         match action {
             Action::ReportAudit => {}
             Action::VerifyCarried => {
-                return match PickerState::carried(&a.id, &data.carried) {
+                return match PickerState::carried(&a.id, &data.carried, &data.scale) {
                     Some(p) => one(Effect::Push(Popup::Picker(Box::new(p)))),
                     None => one(Effect::Info(
                         "This audit carries no finding from earlier audits (a follow-up made with F on the Audits screen does)".into(),
@@ -231,15 +231,23 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
     );
     f.render_widget(gauge(t, "NCs closed", ncs.saturating_sub(open), ncs), g3);
 
+    // bars as wide as the scale's short labels (at most 5)
+    let bar_w = Grade::ALL
+        .iter()
+        .map(|g| d.scale.short(*g).chars().count() as u16)
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 5);
     let [chart, open] =
-        Layout::horizontal([Constraint::Length(29), Constraint::Fill(1)]).areas(bottom);
+        Layout::horizontal([Constraint::Length(5 * bar_w + 4 + 5), Constraint::Fill(1)])
+            .areas(bottom);
     let bars: Vec<Bar> = Grade::ALL
         .iter()
         .map(|g| {
             let n = d.counts[g.severity() as usize];
             Bar::default()
                 .value(n)
-                .label(Line::raw(Theme::grade_short(*g)))
+                .label(Line::raw(d.scale.short(*g).to_string()))
                 .text_value(n.to_string())
                 .style(t.grade(*g))
                 .value_style(t.selected())
@@ -249,7 +257,7 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
         BarChart::default()
             .block(Block::bordered().title(" Findings by grade "))
             .data(BarGroup::default().bars(&bars))
-            .bar_width(4)
+            .bar_width(bar_w)
             .bar_gap(1),
         chart,
     );
@@ -262,10 +270,7 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
         let room = open.width.saturating_sub(2 + 7 + 6 + 9) as usize;
         lines.push(Line::from(vec![
             Span::styled(format!("{:<7}", inert(&c.reference)), t.grade(c.grade)),
-            Span::styled(
-                format!("{:<6}", Theme::grade_tag(c.grade)),
-                t.grade(c.grade),
-            ),
+            Span::styled(format!("{:<6}", d.scale.short(c.grade)), t.grade(c.grade)),
             Span::raw(format!("{:<9}", inert(&c.clause_id))),
             Span::styled(
                 cut(
@@ -295,10 +300,7 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
             .saturating_sub(2 + 7 + 6 + 9 + if wide { 19 } else { 0 }) as usize;
         let mut spans = vec![
             Span::styled(format!("{:<7}", inert(&fd.reference)), t.grade(fd.grade)),
-            Span::styled(
-                format!("{:<6}", Theme::grade_tag(fd.grade)),
-                t.grade(fd.grade),
-            ),
+            Span::styled(format!("{:<6}", d.scale.short(fd.grade)), t.grade(fd.grade)),
             Span::raw(format!("{:<9}", inert(&fd.clause_id))),
             Span::raw(format!(
                 "{:<w$} ",

@@ -216,6 +216,7 @@ impl Component for Stage1View {
                     Stage::ONE,
                     Grade::Observation,
                     &name,
+                    &data.scale,
                 )
                 .on_document(&key, &name);
                 one(Effect::OpenForm(Box::new(form)))

@@ -194,6 +194,7 @@ fn handle(s: &mut Stage2View, action: &Action, ctx: &mut Ctx) -> store::Result<V
                 Stage::TWO,
                 Grade::Minor,
                 "",
+                &data.scale,
             );
             one(Effect::OpenForm(Box::new(form)))
         }
@@ -478,7 +479,7 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
         for x in findings.iter() {
             lines.push(Line::from(vec![
                 Span::styled(
-                    format!("{:<8}{:<6}", inert(&x.reference), Theme::grade_tag(x.grade)),
+                    format!("{:<8}{:<6}", inert(&x.reference), d.scale.short(x.grade)),
                     t.grade(x.grade),
                 ),
                 Span::raw(inert(&x.title).into_owned()),
@@ -529,11 +530,7 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
     for k in d.carried.iter().filter(|k| k.clause_id == c.id) {
         lines.push(Line::from(vec![
             Span::styled(
-                format!(
-                    "↩ {:<8}{:<6}",
-                    inert(&k.reference),
-                    Theme::grade_tag(k.grade)
-                ),
+                format!("↩ {:<8}{:<6}", inert(&k.reference), d.scale.short(k.grade)),
                 t.grade(k.grade),
             ),
             Span::raw(format!(

@@ -12,7 +12,7 @@ use tui_textarea::TextArea;
 mod specs;
 mod submit;
 
-pub use specs::Here;
+pub use specs::{grade_options, Here};
 
 use super::centered;
 use crate::store;

@@ -19,10 +19,17 @@ pub struct Here<'a> {
     pub auditor: String,
     /// The auditor's offset from UTC.
     pub offset: chrono::FixedOffset,
+    /// The open audit's grade scale.
+    pub scale: Option<&'a crate::domain::Scale>,
 }
 
-fn grade_options() -> Vec<(String, String)> {
-    enum_options(Grade::ALL, Grade::code, Grade::label)
+/// The grades of `scale` in its order: (canonical code, the scale's label).
+pub fn grade_options(scale: &crate::domain::Scale) -> Vec<(String, String)> {
+    scale
+        .order()
+        .into_iter()
+        .map(|g| (g.code().to_string(), scale.label(g).to_string()))
+        .collect()
 }
 
 impl FormState {
@@ -31,9 +38,16 @@ impl FormState {
         let edition = at.audit.map_or("", |a| a.edition.as_str());
         match kind {
             FormKind::NewAudit => Self::new_audit(),
-            FormKind::NewFinding => {
-                Self::new_finding(edition, &at.clause, Stage::TWO, Grade::Minor, "")
-            }
+            FormKind::NewFinding => Self::new_finding(
+                edition,
+                &at.clause,
+                Stage::TWO,
+                Grade::Minor,
+                "",
+                &at.scale
+                    .cloned()
+                    .unwrap_or_else(crate::domain::Scale::generic),
+            ),
             FormKind::NewInterview => {
                 Self::new_interview(&at.now, &at.clause, &at.auditor, at.offset)
             }
@@ -143,6 +157,17 @@ impl FormState {
                 Field::text("team", "Team", ""),
                 Field::text("start_date", "Start (YYYY-MM-DD)", ""),
                 Field::text("end_date", "End (YYYY-MM-DD)", ""),
+                // the built-in scales and the user's own (scales/ID.toml)
+                Field::choice(
+                    "scale",
+                    "Grade scale",
+                    crate::scales::available()
+                        .into_iter()
+                        .filter_map(Result::ok)
+                        .map(|s| (s.id, s.name))
+                        .collect(),
+                    crate::domain::DEFAULT_SCALE,
+                ),
             ],
         )
     }
@@ -153,6 +178,7 @@ impl FormState {
         stage: Stage,
         grade: Grade,
         title: &str,
+        scale: &crate::domain::Scale,
     ) -> FormState {
         let requirement = if clause.is_empty() {
             String::new()
@@ -163,7 +189,7 @@ impl FormState {
             FormKind::NewFinding,
             "New finding",
             vec![
-                Field::choice("grade", "Grade", grade_options(), grade.code()),
+                Field::choice("grade", "Grade", grade_options(scale), grade.code()),
                 Field::text("title", "Title", title),
                 Field::text("clause", "Clause", clause),
                 Field::choice(
@@ -359,7 +385,7 @@ impl FormState {
     /// What this audit found about a carried finding: the outcomes that
     /// fit its grade, the evidence, and for one not effective the grade
     /// of the finding raised in its place.
-    pub fn carried_outcome(c: &crate::domain::Carried) -> FormState {
+    pub fn carried_outcome(c: &crate::domain::Carried, scale: &crate::domain::Scale) -> FormState {
         use crate::domain::Outcome as O;
         let outcomes: &[O] = if c.grade.is_nonconformity() {
             &[O::Effective, O::NotEffective, O::StillOpen, O::Pending]
@@ -389,9 +415,12 @@ impl FormState {
                 vec![
                     (
                         c.grade.code().to_string(),
-                        format!("raise a {} again", c.grade.label()),
+                        format!("raise a {} again", scale.label(c.grade)),
                     ),
-                    ("major".into(), "raise a Major NC (escalate)".into()),
+                    (
+                        "major".into(),
+                        format!("raise a {} (escalate)", scale.label(Grade::Major)),
+                    ),
                 ],
                 c.grade.code(),
             ));

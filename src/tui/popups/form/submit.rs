@@ -28,18 +28,27 @@ pub fn submit(
             let edition = get("edition");
             let catalogue_id = crate::catalogue::builtin_id_for_edition(&edition)
                 .ok_or_else(|| store::Error::Invalid(format!("unknown edition {edition:?}")))?;
-            let audit = ctx.store.create_audit(&NewAudit {
-                organisation: get("organisation"),
-                audit_type: AuditType::parse(&get("audit_type"))?,
-                edition,
-                catalogue_id: catalogue_id.to_string(),
-                scope: get("scope"),
-                certification_body: get("certification_body"),
-                lead_auditor: get("lead_auditor"),
-                team: get("team"),
-                start_date: get("start_date"),
-                end_date: get("end_date"),
-            })?;
+            let scale_id = get("scale");
+            let scale = if scale_id.is_empty() {
+                crate::domain::Scale::generic()
+            } else {
+                crate::scales::find(&scale_id).map_err(store::Error::Invalid)?
+            };
+            let audit = ctx.store.create_audit_with_scale(
+                &NewAudit {
+                    organisation: get("organisation"),
+                    audit_type: AuditType::parse(&get("audit_type"))?,
+                    edition,
+                    catalogue_id: catalogue_id.to_string(),
+                    scope: get("scope"),
+                    certification_body: get("certification_body"),
+                    lead_auditor: get("lead_auditor"),
+                    team: get("team"),
+                    start_date: get("start_date"),
+                    end_date: get("end_date"),
+                },
+                &scale,
+            )?;
             Ok(vec![
                 Effect::Reload(Slice::Audits),
                 Effect::OpenAudit(audit.id.clone()),
@@ -338,7 +347,12 @@ pub fn submit(
             )?;
             let mut said = format!("Carried finding: {}", outcome.label());
             if let Some(f) = &raised {
-                said.push_str(&format!("; raised {} ({})", f.reference, f.grade.label()));
+                let label = ctx
+                    .store
+                    .audit_scale(&f.audit_id)
+                    .map(|s| s.label(f.grade).to_string())
+                    .unwrap_or_else(|_| f.grade.label().to_string());
+                said.push_str(&format!("; raised {} ({})", f.reference, label));
             }
             Ok(vec![Effect::Reload(Slice::Findings), Effect::Info(said)])
         }
