@@ -95,7 +95,7 @@ action = "line_start"
     app.handle_key(key(KeyCode::Char('l')));
     assert_eq!(grade(&app), "minor", "l is no longer bound here");
     app.handle_key(key(KeyCode::Char('+')));
-    assert_eq!(grade(&app), "observation", "+ is");
+    assert_eq!(grade(&app), "stage1_concern", "+ is");
 
     let mut term = Terminal::new(TestBackend::new(120, 36)).unwrap();
     app.draw(&mut term).unwrap();

@@ -233,11 +233,11 @@ fn new_list_finding_export_round_trip() {
             && line.contains("2026-11-16"),
         "{line}"
     );
-    let counts: Vec<&str> = line.split_whitespace().rev().take(5).collect();
+    let counts: Vec<&str> = line.split_whitespace().rev().take(6).collect();
     assert_eq!(
         counts,
-        ["0", "1", "0", "1", "1"],
-        "gp ofi obs minor major: {line}"
+        ["0", "1", "0", "0", "1", "1"],
+        "gp ofi obs aoc minor major: {line}"
     );
 
     let listed = env.ok(&["finding", "list", "--audit", &id, "--grade", "minor"]);
@@ -410,7 +410,7 @@ fn bad_inputs_fail_with_one_line_and_write_nothing() {
         a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
     };
     let cases: Vec<(Vec<String>, &str)> = vec![
-        (add(&["--clause", "8.5.1", "--grade", "critical"]), "\"critical\" is not a grade of the Generic (major / minor NC, observation, OFI, good practice) scale; accepted: major (Major NC), minor (Minor NC), observation (Observation), ofi (Opportunity for improvement), good_practice (Good practice)"),
+        (add(&["--clause", "8.5.1", "--grade", "critical"]), "\"critical\" is not a grade of the Generic (major / minor NC, observation, OFI, good practice) scale; accepted: major (Major NC), minor (Minor NC), concern (Stage 1 concern), observation (Observation), ofi (Opportunity for improvement), good_practice (Good practice)"),
         (add(&["--clause", "8.9.9", "--grade", "minor"]), "unknown clause \"8.9.9\""),
         (add(&["--clause", "8.5.1", "--grade", "minor", "--stage", "3"]), "unknown stage \"3\"; accepted: 1, 2"),
         (add(&["--clause", "8.5.1", "--grade", "minor", "--due", "next week"]), "not a date"),

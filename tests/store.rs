@@ -208,7 +208,7 @@ fn finding_references_are_per_prefix_and_survive_grade_changes() {
         (f.reference.as_str(), f.formerly.as_str()),
         ("NC-004", "OBS-001")
     );
-    assert_eq!(s.finding_counts(&a.id).unwrap(), [0, 4, 1, 1, 1]);
+    assert_eq!(s.finding_counts(&a.id).unwrap(), [0, 4, 0, 1, 1, 1]);
     let g = s.finding_by_ref(&a.id, "gp-001").unwrap();
     let g = s.set_finding_grade(&g.id, Grade::Minor).unwrap();
     let g = s.set_finding_grade(&g.id, Grade::GoodPractice).unwrap();

@@ -54,7 +54,7 @@ fn a_first_run_says_what_to_do_and_d_creates_the_demo() {
     assert_eq!(app.screen, Screen::Overview);
     let d = app.model.data.as_ref().unwrap();
     assert_eq!(d.audit.organisation, "Northwind Managed Services Ltd");
-    assert_eq!(d.counts, [1, 3, 4, 2, 2]);
+    assert_eq!(d.counts, [1, 3, 0, 4, 2, 2]);
     // the demo has walked about half the clauses: the suggestion says so
     // before anything about its findings
     let (line, _) = d.suggestion();
@@ -213,7 +213,7 @@ fn tree_collapses_and_expands() {
 }
 
 #[test]
-fn stage1_document_status_cycles_and_o_raises_an_observation() {
+fn stage1_document_status_cycles_and_o_raises_a_stage_1_concern() {
     let env = Env::new();
     let mut app = demo_app(&env);
     app.dispatch(Action::GoStage1);
@@ -260,13 +260,14 @@ fn stage1_document_status_cycles_and_o_raises_an_observation() {
     app.handle_key(key(KeyCode::Char('o')));
     assert_eq!(app.mode(), Mode::FormChoice);
     app.handle_key(ctrl('s'));
+    // a stage 1 concern by default
     let obs = findings(&app)
         .into_iter()
-        .find(|f| f.reference == "OBS-005")
-        .expect("observation raised");
+        .find(|f| f.reference == "AOC-001")
+        .expect("stage 1 concern raised");
     assert_eq!(
         (obs.grade, obs.stage, obs.clause_id.as_str()),
-        (Grade::Observation, Stage::ONE, "4.1")
+        (Grade::Concern, Stage::ONE, "4.1")
     );
     assert!(obs
         .title
@@ -280,7 +281,7 @@ fn stage1_document_status_cycles_and_o_raises_an_observation() {
     assert_eq!(obs.doc_key, key_);
     app.handle_key(key(KeyCode::Esc));
     let screen = screen(&mut app, 80, 24);
-    assert!(screen.contains("OBS-005 Analysis of internal"), "{screen}");
+    assert!(screen.contains("AOC-001 Analysis of internal"), "{screen}");
 }
 
 #[test]

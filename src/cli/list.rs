@@ -19,7 +19,7 @@ enum Format {
     Json,
 }
 
-const HEAD: [&str; 12] = [
+const HEAD: [&str; 13] = [
     "id",
     "organisation",
     "type",
@@ -29,6 +29,7 @@ const HEAD: [&str; 12] = [
     "end",
     "major",
     "minor",
+    "concern",
     "obs",
     "ofi",
     "gp",
@@ -42,7 +43,7 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
     }
     let store = ctx.open_to_read()?;
     let audits = store.list_audits()?;
-    let rows: Vec<[String; 12]> = audits
+    let rows: Vec<[String; 13]> = audits
         .iter()
         .map(|s| {
             let a = &s.audit;
@@ -60,6 +61,7 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
                 c(2),
                 c(3),
                 c(4),
+                c(5),
             ]
         })
         .collect();
@@ -90,9 +92,9 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
                             .zip(r.iter())
                             .enumerate()
                             .map(|(i, (k, v))| {
-                                // the last five columns are the counts by grade
+                                // the last six columns are the counts by grade
                                 let v = match v.parse::<u64>() {
-                                    Ok(n) if i >= HEAD.len() - 5 => serde_json::Value::from(n),
+                                    Ok(n) if i >= HEAD.len() - 6 => serde_json::Value::from(n),
                                     _ => serde_json::Value::from(v.clone()),
                                 };
                                 (k.to_string(), v)
@@ -117,14 +119,14 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
         return Ok(());
     }
     // The organisation takes the room the terminal has (never under 28).
-    let fixed = 36 + 2 + 22 + 2 + 11 + 2 + 10 + 2 + 10 + 2 + 5 * 6;
+    let fixed = 36 + 2 + 22 + 2 + 11 + 2 + 10 + 2 + 10 + 2 + 6 * 6;
     let longest = rows.iter().map(|r| r[1].chars().count()).max().unwrap_or(0);
     let org_w = match terminal_width() {
         Some(w) => longest.min(w.saturating_sub(fixed)).max(28),
         None => longest.max(28), // into a pipe or a file: nothing is cut
     };
     outln!(
-        "{:<36}  {:<org_w$}  {:<22}  {:<11}  {:<10}  {:<10}  {:>5} {:>5} {:>5} {:>5} {:>5}",
+        "{:<36}  {:<org_w$}  {:<22}  {:<11}  {:<10}  {:<10}  {:>5} {:>5} {:>5} {:>5} {:>5} {:>5}",
         "id",
         "organisation",
         "type",
@@ -133,6 +135,7 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
         "end",
         "major",
         "minor",
+        "aoc",
         "obs",
         "ofi",
         "gp"
@@ -146,7 +149,7 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
             r[1].clone()
         };
         outln!(
-            "{:<36}  {:<org_w$}  {:<22}  {:<11}  {:<10}  {:<10}  {:>5} {:>5} {:>5} {:>5} {:>5}",
+            "{:<36}  {:<org_w$}  {:<22}  {:<11}  {:<10}  {:<10}  {:>5} {:>5} {:>5} {:>5} {:>5} {:>5}",
             r[0],
             org,
             format!("{} {}", r[2], r[3]),
@@ -157,7 +160,8 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
             r[8],
             r[9],
             r[10],
-            r[11]
+            r[11],
+            r[12]
         )?;
     }
     Ok(())

@@ -90,6 +90,7 @@ vocabulary! {
     Grade, "grade" {
         Major = "major", "Major NC", aliases ["major_nc", "major_nonconformity"];
         Minor = "minor", "Minor NC", aliases ["minor_nc", "minor_nonconformity"];
+        Concern = "stage1_concern", "Stage 1 concern", aliases ["concern", "stage_1_concern", "potential_nc"];
         Observation = "observation", "Observation", aliases ["obs", "area_of_concern"];
         Ofi = "ofi", "Opportunity for improvement", aliases ["opportunity", "opportunity_for_improvement"];
         GoodPractice = "good_practice", "Good practice", aliases ["gp", "strength"];
@@ -102,6 +103,7 @@ impl Grade {
     pub fn ref_prefix(self) -> &'static str {
         match self {
             Grade::Major | Grade::Minor => "NC",
+            Grade::Concern => "AOC",
             Grade::Observation => "OBS",
             Grade::Ofi => "OFI",
             Grade::GoodPractice => "GP",
@@ -261,7 +263,7 @@ mod tests {
         let e = Grade::parse("critical").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "unknown grade \"critical\"; accepted: major, minor, observation, ofi, good_practice"
+            "unknown grade \"critical\"; accepted: major, minor, stage1_concern, observation, ofi, good_practice"
         );
     }
 

@@ -324,6 +324,8 @@ pub struct NcTally {
     pub minors_without_plan: u64,
     /// Minors with an accepted action plan, to verify at the next audit.
     pub minors_with_plan: u64,
+    /// Stage 1 concerns, to address before stage 2.
+    pub concerns: u64,
 }
 
 impl NcTally {
@@ -440,6 +442,17 @@ pub fn recommendation(kind: AuditType, t: &NcTally, c: &Coverage) -> (String, To
                     s(t.open_majors)
                 ),
                 Tone::Blocked,
+            );
+        }
+        if t.concerns > 0 {
+            return (
+                format!(
+                    "Ready for stage 2 once {} stage 1 concern{} {} addressed",
+                    t.concerns,
+                    s(t.concerns),
+                    if t.concerns == 1 { "is" } else { "are" }
+                ),
+                Tone::Pending,
             );
         }
         return ("Ready for stage 2".to_string(), Tone::Clear);
@@ -640,6 +653,28 @@ mod recommendation_tests {
             rec(&t),
             "Do not recommend: 1 major NC open without a correction"
         );
+    }
+
+    #[test]
+    fn stage_1_concerns_hold_stage_2_readiness_until_addressed() {
+        let mut t = NcTally::default();
+        let docs_done = Coverage {
+            clauses: 57,
+            clauses_assessed: 0,
+            documents: 47,
+            documents_reviewed: 47,
+        };
+        assert_eq!(
+            recommendation(AuditType::Stage1, &t, &docs_done).0,
+            "Ready for stage 2"
+        );
+        t.concerns = 2;
+        let (line, tone) = recommendation(AuditType::Stage1, &t, &docs_done);
+        assert_eq!(
+            line,
+            "Ready for stage 2 once 2 stage 1 concerns are addressed"
+        );
+        assert_eq!(tone, Tone::Pending);
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub const DEFAULT_SCALE: &str = "generic";
 pub enum Class {
     MajorNc,
     MinorNc,
+    Stage1Concern,
     Observation,
     OpportunityForImprovement,
     GoodPractice,
@@ -40,6 +41,7 @@ impl Class {
         match self {
             Class::MajorNc => Grade::Major,
             Class::MinorNc => Grade::Minor,
+            Class::Stage1Concern => Grade::Concern,
             Class::Observation => Grade::Observation,
             Class::OpportunityForImprovement => Grade::Ofi,
             Class::GoodPractice => Grade::GoodPractice,
@@ -50,6 +52,7 @@ impl Class {
         match g {
             Grade::Major => Class::MajorNc,
             Grade::Minor => Class::MinorNc,
+            Grade::Concern => Class::Stage1Concern,
             Grade::Observation => Class::Observation,
             Grade::Ofi => Class::OpportunityForImprovement,
             Grade::GoodPractice => Class::GoodPractice,
@@ -60,15 +63,17 @@ impl Class {
         match self {
             Class::MajorNc => "major_nc",
             Class::MinorNc => "minor_nc",
+            Class::Stage1Concern => "stage1_concern",
             Class::Observation => "observation",
             Class::OpportunityForImprovement => "opportunity_for_improvement",
             Class::GoodPractice => "good_practice",
         }
     }
 
-    const ALL: [Class; 5] = [
+    const ALL: [Class; 6] = [
         Class::MajorNc,
         Class::MinorNc,
+        Class::Stage1Concern,
         Class::Observation,
         Class::OpportunityForImprovement,
         Class::GoodPractice,
@@ -315,11 +320,13 @@ impl Scale {
                 .collect();
             match with.as_slice() {
                 [_] => {}
+                // a scale without a stage 1 concern gets the generic one
+                [] if c == Class::Stage1Concern => {}
                 [] => {
                     return Err(err(
                         None,
                         format!(
-                            "no grade of class {}; a scale has one grade of each class: {}",
+                            "no grade of class {}; a scale has one grade of each class: {} (stage1_concern may be left out)",
                             c.name(),
                             Class::ALL.map(Class::name).join(", ")
                         ),
@@ -339,6 +346,32 @@ impl Scale {
         let mut s = s;
         for g in &mut s.grades {
             g.prefix = g.prefix.trim_end_matches('-').to_string();
+        }
+        if !s.grades.iter().any(|g| g.class == Class::Stage1Concern) {
+            let generic = BUILTIN
+                .iter()
+                .find(|(i, _)| *i == DEFAULT_SCALE)
+                .and_then(|(_, src)| Scale::parse(src, "generic").ok())
+                .and_then(|g| {
+                    g.grades
+                        .into_iter()
+                        .find(|x| x.class == Class::Stage1Concern)
+                });
+            if let Some(c) = generic {
+                if s.grades
+                    .iter()
+                    .any(|g| g.code == c.code || g.prefix == c.prefix)
+                {
+                    return Err(err(
+                        None,
+                        format!(
+                            "no grade of class stage1_concern, and the generic one's code {} or prefix {} is taken; add a stage1_concern grade",
+                            c.code, c.prefix
+                        ),
+                    ));
+                }
+                s.grades.push(c);
+            }
         }
         s.grades
             .sort_by_key(|g| (g.order, g.class.grade().severity()));
@@ -458,6 +491,18 @@ mod tests {
         let fr = Scale::builtin("afnor").unwrap();
         assert_eq!(fr.parse_grade("NC mineure").unwrap(), Grade::Minor);
         assert_eq!(fr.label(Grade::GoodPractice), "Point fort");
+    }
+
+    #[test]
+    fn a_scale_without_a_stage_1_concern_gets_the_generic_one() {
+        let dnv = Scale::builtin_source("dnv").unwrap();
+        let start = dnv.find("[[grade]]\ncode = \"aoc\"").unwrap();
+        let end = start + dnv[start + 1..].find("[[grade]]").unwrap() + 1;
+        let without = format!("{}{}", &dnv[..start], &dnv[end..]);
+        let s = Scale::parse(&without, "body.toml").unwrap();
+        assert_eq!(s.label(Grade::Concern), "Stage 1 concern");
+        assert_eq!(s.prefix(Grade::Concern), "AOC");
+        assert_eq!(s.grades.len(), 6);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::domain::{check_date, Audit, AuditStatus, AuditType, Grade, NewAudit};
 pub struct AuditSummary {
     pub audit: Audit,
     /// Finding counts in `Grade::ALL` order.
-    pub counts: [u64; 5],
+    pub counts: [u64; 6],
 }
 
 const COLUMNS: &str =
@@ -193,13 +193,13 @@ impl Store {
     }
 
     /// Finding counts by grade, in `Grade::ALL` order (one aggregate query).
-    pub fn finding_counts(&self, audit_id: &str) -> Result<[u64; 5]> {
+    pub fn finding_counts(&self, audit_id: &str) -> Result<[u64; 6]> {
         // grade_rank is the leading column after audit_id of findings_by_grade:
         // the count is an index-only scan, no table rows are read.
         let mut stmt = self.conn.prepare_cached(
             "SELECT grade_rank, count(*) FROM findings WHERE audit_id = ?1 GROUP BY grade_rank",
         )?;
-        let mut counts = [0u64; 5];
+        let mut counts = [0u64; 6];
         let rows = stmt.query_map([audit_id], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
         })?;
@@ -381,6 +381,12 @@ impl Store {
         let (majors, minors) = self.carried_open(audit_id)?;
         t.open_majors += majors;
         t.minors_with_plan += minors;
+        // stage 1 concerns (rank 2), from the same index
+        let concerns: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM findings WHERE audit_id = ?1 AND grade_rank = 2")?
+            .query_row([audit_id], |r| r.get(0))?;
+        t.concerns = concerns.max(0) as u64;
         Ok(t)
     }
 

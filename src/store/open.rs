@@ -87,6 +87,52 @@ fn generic_scale_for_old_audits(tx: &rusqlite::Transaction) -> rusqlite_migratio
     Ok(())
 }
 
+/// The findings table's grade constraint and rank before and after version 16.
+const GRADES_15: &str = "CHECK (grade IN ('major','minor','observation','ofi','good_practice'))";
+const GRADES_16: &str =
+    "CHECK (grade IN ('major','minor','stage1_concern','observation','ofi','good_practice'))";
+const RANK_15: &str = "CASE grade WHEN 'major' THEN 0 WHEN 'minor' THEN 1 WHEN 'observation' THEN 2
+                   WHEN 'ofi' THEN 3 ELSE 4 END";
+const RANK_16: &str =
+    "CASE grade WHEN 'major' THEN 0 WHEN 'minor' THEN 1 WHEN 'stage1_concern' THEN 2
+                   WHEN 'observation' THEN 3 WHEN 'ofi' THEN 4 ELSE 5 END";
+
+/// Version 16's hook: the findings table's SQL rewritten in place (its
+/// grade constraint and the rank it computes), the schema re-read, the
+/// indexes holding the rank rebuilt (a stored observation's rank moves from
+/// 2 to 3), the file checked.
+fn stage1_concern_grade(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    let sql: String = tx.query_row(
+        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'findings'",
+        [],
+        |r| r.get(0),
+    )?;
+    if sql.contains(GRADES_16) && sql.contains(RANK_16) {
+        return Ok(());
+    }
+    if !(sql.contains(GRADES_15) && sql.contains(RANK_15)) {
+        return Err(rusqlite_migration::HookError::Hook(
+            "the findings table does not have the grades of version 15".into(),
+        ));
+    }
+    let version: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+    tx.pragma_update(None, "writable_schema", "ON")?;
+    tx.execute(
+        "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = 'findings'",
+        [sql.replace(GRADES_15, GRADES_16).replace(RANK_15, RANK_16)],
+    )?;
+    tx.pragma_update(None, "schema_version", version + 1)?;
+    tx.pragma_update(None, "writable_schema", "OFF")?;
+    tx.execute_batch("REINDEX findings")?;
+    let check: String = tx.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if check != "ok" {
+        return Err(rusqlite_migration::HookError::Hook(format!(
+            "after adding the stage 1 concern, the file's check says: {check}"
+        )));
+    }
+    Ok(())
+}
+
 fn migration_list() -> Vec<M<'static>> {
     let mut list = MIGRATION_LIST.to_vec();
     list.push(M::up_with_hook(
@@ -96,6 +142,10 @@ fn migration_list() -> Vec<M<'static>> {
     list.push(M::up_with_hook(
         include_str!("migrations/015_audit_scales.sql"),
         generic_scale_for_old_audits,
+    ));
+    list.push(M::up_with_hook(
+        include_str!("migrations/016_stage1_concern.sql"),
+        stage1_concern_grade,
     ));
     list
 }
@@ -120,7 +170,7 @@ pub fn validate_migrations() -> Result<()> {
 
 /// The schema version this binary writes.
 pub fn latest_schema_version() -> i64 {
-    MIGRATION_LIST.len() as i64 + 2
+    MIGRATION_LIST.len() as i64 + 3
 }
 
 /// The default audit file: the platform data directory, `auditbench.sqlite`.
@@ -639,5 +689,71 @@ mod tests {
             .query_row("SELECT count(*) FROM clause_time", [], |r| r.get(0))
             .unwrap();
         assert_eq!(left, 0);
+    }
+
+    /// Version 16 adds the stage 1 concern between the minors and the
+    /// observations: a stored observation's rank moves from 2 to 3, the
+    /// indexes that hold it are rebuilt, and the file checks out whole.
+    #[test]
+    fn version_16_ranks_the_stage_1_concern_after_the_minors() {
+        let mut conn = memory();
+        migrations().to_version(&mut conn, 15).unwrap();
+        conn.execute(
+            "INSERT INTO audits (id, organisation, catalogue_id, edition, audit_type, created_at, updated_at)
+             VALUES ('a1', 'Northwind', 'iso20000-1-2018', '2018', 'stage1', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')",
+            [],
+        )
+        .unwrap();
+        let add = |conn: &Connection, n: i64, grade: &str| {
+            conn.execute(
+                "INSERT INTO findings (id, audit_id, reference, ref_prefix, ref_seq, clause_id, clause_key,
+                     stage, grade, title, created_at, updated_at)
+                 VALUES (?1, 'a1', ?1, 'X', ?2, '8.5.1', '8.5.1', 1, ?3, 't', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')",
+                rusqlite::params![format!("f{n}"), n, grade],
+            )
+        };
+        for (n, g) in ["major", "minor", "observation", "ofi", "good_practice"]
+            .iter()
+            .enumerate()
+        {
+            add(&conn, n as i64, g).unwrap();
+        }
+        assert!(add(&conn, 9, "stage1_concern").is_err(), "not before 16");
+        migrations().to_latest(&mut conn).unwrap();
+        add(&conn, 9, "stage1_concern").unwrap();
+        let ranks: Vec<(String, i64)> = conn
+            .prepare("SELECT grade, grade_rank FROM findings ORDER BY grade_rank")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let want: Vec<(String, i64)> = [
+            "major",
+            "minor",
+            "stage1_concern",
+            "observation",
+            "ofi",
+            "good_practice",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.to_string(), i as i64))
+        .collect();
+        assert_eq!(ranks, want);
+        // the indexes agree with the table (integrity_check compares them)
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+        // and a query through the rank's index finds the observation at 3
+        let obs: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM findings WHERE audit_id = 'a1' AND grade_rank = 3",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(obs, 1);
     }
 }

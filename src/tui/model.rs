@@ -175,7 +175,7 @@ pub struct AuditData {
     /// The findings' finder entries, still being read in the background.
     pub finder_loading: Option<std::sync::mpsc::Receiver<Vec<(i64, String)>>>,
     /// Counts by grade (all findings, unfiltered).
-    pub counts: [u64; 5],
+    pub counts: [u64; 6],
     pub tally: NcTally,
     /// Per clause: (findings, open NCs).
     pub by_clause: HashMap<String, (u64, u64)>,
@@ -228,7 +228,7 @@ impl FindingList {
         audit_id: &str,
         filter: &FindingFilter,
         order: FindingOrder,
-        counts: &[u64; 5],
+        counts: &[u64; 6],
     ) -> store::Result<Self> {
         // The grade counts are at hand: only status and clause filters count.
         let total = match (&filter.grade, &filter.status, &filter.clause_id) {
@@ -348,7 +348,7 @@ impl AuditData {
             open_ncs: Vec::new(),
             finder: Vec::new(),
             finder_loading: None,
-            counts: [0; 5],
+            counts: [0; 6],
             tally: NcTally::default(),
             by_clause: HashMap::new(),
             interviews: store.interviews(id)?,

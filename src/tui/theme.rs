@@ -30,6 +30,7 @@ impl Theme {
         match g {
             Grade::Major => self.fg(Color::Red).add_modifier(Modifier::BOLD),
             Grade::Minor => self.fg(Color::Yellow),
+            Grade::Concern => self.fg(Color::Magenta),
             Grade::Observation => self.fg(Color::Cyan),
             Grade::Ofi => self.fg(Color::Blue),
             Grade::GoodPractice => self.fg(Color::Green),
@@ -41,6 +42,7 @@ impl Theme {
         match g {
             Grade::Major => "MAJOR",
             Grade::Minor => "MINOR",
+            Grade::Concern => "AOC",
             Grade::Observation => "OBS",
             Grade::Ofi => "OFI",
             Grade::GoodPractice => "GOOD",
@@ -52,6 +54,7 @@ impl Theme {
         match g {
             Grade::Major => "MAJ",
             Grade::Minor => "MIN",
+            Grade::Concern => "AOC",
             Grade::Observation => "OBS",
             Grade::Ofi => "OFI",
             Grade::GoodPractice => "GP",

@@ -302,7 +302,7 @@ fn apply(target: &PickFor, code: &str, label: &str, ctx: &mut Ctx) -> store::Res
                 }
                 if stage1_nc {
                     message.push_str(
-                        " It was raised at stage 1, where concerns are usually observations.",
+                        " It was raised at stage 1, where a concern is usually graded a stage 1 concern.",
                     );
                 }
                 return Ok(vec![Effect::Confirm {

@@ -238,9 +238,11 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
         .max()
         .unwrap_or(4)
         .clamp(4, 5);
-    let [chart, open] =
-        Layout::horizontal([Constraint::Length(5 * bar_w + 4 + 5), Constraint::Fill(1)])
-            .areas(bottom);
+    let [chart, open] = Layout::horizontal([
+        Constraint::Length(Grade::ALL.len() as u16 * (bar_w + 1) + 2),
+        Constraint::Fill(1),
+    ])
+    .areas(bottom);
     let bars: Vec<Bar> = Grade::ALL
         .iter()
         .map(|g| {

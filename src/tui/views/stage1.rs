@@ -208,13 +208,13 @@ impl Component for Stage1View {
                 let Some((clause_id, key, name)) = current else {
                     return none();
                 };
-                // an observation ("area of concern") by default, linked to
+                // a stage 1 concern ("area of concern") by default, linked to
                 // the document; the title starts as its name
                 let form = FormState::new_finding(
                     &data.audit.edition,
                     &clause_id,
                     Stage::ONE,
-                    Grade::Observation,
+                    Grade::Concern,
                     &name,
                     &data.scale,
                 )

@@ -347,7 +347,7 @@ impl Component for FormState {
                     && !self.confirmed
                 {
                     return one(Effect::Confirm {
-                        message: "Raise a nonconformity at stage 1? Stage 1 concerns are usually recorded as observations (areas of concern) for stage 2 to follow up.".into(),
+                        message: "Raise a nonconformity at stage 1? What the documentation review finds is usually recorded as a stage 1 concern (an area of concern) for stage 2 to follow up.".into(),
                         pending: super::confirm::Pending::SaveForm,
                     });
                 }
