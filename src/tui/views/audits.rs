@@ -147,8 +147,10 @@ fn render(v: &AuditsView, m: &Model, f: &mut Frame, area: Rect) {
         titles.push("Status");
         widths.push(Constraint::Length(11));
     }
-    titles.extend(["Stage 2", "MAJ", "MIN", "OBS", "OFI", "GOOD"]);
-    widths.extend([10, 3, 3, 3, 3, 4].map(Constraint::Length));
+    // one column per grade class, headed by the generic short names (the
+    // audits listed may be on different scales)
+    titles.extend(["Stage 2", "MAJ", "MIN", "AOC", "OBS", "OFI", "GOOD"]);
+    widths.extend([10, 3, 3, 3, 3, 3, 4].map(Constraint::Length));
     let header = Row::new(titles).style(t.title());
     let rows = m
         .audits
