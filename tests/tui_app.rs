@@ -1739,7 +1739,7 @@ fn a_follow_up_shows_what_it_carries() {
     };
     let mut app = app(&env);
     let audits = screen(&mut app, 120, 36);
-    assert!(audits.contains("Northwind Managed Services"), "{audits}");
+    assert!(audits.contains("Northwind Managed Serv"), "{audits}");
     // the follow-up starts later: on top, the demo indented under it
     assert!(audits.contains("  · Northwind"), "{audits}");
     app.dispatch(Action::Select);
