@@ -1,6 +1,6 @@
 //! The audit plan: days and time slots.
 
-use rusqlite::{params, Row};
+use rusqlite::Row;
 
 use super::{new_id, Error, Result, Store};
 use crate::domain::{check_date, PlanSlot};
@@ -36,54 +36,24 @@ impl Store {
     pub fn add_plan_slot(&mut self, slot: &PlanSlot) -> Result<PlanSlot> {
         self.check_slot(slot)?;
         let id = new_id();
-        let now = self.now();
         self.conn.execute(
             &format!(
                 "INSERT INTO plan_slots ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
             ),
-            params![
-                id,
-                slot.audit_id,
-                slot.day,
-                slot.start,
-                slot.end,
-                slot.site.trim(),
-                slot.auditors.trim(),
-                normal_clauses(&slot.clauses),
-                slot.subject.trim(),
-                slot.contacts.trim(),
-                now
-            ],
+            rusqlite::params_from_iter(self.slot_row(&id, slot)),
         )?;
-        Ok(self.conn.query_row(
-            &format!("SELECT {COLUMNS} FROM plan_slots WHERE id = ?1"),
-            [&id],
-            from_row,
-        )?)
+        self.plan_slot(&id)
     }
 
     /// Change a slot of an audit's plan (checked as a new one is); each
     /// field changed is in the trail.
     pub fn update_plan_slot(&mut self, slot: &PlanSlot) -> Result<PlanSlot> {
         self.check_slot(slot)?;
-        let now = self.now();
         let n = self.conn.execute(
             "UPDATE plan_slots SET day = ?3, start = ?4, end = ?5, site = ?6, auditors = ?7,
                  clauses = ?8, subject = ?9, contacts = ?10, updated_at = ?11
              WHERE id = ?1 AND audit_id = ?2",
-            params![
-                slot.id,
-                slot.audit_id,
-                slot.day,
-                slot.start,
-                slot.end,
-                slot.site.trim(),
-                slot.auditors.trim(),
-                normal_clauses(&slot.clauses),
-                slot.subject.trim(),
-                slot.contacts.trim(),
-                now
-            ],
+            rusqlite::params_from_iter(self.slot_row(&slot.id, slot)),
         )?;
         if n == 0 {
             return Err(Error::NotFound(format!(
@@ -91,9 +61,31 @@ impl Store {
                 slot.id
             )));
         }
+        self.plan_slot(&slot.id)
+    }
+
+    /// The slot's row as stored, in `COLUMNS` order: text trimmed, clause
+    /// ids separated by one space, updated now.
+    fn slot_row(&self, id: &str, slot: &PlanSlot) -> [String; 11] {
+        [
+            id.to_string(),
+            slot.audit_id.clone(),
+            slot.day.clone(),
+            slot.start.clone(),
+            slot.end.clone(),
+            slot.site.trim().to_string(),
+            slot.auditors.trim().to_string(),
+            normal_clauses(&slot.clauses),
+            slot.subject.trim().to_string(),
+            slot.contacts.trim().to_string(),
+            self.now(),
+        ]
+    }
+
+    fn plan_slot(&self, id: &str) -> Result<PlanSlot> {
         Ok(self.conn.query_row(
             &format!("SELECT {COLUMNS} FROM plan_slots WHERE id = ?1"),
-            [&slot.id],
+            [id],
             from_row,
         )?)
     }
