@@ -297,3 +297,58 @@ fn an_audit_exports_exactly_as_before_after_its_scale_file_changed() {
     assert!(carried.contains("Category 1"), "{carried}");
     assert!(env.ok(&["verify"]).contains("every record matches them"));
 }
+
+/// A body's own scale in the configuration folder (`scales/ID.toml`):
+/// listed, chosen by its id; a broken one is listed with its error.
+#[test]
+fn a_scale_in_the_configuration_folder_is_listed_and_chosen_by_id() {
+    let env = Env::new();
+    let config = env.path("config");
+    let dir = config.join("auditbench").join("scales");
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = env
+        .ok(&["scales", "show", "dnv", "--toml"])
+        .replace("id = \"dnv\"", "id = \"body\"")
+        .replace("Category 1", "Kategorie I");
+    std::fs::write(dir.join("body.toml"), &src).unwrap();
+    std::fs::write(dir.join("broken.toml"), "id = \"broken\"\nname = 3\n").unwrap();
+    let run = |args: &[&str]| {
+        let out = env
+            .cmd()
+            .env("XDG_CONFIG_HOME", &config)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, list, _) = run(&["scales", "list"]);
+    assert!(ok);
+    assert!(list.lines().any(|l| l.starts_with("body ")), "{list}");
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("! ") && l.contains("broken.toml:2")),
+        "{list}"
+    );
+    let (ok, id, err) = run(&[
+        "new", "--org", "Fjord IT", "--type", "stage2", "--scale", "body",
+    ]);
+    assert!(ok, "{err}");
+    let (ok, r, err) = run(&[
+        "finding",
+        "add",
+        "--audit",
+        id.trim(),
+        "--clause",
+        "8.5.1",
+        "--grade",
+        "kategorie i",
+        "--title",
+        "x",
+    ]);
+    assert!(ok, "{err}");
+    assert_eq!(r.trim(), "CAT1-001");
+}
