@@ -586,6 +586,32 @@ fn new_audit_form_creates_and_opens_the_audit() {
     assert!(app.store.drafts().unwrap().is_empty());
 }
 
+/// The new-audit form's last field chooses the grade scale, frozen into
+/// the audit: its findings then take the scale's labels and prefixes.
+#[test]
+fn the_new_audit_form_chooses_the_grade_scale() {
+    let env = Env::new();
+    let mut app = app(&env);
+    app.handle_key(key(KeyCode::Char('n')));
+    type_text(&mut app, "Fjord IT\t\t\t\t\t\t\t\t\t");
+    assert_eq!(app.mode(), Mode::FormChoice, "on the scale field");
+    app.handle_key(key(KeyCode::Right)); // generic -> dnv
+    app.handle_key(ctrl('s'));
+    let d = app.model.data.as_ref().expect("opened");
+    assert_eq!(d.scale.id, "dnv");
+    assert_eq!(app.store.audit_scale(&d.audit.id).unwrap().id, "dnv");
+    app.dispatch(Action::GoStage2);
+    app.handle_key(key(KeyCode::Char('f')));
+    type_text(&mut app, "\tNo CAB");
+    app.handle_key(ctrl('s'));
+    let Some(Popup::Finding(f)) = app.popups.last() else {
+        panic!("the new finding is shown")
+    };
+    assert_eq!(f.finding.reference, "CAT2-001");
+    let shown = screen(&mut app, 80, 24);
+    assert!(shown.contains("Category 2"), "{shown}");
+}
+
 #[test]
 fn x_exports_the_csv_and_says_where() {
     let env = Env::new();
