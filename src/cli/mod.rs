@@ -28,6 +28,7 @@ mod new;
 mod pack;
 mod plan;
 mod programme;
+mod readiness;
 mod report;
 mod response;
 mod scales;
@@ -96,6 +97,10 @@ pub enum Command {
     Plan(plan::Command),
     /// Time per clause: walked in the workbench against planned; corrections by hand.
     Time(time::Args),
+    /// Rehearsal: rate one audit question met, partly met, not met or not applicable.
+    Rate(readiness::RateArgs),
+    /// Rehearsal: the share of questions met per main clause and overall.
+    Readiness(readiness::ReadinessArgs),
     /// The grade scales (each certification body's grades): list, or show one
     #[command(subcommand)]
     Scales(scales::Cmd),
@@ -148,6 +153,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Plan(cmd)) => plan::run(&ctx, cmd),
         Some(Command::Time(args)) => time::run(&ctx, args),
         Some(Command::Scales(cmd)) => scales::run(&ctx, cmd),
+        Some(Command::Rate(args)) => readiness::rate(&ctx, args),
+        Some(Command::Readiness(args)) => readiness::show(&ctx, args),
         Some(Command::Response(cmd)) => response::run(&ctx, cmd),
         Some(Command::Due(args)) => response::due(&ctx, args),
         Some(Command::Demo(args)) => demo::run(&ctx, args),
@@ -293,6 +300,8 @@ fn command_name(c: &Command) -> &'static str {
         Command::Plan(_) => "plan",
         Command::Time(_) => "time",
         Command::Scales(_) => "scales",
+        Command::Rate(_) => "rate",
+        Command::Readiness(_) => "readiness",
         Command::Response(_) => "response",
         Command::Due(_) => "due",
         Command::Pack(_) => "pack",

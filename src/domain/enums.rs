@@ -166,6 +166,16 @@ impl Decision {
 }
 
 vocabulary! {
+    /// How far a rehearsal finds one audit question met.
+    Rating, "rating" {
+        Met = "met", "Met", aliases ["yes", "ok"];
+        PartlyMet = "partly_met", "Partly met", aliases ["partly", "partial", "partially"];
+        NotMet = "not_met", "Not met", aliases ["no", "gap"];
+        NotApplicable = "not_applicable", "Not applicable", aliases ["na", "n/a"];
+    }
+}
+
+vocabulary! {
     AuditStatus, "audit status" {
         Planned = "planned", "Planned";
         InProgress = "in_progress", "In progress";

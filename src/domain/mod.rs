@@ -3,6 +3,7 @@
 mod context;
 mod cycle;
 mod enums;
+mod readiness;
 mod report;
 mod responses;
 mod scale;
@@ -14,6 +15,7 @@ pub use cycle::{
     Programme, ProgrammeRow, Visit, Visited, EVERY_VISIT,
 };
 pub use enums::*;
+pub use readiness::{readiness, QuestionRating, Readiness, Share};
 pub use report::{report_items, Fill, ReportItem};
 pub use responses::{deadline, standing, Response, ResponseKind, Standing};
 pub use scale::{Class, ColourRole, OscalState, Scale, ScaleError, ScaleGrade, DEFAULT_SCALE};

@@ -243,6 +243,11 @@ const WATCHED: &[(&str, &str, &str)] = &[
     ("carried", "carried_findings", "id"),
     ("response", "responses", "id"),
     ("plan_slot", "plan_slots", "id"),
+    (
+        "question_rating",
+        "question_ratings",
+        "clause_id || '/' || question",
+    ),
 ];
 
 /// Fields the trail records that are not columns: a reopening's reason;

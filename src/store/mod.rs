@@ -18,6 +18,7 @@ pub mod lock;
 mod open;
 pub mod pack;
 mod plan;
+mod ratings;
 mod responses;
 mod reviews;
 mod text_search;

@@ -147,6 +147,7 @@ fn migration_list() -> Vec<M<'static>> {
         include_str!("migrations/016_stage1_concern.sql"),
         stage1_concern_grade,
     ));
+    list.push(M::up(include_str!("migrations/017_question_ratings.sql")));
     list
 }
 
@@ -170,7 +171,7 @@ pub fn validate_migrations() -> Result<()> {
 
 /// The schema version this binary writes.
 pub fn latest_schema_version() -> i64 {
-    MIGRATION_LIST.len() as i64 + 3
+    MIGRATION_LIST.len() as i64 + 4
 }
 
 /// The default audit file: the platform data directory, `auditbench.sqlite`.

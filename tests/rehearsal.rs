@@ -1,0 +1,121 @@
+//! Rehearsal audits through the real binary on a temp file: rating the
+//! audit questions, the checks on a rating, readiness per main clause and
+//! overall, the trail.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn questions_are_rated_and_readiness_adds_them_up() {
+    let env = Env::new();
+    let a = env.ok(&["new", "--org", "Ready Co", "--type", "internal"]);
+    let rate = |clause: &str, q: &str, rating: &str, note: &str| {
+        env.ok(&[
+            "rate",
+            "--audit",
+            &a,
+            "--clause",
+            clause,
+            "--question",
+            q,
+            "--rating",
+            rating,
+            "--note",
+            note,
+        ])
+    };
+    assert_eq!(rate("8.5.1.3", "1", "met", ""), "8.5.1.3 question 1: Met");
+    rate("8.5.1.3", "2", "partly", "");
+    rate(
+        "8.5.1.3",
+        "3",
+        "na",
+        "No emergency changes are allowed by contract",
+    );
+    // every question of 9.2 met, and one of 9.3 not met
+    for q in ["1", "2", "3"] {
+        rate("9.2", q, "met", "");
+    }
+    rate("9.3", "1", "not_met", "");
+    // mistakes: one line each, nothing written
+    let base = ["rate", "--audit", &a, "--clause"];
+    let bad = |extra: &[&str], want: &str| {
+        let mut v: Vec<&str> = base.to_vec();
+        v.extend_from_slice(extra);
+        fails(&env, &v, want)
+    };
+    bad(
+        &["8.5.1.3", "--question", "3", "--rating", "na"],
+        "not applicable needs its reason",
+    );
+    bad(
+        &["8.5.1.3", "--question", "9", "--rating", "met"],
+        "clause 8.5.1.3 has 3 questions; give --question 1 to 3",
+    );
+    bad(
+        &["8", "--question", "1", "--rating", "met"],
+        "is not an assessable clause",
+    );
+    bad(
+        &["8.5.1.3", "--question", "1", "--rating", "maybe"],
+        "unknown rating \"maybe\"; accepted: met, partly_met, not_met, not_applicable",
+    );
+    let stage2 = env.ok(&["new", "--org", "X", "--type", "stage2"]);
+    fails(
+        &env,
+        &[
+            "rate",
+            "--audit",
+            &stage2,
+            "--clause",
+            "9.2",
+            "--question",
+            "1",
+            "--rating",
+            "met",
+        ],
+        "questions are rated in a rehearsal (internal) audit",
+    );
+
+    let r = env.ok(&["readiness", "--audit", &a]);
+    let row = |id: &str| -> Vec<String> {
+        r.lines()
+            .find(|l| l.split_whitespace().next() == Some(id))
+            .unwrap_or_else(|| panic!("{id}: {r}"))
+            .split_whitespace()
+            .take(6)
+            .map(str::to_string)
+            .collect()
+    };
+    // clause 9 has 12 questions (3 each in 9.1–9.4): 3 met, 1 not met
+    assert_eq!(row("9"), ["9", "25%", "3", "0", "1", "8"], "{r}");
+    // 8: 90 questions, one not applicable: 1 met + 1 partly of 89 is
+    // 1.5 / 89 = 2 %
+    assert_eq!(row("8"), ["8", "2%", "1", "1", "0", "87"], "{r}");
+    assert!(r.contains("Rated 6 of 170 applicable questions."), "{r}");
+    assert!(
+        r.contains("Furthest behind, of the clauses rated: 9.3 (0%), 8.5.1.3 (75%)"),
+        "{r}"
+    );
+    // in the trail, and frozen with the report
+    assert!(env.ok(&["verify"]).contains("every record matches them"));
+    let h = env.ok(&["history", "--audit", &a]);
+    assert!(h.contains("8.5.1.3 question 3"), "{h}");
+    env.ok(&["audit", "report", "--audit", &a]);
+    fails(
+        &env,
+        &[
+            "rate",
+            "--audit",
+            &a,
+            "--clause",
+            "9.4",
+            "--question",
+            "1",
+            "--rating",
+            "met",
+        ],
+        "reported",
+    );
+}
