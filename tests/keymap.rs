@@ -58,6 +58,10 @@ fn bindable() -> Vec<Action> {
             | Action::EditSlot
             | Action::EditEveryVisit
             | Action::NextPlanned
+            | Action::RateMet
+            | Action::RatePartly
+            | Action::RateNotMet
+            | Action::RateNotApplicable
             | Action::PickDocStatus
             | Action::EditDocReference
             | Action::EditDocVersion

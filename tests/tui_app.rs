@@ -2103,3 +2103,84 @@ fn ten_tabs_fit_at_80_columns() {
     let tabs: String = shown.chars().take(120).collect();
     assert!(tabs.contains("7 Report 8 Plan 9 Programme"), "{tabs}");
 }
+
+/// A rehearsal rates each question from the stage 2 walk: one key rates
+/// and moves to the next; not applicable asks for its reason; the overview
+/// shows the readiness; another audit type is told where rating belongs.
+#[test]
+fn a_rehearsal_rates_questions_with_one_key_each() {
+    let env = Env::new();
+    {
+        let mut s = fixed_store(&env);
+        s.create_audit(&NewAudit {
+            organisation: "Ready Co".into(),
+            scope: String::new(),
+            catalogue_id: "iso20000-1-2018".into(),
+            edition: "2018".into(),
+            audit_type: AuditType::Internal,
+            certification_body: String::new(),
+            lead_auditor: "Ana Silva".into(),
+            team: String::new(),
+            start_date: String::new(),
+            end_date: String::new(),
+        })
+        .unwrap();
+    }
+    let mut app = app(&env);
+    app.dispatch(Action::Select);
+    goto_clause(&mut app, "8.5.1.3");
+    app.handle_key(key(KeyCode::Tab));
+    assert_eq!(app.mode(), Mode::Stage2Questions);
+    app.handle_key(key(KeyCode::Char('y')));
+    app.handle_key(key(KeyCode::Char('p')));
+    // the third: not applicable, its reason asked first
+    app.handle_key(key(KeyCode::Char('a')));
+    assert_eq!(app.mode(), Mode::Form);
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert!(st.error && st.text.contains("needs its reason"), "{st:?}");
+    type_text(&mut app, "No emergency changes by contract");
+    app.handle_key(ctrl('s'));
+    let d = app.model.data.as_ref().unwrap();
+    let got: Vec<(u32, Rating)> = {
+        let mut v: Vec<(u32, Rating)> =
+            d.ratings.values().map(|r| (r.question, r.rating)).collect();
+        v.sort_by_key(|x| x.0);
+        v
+    };
+    assert_eq!(
+        got,
+        [
+            (1, Rating::Met),
+            (2, Rating::PartlyMet),
+            (3, Rating::NotApplicable)
+        ]
+    );
+    let shown = screen(&mut app, 120, 36);
+    assert!(
+        shown.contains("Questions (rated 3/3 · 75% ready"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("— No emergency"),
+        "the reason shown: {shown}"
+    );
+    app.dispatch(Action::GoOverview);
+    let shown = screen(&mut app, 120, 36);
+    assert!(
+        shown.contains("Readiness: 1% (rated 2 of 170 questions"),
+        "{shown}"
+    );
+
+    // a stage 2 audit: rating keys say where rating belongs
+    let other = Env::new();
+    let mut app = demo_app(&other);
+    goto_clause(&mut app, "8.5.1.3");
+    app.handle_key(key(KeyCode::Tab));
+    app.handle_key(key(KeyCode::Char('y')));
+    let st = app.model.status.clone().unwrap();
+    assert!(
+        st.text.starts_with("Questions are rated in a rehearsal"),
+        "{st:?}"
+    );
+}

@@ -68,6 +68,12 @@ pub enum Action {
     EditEveryVisit,
     /// Stage 2: go to the next clause the plan takes that is not done.
     NextPlanned,
+    /// A rehearsal: rate the selected question, then move to the next.
+    RateMet,
+    RatePartly,
+    RateNotMet,
+    /// Not applicable, with its reason (a form).
+    RateNotApplicable,
     // stage 1
     PickDocStatus,
     EditDocReference,
@@ -216,6 +222,10 @@ impl Action {
                 | A::NewSlot
                 | A::EditSlot
                 | A::EditEveryVisit
+                | A::RateMet
+                | A::RatePartly
+                | A::RateNotMet
+                | A::RateNotApplicable
         )
     }
 
@@ -264,6 +274,10 @@ impl Action {
         Action::EditSlot,
         Action::EditEveryVisit,
         Action::NextPlanned,
+        Action::RateMet,
+        Action::RatePartly,
+        Action::RateNotMet,
+        Action::RateNotApplicable,
         Action::PickDocStatus,
         Action::EditDocReference,
         Action::EditDocVersion,

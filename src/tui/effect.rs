@@ -32,6 +32,8 @@ pub enum Slice {
     Audit,
     /// The audit plan and the time walked.
     Plan,
+    /// A rehearsal's question ratings.
+    Ratings,
 }
 
 /// Which popup to close.
@@ -242,6 +244,7 @@ impl App {
             Slice::Reviews => d.reload_reviews(&self.store)?,
             Slice::Interviews => d.reload_interviews(&self.store)?,
             Slice::Plan => d.reload_plan(&self.store)?,
+            Slice::Ratings => d.reload_ratings(&self.store)?,
             Slice::Audit => {
                 d.audit = self.store.audit(&d.audit.id)?;
                 d.context = self.store.audit_context(&d.audit.id)?;

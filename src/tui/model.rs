@@ -200,6 +200,8 @@ pub struct AuditData {
     pub time_by_day: std::collections::BTreeMap<String, i64>,
     /// The audit's grade scale (frozen into it): the grades' labels.
     pub scale: crate::domain::Scale,
+    /// A rehearsal's question ratings, by (clause, question from 1).
+    pub ratings: HashMap<(String, u32), crate::domain::QuestionRating>,
 }
 
 /// How many open nonconformities the overview lists.
@@ -362,12 +364,34 @@ impl AuditData {
             clause_time: store.clause_times(id)?,
             time_by_day: store.time_per_day(id)?,
             scale: store.audit_scale(id)?,
+            ratings: HashMap::new(),
         };
+        d.reload_ratings(store)?;
         d.awaited = awaited(store, id)?;
         d.reload_reviews(store)?;
         d.finder = search::candidates(&d);
         d.finder_loading = Some(search::load_findings(store, id));
         Ok(d)
+    }
+
+    /// A rehearsal's question ratings.
+    pub fn reload_ratings(&mut self, store: &Store) -> store::Result<()> {
+        self.ratings = store
+            .question_ratings(&self.audit.id)?
+            .into_iter()
+            .map(|r| ((r.clause_id.clone(), r.question), r))
+            .collect();
+        Ok(())
+    }
+
+    /// A rehearsal's readiness from its ratings.
+    pub fn readiness(&self) -> crate::domain::Readiness {
+        let map = self
+            .ratings
+            .iter()
+            .map(|(k, r)| (k.clone(), r.rating))
+            .collect();
+        crate::domain::readiness(&self.catalogue, &map)
     }
 
     /// The plan and the time walked.

@@ -129,12 +129,6 @@ pub fn missing_before_report(d: &crate::tui::model::AuditData) -> Vec<String> {
 fn render(m: &Model, f: &mut Frame, area: Rect) {
     let Some(d) = &m.data else { return };
     let t = &m.theme;
-    let [head, gauges, bottom] = Layout::vertical([
-        Constraint::Length(5),
-        Constraint::Length(3),
-        Constraint::Min(0),
-    ])
-    .areas(area);
 
     let a = &d.audit;
     let coverage = d.coverage();
@@ -182,6 +176,26 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
         ]),
     ];
     let mut head_lines = head_lines;
+    if a.audit_type == crate::domain::AuditType::Internal {
+        // a rehearsal: how ready, per main clause
+        let r = d.readiness();
+        let rated = r.overall.met + r.overall.partly + r.overall.not_met;
+        let mut spans = vec![
+            Span::raw("Readiness: "),
+            Span::styled(format!("{}%", r.overall.percent()), t.title()),
+            Span::raw(format!(
+                " (rated {rated} of {} questions; partly met counts half) ",
+                r.overall.applicable
+            )),
+        ];
+        for m in &r.main {
+            spans.push(Span::styled(
+                format!(" {} {}%", inert(&m.id), m.percent()),
+                t.dim(),
+            ));
+        }
+        head_lines.push(Line::from(spans));
+    }
     if d.awaited.0 > 0 {
         // after the report: what the client and the auditor still owe
         head_lines.push(Line::from(vec![
@@ -206,6 +220,13 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
             Span::styled("  (auditbench due)", t.dim()),
         ]));
     }
+    // the head grows with what it has to say (five lines at least)
+    let [head, gauges, bottom] = Layout::vertical([
+        Constraint::Length(head_lines.len().max(5) as u16),
+        Constraint::Length(3),
+        Constraint::Min(0),
+    ])
+    .areas(area);
     f.render_widget(Paragraph::new(head_lines).block(Block::default()), head);
 
     let docs_total = d.catalogue.documents().count();

@@ -132,6 +132,40 @@ fn handle(s: &mut Stage2View, action: &Action, ctx: &mut Ctx) -> store::Result<V
             s.question = moved(action, s.question, n, 5);
             none()
         }
+        Action::RateMet | Action::RatePartly | Action::RateNotMet | Action::RateNotApplicable
+            if s.focus_questions =>
+        {
+            if data.audit.audit_type != crate::domain::AuditType::Internal {
+                return info(
+                    "Questions are rated in a rehearsal (internal) audit; here, tick them as covered and raise findings",
+                );
+            }
+            let q = s.question as u32 + 1;
+            let old = data.ratings.get(&(clause_id.clone(), q));
+            let (note, evidence) = old.map_or((String::new(), String::new()), |r| {
+                (r.note.clone(), r.evidence.clone())
+            });
+            let rating = match action {
+                Action::RateMet => crate::domain::Rating::Met,
+                Action::RatePartly => crate::domain::Rating::PartlyMet,
+                Action::RateNotMet => crate::domain::Rating::NotMet,
+                _ => {
+                    // its reason first
+                    return one(Effect::OpenForm(Box::new(FormState::not_applicable(
+                        &clause_id, q, &note,
+                    ))));
+                }
+            };
+            ctx.store
+                .rate_question(&audit_id, &clause_id, q, rating, &note, &evidence)?;
+            // on to the next question
+            let n = clause.as_ref().map_or(0, |c| c.questions.len());
+            s.question = (s.question + 1).min(n.saturating_sub(1));
+            Ok(vec![
+                Effect::Reload(Slice::Ratings),
+                Effect::Info(format!("{clause_id} question {q}: {}", rating.label())),
+            ])
+        }
         Action::ToggleQuestion => {
             let mut r = ctx.store.clause_review(&audit_id, &clause_id, Stage::TWO)?;
             let q = s.question;
@@ -419,22 +453,63 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
         ]));
     }
     lines.push(Line::raw(inert(&c.intent).into_owned()));
+    // a rehearsal rates each question; other audits tick them as covered
+    let rehearsal = d.audit.audit_type == crate::domain::AuditType::Internal;
     if !c.questions.is_empty() {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(
+        let header = if rehearsal {
+            let rated = (1..=c.questions.len() as u32)
+                .filter(|q| d.ratings.contains_key(&(c.id.clone(), *q)))
+                .count();
+            let ready = d
+                .readiness()
+                .behind
+                .iter()
+                .find(|x| x.id == c.id)
+                .map_or(100, |x| x.percent());
+            let k = |a: Action| {
+                m.keymap
+                    .key_of(crate::tui::keymap::Mode::Stage2Questions, &a)
+            };
+            format!(
+                "Questions (rated {rated}/{} · {ready}% ready; {} met, {} partly, {} not met, {} n/a)",
+                c.questions.len(),
+                k(Action::RateMet),
+                k(Action::RatePartly),
+                k(Action::RateNotMet),
+                k(Action::RateNotApplicable)
+            )
+        } else {
             format!(
                 "Questions ({}/{} covered)",
                 covered.len(),
                 c.questions.len()
-            ),
-            t.title(),
-        ));
+            )
+        };
+        lines.push(Line::styled(header, t.title()));
         for (i, q) in c.questions.iter().enumerate() {
-            let tick = if covered.contains(&i) { "[x]" } else { "[ ]" };
-            let mut line = Line::from(vec![
+            let rating = d.ratings.get(&(c.id.clone(), i as u32 + 1));
+            let tick = if rehearsal {
+                match rating.map(|r| r.rating) {
+                    Some(crate::domain::Rating::Met) => " ✓ ",
+                    Some(crate::domain::Rating::PartlyMet) => " ½ ",
+                    Some(crate::domain::Rating::NotMet) => " ✗ ",
+                    Some(crate::domain::Rating::NotApplicable) => " – ",
+                    None => " · ",
+                }
+            } else if covered.contains(&i) {
+                "[x]"
+            } else {
+                "[ ]"
+            };
+            let mut spans = vec![
                 Span::styled(format!("{tick} "), t.key()),
                 Span::raw(inert(q).into_owned()),
-            ]);
+            ];
+            if let Some(r) = rating.filter(|r| !r.note.is_empty()) {
+                spans.push(Span::styled(format!(" — {}", inert(&r.note)), t.dim()));
+            }
+            let mut line = Line::from(spans);
             if s.focus_questions && i == s.question {
                 line = line.style(t.selected());
             }

@@ -48,6 +48,9 @@ pub enum FormKind {
     PlanSlot,
     /// The every-visit clauses of the client whose id is in `subject`.
     EveryVisit,
+    /// A rehearsal question not applicable, with its reason; `subject` is
+    /// "CLAUSE/QUESTION".
+    NotApplicable,
 }
 
 impl FormKind {
@@ -66,7 +69,8 @@ impl FormKind {
             | FormKind::FollowUp
             | FormKind::CarriedOutcome
             | FormKind::PlanSlot
-            | FormKind::EveryVisit => None,
+            | FormKind::EveryVisit
+            | FormKind::NotApplicable => None,
         }
     }
 

@@ -72,6 +72,7 @@ impl FormState {
             }
             FormKind::PlanSlot => Self::plan_slot(None, ""),
             FormKind::EveryVisit => Self::new(FormKind::EveryVisit, "Every-visit clauses", vec![]),
+            FormKind::NotApplicable => Self::new(FormKind::NotApplicable, "Not applicable", vec![]),
             FormKind::MakePack => match at.audit {
                 Some(a) => Self::make_pack(at.export_dir, a),
                 None => Self::new(FormKind::MakePack, "Hand-over pack", vec![]),
@@ -364,6 +365,17 @@ impl FormState {
             ],
         );
         f.subject = slot.map(|s| s.id.clone()).unwrap_or_default();
+        f
+    }
+
+    /// A rehearsal question not applicable: its reason.
+    pub fn not_applicable(clause: &str, question: u32, reason: &str) -> FormState {
+        let mut f = Self::new(
+            FormKind::NotApplicable,
+            &format!("{clause} question {question}: not applicable, because"),
+            vec![Field::text("reason", "Reason", reason)],
+        );
+        f.subject = format!("{clause}/{question}");
         f
     }
 

@@ -292,6 +292,33 @@ pub fn submit(
                 )),
             ])
         }
+        FormKind::NotApplicable => {
+            let Some(data) = &ctx.model.data else {
+                return none();
+            };
+            let (clause, q) = subject
+                .rsplit_once('/')
+                .and_then(|(c, q)| Some((c.to_string(), q.parse::<u32>().ok()?)))
+                .ok_or_else(|| store::Error::Invalid(format!("no question {subject:?}")))?;
+            let evidence = data
+                .ratings
+                .get(&(clause.clone(), q))
+                .map(|r| r.evidence.clone())
+                .unwrap_or_default();
+            let audit_id = data.audit.id.clone();
+            ctx.store.rate_question(
+                &audit_id,
+                &clause,
+                q,
+                crate::domain::Rating::NotApplicable,
+                &get("reason"),
+                &evidence,
+            )?;
+            Ok(vec![
+                Effect::Reload(Slice::Ratings),
+                Effect::Info(format!("{clause} question {q}: not applicable")),
+            ])
+        }
         FormKind::EveryVisit => {
             let Some(data) = &ctx.model.data else {
                 return none();
