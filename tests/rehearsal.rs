@@ -26,6 +26,13 @@ fn questions_are_rated_and_readiness_adds_them_up() {
         ])
     };
     assert_eq!(rate("8.5.1.3", "1", "met", ""), "8.5.1.3 question 1: Met");
+    // the first rating starts the rehearsal
+    let list = env.ok(&["list"]);
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with(&a) && l.contains("In progress")),
+        "{list}"
+    );
     rate("8.5.1.3", "2", "partly", "");
     rate(
         "8.5.1.3",

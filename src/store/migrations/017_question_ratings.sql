@@ -38,3 +38,8 @@ BEGIN SELECT RAISE(ABORT, 'the audit is reported, so its findings and records ar
 CREATE TRIGGER question_ratings_reported_delete BEFORE DELETE ON question_ratings
 WHEN (SELECT status FROM audits WHERE id = OLD.audit_id) = 'reported'
 BEGIN SELECT RAISE(ABORT, 'the audit is reported, so its findings and records are read-only; reopen it (with a reason) to change them'); END;
+
+-- A rating is work on the audit: a planned rehearsal is in progress.
+CREATE TRIGGER audits_start_on_question_rating AFTER INSERT ON question_ratings
+WHEN (SELECT status FROM audits WHERE id = NEW.audit_id) = 'planned'
+BEGIN UPDATE audits SET status = 'in_progress', updated_at = NEW.updated_at WHERE id = NEW.audit_id; END;
