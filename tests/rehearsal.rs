@@ -126,3 +126,137 @@ fn questions_are_rated_and_readiness_adds_them_up() {
         "reported",
     );
 }
+
+/// The gap plan: every question partly met or not met and every NC,
+/// concern or observation is a gap; each is planned (owner, action, target
+/// date, state) in the trail; by target date; overdue ones marked; a
+/// question rated met again is no longer a gap.
+#[test]
+fn the_gap_plan_follows_ratings_and_findings() {
+    let env = Env::new();
+    let a = env.ok(&["new", "--org", "Ready Co", "--type", "internal"]);
+    let rate = |clause: &str, q: &str, rating: &str| {
+        env.ok(&[
+            "rate",
+            "--audit",
+            &a,
+            "--clause",
+            clause,
+            "--question",
+            q,
+            "--rating",
+            rating,
+        ])
+    };
+    rate("9.2", "1", "not_met");
+    rate("9.2", "2", "partly");
+    rate("9.2", "3", "met");
+    env.ok(&[
+        "finding",
+        "add",
+        "--audit",
+        &a,
+        "--clause",
+        "8.6.1",
+        "--grade",
+        "minor",
+        "--title",
+        "Major incidents not reviewed",
+    ]);
+    env.ok(&[
+        "finding",
+        "add",
+        "--audit",
+        &a,
+        "--clause",
+        "7.2",
+        "--grade",
+        "good_practice",
+        "--title",
+        "Competence matrix",
+    ]);
+    let g = env.ok(&["gaps", "--audit", &a]);
+    assert!(g.contains("3 gaps, 3 not done, 0 overdue."), "{g}");
+    assert!(
+        !g.contains("Competence matrix"),
+        "good practice is no gap: {g}"
+    );
+    let set = |extra: &[&str]| {
+        let mut v = vec!["gap", "--audit", a.as_str()];
+        v.extend_from_slice(extra);
+        env.ok(&v)
+    };
+    assert_eq!(
+        set(&[
+            "--gap",
+            "9.2 Q1",
+            "--owner",
+            "Quality manager",
+            "--due",
+            "2020-01-31"
+        ]),
+        "9.2 Q1: Planned · Quality manager · due 2020-01-31"
+    );
+    set(&[
+        "--gap",
+        "NC-001",
+        "--action",
+        "Review every major incident",
+        "--due",
+        "2099-03-01",
+        "--state",
+        "in_progress",
+    ]);
+    set(&["--gap", "9.2/2", "--state", "done"]);
+    fails(
+        &env,
+        &["gap", "--audit", &a, "--gap", "9.2 Q3"],
+        "nothing to change",
+    );
+    fails(
+        &env,
+        &["gap", "--audit", &a, "--gap", "9.2 Q3", "--state", "done"],
+        "no gap \"9.2 Q3\"",
+    );
+    fails(
+        &env,
+        &["gap", "--audit", &a, "--gap", "9.2 Q1", "--state", "maybe"],
+        "unknown gap state",
+    );
+    fails(
+        &env,
+        &[
+            "gap",
+            "--audit",
+            &a,
+            "--gap",
+            "9.2 Q1",
+            "--due",
+            "31/01/2020",
+        ],
+        "target date",
+    );
+    // by target date: the overdue one first, the undated last
+    let g = env.ok(&["gaps", "--audit", &a]);
+    let order: Vec<&str> = g
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .take(3)
+        .collect();
+    assert_eq!(order, ["9.2", "NC-001", "9.2"], "{g}");
+    assert!(g.contains("OVERDUE"), "{g}");
+    assert!(g.contains("3 gaps, 2 not done, 1 overdue."), "{g}");
+    // read back with a CSV reader
+    let csv = env.ok(&["gaps", "--audit", &a, "--format", "csv"]);
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(&rows[0][0], "9.2 Q1");
+    assert_eq!(&rows[0][8], "yes");
+    assert_eq!(&rows[1][5], "Review every major incident");
+    // met now: no longer a gap
+    rate("9.2", "1", "met");
+    assert!(env.ok(&["gaps", "--audit", &a]).contains("2 gaps"));
+    assert!(env.ok(&["verify"]).contains("every record matches them"));
+}

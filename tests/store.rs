@@ -701,7 +701,7 @@ fn the_text_index_covers_findings_written_before_it_and_bulk_loads() {
         conn.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
     }
     conn.execute_batch(
-        "DROP TABLE question_ratings; DROP TABLE audit_scales; DROP TABLE clause_time; DROP TABLE plan_slots; DROP TABLE responses; DROP TABLE clients; DROP TABLE carried_findings; DROP INDEX audits_by_client;
+        "DROP TABLE gaps; DROP TABLE question_ratings; DROP TABLE audit_scales; DROP TABLE clause_time; DROP TABLE plan_slots; DROP TABLE responses; DROP TABLE clients; DROP TABLE carried_findings; DROP INDEX audits_by_client;
          ALTER TABLE audits DROP COLUMN client_id; ALTER TABLE audits DROP COLUMN follows;",
     )
     .unwrap();

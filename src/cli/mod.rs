@@ -101,6 +101,10 @@ pub enum Command {
     Rate(readiness::RateArgs),
     /// Rehearsal: the share of questions met per main clause and overall.
     Readiness(readiness::ReadinessArgs),
+    /// Rehearsal: the gap plan (questions partly met or not met, NCs, concerns, observations), by due date.
+    Gaps(readiness::GapsArgs),
+    /// Rehearsal: plan one gap (owner, action, target date, state).
+    Gap(readiness::GapArgs),
     /// The grade scales (each certification body's grades): list, or show one
     #[command(subcommand)]
     Scales(scales::Cmd),
@@ -155,6 +159,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Scales(cmd)) => scales::run(&ctx, cmd),
         Some(Command::Rate(args)) => readiness::rate(&ctx, args),
         Some(Command::Readiness(args)) => readiness::show(&ctx, args),
+        Some(Command::Gaps(args)) => readiness::gaps(&ctx, args),
+        Some(Command::Gap(args)) => readiness::gap(&ctx, args),
         Some(Command::Response(cmd)) => response::run(&ctx, cmd),
         Some(Command::Due(args)) => response::due(&ctx, args),
         Some(Command::Demo(args)) => demo::run(&ctx, args),
@@ -302,6 +308,8 @@ fn command_name(c: &Command) -> &'static str {
         Command::Scales(_) => "scales",
         Command::Rate(_) => "rate",
         Command::Readiness(_) => "readiness",
+        Command::Gaps(_) => "gaps",
+        Command::Gap(_) => "gap",
         Command::Response(_) => "response",
         Command::Due(_) => "due",
         Command::Pack(_) => "pack",

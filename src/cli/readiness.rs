@@ -108,3 +108,160 @@ pub fn show(ctx: &Context_, a: ReadinessArgs) -> Result<()> {
     }
     Ok(())
 }
+
+#[derive(Debug, clap::Args)]
+pub struct GapsArgs {
+    #[arg(long)]
+    audit: String,
+    /// text (for people) or csv.
+    #[arg(long, value_enum, default_value_t = GapsFormat::Text)]
+    format: GapsFormat,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum GapsFormat {
+    Text,
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GapArgs {
+    #[arg(long)]
+    audit: String,
+    /// The gap: a question ("8.5.1.3 Q2" or "8.5.1.3/2") or a finding's reference.
+    #[arg(long)]
+    gap: String,
+    #[arg(long, allow_hyphen_values = true)]
+    owner: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    action: Option<String>,
+    /// The target date, YYYY-MM-DD.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    due: Option<String>,
+    /// planned, in_progress or done.
+    #[arg(long)]
+    state: Option<String>,
+}
+
+/// The gap plan, by target date: overdue gaps marked.
+pub fn gaps(ctx: &Context_, a: GapsArgs) -> Result<()> {
+    let store = ctx.open_to_read()?;
+    let audit = store.find_audit(&a.audit)?;
+    let gaps = store.gaps(&audit.id)?;
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    match a.format {
+        GapsFormat::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+            w.write_record([
+                "gap",
+                "clause",
+                "what",
+                "why",
+                "owner",
+                "action",
+                "target date",
+                "state",
+                "overdue",
+            ])?;
+            // byte-exact into a pipe or a file; made inert on a terminal
+            use std::io::IsTerminal;
+            let tty = std::io::stdout().is_terminal();
+            for g in &gaps {
+                let row: [&str; 9] = [
+                    g.reference.as_str(),
+                    &g.clause_id,
+                    &g.what,
+                    &g.why,
+                    &g.owner,
+                    &g.action,
+                    &g.target_date,
+                    g.state.label(),
+                    if g.overdue(&today) { "yes" } else { "" },
+                ];
+                if tty {
+                    w.write_record(row.iter().map(|v| crate::text::inert(v).into_owned()))?;
+                } else {
+                    w.write_record(row)?;
+                }
+            }
+            w.flush()?;
+        }
+        GapsFormat::Text => {
+            if gaps.is_empty() {
+                outln!("No gap: no question rated partly met or not met, and no nonconformity, concern or observation.")?;
+                return Ok(());
+            }
+            outln!(
+                "{:<14} {:<11} {:<12} {:<16} {:<10} what",
+                "gap",
+                "why",
+                "state",
+                "owner",
+                "due"
+            )?;
+            for g in &gaps {
+                outln!(
+                    "{:<14} {:<11} {:<12} {:<16} {:<10} {}{}",
+                    g.reference,
+                    g.why.chars().take(11).collect::<String>(),
+                    g.state.label(),
+                    g.owner.chars().take(16).collect::<String>(),
+                    if g.target_date.is_empty() {
+                        "—"
+                    } else {
+                        &g.target_date
+                    },
+                    if g.overdue(&today) { "OVERDUE " } else { "" },
+                    g.what
+                )?;
+            }
+            let open = gaps
+                .iter()
+                .filter(|g| g.state != crate::domain::GapState::Done)
+                .count();
+            let overdue = gaps.iter().filter(|g| g.overdue(&today)).count();
+            outln!("{} gaps, {open} not done, {overdue} overdue.", gaps.len())?;
+        }
+    }
+    Ok(())
+}
+
+pub fn gap(ctx: &Context_, a: GapArgs) -> Result<()> {
+    let state = a
+        .state
+        .as_deref()
+        .map(crate::domain::GapState::parse)
+        .transpose()
+        .map_err(|e| anyhow!(e))?;
+    if a.owner.is_none() && a.action.is_none() && a.due.is_none() && state.is_none() {
+        return Err(anyhow!(
+            "nothing to change: give at least one of --owner, --action, --due, --state"
+        ));
+    }
+    let mut store = ctx.open_existing()?;
+    let audit = store.find_audit(&a.audit)?;
+    let g = store.set_gap(
+        &audit.id,
+        &a.gap,
+        a.owner.as_deref(),
+        a.action.as_deref(),
+        a.due.as_deref(),
+        state,
+    )?;
+    outln!(
+        "{}: {} · {} · due {}",
+        g.reference,
+        g.state.label(),
+        if g.owner.is_empty() {
+            "no owner"
+        } else {
+            &g.owner
+        },
+        if g.target_date.is_empty() {
+            "—"
+        } else {
+            &g.target_date
+        }
+    )?;
+    Ok(())
+}

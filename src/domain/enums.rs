@@ -176,6 +176,15 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Where the work on a rehearsal's gap stands.
+    GapState, "gap state" {
+        Planned = "planned", "Planned";
+        InProgress = "in_progress", "In progress", aliases ["started", "doing"];
+        Done = "done", "Done", aliases ["closed"];
+    }
+}
+
+vocabulary! {
     AuditStatus, "audit status" {
         Planned = "planned", "Planned";
         InProgress = "in_progress", "In progress";

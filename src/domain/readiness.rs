@@ -184,3 +184,35 @@ mod tests {
         assert_eq!(x.main.iter().find(|m| m.id == "4").unwrap().percent(), 0);
     }
 }
+
+/// One gap of a rehearsal: a question partly met or not met, or a
+/// nonconformity, stage 1 concern or observation; with what is planned
+/// about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    /// `question` or `finding`.
+    pub source_kind: String,
+    /// "CLAUSE/N" for a question, the finding's id for a finding.
+    pub source_key: String,
+    /// What a person calls it: "8.5.1.3 Q2" or "NC-001".
+    pub reference: String,
+    pub clause_id: String,
+    /// The question, or the finding's title.
+    pub what: String,
+    /// "Not met", "Partly met", or the finding's grade.
+    pub why: String,
+    pub owner: String,
+    pub action: String,
+    /// `YYYY-MM-DD` or "".
+    pub target_date: String,
+    pub state: super::GapState,
+}
+
+impl Gap {
+    /// Past its target date and not done (`today` is `YYYY-MM-DD`).
+    pub fn overdue(&self, today: &str) -> bool {
+        self.state != super::GapState::Done
+            && !self.target_date.is_empty()
+            && self.target_date.as_str() < today
+    }
+}

@@ -248,6 +248,7 @@ const WATCHED: &[(&str, &str, &str)] = &[
         "question_ratings",
         "clause_id || '/' || question",
     ),
+    ("gap", "gaps", "source_kind || ':' || source_key"),
 ];
 
 /// Fields the trail records that are not columns: a reopening's reason;

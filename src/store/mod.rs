@@ -12,6 +12,7 @@ mod edits;
 mod error;
 mod finding_edits;
 mod findings;
+mod gaps;
 mod history;
 mod interviews;
 pub mod lock;

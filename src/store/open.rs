@@ -148,6 +148,7 @@ fn migration_list() -> Vec<M<'static>> {
         stage1_concern_grade,
     ));
     list.push(M::up(include_str!("migrations/017_question_ratings.sql")));
+    list.push(M::up(include_str!("migrations/018_gaps.sql")));
     list
 }
 
@@ -171,7 +172,7 @@ pub fn validate_migrations() -> Result<()> {
 
 /// The schema version this binary writes.
 pub fn latest_schema_version() -> i64 {
-    MIGRATION_LIST.len() as i64 + 4
+    MIGRATION_LIST.len() as i64 + 5
 }
 
 /// The default audit file: the platform data directory, `auditbench.sqlite`.
