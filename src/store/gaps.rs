@@ -68,11 +68,18 @@ impl Store {
                 r.rating.label().to_string(),
             );
         }
-        self.for_each_finding(audit_id, &FindingFilter::default(), |f| {
-            if matches!(
-                f.grade,
-                Grade::Major | Grade::Minor | Grade::Concern | Grade::Observation
-            ) {
+        // the grades that make a gap, each read through the grade index
+        for grade in [
+            Grade::Major,
+            Grade::Minor,
+            Grade::Concern,
+            Grade::Observation,
+        ] {
+            let filter = FindingFilter {
+                grade: Some(grade),
+                ..FindingFilter::default()
+            };
+            self.for_each_finding(audit_id, &filter, |f| {
                 push(
                     "finding",
                     f.id.clone(),
@@ -81,9 +88,9 @@ impl Store {
                     f.title.clone(),
                     scale.label(f.grade).to_string(),
                 );
-            }
-            Ok(())
-        })?;
+                Ok(())
+            })?;
+        }
         out.sort_by(|a, b| {
             (a.target_date.is_empty(), &a.target_date)
                 .cmp(&(b.target_date.is_empty(), &b.target_date))
