@@ -6,25 +6,31 @@ mod common;
 
 use common::*;
 
+/// `rate` one question of audit `a`, with a note when one is given.
+fn rate(env: &Env, a: &str, clause: &str, q: &str, rating: &str, note: &str) -> String {
+    let mut args = vec![
+        "rate",
+        "--audit",
+        a,
+        "--clause",
+        clause,
+        "--question",
+        q,
+        "--rating",
+        rating,
+    ];
+    if !note.is_empty() {
+        args.extend_from_slice(&["--note", note]);
+    }
+    env.ok(&args)
+}
+
 #[test]
 fn questions_are_rated_and_readiness_adds_them_up() {
     let env = Env::new();
     let a = env.ok(&["new", "--org", "Ready Co", "--type", "internal"]);
-    let rate = |clause: &str, q: &str, rating: &str, note: &str| {
-        env.ok(&[
-            "rate",
-            "--audit",
-            &a,
-            "--clause",
-            clause,
-            "--question",
-            q,
-            "--rating",
-            rating,
-            "--note",
-            note,
-        ])
-    };
+    let rate =
+        |clause: &str, q: &str, rating: &str, note: &str| rate(&env, &a, clause, q, rating, note);
     assert_eq!(rate("8.5.1.3", "1", "met", ""), "8.5.1.3 question 1: Met");
     // the first rating starts the rehearsal
     let list = env.ok(&["list"]);
@@ -135,19 +141,7 @@ fn questions_are_rated_and_readiness_adds_them_up() {
 fn the_gap_plan_follows_ratings_and_findings() {
     let env = Env::new();
     let a = env.ok(&["new", "--org", "Ready Co", "--type", "internal"]);
-    let rate = |clause: &str, q: &str, rating: &str| {
-        env.ok(&[
-            "rate",
-            "--audit",
-            &a,
-            "--clause",
-            clause,
-            "--question",
-            q,
-            "--rating",
-            rating,
-        ])
-    };
+    let rate = |clause: &str, q: &str, rating: &str| rate(&env, &a, clause, q, rating, "");
     rate("9.2", "1", "not_met");
     rate("9.2", "2", "partly");
     rate("9.2", "3", "met");

@@ -15,7 +15,7 @@ pub use cycle::{
     Programme, ProgrammeRow, Visit, Visited, EVERY_VISIT,
 };
 pub use enums::*;
-pub use readiness::{readiness, Gap, QuestionRating, Readiness, Share};
+pub use readiness::{clause_share, readiness, Gap, QuestionRating, Readiness, Share};
 pub use report::{report_items, Fill, ReportItem};
 pub use responses::{deadline, standing, Response, ResponseKind, Standing};
 pub use scale::{Class, ColourRole, OscalState, Scale, ScaleError, ScaleGrade, DEFAULT_SCALE};

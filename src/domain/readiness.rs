@@ -71,6 +71,33 @@ pub struct Readiness {
     pub behind: Vec<Share>,
 }
 
+/// One clause's share, its question `q` (from 1) rated `rating_of(q)`.
+pub fn clause_share(
+    c: &crate::catalogue::Clause,
+    rating_of: impl Fn(u32) -> Option<Rating>,
+) -> Share {
+    let mut s = Share {
+        id: c.id.clone(),
+        title: c.title.clone(),
+        applicable: 0,
+        met: 0,
+        partly: 0,
+        not_met: 0,
+        unrated: 0,
+    };
+    for q in 1..=c.questions.len() as u32 {
+        match rating_of(q) {
+            Some(Rating::NotApplicable) => continue,
+            Some(Rating::Met) => s.met += 1,
+            Some(Rating::PartlyMet) => s.partly += 1,
+            Some(Rating::NotMet) => s.not_met += 1,
+            None => s.unrated += 1,
+        }
+        s.applicable += 1;
+    }
+    s
+}
+
 /// The readiness of an audit whose questions are rated as `ratings` (by
 /// clause id and question number).
 pub fn readiness(cat: &Catalogue, ratings: &HashMap<(String, u32), Rating>) -> Readiness {
@@ -79,25 +106,7 @@ pub fn readiness(cat: &Catalogue, ratings: &HashMap<(String, u32), Rating>) -> R
         if c.questions.is_empty() {
             continue;
         }
-        let mut s = Share {
-            id: c.id.clone(),
-            title: c.title.clone(),
-            applicable: 0,
-            met: 0,
-            partly: 0,
-            not_met: 0,
-            unrated: 0,
-        };
-        for q in 1..=c.questions.len() as u32 {
-            match ratings.get(&(c.id.clone(), q)) {
-                Some(Rating::NotApplicable) => continue,
-                Some(Rating::Met) => s.met += 1,
-                Some(Rating::PartlyMet) => s.partly += 1,
-                Some(Rating::NotMet) => s.not_met += 1,
-                None => s.unrated += 1,
-            }
-            s.applicable += 1;
-        }
+        let s = clause_share(c, |q| ratings.get(&(c.id.clone(), q)).copied());
         clauses.push(s);
     }
     let empty = |id: &str, title: &str| Share {

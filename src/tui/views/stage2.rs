@@ -461,12 +461,11 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
             let rated = (1..=c.questions.len() as u32)
                 .filter(|q| d.ratings.contains_key(&(c.id.clone(), *q)))
                 .count();
-            let ready = d
-                .readiness()
-                .behind
-                .iter()
-                .find(|x| x.id == c.id)
-                .map_or(100, |x| x.percent());
+            // this clause's share only, not the whole catalogue's
+            let ready = crate::domain::clause_share(c, |q| {
+                d.ratings.get(&(c.id.clone(), q)).map(|r| r.rating)
+            })
+            .percent();
             let k = |a: Action| {
                 m.keymap
                     .key_of(crate::tui::keymap::Mode::Stage2Questions, &a)
