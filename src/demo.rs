@@ -290,6 +290,8 @@ fn create_demo_parts(store: &mut Store, scale: &crate::domain::Scale) -> Result<
                 result: (*result).into(),
                 created_at: String::new(),
                 updated_at: String::new(),
+                period_from: "2026-08-01".into(),
+                period_to: "2026-10-31".into(),
             })?;
             // the findings of the sample's clause cite it
             for (fid, _) in raised.iter().filter(|(_, c)| c == clause) {
@@ -384,6 +386,8 @@ fn add_rows(
                     result: "Generated".into(),
                     created_at: String::new(),
                     updated_at: String::new(),
+                    period_from: String::new(),
+                    period_to: String::new(),
                 })?;
             }
         }
@@ -665,4 +669,254 @@ fn plan_stage2(store: &mut Store, audit_id: &str) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The demo rehearsal client's organisation.
+pub const REHEARSAL_CLIENT: &str = "Fernhill Digital Services";
+
+/// The rating a demo rehearsal gives question `q` (from 1) of the `i`-th
+/// assessable clause with questions: a fixed pattern, so the demo's
+/// readiness is the same every time (pinned in a test). The second
+/// rehearsal, three months on, meets more.
+pub fn rehearsal_rating(second: bool, clause_id: &str, i: usize, q: u32) -> crate::domain::Rating {
+    use crate::domain::Rating::*;
+    if clause_id == "8.3.4.2" {
+        return NotApplicable;
+    }
+    // how far each main clause is, out of 10, in the first rehearsal;
+    // three more in the second
+    let top = clause_id.split('.').next().unwrap_or("");
+    let base = match top {
+        "4" => 6,
+        "5" => 7,
+        "6" => 4,
+        "7" => 5,
+        "8" => 3,
+        "9" => 2,
+        _ => 3,
+    } + if second { 3 } else { 0 };
+    let v = (i * 7 + q as usize * 3) % 10;
+    if v < base {
+        Met
+    } else if v < base + 2 {
+        PartlyMet
+    } else {
+        NotMet
+    }
+}
+
+/// A rehearsal client with two rehearsals (internal audits) three months
+/// apart: every question rated in the first; the second, a follow-up,
+/// carries the ratings and gaps and rates again all but clause 10; findings,
+/// samples with the period their records cover, and a gap plan. Returns
+/// the two audits' ids. One transaction.
+pub fn create_rehearsals(store: &mut Store) -> Result<(String, String)> {
+    use crate::domain::{GapState, Outcome, Rating};
+    store.atomically(|store| {
+        let r1 = store.create_audit(&NewAudit {
+            organisation: REHEARSAL_CLIENT.into(),
+            scope: "Service desk, incident and change management for the Fernhill group's \
+                    business units, from the Bristol site."
+                .into(),
+            catalogue_id: "iso20000-1-2018".into(),
+            edition: "2018".into(),
+            audit_type: AuditType::Internal,
+            certification_body: String::new(),
+            lead_auditor: "Alex Morgan".into(),
+            team: "Alex Morgan (internal audit), Chris Wood".into(),
+            start_date: "2026-06-08".into(),
+            end_date: "2026-06-09".into(),
+        })?;
+        let cat = store.catalogue(&r1.catalogue_id)?;
+        let rated: Vec<(String, usize)> = cat
+            .clauses()
+            .iter()
+            .filter(|c| cat.is_assessable(c) && !c.questions.is_empty())
+            .map(|c| (c.id.clone(), c.questions.len()))
+            .collect();
+        let na = "No internal supplier: every component is delivered by the organisation or by external suppliers under contract";
+        let rate = |store: &mut Store, id: &str, second: bool, only: &dyn Fn(&str) -> bool| {
+            for (i, (clause, n)) in rated.iter().enumerate() {
+                if !only(clause) {
+                    continue;
+                }
+                for q in 1..=*n as u32 {
+                    let r = rehearsal_rating(second, clause, i, q);
+                    let note = if r == Rating::NotApplicable { na } else { "" };
+                    store.rate_question(id, clause, q, r, note, "")?;
+                }
+            }
+            Ok::<(), crate::store::Error>(())
+        };
+        rate(store, &r1.id, false, &|_| true)?;
+        let finding = |clause: &str, grade: Grade, title: &str, statement: &str| NewFinding {
+            clause_id: clause.into(),
+            stage: Stage::TWO,
+            grade,
+            title: title.into(),
+            requirement: String::new(),
+            statement: statement.into(),
+            evidence: String::new(),
+            raised_by: "Alex Morgan".into(),
+            due_date: String::new(),
+        };
+        let nc1 = store.add_finding(
+            &r1.id,
+            &finding(
+                "9.2",
+                Grade::Minor,
+                "The internal audit programme does not cover every process yet",
+                "Capacity and supplier management had no audit planned for the year.",
+            ),
+        )?;
+        let nc2 = store.add_finding(
+            &r1.id,
+            &finding(
+                "8.5.1.3",
+                Grade::Minor,
+                "Emergency changes are not reviewed after they are made",
+                "Three emergency changes of May had no review recorded.",
+            ),
+        )?;
+        store.add_finding(
+            &r1.id,
+            &finding(
+                "8.6.1",
+                Grade::Observation,
+                "Incident priorities are set by feel on the night shift",
+                "Two of five night incidents sampled had a priority the matrix does not give.",
+            ),
+        )?;
+        let sample = |id: &str, clause: &str, population: &str, from: &str, to: &str| Sample {
+            id: String::new(),
+            audit_id: id.into(),
+            clause_id: clause.into(),
+            population: population.into(),
+            method: SampleMethod::Judgement,
+            size: 5,
+            items: String::new(),
+            result: String::new(),
+            created_at: String::new(),
+            updated_at: String::new(),
+            period_from: from.into(),
+            period_to: to.into(),
+        };
+        for s in [
+            sample(&r1.id, "8.6.1", "Incident records", "2026-04-01", "2026-05-31"),
+            sample(&r1.id, "8.5.1.3", "Change records", "2026-05-01", "2026-05-31"),
+        ] {
+            store.save_sample(&s)?;
+        }
+        for (gap, owner, action, due) in [
+            (
+                nc1.reference.as_str(),
+                "Quality manager",
+                "Extend the audit programme to every process",
+                "2026-07-31",
+            ),
+            (
+                nc2.reference.as_str(),
+                "Change manager",
+                "Review every emergency change at the next CAB",
+                "2026-07-15",
+            ),
+        ] {
+            store.set_gap(&r1.id, gap, Some(owner), Some(action), Some(due), None)?;
+        }
+        // the first question gap under a clause: its reference
+        let first_gap = |store: &Store, id: &str, under: &str| -> Result<String> {
+            Ok(store
+                .gaps(id)?
+                .into_iter()
+                .find(|g| g.source_kind == "question" && g.clause_id.starts_with(under))
+                .map(|g| g.reference)
+                .unwrap_or_default())
+        };
+        let q = first_gap(store, &r1.id, "9.2")?;
+        store.set_gap(
+            &r1.id,
+            &q,
+            Some("Quality manager"),
+            Some("Plan the audits of 2027 by risk"),
+            Some("2026-08-31"),
+            None,
+        )?;
+        store.set_audit_status(&r1.id, AuditStatus::Reported)?;
+
+        let (r2, _) = store.create_follow_up(
+            &r1.id,
+            &crate::store::FollowUp {
+                audit_type: AuditType::Internal,
+                catalogue_id: String::new(),
+                edition: String::new(),
+                start_date: "2026-09-07".into(),
+                end_date: "2026-09-08".into(),
+            },
+        )?;
+        // rated again, all but clause 10 (still carried)
+        rate(store, &r2.id, true, &|c: &str| !c.starts_with("10"))?;
+        for c in store.carried(&r2.id)? {
+            let (outcome, evidence) = if c.finding_id == nc2.id {
+                (
+                    Outcome::Effective,
+                    "Every emergency change of July and August reviewed at the CAB (minutes seen).",
+                )
+            } else if c.finding_id == nc1.id {
+                (Outcome::StillOpen, "Programme extended; the audits are not done yet.")
+            } else {
+                continue;
+            };
+            store.record_outcome(
+                &r2.id,
+                &c.id,
+                &crate::store::OutcomeRecord {
+                    outcome,
+                    evidence: evidence.into(),
+                    raise: None,
+                    raised_by: "Alex Morgan".into(),
+                },
+            )?;
+        }
+        store.add_finding(
+            &r2.id,
+            &finding(
+                "8.7.1",
+                Grade::Minor,
+                "Availability is reported without the agreed measurement",
+                "The monthly report counts planned maintenance as available time.",
+            ),
+        )?;
+        for s in [
+            sample(&r2.id, "8.6.1", "Incident records", "2026-04-01", "2026-08-31"),
+            sample(&r2.id, "8.5.1.3", "Change records", "2026-05-01", "2026-08-31"),
+            sample(&r2.id, "8.7.1", "Availability reports", "2026-07-01", "2026-08-31"),
+            sample(&r2.id, "8.2.5", "Asset register changes", "2026-03-01", "2026-08-31"),
+            sample(&r2.id, "8.3.3", "Monthly service level reports", "2026-06-01", "2026-08-31"),
+            sample(&r2.id, "8.4.3", "Capacity reviews", "2026-08-01", "2026-08-31"),
+            sample(&r2.id, "8.5.3", "Release records", "2026-05-01", "2026-08-31"),
+            sample(&r2.id, "8.6.2", "Service requests", "2026-04-01", "2026-08-31"),
+            sample(&r2.id, "8.6.3", "Problem records", "2026-07-01", "2026-08-31"),
+            sample(&r2.id, "8.7.2", "Continuity test reports", "", ""),
+        ] {
+            store.save_sample(&s)?;
+        }
+        store.set_gap(
+            &r2.id,
+            &format!("finding:{}", nc1.id),
+            None,
+            None,
+            None,
+            Some(GapState::InProgress),
+        )?;
+        let q = first_gap(store, &r2.id, "8.7")?;
+        store.set_gap(
+            &r2.id,
+            &q,
+            Some("Service level manager"),
+            Some("Measure availability as the agreements define it"),
+            Some("2026-10-15"),
+            None,
+        )?;
+        Ok((r1.id, r2.id))
+    })
 }

@@ -7,6 +7,7 @@
 
 pub mod catalogue;
 pub mod cli;
+pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod export;

@@ -30,6 +30,7 @@ fn bindable() -> Vec<Action> {
             | Action::GoReport
             | Action::GoPlan
             | Action::GoProgramme
+            | Action::GoGaps
             | Action::Up
             | Action::Down
             | Action::PageUp
@@ -62,6 +63,8 @@ fn bindable() -> Vec<Action> {
             | Action::RatePartly
             | Action::RateNotMet
             | Action::RateNotApplicable
+            | Action::EditGap
+            | Action::EditPeriod
             | Action::PickDocStatus
             | Action::EditDocReference
             | Action::EditDocVersion

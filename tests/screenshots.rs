@@ -41,6 +41,8 @@ const SHOTS: &[&str] = &[
     "report",
     "plan",
     "programme",
+    "rehearsal",
+    "gaps",
     "findings-dnv",
     "findings-fr",
     "follow-up",

@@ -41,15 +41,24 @@ fn a_first_run_says_what_to_do_and_d_creates_the_demo() {
     assert_eq!(app.screen, Screen::Audits);
     assert!(app.model.audits.is_empty());
     app.handle_key(key(KeyCode::Char('D')));
-    // the demo client's cycle at once: its stage 2 and first surveillance
-    assert_eq!(app.model.audits.len(), 2);
+    // the demo client's cycle at once: its stage 2 and first surveillance;
+    // and the rehearsal client's two rehearsals
+    assert_eq!(app.model.audits.len(), 4);
     let kinds: Vec<AuditType> = app
         .model
         .audits
         .iter()
         .map(|r| r.summary.audit.audit_type)
         .collect();
-    assert_eq!(kinds, [AuditType::Surveillance, AuditType::Stage2]);
+    assert_eq!(
+        kinds,
+        [
+            AuditType::Surveillance,
+            AuditType::Stage2,
+            AuditType::Internal,
+            AuditType::Internal
+        ]
+    );
     app.handle_key(key(KeyCode::Enter));
     assert_eq!(app.screen, Screen::Overview);
     let d = app.model.data.as_ref().unwrap();
@@ -445,7 +454,10 @@ fn samples_are_recorded_from_stage2() {
     app.handle_key(key(KeyCode::Char('m')));
     type_text(&mut app, "\tP1 incidents in Q3 (12)\t");
     app.handle_key(key(KeyCode::Right)); // statistical
-    type_text(&mut app, "\t3\tINC-1, INC-2, INC-3\tall within target");
+    type_text(
+        &mut app,
+        "\t3\tINC-1, INC-2, INC-3\tall within target\t2026-07-01\t2026-09-30",
+    );
     app.handle_key(key(KeyCode::Enter)); // Enter on the last field saves
     let d = app.model.data.as_ref().unwrap();
     let s = d
@@ -458,6 +470,10 @@ fn samples_are_recorded_from_stage2() {
         ("8.6.1", SampleMethod::Statistical, 3)
     );
     assert_eq!(s.items, "INC-1, INC-2, INC-3");
+    assert_eq!(
+        (s.period_from.as_str(), s.period_to.as_str()),
+        ("2026-07-01", "2026-09-30")
+    );
 }
 
 #[test]
@@ -2131,7 +2147,16 @@ fn a_rehearsal_rates_questions_with_one_key_each() {
     goto_clause(&mut app, "8.5.1.3");
     app.handle_key(key(KeyCode::Tab));
     assert_eq!(app.mode(), Mode::Stage2Questions);
+    assert_eq!(
+        app.model.data.as_ref().unwrap().audit.status,
+        AuditStatus::Planned
+    );
     app.handle_key(key(KeyCode::Char('y')));
+    // the first rating starts the rehearsal, on screen too
+    assert_eq!(
+        app.model.data.as_ref().unwrap().audit.status,
+        AuditStatus::InProgress
+    );
     app.handle_key(key(KeyCode::Char('p')));
     // the third: not applicable, its reason asked first
     app.handle_key(key(KeyCode::Char('a')));
@@ -2183,4 +2208,94 @@ fn a_rehearsal_rates_questions_with_one_key_each() {
         st.text.starts_with("Questions are rated in a rehearsal"),
         "{st:?}"
     );
+}
+
+#[test]
+fn the_gaps_screen_plans_a_gap_in_a_form_and_shows_on_rehearsals_only() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    // the demo stage 2 is no rehearsal: no Gaps tab, and `-` says why
+    assert!(!screen(&mut app, 120, 36).contains("- Gaps"));
+    app.handle_key(key(KeyCode::Char('-')));
+    app.dispatch(Action::Select);
+    let st = app.model.status.clone().unwrap();
+    assert!(st.text.contains("belongs to rehearsals"), "{st:?}");
+    // the second rehearsal
+    app.dispatch(Action::GoAudits);
+    app.handle_key(key(KeyCode::Char('g')));
+    app.handle_key(key(KeyCode::Down));
+    app.handle_key(key(KeyCode::Down));
+    app.dispatch(Action::Select);
+    assert!(screen(&mut app, 120, 36).contains("- Gaps"));
+    app.handle_key(key(KeyCode::Char('-')));
+    assert_eq!(app.screen, Screen::Gaps);
+    assert_eq!(app.mode(), Mode::Gaps);
+    // the third gap by target date: 8.7.1 Q2, planned
+    app.handle_key(key(KeyCode::Down));
+    app.handle_key(key(KeyCode::Down));
+    let gap = |app: &App| app.model.data.as_ref().unwrap().gaps[2].clone();
+    assert_eq!(gap(&app).reference, "8.7.1 Q2");
+    assert_eq!(gap(&app).state, GapState::Planned);
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(app.mode(), Mode::Form);
+    // a date that is no date: said, the form stays, nothing written
+    type_text(&mut app, "\t\tx");
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert!(st.error && st.text.contains("is not a date"), "{st:?}");
+    assert_eq!(app.mode(), Mode::Form);
+    assert_eq!(gap(&app).target_date, "2026-10-15");
+    app.handle_key(key(KeyCode::Backspace));
+    // the state: done (the choice moves with → ; Enter never cycles it)
+    app.handle_key(key(KeyCode::Tab));
+    app.handle_key(key(KeyCode::Right));
+    app.handle_key(key(KeyCode::Right));
+    app.handle_key(ctrl('s'));
+    assert_eq!(app.mode(), Mode::Gaps);
+    let g = gap(&app);
+    assert_eq!(
+        (g.state, g.target_date.as_str(), g.owner.as_str()),
+        (GapState::Done, "2026-10-15", "Service level manager")
+    );
+    // on disk (read back from the file)
+    let audit = app.model.data.as_ref().unwrap().audit.id.clone();
+    let stored = app.store.gaps(&audit).unwrap();
+    assert!(stored
+        .iter()
+        .any(|x| x.reference == "8.7.1 Q2" && x.state == GapState::Done));
+    // the gauge of gaps done counts it
+    app.handle_key(key(KeyCode::Char('1')));
+    assert!(screen(&mut app, 120, 36).contains("1 / 56"));
+}
+
+#[test]
+fn a_samples_period_is_edited_with_one_key_and_checked() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::GoSamples);
+    app.handle_key(key(KeyCode::Char('d')));
+    assert_eq!(app.mode(), Mode::EditorLine);
+    // the demo's period is there to change: replace it
+    for _ in 0.."2026-08-01 2026-10-31".len() {
+        app.handle_key(key(KeyCode::Backspace));
+    }
+    type_text(&mut app, "2026-10-31 2026-08-01");
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert!(
+        st.error && st.text.contains("ends (2026-08-01) before it starts"),
+        "{st:?}"
+    );
+    for _ in 0.."2026-10-31 2026-08-01".len() {
+        app.handle_key(key(KeyCode::Backspace));
+    }
+    type_text(&mut app, "2026-06-01 – 2026-09-30");
+    app.handle_key(ctrl('s'));
+    let d = app.model.data.as_ref().unwrap();
+    let s = &d.samples[0];
+    assert_eq!(
+        (s.period_from.as_str(), s.period_to.as_str()),
+        ("2026-06-01", "2026-09-30")
+    );
+    assert!(screen(&mut app, 120, 36).contains("Records     2026-06-01 – 2026-09-30"));
 }

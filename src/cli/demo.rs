@@ -13,6 +13,11 @@ pub struct Args {
     /// programme`, `carried list`, `plan list`).
     #[arg(long)]
     cycle: bool,
+    /// Also make a rehearsal client (Fernhill Digital Services) with two
+    /// rehearsals three months apart (see `auditbench readiness --client
+    /// Fernhill`, `gaps`, `evidence`).
+    #[arg(long)]
+    rehearsals: bool,
     /// Grade the demo on this scale (generic, dnv, afnor, de, or your own id).
     #[arg(long, value_name = "SCALE_ID", default_value = "generic")]
     grades: String,
@@ -39,6 +44,15 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
             &s1[..8],
             &s1[..8],
             &s1[..8]
+        );
+    }
+    if args.rehearsals {
+        let (r1, r2) = crate::demo::create_rehearsals(&mut store)?;
+        eprintln!(
+            "also the rehearsal client {0}: rehearsals {1} and {2}; `auditbench readiness --client \"{0}\"`",
+            crate::demo::REHEARSAL_CLIENT,
+            r1.get(..8).unwrap_or(&r1),
+            r2.get(..8).unwrap_or(&r2)
         );
     }
     Ok(())

@@ -99,8 +99,10 @@ pub enum Command {
     Time(time::Args),
     /// Rehearsal: rate one audit question met, partly met, not met or not applicable.
     Rate(readiness::RateArgs),
-    /// Rehearsal: the share of questions met per main clause and overall.
+    /// Rehearsal: the share of questions met per main clause and overall; --client: the trend.
     Readiness(readiness::ReadinessArgs),
+    /// Rehearsal: months of records seen per process, short ones marked.
+    Evidence(readiness::EvidenceArgs),
     /// Rehearsal: the gap plan (questions partly met or not met, NCs, concerns, observations), by due date.
     Gaps(readiness::GapsArgs),
     /// Rehearsal: plan one gap (owner, action, target date, state).
@@ -159,6 +161,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Scales(cmd)) => scales::run(&ctx, cmd),
         Some(Command::Rate(args)) => readiness::rate(&ctx, args),
         Some(Command::Readiness(args)) => readiness::show(&ctx, args),
+        Some(Command::Evidence(args)) => readiness::evidence(&ctx, args),
         Some(Command::Gaps(args)) => readiness::gaps(&ctx, args),
         Some(Command::Gap(args)) => readiness::gap(&ctx, args),
         Some(Command::Response(cmd)) => response::run(&ctx, cmd),
@@ -308,6 +311,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Scales(_) => "scales",
         Command::Rate(_) => "rate",
         Command::Readiness(_) => "readiness",
+        Command::Evidence(_) => "evidence",
         Command::Gaps(_) => "gaps",
         Command::Gap(_) => "gap",
         Command::Response(_) => "response",

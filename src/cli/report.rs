@@ -26,6 +26,9 @@ pub struct Args {
     /// from, and make no report.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["template", "out", "with_notes"])]
     save_template: Option<PathBuf>,
+    /// With --save-template: the rehearsal's template (html or md).
+    #[arg(long, requires = "save_template")]
+    rehearsal: bool,
     /// Write to this file (replaced only by a complete one). Default: a
     /// name made of the organisation, the audit type and the dates, in the
     /// current folder. `-`: standard output.
@@ -51,7 +54,20 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
         Fmt::Docx => Format::Docx,
     };
     if let Some(path) = &args.save_template {
-        let bytes = crate::report::builtin_template(format);
+        let bytes = match format {
+            Format::Html if args.rehearsal => {
+                crate::report::REHEARSAL_HTML_TEMPLATE.as_bytes().to_vec()
+            }
+            Format::Markdown if args.rehearsal => {
+                crate::report::REHEARSAL_MD_TEMPLATE.as_bytes().to_vec()
+            }
+            Format::Docx if args.rehearsal => {
+                return Err(anyhow!(
+                    "the Word template has the rehearsal's part in it: leave out --rehearsal with --format docx"
+                ))
+            }
+            _ => crate::report::builtin_template(format),
+        };
         crate::export::file::replace_atomically(path, "the template", |mut w| {
             w.write_all(&bytes)
                 .map_err(|e| crate::store::Error::Io(format!("cannot write the template: {e}")))?;

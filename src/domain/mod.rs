@@ -15,7 +15,10 @@ pub use cycle::{
     Programme, ProgrammeRow, Visit, Visited, EVERY_VISIT,
 };
 pub use enums::*;
-pub use readiness::{clause_share, readiness, Gap, QuestionRating, Readiness, Share};
+pub use readiness::{
+    clause_share, closed_between, evidence_windows, readiness, readiness_statement, EvidenceWindow,
+    Gap, QuestionRating, Readiness, Rehearsal, Share,
+};
 pub use report::{report_items, Fill, ReportItem};
 pub use responses::{deadline, standing, Response, ResponseKind, Standing};
 pub use scale::{Class, ColourRole, OscalState, Scale, ScaleError, ScaleGrade, DEFAULT_SCALE};
@@ -302,6 +305,9 @@ pub struct Sample {
     pub result: String,
     pub created_at: String,
     pub updated_at: String,
+    /// The period the records seen cover: `YYYY-MM-DD` or "" (not said).
+    pub period_from: String,
+    pub period_to: String,
 }
 
 /// Validate a `YYYY-MM-DD` date (empty is allowed: "not set").

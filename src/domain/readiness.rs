@@ -19,6 +19,8 @@ pub struct QuestionRating {
     pub note: String,
     pub evidence: String,
     pub updated_at: String,
+    /// Copied from the earlier rehearsal and not rated again in this one.
+    pub carried: bool,
 }
 
 /// The readiness of one part of the standard.
@@ -224,4 +226,283 @@ impl Gap {
             && !self.target_date.is_empty()
             && self.target_date.as_str() < today
     }
+}
+
+/// One rehearsal of a client, as the trend shows it.
+#[derive(Debug, Clone)]
+pub struct Rehearsal {
+    pub audit: super::Audit,
+    pub readiness: Readiness,
+    pub gaps: Vec<Gap>,
+}
+
+/// The gaps of an earlier rehearsal that are no longer open in a later
+/// one: its question was rated met (or not applicable) since, its finding
+/// was found settled, or the later rehearsal marks the gap done.
+pub fn closed_between(before: &[Gap], after: &[Gap]) -> Vec<Gap> {
+    before
+        .iter()
+        .filter(|b| {
+            match after
+                .iter()
+                .find(|a| a.source_kind == b.source_kind && a.source_key == b.source_key)
+            {
+                None => true,
+                Some(a) => a.state == super::GapState::Done && b.state != super::GapState::Done,
+            }
+        })
+        .cloned()
+        .collect()
+}
+
+/// How many months of records were seen for one process.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvidenceWindow {
+    pub clause_id: String,
+    pub title: String,
+    /// Days covered by the samples' periods (overlaps counted once) ÷ 30.44.
+    pub months: f64,
+    /// The earliest and latest record date seen, "" when none.
+    pub from: String,
+    pub to: String,
+    /// Samples of the clause, and of those how many say no period.
+    pub samples: usize,
+    pub undated: usize,
+}
+
+impl EvidenceWindow {
+    /// Fewer months of records than `min_months`.
+    pub fn short(&self, min_months: u32) -> bool {
+        self.months + 1e-9 < f64::from(min_months)
+    }
+}
+
+/// The processes whose records a certification auditor asks for: the
+/// assessable clauses of the operation of the service management system
+/// (clause 8 in 2018, clauses 6–9 in 2011), and any other clause sampled.
+pub fn evidence_windows(cat: &Catalogue, samples: &[super::Sample]) -> Vec<EvidenceWindow> {
+    let operation = |id: &str| {
+        let top = id.split('.').next().unwrap_or("");
+        if cat.edition == "2011" {
+            matches!(top, "6" | "7" | "8" | "9")
+        } else {
+            top == "8"
+        }
+    };
+    let mut out = Vec::new();
+    for c in cat.clauses().iter().filter(|c| cat.is_assessable(c)) {
+        let mine: Vec<&super::Sample> = samples.iter().filter(|s| s.clause_id == c.id).collect();
+        if mine.is_empty() && !operation(&c.id) {
+            continue;
+        }
+        let mut spans: Vec<(chrono::NaiveDate, chrono::NaiveDate)> = mine
+            .iter()
+            .filter_map(|s| {
+                let d = |x: &str| chrono::NaiveDate::parse_from_str(x, "%Y-%m-%d").ok();
+                let (a, b) = (d(&s.period_from)?, d(&s.period_to)?);
+                Some((a.min(b), a.max(b)))
+            })
+            .collect();
+        let undated = mine.len() - spans.len();
+        spans.sort();
+        // the union of the periods, in days (both ends counted)
+        let mut days = 0i64;
+        let mut cur: Option<(chrono::NaiveDate, chrono::NaiveDate)> = None;
+        for (a, b) in spans.iter().copied() {
+            cur = match cur {
+                Some((ca, cb)) if a <= cb + chrono::Days::new(1) => Some((ca, cb.max(b))),
+                Some((ca, cb)) => {
+                    days += (cb - ca).num_days() + 1;
+                    Some((a, b))
+                }
+                None => Some((a, b)),
+            };
+        }
+        if let Some((ca, cb)) = cur {
+            days += (cb - ca).num_days() + 1;
+        }
+        let fmt = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+        out.push(EvidenceWindow {
+            clause_id: c.id.clone(),
+            title: c.title.clone(),
+            months: (days as f64 / 30.44 * 10.0).round() / 10.0,
+            from: spans.first().map(|s| fmt(s.0)).unwrap_or_default(),
+            to: spans.iter().map(|s| s.1).max().map(fmt).unwrap_or_default(),
+            samples: mine.len(),
+            undated,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+    use crate::domain::{Sample, SampleMethod};
+
+    fn sample(clause: &str, from: &str, to: &str) -> Sample {
+        Sample {
+            id: String::new(),
+            audit_id: String::new(),
+            clause_id: clause.into(),
+            population: "records".into(),
+            method: SampleMethod::Judgement,
+            size: 3,
+            items: String::new(),
+            result: String::new(),
+            created_at: String::new(),
+            updated_at: String::new(),
+            period_from: from.into(),
+            period_to: to.into(),
+        }
+    }
+
+    #[test]
+    fn months_count_overlaps_once_and_gaps_not_at_all() {
+        let cat = crate::catalogue::builtin("iso20000-1-2018").unwrap();
+        let w = evidence_windows(
+            &cat,
+            &[
+                // 2026-06-01..2026-07-31 and 2026-07-01..2026-08-31 overlap: 92 days
+                sample("8.5.1.3", "2026-06-01", "2026-07-31"),
+                sample("8.5.1.3", "2026-07-01", "2026-08-31"),
+                // a month apart from the rest: 30 more days
+                sample("8.5.1.3", "2026-10-01", "2026-10-30"),
+                sample("8.5.1.3", "", ""),
+                // one month only
+                sample("8.6.1", "2026-09-01", "2026-09-30"),
+            ],
+        );
+        let chg = w.iter().find(|x| x.clause_id == "8.5.1.3").unwrap();
+        assert_eq!(chg.months, 4.0, "(92 + 30) / 30.44 = 4.0");
+        assert_eq!(
+            (chg.from.as_str(), chg.to.as_str()),
+            ("2026-06-01", "2026-10-30")
+        );
+        assert_eq!((chg.samples, chg.undated), (4, 1));
+        assert!(!chg.short(3));
+        let inc = w.iter().find(|x| x.clause_id == "8.6.1").unwrap();
+        assert_eq!(inc.months, 1.0);
+        assert!(inc.short(3));
+        // a process of clause 8 with no sample is listed with nothing seen
+        let cap = w.iter().find(|x| x.clause_id == "8.4.3").unwrap();
+        assert_eq!((cap.months, cap.samples), (0.0, 0));
+        assert!(cap.short(1));
+        // clauses outside the operation are listed only when sampled
+        assert!(!w.iter().any(|x| x.clause_id == "9.2"));
+    }
+
+    #[test]
+    fn the_readiness_statement_says_how_far_and_what_blocks() {
+        use crate::domain::{NcTally, Tone};
+        let cat = crate::catalogue::builtin("iso20000-1-2018").unwrap();
+        let mut all: HashMap<(String, u32), Rating> = HashMap::new();
+        for c in cat.clauses().iter().filter(|c| cat.is_assessable(c)) {
+            for q in 1..=c.questions.len() as u32 {
+                all.insert((c.id.clone(), q), Rating::Met);
+            }
+        }
+        let none = NcTally::default();
+        let (line, tone) = readiness_statement(&readiness(&cat, &all), &none);
+        assert_eq!(tone, Tone::Clear, "{line}");
+        assert!(line.starts_with("Ready for certification"), "{line}");
+        // one partly met, one minor: pending; one not met: blocked
+        all.insert(("9.2".into(), 1), Rating::PartlyMet);
+        let minor = NcTally {
+            minors_without_plan: 1,
+            ..NcTally::default()
+        };
+        let (line, tone) = readiness_statement(&readiness(&cat, &all), &minor);
+        assert_eq!(tone, Tone::Pending, "{line}");
+        assert!(
+            line.contains("0 not met, 1 partly met, 1 open NC (0 major)"),
+            "{line}"
+        );
+        all.insert(("9.2".into(), 2), Rating::NotMet);
+        let (_, tone) = readiness_statement(&readiness(&cat, &all), &none);
+        assert_eq!(tone, Tone::Blocked);
+        // not all rated: so far
+        all.remove(&("9.3".to_string(), 1));
+        let (line, tone) = readiness_statement(&readiness(&cat, &all), &none);
+        assert_eq!(tone, Tone::Pending);
+        assert!(
+            line.contains("so far") && line.contains("170 of 171 questions rated"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn a_gap_closes_when_it_is_no_longer_open_or_is_done() {
+        let gap = |key: &str, state| Gap {
+            source_kind: "question".into(),
+            source_key: key.into(),
+            reference: key.into(),
+            clause_id: "8.1".into(),
+            what: String::new(),
+            why: String::new(),
+            owner: String::new(),
+            action: String::new(),
+            target_date: String::new(),
+            state,
+        };
+        use crate::domain::GapState::*;
+        let before = [
+            gap("8.1/1", Planned),
+            gap("8.1/2", InProgress),
+            gap("8.1/3", Planned),
+        ];
+        let after = [
+            gap("8.1/2", Done),
+            gap("8.1/3", InProgress),
+            gap("8.2/1", Planned),
+        ];
+        let closed: Vec<String> = closed_between(&before, &after)
+            .into_iter()
+            .map(|g| g.source_key)
+            .collect();
+        assert_eq!(closed, ["8.1/1", "8.1/2"]);
+    }
+}
+
+/// A rehearsal's readiness statement (in place of a certification
+/// recommendation): how much is rated, what is not met, what is open.
+pub fn readiness_statement(r: &Readiness, t: &super::NcTally) -> (String, super::Tone) {
+    use super::Tone;
+    let o = &r.overall;
+    let ncs = t.open_majors + t.minors_without_plan + t.minors_with_plan;
+    let s = |n: u64| if n == 1 { "" } else { "s" };
+    let rated = o.met + o.partly + o.not_met;
+    if rated < o.applicable {
+        return (
+            format!(
+                "Readiness {}% so far: {rated} of {} questions rated; {ncs} open NC{}",
+                o.percent(),
+                o.applicable,
+                s(ncs)
+            ),
+            Tone::Pending,
+        );
+    }
+    if o.not_met == 0 && o.partly == 0 && ncs == 0 {
+        return (
+            "Ready for certification: every applicable question met, no open nonconformity"
+                .to_string(),
+            Tone::Clear,
+        );
+    }
+    (
+        format!(
+            "Not ready yet ({}%): {} not met, {} partly met, {ncs} open NC{} ({} major)",
+            o.percent(),
+            o.not_met,
+            o.partly,
+            s(ncs),
+            t.open_majors
+        ),
+        if o.not_met > 0 || t.open_majors > 0 {
+            Tone::Blocked
+        } else {
+            Tone::Pending
+        },
+    )
 }

@@ -317,7 +317,65 @@ pub fn write_workbook<W: Write + std::io::Seek + Send>(
         sh.finish()?;
     }
 
+    // a rehearsal's gap plan
+    if audit.audit_type == crate::domain::AuditType::Internal {
+        let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+        gap_sheet(&mut wb, &store.gaps(&audit.id)?, &today)?;
+    }
+
     let mut out = out;
     wb.save_to_writer(&mut out).map_err(xerr)?;
     Ok((n, out))
+}
+
+/// The header of the gap plan, in CSV and XLSX alike.
+pub const GAP_HEADERS: [&str; 9] = [
+    "gap",
+    "clause",
+    "what",
+    "why",
+    "owner",
+    "action",
+    "target date",
+    "state",
+    "overdue",
+];
+
+/// One gap as the row of [`GAP_HEADERS`], overdue as of `today`.
+pub fn gap_row<'a>(g: &'a crate::domain::Gap, today: &str) -> [&'a str; 9] {
+    [
+        g.reference.as_str(),
+        &g.clause_id,
+        &g.what,
+        &g.why,
+        &g.owner,
+        &g.action,
+        &g.target_date,
+        g.state.label(),
+        if g.overdue(today) { "yes" } else { "" },
+    ]
+}
+
+fn gap_sheet(wb: &mut Workbook, gaps: &[crate::domain::Gap], today: &str) -> store::Result<()> {
+    let ws = wb.add_worksheet_with_constant_memory();
+    let widths = [14.0, 9.0, 50.0, 16.0, 18.0, 40.0, 11.0, 12.0, 8.0];
+    let headers: Vec<(&str, f64)> = GAP_HEADERS.iter().copied().zip(widths).collect();
+    let mut sh = Sheet::new(ws, "Gap plan", &headers)?;
+    for g in gaps {
+        sh.push(&gap_row(g, today))?;
+    }
+    sh.finish()
+}
+
+/// A rehearsal's gap plan alone, as a workbook of one sheet.
+pub fn write_gaps<W: Write + std::io::Seek + Send>(
+    gaps: &[crate::domain::Gap],
+    today: &str,
+    out: W,
+) -> store::Result<(usize, W)> {
+    let mut wb = Workbook::new();
+    gap_sheet(&mut wb, gaps, today)?;
+    let mut out = out;
+    wb.save_to_writer(&mut out).map_err(xerr)?;
+    Ok((gaps.len(), out))
 }

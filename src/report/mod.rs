@@ -18,6 +18,10 @@ use crate::store::{self, Store};
 /// The built-in templates.
 pub const HTML_TEMPLATE: &str = include_str!("../../assets/report/report.html.j2");
 pub const MD_TEMPLATE: &str = include_str!("../../assets/report/report.md.j2");
+/// The built-in templates of a rehearsal (internal audit): readiness, the
+/// trend, the gap plan, the evidence window.
+pub const REHEARSAL_HTML_TEMPLATE: &str = include_str!("../../assets/report/rehearsal.html.j2");
+pub const REHEARSAL_MD_TEMPLATE: &str = include_str!("../../assets/report/rehearsal.md.j2");
 
 /// The formats a report is made in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,6 +180,8 @@ pub struct SampleRow {
     pub items: String,
     pub result: String,
     pub cited_by: String,
+    /// The period the records cover, "FROM – TO" ("" if not given).
+    pub period: String,
 }
 
 /// A finding of an earlier audit, followed up in this one.
@@ -227,9 +233,75 @@ pub struct ReportData {
     pub interviews: Vec<InterviewRow>,
     pub samples: Vec<SampleRow>,
     pub with_notes: bool,
+    /// A rehearsal's readiness, trend, gap plan and evidence window (none
+    /// for other audits).
+    pub rehearsal: Option<RehearsalData>,
     /// Set when reading the findings failed while rendering.
     #[serde(skip)]
     pub stream_error: StreamError,
+}
+
+/// What a rehearsal's report shows beyond an audit report.
+#[derive(Debug, Clone, Serialize)]
+pub struct RehearsalData {
+    /// In place of a certification recommendation.
+    pub statement: String,
+    pub percent: u32,
+    pub rated: u32,
+    pub applicable: u32,
+    pub met: u32,
+    pub partly: u32,
+    pub not_met: u32,
+    /// The client's rehearsals up to this one, oldest first: their dates.
+    pub dates: Vec<String>,
+    /// Per main clause, its readiness in each rehearsal ("75%" or "—").
+    pub main: Vec<TrendRow>,
+    pub overall: Vec<String>,
+    /// The trend as an SVG drawing (made here from numbers and escaped
+    /// text: safe to put in the HTML as it is).
+    pub chart_svg: String,
+    /// Assessable clauses below 100%, furthest behind first.
+    pub behind: Vec<Item>,
+    /// What to fix before the certification body's stage 1.
+    pub fix_first: Vec<String>,
+    pub gaps: Vec<GapRow>,
+    /// The earlier rehearsal's date and the gaps closed since ("" and none
+    /// for a first rehearsal).
+    pub closed_since: String,
+    pub closed: Vec<GapRow>,
+    pub min_months: u32,
+    pub evidence: Vec<EvidenceRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendRow {
+    pub id: String,
+    pub title: String,
+    pub percents: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GapRow {
+    pub reference: String,
+    pub clause: String,
+    pub what: String,
+    pub why: String,
+    pub owner: String,
+    pub action: String,
+    pub due: String,
+    pub state: String,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceRow {
+    pub clause: String,
+    pub title: String,
+    pub months: String,
+    pub from: String,
+    pub to: String,
+    pub samples: usize,
+    pub short: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -384,6 +456,11 @@ pub fn gather(
             items: x.items.clone(),
             result: x.result.clone(),
             cited_by: store::cited_by(&citations, &x.id),
+            period: if x.period_from.is_empty() && x.period_to.is_empty() {
+                String::new()
+            } else {
+                format!("{} – {}", x.period_from, x.period_to)
+            },
         })
         .collect();
 
@@ -438,12 +515,24 @@ pub fn gather(
                 .collect(),
         })
         .collect();
+    // a rehearsal's report is the organisation's own: the items a
+    // certification body's report needs are not asked of it
+    let rehearsal = audit.audit_type == crate::domain::AuditType::Internal;
     let missing = report_items(audit, &context, &coverage, interviews.len())
         .into_iter()
-        .filter(|i| !i.done)
+        .filter(|i| !i.done && !rehearsal)
         .map(|i| format!("{}: {}", i.label, i.detail))
         .collect();
 
+    let rehearsal = if rehearsal {
+        Some(rehearsal_data(store, audit, &cat, &tally, &samples)?)
+    } else {
+        None
+    };
+    // a rehearsal's line is its readiness statement
+    let suggestion = rehearsal
+        .as_ref()
+        .map_or(suggestion, |r| r.statement.clone());
     Ok(ReportData {
         generator: format!("auditbench {}", env!("CARGO_PKG_VERSION")),
         generated_at: store.now(),
@@ -483,8 +572,250 @@ pub fn gather(
         interviews: interview_rows,
         samples: sample_rows,
         with_notes,
+        rehearsal,
         stream_error,
     })
+}
+
+fn gap_row(g: &crate::domain::Gap, today: &str) -> GapRow {
+    GapRow {
+        reference: g.reference.clone(),
+        clause: g.clause_id.clone(),
+        what: g.what.clone(),
+        why: g.why.clone(),
+        owner: g.owner.clone(),
+        action: g.action.clone(),
+        due: g.target_date.clone(),
+        state: g.state.label().to_string(),
+        overdue: g.overdue(today),
+    }
+}
+
+/// A rehearsal's part of the report.
+fn rehearsal_data(
+    store: &Store,
+    audit: &Audit,
+    cat: &crate::catalogue::Catalogue,
+    tally: &crate::domain::NcTally,
+    samples: &[crate::domain::Sample],
+) -> store::Result<RehearsalData> {
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    let min_months = crate::config::Settings::user().0.evidence_min_months;
+    let mut trend = store.rehearsals(&audit.client_id)?;
+    if let Some(at) = trend.iter().position(|r| r.audit.id == audit.id) {
+        trend.truncate(at + 1);
+    }
+    let r = crate::domain::readiness(cat, &store.rating_map(&audit.id)?);
+    let (statement, _) = crate::domain::readiness_statement(&r, tally);
+    let gaps = store.gaps(&audit.id)?;
+    let pct = |x: Option<&crate::domain::Share>| {
+        x.map_or("—".to_string(), |s| format!("{}%", s.percent()))
+    };
+    let main = r
+        .main
+        .iter()
+        .map(|m| TrendRow {
+            id: m.id.clone(),
+            title: m.title.clone(),
+            percents: trend
+                .iter()
+                .map(|x| pct(x.readiness.main.iter().find(|s| s.id == m.id)))
+                .collect(),
+        })
+        .collect();
+    let windows = crate::domain::evidence_windows(cat, samples);
+    // what to fix first: the clauses with questions not met or partly
+    // met (furthest behind first), the open nonconformities, the records
+    let mut fix_first: Vec<String> = r
+        .behind
+        .iter()
+        .filter(|s| s.not_met + s.partly > 0)
+        .map(|s| {
+            format!(
+                "{} {} ({}%): {} not met, {} partly met",
+                s.id,
+                s.title,
+                s.percent(),
+                s.not_met,
+                s.partly
+            )
+        })
+        .collect();
+    for g in gaps
+        .iter()
+        .filter(|g| g.source_kind == "finding" && g.state != crate::domain::GapState::Done)
+    {
+        fix_first.push(format!("{} ({}): {}", g.reference, g.why, g.what));
+    }
+    let short: Vec<String> = windows
+        .iter()
+        .filter(|w| w.short(min_months))
+        .map(|w| format!("{} ({:.1})", w.clause_id, w.months))
+        .collect();
+    if !short.is_empty() {
+        fix_first.push(format!(
+            "Records of at least {min_months} months for each process; fewer seen for {} process{}: {}",
+            short.len(),
+            if short.len() == 1 { "" } else { "es" },
+            short.join(", ")
+        ));
+    }
+    let n = trend.len();
+    let (closed_since, closed) = if n >= 2 {
+        (
+            trend[n - 2].audit.start_date.clone(),
+            crate::domain::closed_between(&trend[n - 2].gaps, &trend[n - 1].gaps)
+                .iter()
+                .map(|g| gap_row(g, &today))
+                .collect(),
+        )
+    } else {
+        (String::new(), Vec::new())
+    };
+    Ok(RehearsalData {
+        statement,
+        percent: r.overall.percent(),
+        rated: r.overall.met + r.overall.partly + r.overall.not_met,
+        applicable: r.overall.applicable,
+        met: r.overall.met,
+        partly: r.overall.partly,
+        not_met: r.overall.not_met,
+        dates: trend.iter().map(|x| x.audit.start_date.clone()).collect(),
+        main,
+        overall: trend
+            .iter()
+            .map(|x| format!("{}%", x.readiness.overall.percent()))
+            .collect(),
+        chart_svg: trend_svg(&trend),
+        behind: r
+            .behind
+            .iter()
+            .filter(|s| s.unrated < s.applicable && s.percent() < 100)
+            .map(|s| Item {
+                label: format!("{} {}", s.id, s.title),
+                text: format!("{}%", s.percent()),
+            })
+            .collect(),
+        fix_first,
+        gaps: gaps.iter().map(|g| gap_row(g, &today)).collect(),
+        closed_since,
+        closed,
+        min_months,
+        evidence: windows
+            .iter()
+            .map(|w| EvidenceRow {
+                clause: w.clause_id.clone(),
+                title: w.title.clone(),
+                months: format!("{:.1}", w.months),
+                from: w.from.clone(),
+                to: w.to.clone(),
+                samples: w.samples,
+                short: w.short(min_months),
+            })
+            .collect(),
+    })
+}
+
+/// Text for XML (SVG): the five characters that mean something there.
+fn xml_escape(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control())
+        .fold(String::new(), |mut out, c| {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                c => out.push(c),
+            }
+            out
+        })
+}
+
+/// The trend as an inline SVG: per main clause, a bar per rehearsal (the
+/// last one darkest), with its percentage; a legend of the dates.
+pub fn trend_svg(trend: &[crate::domain::Rehearsal]) -> String {
+    const COLOURS: [&str; 4] = ["#c9d1d9", "#8fa8c0", "#4f7aa3", "#1f4e79"];
+    let shown: Vec<&crate::domain::Rehearsal> = trend.iter().rev().take(4).rev().collect();
+    let Some(last) = shown.last() else {
+        return String::new();
+    };
+    let k = shown.len();
+    let colour = |i: usize| COLOURS[COLOURS.len() - k + i];
+    let (label_w, bar_max, bar_h, gap) = (190.0, 380.0, 11.0, 8.0);
+    let group_h = bar_h * k as f64 + gap;
+    let rows = last.readiness.main.len() + 1;
+    let top = 26.0;
+    let height = top + group_h * rows as f64 + 6.0;
+    let width = label_w + bar_max + 50.0;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"Readiness per main clause, rehearsal by rehearsal\" font-family=\"Segoe UI, Helvetica, Arial, sans-serif\" font-size=\"10\">"
+    );
+    // the legend
+    let mut x = label_w;
+    for (i, r) in shown.iter().enumerate() {
+        let date = if r.audit.start_date.is_empty() {
+            "(no date)".to_string()
+        } else {
+            r.audit.start_date.clone()
+        };
+        s.push_str(&format!(
+            "<rect x=\"{x}\" y=\"6\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"15\">{}</text>",
+            colour(i),
+            x + 14.0,
+            xml_escape(&date)
+        ));
+        x += 90.0;
+    }
+    let mut y = top;
+    let mut row = |id: &str, title: &str, values: Vec<Option<u32>>, s: &mut String| {
+        let full = format!("{id} {title}");
+        let label: String = if full.chars().count() > 34 {
+            full.chars().take(33).chain(['…']).collect()
+        } else {
+            full
+        };
+        s.push_str(&format!(
+            "<text x=\"0\" y=\"{}\">{}</text>",
+            y + group_h / 2.0,
+            xml_escape(&label)
+        ));
+        for (i, v) in values.iter().enumerate() {
+            let by = y + bar_h * i as f64;
+            if let Some(p) = v {
+                let w = bar_max * f64::from(*p) / 100.0;
+                s.push_str(&format!(
+                    "<rect x=\"{label_w}\" y=\"{by}\" width=\"{w:.1}\" height=\"{}\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{}\" font-size=\"9\">{p}%</text>",
+                    bar_h - 1.0,
+                    colour(i),
+                    label_w + w + 3.0,
+                    by + bar_h - 2.0
+                ));
+            }
+        }
+        y += group_h;
+    };
+    for m in &last.readiness.main {
+        let values = shown
+            .iter()
+            .map(|r| {
+                r.readiness
+                    .main
+                    .iter()
+                    .find(|x| x.id == m.id)
+                    .map(|x| x.percent())
+            })
+            .collect();
+        row(&m.id, &m.title, values, &mut s);
+    }
+    let values = shown
+        .iter()
+        .map(|r| Some(r.readiness.overall.percent()))
+        .collect();
+    row("All", "clauses", values, &mut s);
+    s.push_str("</svg>");
+    s
 }
 
 fn finding_row(
@@ -612,7 +943,15 @@ pub fn render<W: Write>(
     // none for Markdown, where the md filter escapes
     let (name, source) = match (template, format) {
         (Some((n, s)), _) => (n.to_string(), s.to_string()),
+        (None, Format::Html) if data.rehearsal.is_some() => (
+            "rehearsal.html.j2".to_string(),
+            REHEARSAL_HTML_TEMPLATE.to_string(),
+        ),
         (None, Format::Html) => ("report.html.j2".to_string(), HTML_TEMPLATE.to_string()),
+        (None, _) if data.rehearsal.is_some() => (
+            "rehearsal.md.j2".to_string(),
+            REHEARSAL_MD_TEMPLATE.to_string(),
+        ),
         (None, _) => ("report.md.j2".to_string(), MD_TEMPLATE.to_string()),
     };
     let escape = match format {
@@ -663,4 +1002,41 @@ fn template_error(name: &str, lines: &[String], e: &minijinja::Error) -> store::
         "the report template {name}{line} cannot be used: {}; fix it or leave out --template",
         e.detail().unwrap_or(&e.kind().to_string())
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_trend_chart_escapes_what_it_draws() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("a.db")).unwrap();
+        let a = s
+            .create_audit(&crate::domain::NewAudit {
+                organisation: "X".into(),
+                scope: String::new(),
+                catalogue_id: "iso20000-1-2018".into(),
+                edition: "2018".into(),
+                audit_type: crate::domain::AuditType::Internal,
+                certification_body: String::new(),
+                lead_auditor: String::new(),
+                team: String::new(),
+                start_date: String::new(),
+                end_date: String::new(),
+            })
+            .unwrap();
+        s.rate_question(&a.id, "9.2", 1, crate::domain::Rating::Met, "", "")
+            .unwrap();
+        let mut trend = s.rehearsals(&a.client_id).unwrap();
+        trend[0].readiness.main[0].title = "<script>alert('x')</script> & \"q\"".into();
+        trend[0].audit.start_date = "<b>".into();
+        let svg = trend_svg(&trend);
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(!svg.contains("<script") && !svg.contains("<b>"), "{svg}");
+        assert!(svg.contains("&lt;script&gt;alert(&#39;x&#39;)"), "{svg}");
+        assert!(svg.contains("&lt;b&gt;"), "{svg}");
+        // no rehearsal: no chart
+        assert_eq!(trend_svg(&[]), "");
+    }
 }

@@ -422,6 +422,25 @@ impl Store {
                 params![id, prev.id, now],
             )?;
         }
+        // a rehearsal after a rehearsal: the ratings (marked carried until
+        // rated again) and what was planned about each gap
+        if f.audit_type == AuditType::Internal
+            && prev.audit_type == AuditType::Internal
+            && edition == prev.edition
+        {
+            tx.execute(
+                "INSERT INTO question_ratings (audit_id, clause_id, question, rating, note, evidence, updated_at, carried)
+                 SELECT ?1, clause_id, question, rating, note, evidence, ?3, 1
+                 FROM question_ratings WHERE audit_id = ?2",
+                params![id, prev.id, now],
+            )?;
+            tx.execute(
+                "INSERT INTO gaps (audit_id, source_kind, source_key, owner, action, target_date, state, updated_at)
+                 SELECT ?1, source_kind, source_key, owner, action, target_date, state, ?3
+                 FROM gaps WHERE audit_id = ?2",
+                params![id, prev.id, now],
+            )?;
+        }
         tx.commit()?;
         Ok((self.audit(&id)?, rows.len()))
     }

@@ -32,6 +32,8 @@ pub enum SampleField {
     Size,
     Items,
     Result,
+    /// The period the records cover, as "FROM TO" (YYYY-MM-DD each).
+    Period,
 }
 
 /// Codes of a field enum, used in draft keys: one table for both directions.
@@ -65,6 +67,7 @@ field_codes!(SampleField {
     Size = "size",
     Items = "items",
     Result = "result",
+    Period = "period",
 });
 
 /// One editable text field somewhere in an audit.
@@ -266,6 +269,9 @@ impl Store {
                     SampleField::Size => x.size.to_string(),
                     SampleField::Items => x.items,
                     SampleField::Result => x.result,
+                    SampleField::Period => format!("{} {}", x.period_from, x.period_to)
+                        .trim()
+                        .to_string(),
                 }
             }
         })
@@ -338,6 +344,22 @@ impl Store {
                     }
                     SampleField::Items => x.items = text.to_string(),
                     SampleField::Result => x.result = text.to_string(),
+                    SampleField::Period => {
+                        let parts: Vec<&str> = text
+                            .split(|c: char| c.is_whitespace() || c == '–' || c == ',')
+                            .filter(|p| !p.is_empty() && *p != "-" && *p != "to")
+                            .collect();
+                        (x.period_from, x.period_to) = match parts.as_slice() {
+                            [] => (String::new(), String::new()),
+                            [a, b] => (a.to_string(), b.to_string()),
+                            _ => {
+                                return Err(super::Error::Invalid(format!(
+                                    "the period {:?} is not two dates; type the first and the last record's date, e.g. 2026-06-01 2026-08-31",
+                                    text.trim()
+                                )))
+                            }
+                        };
+                    }
                 }
                 self.save_sample(&x)?;
             }

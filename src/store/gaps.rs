@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rusqlite::params;
 
 use super::{Error, FindingFilter, Result, Store};
-use crate::domain::{check_date, Gap, GapState, Grade, Rating};
+use crate::domain::{check_date, AuditType, Gap, GapState, Grade, Outcome, Rating, Rehearsal};
 
 impl Store {
     /// Every gap of an audit, by target date (none last), then clause.
@@ -91,6 +91,22 @@ impl Store {
                 Ok(())
             })?;
         }
+        // what an earlier rehearsal found and is not settled yet
+        for c in self.carried(audit_id)? {
+            let open = matches!(c.outcome, Outcome::Pending | Outcome::StillOpen);
+            if open && !matches!(c.grade, Grade::Ofi | Grade::GoodPractice) {
+                // "NC-001 of 2026-06-08": apart from this rehearsal's own NC-001
+                let when = c.origin.rsplit(' ').next().unwrap_or_default();
+                push(
+                    "finding",
+                    c.finding_id.clone(),
+                    format!("{} of {when}", c.reference).trim().to_string(),
+                    c.clause_id.clone(),
+                    c.title.clone(),
+                    format!("{} ({})", scale.label(c.grade), c.origin),
+                );
+            }
+        }
         out.sort_by(|a, b| {
             (a.target_date.is_empty(), &a.target_date)
                 .cmp(&(b.target_date.is_empty(), &b.target_date))
@@ -117,10 +133,22 @@ impl Store {
         }
         let want = reference.trim().replace(" Q", "/");
         let gaps = self.gaps(audit_id)?;
-        let Some(g) = gaps.iter().find(|g| {
-            g.reference.eq_ignore_ascii_case(reference.trim())
-                || (g.source_kind == "question" && g.source_key == want)
-        }) else {
+        // "kind:key" names one exactly (the workbench's forms use it)
+        let hits: Vec<&Gap> = gaps
+            .iter()
+            .filter(|g| format!("{}:{}", g.source_kind, g.source_key) == reference)
+            .chain(gaps.iter().filter(|g| {
+                g.reference.eq_ignore_ascii_case(reference.trim())
+                    || (g.source_kind == "question" && g.source_key == want)
+            }))
+            .collect();
+        if hits.len() > 1 && hits.iter().any(|h| h.source_key != hits[0].source_key) {
+            return Err(Error::Invalid(format!(
+                "{reference:?} names {} gaps; `auditbench gaps --audit ID` lists them",
+                hits.len()
+            )));
+        }
+        let Some(g) = hits.first().copied() else {
             return Err(Error::NotFound(format!(
                 "no gap {reference:?} in this rehearsal; `auditbench gaps --audit ID` lists them (a question rated partly met or not met, or a finding)"
             )));
@@ -148,5 +176,27 @@ impl Store {
             .into_iter()
             .find(|x| (x.source_kind.clone(), x.source_key.clone()) == key)
             .ok_or_else(|| Error::NotFound("the gap went away".into()))
+    }
+}
+
+impl Store {
+    /// A client's rehearsals (internal audits), oldest first, each with its
+    /// readiness and its gaps: the trend.
+    pub fn rehearsals(&self, client_id: &str) -> Result<Vec<Rehearsal>> {
+        let mut out = Vec::new();
+        for audit in self.client_audits(client_id)? {
+            if audit.audit_type != AuditType::Internal {
+                continue;
+            }
+            let cat = self.catalogue(&audit.catalogue_id)?;
+            let readiness = crate::domain::readiness(&cat, &self.rating_map(&audit.id)?);
+            let gaps = self.gaps(&audit.id)?;
+            out.push(Rehearsal {
+                audit,
+                readiness,
+                gaps,
+            });
+        }
+        Ok(out)
     }
 }

@@ -4,12 +4,12 @@ use rusqlite::{params, Connection, Row};
 
 use super::{found, new_id, stored, Error, Result, Store};
 use crate::catalogue::natural;
-use crate::domain::{Interview, Sample, SampleMethod};
+use crate::domain::{check_date, Interview, Sample, SampleMethod};
 
 const INTERVIEW_COLUMNS: &str =
     "id, audit_id, interviewee, role, held_at, clauses, notes, created_at, updated_at, interviewer";
 const SAMPLE_COLUMNS: &str =
-    "id, audit_id, clause_id, population, method, size, items, result, created_at, updated_at";
+    "id, audit_id, clause_id, population, method, size, items, result, created_at, updated_at, period_from, period_to";
 
 fn interview_from_row(r: &Row<'_>) -> rusqlite::Result<Interview> {
     Ok(Interview {
@@ -38,6 +38,8 @@ fn sample_from_row(r: &Row<'_>) -> rusqlite::Result<Sample> {
         result: r.get(7)?,
         created_at: r.get(8)?,
         updated_at: r.get(9)?,
+        period_from: r.get(10)?,
+        period_to: r.get(11)?,
     })
 }
 
@@ -66,10 +68,11 @@ pub(crate) fn upsert_interview(conn: &Connection, i: &Interview) -> Result<()> {
 
 pub(crate) fn upsert_sample(conn: &Connection, s: &Sample) -> Result<()> {
     conn.prepare_cached(&format!(
-        "INSERT INTO samples ({SAMPLE_COLUMNS}, clause_key) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)
+        "INSERT INTO samples ({SAMPLE_COLUMNS}, clause_key) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)
          ON CONFLICT (id) DO UPDATE SET clause_id = excluded.clause_id, clause_key = excluded.clause_key,
              population = excluded.population, method = excluded.method, size = excluded.size,
-             items = excluded.items, result = excluded.result, updated_at = excluded.updated_at"
+             items = excluded.items, result = excluded.result, updated_at = excluded.updated_at,
+             period_from = excluded.period_from, period_to = excluded.period_to"
     ))?
     .execute(params![
         s.id,
@@ -82,6 +85,8 @@ pub(crate) fn upsert_sample(conn: &Connection, s: &Sample) -> Result<()> {
         s.result,
         s.created_at,
         s.updated_at,
+        s.period_from,
+        s.period_to,
         natural::sort_key(&s.clause_id)
     ])?;
     Ok(())
@@ -183,8 +188,26 @@ impl Store {
                 "the sample's population is empty; say what was sampled from".into(),
             ));
         }
+        check_date(
+            "start of the period the records cover",
+            sample.period_from.trim(),
+        )
+        .map_err(Error::Invalid)?;
+        check_date(
+            "end of the period the records cover",
+            sample.period_to.trim(),
+        )
+        .map_err(Error::Invalid)?;
+        let (from, to) = (sample.period_from.trim(), sample.period_to.trim());
+        if !from.is_empty() && !to.is_empty() && from > to {
+            return Err(Error::Invalid(format!(
+                "the records' period ends ({to}) before it starts ({from}); give the earliest record's date first"
+            )));
+        }
         let now = self.now();
         let mut s = sample.clone();
+        s.period_from = from.to_string();
+        s.period_to = to.to_string();
         if s.id.is_empty() {
             s.id = new_id();
             s.created_at = now.clone();

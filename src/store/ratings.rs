@@ -17,6 +17,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<QuestionRating> {
         note: r.get(4)?,
         evidence: r.get(5)?,
         updated_at: r.get(6)?,
+        carried: r.get(7)?,
     })
 }
 
@@ -65,11 +66,11 @@ impl Store {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (audit_id, clause_id, question) DO UPDATE
                SET rating = excluded.rating, note = excluded.note, evidence = excluded.evidence,
-                   updated_at = excluded.updated_at",
+                   updated_at = excluded.updated_at, carried = 0",
             params![audit_id, clause_id, question, rating.code(), note.trim(), evidence.trim(), now],
         )?;
         Ok(self.conn.query_row(
-            "SELECT audit_id, clause_id, question, rating, note, evidence, updated_at
+            "SELECT audit_id, clause_id, question, rating, note, evidence, updated_at, carried
              FROM question_ratings WHERE audit_id = ?1 AND clause_id = ?2 AND question = ?3",
             params![audit_id, clause_id, question],
             from_row,
@@ -79,7 +80,7 @@ impl Store {
     /// Every rating of an audit.
     pub fn question_ratings(&self, audit_id: &str) -> Result<Vec<QuestionRating>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT audit_id, clause_id, question, rating, note, evidence, updated_at
+            "SELECT audit_id, clause_id, question, rating, note, evidence, updated_at, carried
              FROM question_ratings WHERE audit_id = ?1",
         )?;
         let rows = stmt.query_map([audit_id], from_row)?;

@@ -21,6 +21,8 @@ pub enum Action {
     GoReport,
     GoPlan,
     GoProgramme,
+    /// A rehearsal's gap plan.
+    GoGaps,
     // movement and choice
     Up,
     Down,
@@ -74,6 +76,10 @@ pub enum Action {
     RateNotMet,
     /// Not applicable, with its reason (a form).
     RateNotApplicable,
+    /// Plan the selected gap: owner, action, target date, state.
+    EditGap,
+    /// The period a sample's records cover.
+    EditPeriod,
     // stage 1
     PickDocStatus,
     EditDocReference,
@@ -226,6 +232,8 @@ impl Action {
                 | A::RatePartly
                 | A::RateNotMet
                 | A::RateNotApplicable
+                | A::EditGap
+                | A::EditPeriod
         )
     }
 
@@ -246,6 +254,7 @@ impl Action {
         Action::GoReport,
         Action::GoPlan,
         Action::GoProgramme,
+        Action::GoGaps,
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -278,6 +287,8 @@ impl Action {
         Action::RatePartly,
         Action::RateNotMet,
         Action::RateNotApplicable,
+        Action::EditGap,
+        Action::EditPeriod,
         Action::PickDocStatus,
         Action::EditDocReference,
         Action::EditDocVersion,

@@ -310,6 +310,7 @@ impl App {
             Action::GoReport => return Ok(vec![Effect::Go(Screen::Report)]),
             Action::GoPlan => return Ok(vec![Effect::Go(Screen::Plan)]),
             Action::GoProgramme => return Ok(vec![Effect::Go(Screen::Programme)]),
+            Action::GoGaps => return Ok(vec![Effect::Go(Screen::Gaps)]),
             other => {
                 let mut ctx = Ctx {
                     store: &mut self.store,

@@ -244,7 +244,11 @@ impl App {
             Slice::Reviews => d.reload_reviews(&self.store)?,
             Slice::Interviews => d.reload_interviews(&self.store)?,
             Slice::Plan => d.reload_plan(&self.store)?,
-            Slice::Ratings => d.reload_ratings(&self.store)?,
+            Slice::Ratings => {
+                d.reload_ratings(&self.store)?;
+                // the first rating starts a planned rehearsal
+                d.audit = self.store.audit(&d.audit.id)?;
+            }
             Slice::Audit => {
                 d.audit = self.store.audit(&d.audit.id)?;
                 d.context = self.store.audit_context(&d.audit.id)?;

@@ -118,6 +118,11 @@ pub fn run(store: Store) -> anyhow::Result<Ended> {
     if let Some(why) = problem {
         app.model.error(why);
     }
+    let (settings, problem) = crate::config::Settings::user();
+    app.model.settings = settings;
+    if let Some(why) = problem {
+        app.model.error(why);
+    }
     let mut terminal = enter()?;
     let mut ended = Ended::Quit;
     let result = (|| -> anyhow::Result<()> {

@@ -28,6 +28,8 @@ pub struct AuditRow {
     /// Stage 2 clauses done / assessable clauses.
     pub done: u64,
     pub total: u64,
+    /// A rehearsal's readiness, in percent (none for other audits).
+    pub readiness: Option<u32>,
 }
 
 /// Rows read for the frame about to be drawn (see `App::prepare`).
@@ -66,6 +68,8 @@ pub struct Model {
     pub frame: FrameRows,
     /// The auditor's offset from UTC, for showing times (stored in UTC).
     pub utc_offset: chrono::FixedOffset,
+    /// The user's settings (`config.toml`).
+    pub settings: crate::config::Settings,
 }
 
 impl Model {
@@ -87,6 +91,7 @@ impl Model {
             utc_offset: *chrono::Local::now().offset(),
             working_as: store.actor(),
             given_auditor: store.actor(),
+            settings: crate::config::Settings::default(),
         }
     }
 
@@ -146,10 +151,18 @@ impl Model {
                 }
             };
             let done = store.stage_done_count(&summary.audit.id, Stage::TWO)?;
+            let readiness = if summary.audit.audit_type == crate::domain::AuditType::Internal {
+                let cat = store.catalogue(&summary.audit.catalogue_id)?;
+                let r = crate::domain::readiness(&cat, &store.rating_map(&summary.audit.id)?);
+                Some(r.overall.percent())
+            } else {
+                None
+            };
             rows.push(AuditRow {
                 summary,
                 done,
                 total,
+                readiness,
             });
         }
         self.audits = rows;
@@ -202,6 +215,11 @@ pub struct AuditData {
     pub scale: crate::domain::Scale,
     /// A rehearsal's question ratings, by (clause, question from 1).
     pub ratings: HashMap<(String, u32), crate::domain::QuestionRating>,
+    /// A rehearsal's gap plan, by target date (empty for other audits).
+    pub gaps: Vec<crate::domain::Gap>,
+    /// The client's rehearsals up to and with this one, oldest first: the
+    /// trend (empty for other audits).
+    pub trend: Vec<crate::domain::Rehearsal>,
 }
 
 /// How many open nonconformities the overview lists.
@@ -365,6 +383,8 @@ impl AuditData {
             time_by_day: store.time_per_day(id)?,
             scale: store.audit_scale(id)?,
             ratings: HashMap::new(),
+            gaps: Vec::new(),
+            trend: Vec::new(),
         };
         d.reload_ratings(store)?;
         d.awaited = awaited(store, id)?;
@@ -381,7 +401,33 @@ impl AuditData {
             .into_iter()
             .map(|r| ((r.clause_id.clone(), r.question), r))
             .collect();
+        self.reload_gaps(store)
+    }
+
+    /// A rehearsal's gaps and the trend across the client's rehearsals
+    /// (a few small queries; nothing for other audits).
+    pub fn reload_gaps(&mut self, store: &Store) -> store::Result<()> {
+        if !self.rehearsal() {
+            return Ok(());
+        }
+        self.gaps = store.gaps(&self.audit.id)?;
+        let mut trend = store.rehearsals(&self.audit.client_id)?;
+        // up to this one: a later rehearsal is not part of this one's story
+        if let Some(at) = trend.iter().position(|r| r.audit.id == self.audit.id) {
+            trend.truncate(at + 1);
+        }
+        self.trend = trend;
         Ok(())
+    }
+
+    /// Whether the audit is a rehearsal (internal audit).
+    pub fn rehearsal(&self) -> bool {
+        self.audit.audit_type == crate::domain::AuditType::Internal
+    }
+
+    /// Months of records seen per process.
+    pub fn evidence(&self) -> Vec<crate::domain::EvidenceWindow> {
+        crate::domain::evidence_windows(&self.catalogue, &self.samples)
     }
 
     /// A rehearsal's readiness from its ratings.
@@ -451,6 +497,7 @@ impl AuditData {
         self.by_clause = store.finding_counts_by_clause(id)?;
         self.carried = store.carried(id)?;
         self.awaited = awaited(store, id)?;
+        self.reload_gaps(store)?;
         // last: the list's length comes from the counts
         self.reload_list(store, filter, sort)
     }
@@ -580,6 +627,9 @@ impl AuditData {
 
     /// The recommendation the findings and the coverage suggest.
     pub fn suggestion(&self) -> (String, crate::domain::Tone) {
+        if self.rehearsal() {
+            return crate::domain::readiness_statement(&self.readiness(), &self.tally);
+        }
         crate::domain::recommendation(self.audit.audit_type, &self.tally, &self.coverage())
     }
 

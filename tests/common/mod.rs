@@ -262,6 +262,18 @@ pub fn scene(env: &Env, name: &str) -> App {
             app.dispatch(auditbench::tui::action::Action::GoProgramme);
             app.handle_key(key(KeyCode::Char('G')));
         }
+        "rehearsal" | "gaps" => {
+            // the demo's second rehearsal (third in the list): its
+            // overview with the trend, or its gap plan
+            app.dispatch(auditbench::tui::action::Action::GoAudits);
+            app.handle_key(key(KeyCode::Char('g')));
+            app.handle_key(key(KeyCode::Down));
+            app.handle_key(key(KeyCode::Down));
+            app.dispatch(auditbench::tui::action::Action::Select);
+            if name == "gaps" {
+                app.dispatch(auditbench::tui::action::Action::GoGaps);
+            }
+        }
         other => panic!("no screen {other}"),
     }
     app.model.status = None;
@@ -284,6 +296,8 @@ pub const SCREENS: &[&str] = &[
     "report",
     "plan",
     "programme",
+    "rehearsal",
+    "gaps",
     "findings-dnv",
     "findings-fr",
     "picker",

@@ -32,6 +32,8 @@ pub enum Mode {
     Plan,
     /// The client's three-year programme.
     Programme,
+    /// A rehearsal's gap plan.
+    Gaps,
     Help,
     Confirm,
     Finder,
@@ -68,6 +70,7 @@ impl Mode {
         Mode::Report,
         Mode::Plan,
         Mode::Programme,
+        Mode::Gaps,
         Mode::Help,
         Mode::Confirm,
         Mode::Finder,
@@ -101,7 +104,8 @@ impl Mode {
             | Mode::Samples
             | Mode::Report
             | Mode::Plan
-            | Mode::Programme => Some(Mode::Global),
+            | Mode::Programme
+            | Mode::Gaps => Some(Mode::Global),
             Mode::EditorLine => Some(Mode::Editor),
             Mode::FormChoice => Some(Mode::Form),
             Mode::Editor | Mode::Form | Mode::Finder => Some(Mode::Text),
@@ -150,6 +154,7 @@ impl Mode {
             Mode::Report => "Report — what the report needs",
             Mode::Plan => "Plan — the audit plan, planned against walked",
             Mode::Programme => "Programme — the client's cycle, clauses × visits",
+            Mode::Gaps => "Gaps — a rehearsal's gap plan, by target date",
             Mode::Help => "Help",
             Mode::Confirm => "Confirm",
             Mode::Finder => "Fuzzy finder",

@@ -60,6 +60,7 @@ impl Component for AuditsView {
                 let id = ctx.store.atomically(|store| {
                     let id = crate::demo::create_demo(store)?;
                     crate::demo::create_cycle(store, &id)?;
+                    crate::demo::create_rehearsals(store)?;
                     Ok(id)
                 })?;
                 ctx.model.load_audits(ctx.store)?;
@@ -72,7 +73,7 @@ impl Component for AuditsView {
                     self.selected = pos;
                 }
                 info(format!(
-                    "Created the demo client Northwind Managed Services: its stage 2 and first surveillance; {} opens the stage 2",
+                    "Created the demo clients: Northwind (a stage 2 and its surveillance) and Fernhill (two rehearsals); {} opens the selected audit",
                     ctx.model.keymap.key_of(Mode::Audits, &Action::Select)
                 ))
             }
@@ -190,7 +191,11 @@ fn render(v: &AuditsView, m: &Model, f: &mut Frame, area: Rect) {
             if wide {
                 cells.push(TCell::from(a.status.label()));
             }
-            cells.push(TCell::from(format!("{:>2}/{} {pct:>2}%", r.done, r.total)));
+            cells.push(TCell::from(match r.readiness {
+                // a rehearsal rates questions: how ready it found the SMS
+                Some(p) => format!("ready {p}%"),
+                None => format!("{:>2}/{} {pct:>2}%", r.done, r.total),
+            }));
             for g in Grade::ALL {
                 let n = r.summary.counts[g.severity() as usize];
                 cells.push(TCell::from(Span::styled(

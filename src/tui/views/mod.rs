@@ -2,6 +2,7 @@
 
 pub mod audits;
 pub mod findings;
+pub mod gaps;
 pub mod interviews;
 pub mod overview;
 pub mod plan;
@@ -98,6 +99,13 @@ fn render_tabs(app: &App, f: &mut Frame, area: Rect) {
             .zip(Screen::TINY)
             .map(|(((s, a, n), short), tiny)| (s, a, n, short, tiny))
         {
+            let rehearsal = m
+                .data
+                .as_ref()
+                .is_some_and(|d| d.audit.audit_type == crate::domain::AuditType::Internal);
+            if *screen == Screen::Gaps && !rehearsal {
+                continue;
+            }
             let enabled = *screen == Screen::Audits || m.data.is_some();
             let style = if *screen == app.screen {
                 t.selected()
@@ -301,6 +309,8 @@ pub enum Screen {
     Report,
     Plan,
     Programme,
+    /// A rehearsal's gap plan (its tab shows on rehearsals only).
+    Gaps,
 }
 
 impl Screen {
@@ -317,18 +327,19 @@ impl Screen {
         (Screen::Report, Action::GoReport, "Report"),
         (Screen::Plan, Action::GoPlan, "Plan"),
         (Screen::Programme, Action::GoProgramme, "Programme"),
+        (Screen::Gaps, Action::GoGaps, "Gaps"),
     ];
 
     /// The tabs' names when the full ones do not fit, in the same order.
-    pub const SHORT: [&'static str; 10] = [
+    pub const SHORT: [&'static str; 11] = [
         "Audits", "Overview", "Stage1", "Stage2", "Findings", "Interv.", "Samples", "Report",
-        "Plan", "Progr.",
+        "Plan", "Progr.", "Gaps",
     ];
 
     /// The tabs' names on the narrowest terminals (the selected tab keeps
     /// its short name).
-    pub const TINY: [&'static str; 10] = [
-        "Aud", "Ovw", "St1", "St2", "Fnd", "Int", "Smp", "Rep", "Pln", "Prg",
+    pub const TINY: [&'static str; 11] = [
+        "Aud", "Ovw", "St1", "St2", "Fnd", "Int", "Smp", "Rep", "Pln", "Prg", "Gap",
     ];
 }
 
@@ -345,6 +356,7 @@ pub struct Screens {
     pub report: report::ReportView,
     pub plan: plan::PlanView,
     pub programme: programme::ProgrammeView,
+    pub gaps: gaps::GapsView,
 }
 
 impl Screens {
@@ -360,6 +372,7 @@ impl Screens {
             Screen::Report => &self.report,
             Screen::Plan => &self.plan,
             Screen::Programme => &self.programme,
+            Screen::Gaps => &self.gaps,
         }
     }
 
@@ -375,6 +388,7 @@ impl Screens {
             Screen::Report => &mut self.report,
             Screen::Plan => &mut self.plan,
             Screen::Programme => &mut self.programme,
+            Screen::Gaps => &mut self.gaps,
         }
     }
 
@@ -392,6 +406,7 @@ impl Screens {
             Screen::Report => Mode::Report,
             Screen::Plan => Mode::Plan,
             Screen::Programme => Mode::Programme,
+            Screen::Gaps => Mode::Gaps,
         }
     }
 }

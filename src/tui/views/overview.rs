@@ -132,7 +132,7 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
 
     let a = &d.audit;
     let coverage = d.coverage();
-    let (rec, tone) = crate::domain::recommendation(a.audit_type, &d.tally, &coverage);
+    let (rec, tone) = d.suggestion();
     let rec_style = match tone {
         Tone::Blocked => t.grade(Grade::Major),
         Tone::Pending => t.grade(Grade::Minor),
@@ -171,7 +171,11 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
         ),
         Line::from(vec![Span::raw("Team's recommendation: "), team]),
         Line::from(vec![
-            Span::raw("Suggested by the findings: "),
+            Span::raw(if d.rehearsal() {
+                "Readiness statement: "
+            } else {
+                "Suggested by the findings: "
+            }),
             Span::styled(rec, rec_style),
         ]),
     ];
@@ -195,6 +199,7 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
             ));
         }
         head_lines.push(Line::from(spans));
+        head_lines.extend(rehearsal_head(d, m));
     }
     if d.awaited.0 > 0 {
         // after the report: what the client and the auditor still owe
@@ -228,6 +233,10 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
     ])
     .areas(area);
     f.render_widget(Paragraph::new(head_lines).block(Block::default()), head);
+    if d.rehearsal() {
+        render_rehearsal(d, m, f, gauges, bottom);
+        return;
+    }
 
     let docs_total = d.catalogue.documents().count();
     let docs_done = d
@@ -359,5 +368,224 @@ fn render(m: &Model, f: &mut Frame, area: Rect) {
     f.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(title)),
         open,
+    );
+}
+
+/// A rehearsal's lines in the head: the change since the earlier
+/// rehearsal, ratings still carried, and the evidence window.
+fn rehearsal_head<'a>(d: &'a crate::tui::model::AuditData, m: &'a Model) -> Vec<Line<'a>> {
+    let t = &m.theme;
+    let mut out = Vec::new();
+    let n = d.trend.len();
+    if n >= 2 {
+        let (before, now) = (&d.trend[n - 2], &d.trend[n - 1]);
+        let closed = crate::domain::closed_between(&before.gaps, &now.gaps).len();
+        let carried = d.ratings.values().filter(|r| r.carried).count();
+        let mut spans = vec![
+            Span::raw(format!(
+                "Since the rehearsal of {}: ",
+                inert(&before.audit.start_date)
+            )),
+            Span::styled(
+                format!(
+                    "{}% → {}%",
+                    before.readiness.overall.percent(),
+                    now.readiness.overall.percent()
+                ),
+                t.title(),
+            ),
+            Span::raw(format!(
+                ", {closed} gap{} closed",
+                if closed == 1 { "" } else { "s" }
+            )),
+        ];
+        if carried > 0 {
+            spans.push(Span::styled(
+                format!("; {carried} ratings carried, not rated again yet"),
+                t.grade(Grade::Minor),
+            ));
+        }
+        out.push(Line::from(spans));
+    }
+    let min = m.settings.evidence_min_months;
+    let windows = d.evidence();
+    let short: Vec<&crate::domain::EvidenceWindow> =
+        windows.iter().filter(|w| w.short(min)).collect();
+    let mut spans = vec![Span::raw(format!(
+        "Records seen: {} of {} processes with {min}+ months",
+        windows.len() - short.len(),
+        windows.len()
+    ))];
+    // the processes sampled but short first, fewest months first
+    let mut sampled: Vec<&&crate::domain::EvidenceWindow> =
+        short.iter().filter(|w| w.months > 0.0).collect();
+    sampled.sort_by(|a, b| a.months.total_cmp(&b.months));
+    let unseen = short.len() - sampled.len();
+    if !sampled.is_empty() {
+        let list: Vec<String> = sampled
+            .iter()
+            .take(5)
+            .map(|w| format!("{} {:.1}", w.clause_id, w.months))
+            .collect();
+        spans.push(Span::styled(
+            format!(
+                "; short: {}{}",
+                inert(&list.join(", ")),
+                if sampled.len() > 5 { ", …" } else { "" }
+            ),
+            t.grade(Grade::Minor),
+        ));
+    }
+    if unseen > 0 {
+        spans.push(Span::styled(
+            format!("; {unseen} with none seen yet"),
+            t.grade(Grade::Minor),
+        ));
+    }
+    out.push(Line::from(spans));
+    out
+}
+
+/// An eighth-block bar of `width` cells for `percent`.
+fn bar(percent: u32, width: usize) -> String {
+    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let eighths = (percent.min(100) as usize * width * 8 + 50) / 100;
+    let mut s = "█".repeat(eighths / 8);
+    if !eighths.is_multiple_of(8) {
+        s.push(PARTS[eighths % 8]);
+    }
+    format!("{s:<width$}")
+}
+
+/// A rehearsal's overview below the head: gauges (readiness, questions
+/// rated, gaps done), readiness per main clause for each rehearsal of the
+/// client side by side (the trend), and the clauses furthest behind.
+fn render_rehearsal(
+    d: &crate::tui::model::AuditData,
+    m: &Model,
+    f: &mut Frame,
+    gauges: Rect,
+    bottom: Rect,
+) {
+    let t = &m.theme;
+    let r = d.readiness();
+    let rated = (r.overall.met + r.overall.partly + r.overall.not_met) as usize;
+    let done = d
+        .gaps
+        .iter()
+        .filter(|g| g.state == crate::domain::GapState::Done)
+        .count();
+    let [g1, g2, g3] = Layout::horizontal([Constraint::Ratio(1, 3); 3]).areas(gauges);
+    f.render_widget(
+        Gauge::default()
+            .block(Block::bordered().title(" Readiness "))
+            .gauge_style(t.info())
+            .ratio((r.overall.score() / f64::from(r.overall.applicable.max(1))).clamp(0.0, 1.0))
+            .label(format!("{}%", r.overall.percent())),
+        g1,
+    );
+    f.render_widget(
+        gauge(t, "Questions rated", rated, r.overall.applicable as usize),
+        g2,
+    );
+    f.render_widget(gauge(t, "Gaps done", done, d.gaps.len()), g3);
+
+    // the trend: the last three rehearsals, this one last
+    let shown: Vec<&crate::domain::Rehearsal> = d.trend.iter().rev().take(3).rev().collect();
+    let bar_w = 10usize;
+    let col_w = bar_w + 6;
+    let chart_w = (4 + col_w * shown.len().max(1) + 2).max(28) as u16;
+    let [chart, behind] = Layout::horizontal([
+        Constraint::Length(chart_w.min(bottom.width * 2 / 3)),
+        Constraint::Fill(1),
+    ])
+    .areas(bottom);
+    let mut lines = Vec::new();
+    let mut head = vec![Span::raw("    ")];
+    for (i, x) in shown.iter().enumerate() {
+        let label = if x.audit.start_date.is_empty() {
+            "(no date)".to_string()
+        } else {
+            x.audit.start_date.clone()
+        };
+        head.push(Span::styled(
+            format!("{:<col_w$}", inert(&label)),
+            if i + 1 == shown.len() {
+                t.title()
+            } else {
+                t.dim()
+            },
+        ));
+    }
+    lines.push(Line::from(head));
+    for (k, main) in r.main.iter().enumerate() {
+        let mut spans = vec![Span::raw(format!("{:<4}", inert(&main.id)))];
+        for (i, x) in shown.iter().enumerate() {
+            let p = x
+                .readiness
+                .main
+                .get(k)
+                .filter(|s| s.id == main.id)
+                .map(|s| s.percent());
+            let current = i + 1 == shown.len();
+            spans.push(Span::styled(
+                match p {
+                    Some(p) => format!("{}{p:>4}% ", bar(p, bar_w)),
+                    None => format!("{:<col_w$}", "—"),
+                },
+                if current { t.info() } else { t.dim() },
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    let mut all = vec![Span::raw("all ")];
+    for (i, x) in shown.iter().enumerate() {
+        let p = x.readiness.overall.percent();
+        all.push(Span::styled(
+            format!("{}{p:>4}% ", bar(p, bar_w)),
+            if i + 1 == shown.len() {
+                t.title()
+            } else {
+                t.dim()
+            },
+        ));
+    }
+    lines.push(Line::from(all));
+    f.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Readiness by main clause ")),
+        chart,
+    );
+
+    // the clauses furthest behind, of those rated
+    let room = behind.height.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = r
+        .behind
+        .iter()
+        .filter(|s| s.unrated < s.applicable && s.percent() < 100)
+        .take(room)
+        .map(|s| {
+            let w = behind.width.saturating_sub(2 + 9 + 5) as usize;
+            Line::from(vec![
+                Span::raw(format!("{:<9}", inert(&s.id))),
+                Span::styled(format!("{:>3}% ", s.percent()), t.grade(Grade::Minor)),
+                Span::raw(cut(&s.title, w)),
+            ])
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::styled(
+            format!(
+                "Nothing rated below 100% yet: rate the questions in Stage 2 ({}).",
+                m.keymap.key_of(Mode::Global, &Action::GoStage2)
+            ),
+            t.dim(),
+        ));
+    }
+    f.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(format!(
+            " Furthest behind · gap plan: {} ",
+            m.keymap.key_of(Mode::Global, &Action::GoGaps)
+        ))),
+        behind,
     );
 }

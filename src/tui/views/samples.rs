@@ -57,6 +57,10 @@ impl Component for SamplesView {
             Action::EditSize => Some((SampleField::Size, "size")),
             Action::EditResult => Some((SampleField::Result, "result")),
             Action::EditClauses => Some((SampleField::Clause, "clause")),
+            Action::EditPeriod => Some((
+                SampleField::Period,
+                "records from, to (YYYY-MM-DD YYYY-MM-DD)",
+            )),
             _ => None,
         };
         let none_yet = || {
@@ -167,6 +171,17 @@ impl Component for SamplesView {
                     row("Clause", format!("{} {title}", inert(&x.clause_id))),
                     row("Method", x.method.label().to_string()),
                     row("Size", x.size.to_string()),
+                    row(
+                        "Records",
+                        if x.period_from.is_empty() && x.period_to.is_empty() {
+                            format!(
+                                "period not given ({} gives it)",
+                                m.keymap.key_of(Mode::Samples, &Action::EditPeriod)
+                            )
+                        } else {
+                            format!("{} – {}", inert(&x.period_from), inert(&x.period_to))
+                        },
+                    ),
                     Line::styled("Items seen", t.dim()),
                 ];
                 l.extend(x.items.lines().map(|s| Line::raw(inert(s).into_owned())));

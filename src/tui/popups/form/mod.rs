@@ -51,6 +51,8 @@ pub enum FormKind {
     /// A rehearsal question not applicable, with its reason; `subject` is
     /// "CLAUSE/QUESTION".
     NotApplicable,
+    /// What is planned about a rehearsal's gap; `subject` is "kind:key".
+    Gap,
 }
 
 impl FormKind {
@@ -70,7 +72,8 @@ impl FormKind {
             | FormKind::CarriedOutcome
             | FormKind::PlanSlot
             | FormKind::EveryVisit
-            | FormKind::NotApplicable => None,
+            | FormKind::NotApplicable
+            | FormKind::Gap => None,
         }
     }
 

@@ -73,6 +73,7 @@ impl FormState {
             FormKind::PlanSlot => Self::plan_slot(None, ""),
             FormKind::EveryVisit => Self::new(FormKind::EveryVisit, "Every-visit clauses", vec![]),
             FormKind::NotApplicable => Self::new(FormKind::NotApplicable, "Not applicable", vec![]),
+            FormKind::Gap => Self::new(FormKind::Gap, "Gap", vec![]),
             FormKind::MakePack => match at.audit {
                 Some(a) => Self::make_pack(at.export_dir, a),
                 None => Self::new(FormKind::MakePack, "Hand-over pack", vec![]),
@@ -250,6 +251,8 @@ impl FormState {
                 Field::text("size", "Size", ""),
                 Field::text("items", "Items seen", ""),
                 Field::text("result", "Result", ""),
+                Field::text("period_from", "Records from (date)", ""),
+                Field::text("period_to", "Records to (date)", ""),
             ],
         )
     }
@@ -323,7 +326,12 @@ impl FormState {
                         ("special".into(), "Special (short notice)".into()),
                         ("internal".into(), "Internal / rehearsal".into()),
                     ],
-                    "surveillance",
+                    // a rehearsal is followed by the next rehearsal
+                    if prev.audit_type == AuditType::Internal {
+                        "internal"
+                    } else {
+                        "surveillance"
+                    },
                 ),
                 Field::text("start_date", "Start (YYYY-MM-DD)", ""),
                 Field::text("end_date", "End (YYYY-MM-DD)", ""),
@@ -376,6 +384,31 @@ impl FormState {
             vec![Field::text("reason", "Reason", reason)],
         );
         f.subject = format!("{clause}/{question}");
+        f
+    }
+
+    /// What is planned about a rehearsal's gap.
+    pub fn gap(g: &crate::domain::Gap) -> FormState {
+        let mut f = Self::new(
+            FormKind::Gap,
+            &format!("Gap {} ({})", g.reference, g.why),
+            vec![
+                Field::text("owner", "Owner", &g.owner),
+                Field::text("action", "Action", &g.action),
+                Field::text("target_date", "Due (YYYY-MM-DD)", &g.target_date),
+                Field::choice(
+                    "state",
+                    "State",
+                    enum_options(
+                        crate::domain::GapState::ALL,
+                        crate::domain::GapState::code,
+                        crate::domain::GapState::label,
+                    ),
+                    g.state.code(),
+                ),
+            ],
+        );
+        f.subject = format!("{}:{}", g.source_kind, g.source_key);
         f
     }
 

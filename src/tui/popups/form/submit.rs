@@ -148,6 +148,8 @@ pub fn submit(
                 result: get("result"),
                 created_at: String::new(),
                 updated_at: String::new(),
+                period_from: get("period_from"),
+                period_to: get("period_to"),
             })?;
             Ok(vec![
                 Effect::Reload(Slice::Interviews),
@@ -317,6 +319,34 @@ pub fn submit(
             Ok(vec![
                 Effect::Reload(Slice::Ratings),
                 Effect::Info(format!("{clause} question {q}: not applicable")),
+            ])
+        }
+        FormKind::Gap => {
+            let Some(data) = &ctx.model.data else {
+                return none();
+            };
+            let audit_id = data.audit.id.clone();
+            let state = crate::domain::GapState::parse(&get("state"))?;
+            let g = ctx.store.set_gap(
+                &audit_id,
+                subject,
+                Some(&get("owner")),
+                Some(&get("action")),
+                Some(get("target_date").trim()),
+                Some(state),
+            )?;
+            Ok(vec![
+                Effect::Reload(Slice::Ratings),
+                Effect::Info(format!(
+                    "Gap {}: {}{}",
+                    g.reference,
+                    g.state.label().to_lowercase(),
+                    if g.target_date.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", due {}", g.target_date)
+                    }
+                )),
             ])
         }
         FormKind::EveryVisit => {
