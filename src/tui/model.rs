@@ -404,19 +404,28 @@ impl AuditData {
         self.reload_gaps(store)
     }
 
-    /// A rehearsal's gaps and the trend across the client's rehearsals
-    /// (a few small queries; nothing for other audits).
+    /// A rehearsal's gaps, and this rehearsal's place in the trend (the
+    /// earlier rehearsals are read once, when the audit is opened: this
+    /// one is the only one the workbench changes).
     pub fn reload_gaps(&mut self, store: &Store) -> store::Result<()> {
         if !self.rehearsal() {
             return Ok(());
         }
         self.gaps = store.gaps(&self.audit.id)?;
-        let mut trend = store.rehearsals(&self.audit.client_id)?;
-        // up to this one: a later rehearsal is not part of this one's story
-        if let Some(at) = trend.iter().position(|r| r.audit.id == self.audit.id) {
-            trend.truncate(at + 1);
+        if self.trend.is_empty() {
+            let mut trend = store.rehearsals(&self.audit.client_id)?;
+            // up to this one: a later rehearsal is not part of this one's story
+            if let Some(at) = trend.iter().position(|r| r.audit.id == self.audit.id) {
+                trend.truncate(at + 1);
+            }
+            self.trend = trend;
+        } else {
+            let readiness = self.readiness();
+            if let Some(me) = self.trend.last_mut() {
+                me.readiness = readiness;
+                me.gaps = self.gaps.clone();
+            }
         }
-        self.trend = trend;
         Ok(())
     }
 
