@@ -365,6 +365,12 @@ fn the_xlsx_workbook_reads_back_with_text_kept_as_text() {
     assert!(samples
         .rows()
         .any(|r| r[7] == Data::String("NC-002".into())));
+    // the period the records cover
+    assert!(samples
+        .rows()
+        .skip(1)
+        .all(|r| r[8] == Data::String("2026-08-01".into())
+            && r[9] == Data::String("2026-10-31".into())));
 
     // a workbook is not for standard output
     fails(

@@ -201,6 +201,8 @@ pub fn write_workbook<W: Write + std::io::Seek + Send>(
                 ("Items seen", 40.0),
                 ("Result", 40.0),
                 ("Cited by", 16.0),
+                ("Records from", 11.0),
+                ("Records to", 11.0),
             ],
         )?;
         for x in &samples {
@@ -216,6 +218,8 @@ pub fn write_workbook<W: Write + std::io::Seek + Send>(
                 &x.items,
                 &x.result,
                 &by,
+                &x.period_from,
+                &x.period_to,
             ])?;
         }
         sh.finish()?;
