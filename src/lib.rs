@@ -15,5 +15,6 @@ pub mod pack;
 pub mod report;
 pub mod scales;
 pub mod store;
+pub mod team;
 pub mod text;
 pub mod tui;

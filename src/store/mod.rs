@@ -22,6 +22,7 @@ mod plan;
 mod ratings;
 mod responses;
 mod reviews;
+mod team;
 mod text_search;
 
 use std::path::{Path, PathBuf};
