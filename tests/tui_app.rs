@@ -2190,6 +2190,23 @@ fn a_rehearsal_rates_questions_with_one_key_each() {
         shown.contains("— No emergency"),
         "the reason shown: {shown}"
     );
+    // every question rated: the clause is done in the tree
+    // the screen's rows, 120 cells each
+    let row = |shown: &str, clause: &str| -> String {
+        let cells: Vec<char> = shown.chars().collect();
+        cells
+            .chunks(120)
+            .map(|r| r.iter().collect::<String>())
+            // the clause tree: the left 50 cells
+            .map(|l| l.chars().take(50).collect::<String>())
+            .find(|l| l.contains(clause))
+            .unwrap_or_else(|| panic!("no {clause} in {shown}"))
+    };
+    assert!(
+        row(&shown, "8.5.1.3 Change management activities").starts_with("│✓"),
+        "{shown}"
+    );
+    assert!(row(&shown, "8.5.1.2 Change").starts_with("│·"), "{shown}");
     app.dispatch(Action::GoOverview);
     let shown = screen(&mut app, 120, 36);
     assert!(

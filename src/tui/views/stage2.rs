@@ -386,11 +386,38 @@ fn render_tree(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: Re
             };
             let (n, open) = d.by_clause.get(&c.id).copied().unwrap_or((0, 0));
             let mark = if d.catalogue.is_assessable(c) {
+                let reviewed = d
+                    .stage2
+                    .get(&c.id)
+                    .map_or(ClauseStatus::NotStarted, |r| r.status);
+                // a rehearsal walks by rating: a clause whose questions
+                // are all rated is done, some rated is under way
+                let rated = if d.rehearsal() && !c.questions.is_empty() {
+                    let n = (1..=c.questions.len() as u32)
+                        .filter(|q| d.ratings.contains_key(&(c.id.clone(), *q)))
+                        .count();
+                    if n == c.questions.len() {
+                        ClauseStatus::Done
+                    } else if n > 0 {
+                        ClauseStatus::InProgress
+                    } else {
+                        ClauseStatus::NotStarted
+                    }
+                } else {
+                    ClauseStatus::NotStarted
+                };
+                let rank = |x: ClauseStatus| match x {
+                    ClauseStatus::NotStarted => 0,
+                    ClauseStatus::InProgress => 1,
+                    ClauseStatus::Done => 2,
+                };
                 status_mark(
                     t,
-                    d.stage2
-                        .get(&c.id)
-                        .map_or(ClauseStatus::NotStarted, |r| r.status),
+                    if rank(rated) > rank(reviewed) {
+                        rated
+                    } else {
+                        reviewed
+                    },
                 )
             } else {
                 Span::raw(" ")
