@@ -602,12 +602,18 @@ fn rehearsal_data(
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
     let min_months = crate::config::Settings::user().0.evidence_min_months;
     let mut trend = store.rehearsals(&audit.client_id)?;
-    if let Some(at) = trend.iter().position(|r| r.audit.id == audit.id) {
-        trend.truncate(at + 1);
-    }
-    let r = crate::domain::readiness(cat, &store.rating_map(&audit.id)?);
+    // the trend ends with this rehearsal: its readiness and gaps are read
+    // there, once
+    let at = trend.iter().position(|r| r.audit.id == audit.id);
+    let Some(at) = at else {
+        return Err(store::Error::NotFound(format!(
+            "the rehearsal {} is not among its client's audits",
+            audit.id
+        )));
+    };
+    trend.truncate(at + 1);
+    let (r, gaps) = (trend[at].readiness.clone(), trend[at].gaps.clone());
     let (statement, _) = crate::domain::readiness_statement(&r, tally);
-    let gaps = store.gaps(&audit.id)?;
     let pct = |x: Option<&crate::domain::Share>| {
         x.map_or("—".to_string(), |s| format!("{}%", s.percent()))
     };

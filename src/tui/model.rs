@@ -137,6 +137,8 @@ impl Model {
     pub fn load_audits(&mut self, store: &Store) -> store::Result<()> {
         let mut rows = Vec::new();
         let mut cats: HashMap<String, u64> = HashMap::new();
+        // the catalogues of the rehearsals listed, read once each
+        let mut rehearsal_cats: HashMap<String, crate::catalogue::Catalogue> = HashMap::new();
         for summary in store.list_audits()? {
             let cat_id = summary.audit.catalogue_id.clone();
             let total = match cats.get(&cat_id) {
@@ -152,8 +154,12 @@ impl Model {
             };
             let done = store.stage_done_count(&summary.audit.id, Stage::TWO)?;
             let readiness = if summary.audit.audit_type == crate::domain::AuditType::Internal {
-                let cat = store.catalogue(&summary.audit.catalogue_id)?;
-                let r = crate::domain::readiness(&cat, &store.rating_map(&summary.audit.id)?);
+                let cat_id = &summary.audit.catalogue_id;
+                if !rehearsal_cats.contains_key(cat_id) {
+                    rehearsal_cats.insert(cat_id.clone(), store.catalogue(cat_id)?);
+                }
+                let cat = &rehearsal_cats[cat_id];
+                let r = crate::domain::readiness(cat, &store.rating_map(&summary.audit.id)?);
                 Some(r.overall.percent())
             } else {
                 None
