@@ -519,7 +519,8 @@ mod tests {
             Some(Edit::Set("grade".into(), "major".into()))
         );
         assert_eq!(Edit::from_trail("reopen_reason", Some("x")), None);
-        assert_eq!(millis("2026-11-30T05:00:00Z"), 1_795_928_400_000);
+        assert_eq!(millis("2026-11-30T05:00:00Z"), 1_796_014_800_000);
+        assert_eq!(millis("not a time"), 0);
     }
 
     #[test]
