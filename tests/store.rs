@@ -703,7 +703,8 @@ fn the_text_index_covers_findings_written_before_it_and_bulk_loads() {
         conn.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
     }
     conn.execute_batch(
-        "DROP TRIGGER samples_history_update_period; ALTER TABLE samples DROP COLUMN period_from; ALTER TABLE samples DROP COLUMN period_to;
+        "DROP TABLE team_merges; DROP TABLE team_docs; DROP TABLE team;
+         DROP TRIGGER samples_history_update_period; ALTER TABLE samples DROP COLUMN period_from; ALTER TABLE samples DROP COLUMN period_to;
          DROP TABLE gaps; DROP TABLE question_ratings; DROP TABLE audit_scales; DROP TABLE clause_time; DROP TABLE plan_slots; DROP TABLE responses; DROP TABLE clients; DROP TABLE carried_findings; DROP INDEX audits_by_client;
          ALTER TABLE audits DROP COLUMN client_id; ALTER TABLE audits DROP COLUMN follows;",
     )

@@ -32,6 +32,7 @@ mod readiness;
 mod report;
 mod response;
 mod scales;
+mod team;
 mod time;
 
 use std::path::{Path, PathBuf};
@@ -138,6 +139,9 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Replace the audit file's contents with a backup, after confirmation.
     Restore(backup::RestoreArgs),
+    /// The audit team: share the audit, join it, merge teammates' files, settle conflicts.
+    #[command(subcommand)]
+    Team(team::Command),
 }
 
 pub use pack::PackDiffers;
@@ -177,6 +181,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Verify) => audit::verify(&ctx),
         Some(Command::Backup(args)) => backup::backup(&ctx, args),
         Some(Command::Restore(args)) => backup::restore(&ctx, args),
+        Some(Command::Team(cmd)) => team::run(&ctx, cmd),
     }
 }
 
@@ -320,6 +325,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::VerifyPack(_) => "verify-pack",
         Command::Backup(_) => "backup",
         Command::Restore(_) => "restore",
+        Command::Team(_) => "team",
     }
 }
 

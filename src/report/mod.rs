@@ -312,13 +312,16 @@ pub struct CoverageData {
     pub documents_reviewed: u64,
 }
 
-/// Read what the report of `audit` shows.
+/// Read what the report of `audit` shows. Refused while the audit team's
+/// merges left conflicts not settled: a report never shows one side of a
+/// grade two auditors disagree on.
 pub fn gather(
     store: &Store,
     audit: &Audit,
     with_notes: bool,
     offset: chrono::FixedOffset,
 ) -> store::Result<ReportData> {
+    store.check_team_settled(&audit.id)?;
     let cat = store.catalogue(&audit.catalogue_id)?;
     let context = store.audit_context(&audit.id)?;
     let stage2 = store.clause_reviews_by_id(&audit.id, Stage::TWO)?;

@@ -11,15 +11,25 @@ use crate::domain::{check_date, Finding, FindingStatus, Grade, NewFinding, Stage
 
 /// The next reference of a prefix in an audit: one past the highest ever
 /// given, by a finding today or retired (regraded or deleted), so a
-/// reference never comes back.
-fn next_reference(tx: &Connection, audit_id: &str, prefix: &str) -> Result<(i64, String)> {
+/// reference never comes back. On a team member's laptop the prefix
+/// carries the member's tag (`NC-SO7F-001`): a provisional reference no
+/// other laptop gives, until the lead finalises the numbering. Returns the
+/// prefix used, the number and the reference.
+fn next_reference(tx: &Connection, audit_id: &str, prefix: &str) -> Result<(String, i64, String)> {
+    let tag = super::team::ref_tag(tx, audit_id)?;
+    let prefix = if tag.is_empty() {
+        prefix.to_string()
+    } else {
+        format!("{prefix}-{tag}")
+    };
     let seq: i64 = tx
         .prepare_cached(
             "SELECT max(coalesce((SELECT max(ref_seq) FROM findings WHERE audit_id = ?1 AND ref_prefix = ?2), 0),
                         coalesce((SELECT max(seq) FROM retired_references WHERE audit_id = ?1 AND prefix = ?2), 0)) + 1",
         )?
         .query_row(params![audit_id, prefix], |r| r.get(0))?;
-    Ok((seq, format!("{prefix}-{seq:03}")))
+    let reference = format!("{prefix}-{seq:03}");
+    Ok((prefix, seq, reference))
 }
 
 /// Keep a reference that no finding carries any more, so it is never given again.
@@ -45,7 +55,7 @@ pub(crate) fn insert_finding(
     prefix: &str,
     now: &str,
 ) -> Result<(String, String)> {
-    let (seq, reference) = next_reference(tx, audit_id, prefix)?;
+    let (prefix, seq, reference) = next_reference(tx, audit_id, prefix)?;
     let id = new_id();
     tx.prepare_cached(
         "INSERT INTO findings (id, audit_id, reference, ref_prefix, ref_seq, clause_id, clause_key, stage,
@@ -192,7 +202,7 @@ impl Store {
                 params![id, grade.code(), now],
             )?;
         } else {
-            let (seq, reference) = next_reference(&tx, &f.audit_id, prefix)?;
+            let (prefix, seq, reference) = next_reference(&tx, &f.audit_id, prefix)?;
             retire_reference(&tx, &f)?;
             let formerly = if f.formerly.is_empty() {
                 f.reference.clone()
@@ -221,6 +231,31 @@ impl Store {
         }
         tx.commit()?;
         self.finding(id)
+    }
+
+    /// Give a finding the next reference of its grade (a team lead
+    /// finalising a member's provisional `NC-SO7F-001`, or the second holder
+    /// of a reference): the old one kept in `formerly` and never given
+    /// again. One transaction; the trail records it.
+    pub(crate) fn renumber_finding(&mut self, id: &str) -> Result<String> {
+        let f = self.finding(id)?;
+        let now = self.now();
+        let tx = self.conn.savepoint()?;
+        let scale = super::audits::scale_of(&tx, &f.audit_id)?;
+        let (prefix, seq, reference) = next_reference(&tx, &f.audit_id, scale.prefix(f.grade))?;
+        retire_reference(&tx, &f)?;
+        let formerly = if f.formerly.is_empty() {
+            f.reference.clone()
+        } else {
+            format!("{}, {}", f.formerly, f.reference)
+        };
+        tx.execute(
+            "UPDATE findings SET reference = ?2, ref_prefix = ?3, ref_seq = ?4, formerly = ?5, updated_at = ?6
+             WHERE id = ?1",
+            params![id, reference, prefix, seq, formerly, now],
+        )?;
+        tx.commit()?;
+        Ok(reference)
     }
 
     /// Change a finding's status: only nonconformities have one, and one is

@@ -184,6 +184,7 @@ impl Store {
     /// Mark an audit as reported: from now on its findings and records are
     /// read-only (enforced by triggers) until it is reopened with a reason.
     pub fn report_audit(&mut self, audit_id: &str) -> Result<()> {
+        self.check_team_settled(audit_id)?;
         self.set_audit_status(audit_id, AuditStatus::Reported)
     }
 

@@ -50,6 +50,7 @@ pub use open::{
 };
 pub use pack::{check_trail, AuditTrail};
 pub use responses::NewResponse;
+pub use team::{tag_for, ListedConflict, MergeRecord, MergeReport, Settle, TeamInfo, TEAM_FORMAT};
 pub use text_search::{Interrupt, TextHit, TextSearcher, MIN_QUERY};
 
 /// The clock, injectable so tests can fix time.

@@ -150,6 +150,7 @@ fn migration_list() -> Vec<M<'static>> {
     list.push(M::up(include_str!("migrations/017_question_ratings.sql")));
     list.push(M::up(include_str!("migrations/018_gaps.sql")));
     list.push(M::up(include_str!("migrations/019_evidence_window.sql")));
+    list.push(M::up(include_str!("migrations/020_team.sql")));
     list
 }
 
@@ -173,7 +174,7 @@ pub fn validate_migrations() -> Result<()> {
 
 /// The schema version this binary writes.
 pub fn latest_schema_version() -> i64 {
-    MIGRATION_LIST.len() as i64 + 6
+    MIGRATION_LIST.len() as i64 + 7
 }
 
 /// The default audit file: the platform data directory, `auditbench.sqlite`.

@@ -67,6 +67,8 @@ pub struct Conflict {
     /// (value, who), in Automerge's order (the same on every laptop); the
     /// first is the one the record shows until the conflict is settled.
     pub values: Vec<(String, String)>,
+    /// When each value was written (ms since 1970; 0 where not looked up).
+    pub at_ms: Vec<i64>,
 }
 
 /// What a merge brought.
@@ -106,10 +108,30 @@ fn am(e: automerge::AutomergeError) -> TeamError {
 /// actor id (hex) → the auditor's name.
 const MEMBERS: (&str, &str) = ("_team", "members");
 
-/// One laptop's documents: its actor id and a document per record.
+/// The record under which the members are kept.
+pub fn members_key() -> RecordKey {
+    RecordKey::new(MEMBERS.0, MEMBERS.1)
+}
+
+/// One laptop's documents: its actor id and a document per record (all of
+/// them, or only those a merge touches: records are independent).
 pub struct Replica {
     actor: ActorId,
     docs: BTreeMap<RecordKey, AutoCommit>,
+    /// Records changed since loaded, to be saved.
+    dirty: BTreeSet<RecordKey>,
+}
+
+/// What merging one record's document brought.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incoming {
+    /// The record was not here before.
+    pub new: bool,
+    /// Changes that came in.
+    pub changes: usize,
+    /// Who made the newest of them, and when (ms since 1970).
+    pub who: String,
+    pub at_ms: i64,
 }
 
 impl Replica {
@@ -119,6 +141,7 @@ impl Replica {
         let mut r = Replica {
             actor: ActorId::from(actor),
             docs: BTreeMap::new(),
+            dirty: BTreeSet::new(),
         };
         r.apply(
             &RecordKey::new(MEMBERS.0, MEMBERS.1),
@@ -136,6 +159,7 @@ impl Replica {
 
     fn doc(&mut self, record: &RecordKey) -> &mut AutoCommit {
         let actor = self.actor.clone();
+        self.dirty.insert(record.clone());
         self.docs
             .entry(record.clone())
             .or_insert_with(|| AutoCommit::new().with_actor(actor))
@@ -150,7 +174,7 @@ impl Replica {
         who: &str,
         at_ms: i64,
     ) -> Result<(), TeamError> {
-        let alive = format!("alive {} {at_ms}", self.actor.to_hex_string());
+        let alive = alive_mark(at_ms);
         let doc = self.doc(record);
         match edit {
             Edit::Create(fields) => {
@@ -195,7 +219,160 @@ impl Replica {
                 .with_actor(actor.clone());
             docs.insert(k.clone(), d);
         }
-        Ok(Replica { actor, docs })
+        Ok(Replica {
+            actor,
+            docs,
+            dirty: BTreeSet::new(),
+        })
+    }
+
+    /// Whether this replica holds the record's document.
+    pub fn has(&self, record: &RecordKey) -> bool {
+        self.docs.contains_key(record)
+    }
+
+    /// Merge one record's saved document (from a teammate's team file) into
+    /// this replica's: Automerge's merge, so in any order and any number of
+    /// times. `None` when it brought nothing new.
+    pub fn merge_saved(
+        &mut self,
+        record: &RecordKey,
+        saved: &[u8],
+    ) -> Result<Option<Incoming>, TeamError> {
+        let unreadable = |e: automerge::AutomergeError| {
+            TeamError(format!(
+                "the document of {} {} in the team file cannot be read: {e}",
+                record.entity, record.key
+            ))
+        };
+        let (new, before) = match self.docs.get_mut(record) {
+            Some(mine) => {
+                let before = mine.get_heads();
+                mine.load_incremental(saved).map_err(unreadable)?;
+                if mine.get_heads() == before {
+                    return Ok(None);
+                }
+                (false, before)
+            }
+            None => {
+                let d = AutoCommit::load(saved)
+                    .map_err(unreadable)?
+                    .with_actor(self.actor.clone());
+                self.docs.insert(record.clone(), d);
+                (true, Vec::new())
+            }
+        };
+        self.dirty.insert(record.clone());
+        let Some(doc) = self.docs.get_mut(record) else {
+            return Ok(None);
+        };
+        let changes = doc.get_changes(&before);
+        let newest = changes.iter().max_by_key(|c| c.timestamp());
+        let who = newest
+            .and_then(|c| c.message())
+            .unwrap_or_default()
+            .to_string();
+        let at_ms = newest.map(|c| c.timestamp()).unwrap_or(0);
+        Ok(Some(Incoming {
+            new,
+            changes: changes.len(),
+            who,
+            at_ms,
+        }))
+    }
+
+    /// The records changed since loaded, each saved whole with its heads:
+    /// what goes back into the audit file.
+    pub fn take_dirty(&mut self) -> Vec<(RecordKey, String, Vec<u8>)> {
+        let dirty = std::mem::take(&mut self.dirty);
+        dirty
+            .into_iter()
+            .filter_map(|k| {
+                let d = self.docs.get_mut(&k)?;
+                let bytes = d.save();
+                Some((k.clone(), heads_hex(d), bytes))
+            })
+            .collect()
+    }
+
+    /// The record's heads (sorted, hex): two laptops with equal heads hold
+    /// the same document.
+    pub fn heads(&mut self, record: &RecordKey) -> String {
+        self.docs.get_mut(record).map(heads_hex).unwrap_or_default()
+    }
+
+    /// The newest change of a record: who made it and when (ms).
+    pub fn last_change(&mut self, record: &RecordKey) -> Option<(String, i64)> {
+        let d = self.docs.get_mut(record)?;
+        let changes = d.get_changes(&[]);
+        let c = changes.iter().max_by_key(|c| c.timestamp())?;
+        Some((c.message().unwrap_or_default().to_string(), c.timestamp()))
+    }
+
+    /// The conflicts of one record, with when each value was written.
+    pub fn conflicts_of(&mut self, record: &RecordKey) -> Vec<Conflict> {
+        let found = match self.docs.get(record) {
+            Some(d) if record.entity != MEMBERS.0 => self.doc_conflicts_ops(record, d),
+            _ => return Vec::new(),
+        };
+        let Some(d) = self.docs.get_mut(record) else {
+            return Vec::new();
+        };
+        let changes = d.get_changes(&[]);
+        found
+            .into_iter()
+            .map(|(mut c, ops)| {
+                c.at_ms = ops
+                    .iter()
+                    .map(|(actor, counter)| {
+                        changes
+                            .iter()
+                            .find(|ch| {
+                                ch.actor_id() == actor
+                                    && ch.start_op().get() <= *counter
+                                    && *counter <= ch.max_op()
+                            })
+                            .map(|ch| ch.timestamp())
+                            .unwrap_or(0)
+                    })
+                    .collect();
+                c
+            })
+            .collect()
+    }
+
+    /// Add a record's saved document as this laptop holds it (not a change).
+    pub fn insert_saved(&mut self, record: &RecordKey, saved: &[u8]) -> Result<(), TeamError> {
+        let d = AutoCommit::load(saved)
+            .map_err(|e| {
+                TeamError(format!(
+                    "the team document of {} {} in this file cannot be read: {e}",
+                    record.entity, record.key
+                ))
+            })?
+            .with_actor(self.actor.clone());
+        self.docs.insert(record.clone(), d);
+        Ok(())
+    }
+
+    /// A record's state and its conflicts' count, after a change.
+    pub fn state_and_conflicts(&self, record: &RecordKey) -> Option<(RecordState, usize)> {
+        let st = self.state(record)?;
+        let d = self.docs.get(record)?;
+        Some((st, self.doc_conflicts(record, d).len()))
+    }
+
+    /// The team's members: (actor hex, name), in actor order.
+    pub fn members(&self) -> Vec<(String, String)> {
+        let Some(d) = self.docs.get(&members_key()) else {
+            return Vec::new();
+        };
+        d.keys(ROOT)
+            .filter_map(|k| {
+                let v = d.get(ROOT, k.as_str()).ok().flatten()?;
+                Some((k.clone(), text(&v.0)?))
+            })
+            .collect()
     }
 
     /// Merge a teammate's documents into these: commutative, associative
@@ -210,12 +387,14 @@ impl Replica {
                     if mine.get_heads() != before {
                         summary.changes += mine.get_changes(&before).len();
                         summary.changed_records.push(k.clone());
+                        self.dirty.insert(k.clone());
                     }
                 }
                 None => {
                     let mut d = theirs.fork().with_actor(self.actor.clone());
                     summary.changes += d.get_changes(&[]).len();
                     self.docs.insert(k.clone(), d);
+                    self.dirty.insert(k.clone());
                     summary.new_records.push(k.clone());
                 }
             }
@@ -246,7 +425,8 @@ impl Replica {
     }
 
     /// A record as it stands: each field's value (Automerge's choice where
-    /// two conflict), and whether it is alive.
+    /// two conflict), and whether it is alive (alive on any side of a
+    /// conflict: a delete never wins silently over an edit).
     pub fn state(&self, record: &RecordKey) -> Option<RecordState> {
         let d = self.docs.get(record)?;
         let mut fields = BTreeMap::new();
@@ -254,7 +434,13 @@ impl Replica {
         for key in d.keys(ROOT) {
             let v = d.get(ROOT, key.as_str()).ok().flatten();
             if key == ALIVE {
-                alive = v.and_then(|(v, _)| text(&v)).is_some_and(|t| t != DELETED);
+                // deleted on one laptop and edited on another: the record
+                // comes back (a listed conflict), never silently gone
+                alive = d
+                    .get_all(ROOT, ALIVE)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|(v, _)| text(v).is_some_and(|t| t != DELETED));
             } else if let Some(t) = v.and_then(|(v, _)| text(&v)) {
                 fields.insert(key, t);
             }
@@ -266,14 +452,40 @@ impl Replica {
     pub fn conflicts(&self) -> Vec<Conflict> {
         let mut out = Vec::new();
         for (k, d) in &self.docs {
-            if k.entity == MEMBERS.0 {
-                continue;
+            if k.entity != MEMBERS.0 {
+                out.extend(self.doc_conflicts(k, d));
             }
+        }
+        out
+    }
+
+    fn doc_conflicts(&self, k: &RecordKey, d: &AutoCommit) -> Vec<Conflict> {
+        self.doc_conflicts_ops(k, d)
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect()
+    }
+
+    /// A record's conflicts, with the operation (actor, counter) behind each value.
+    fn doc_conflicts_ops(
+        &self,
+        k: &RecordKey,
+        d: &AutoCommit,
+    ) -> Vec<(Conflict, Vec<(ActorId, u64)>)> {
+        let mut out = Vec::new();
+        {
             for key in d.keys(ROOT) {
                 let all = d.get_all(ROOT, key.as_str()).unwrap_or_default();
                 if all.len() < 2 {
                     continue;
                 }
+                let ops: Vec<(ActorId, u64)> = all
+                    .iter()
+                    .filter_map(|(_, id)| match id {
+                        ObjId::Id(counter, actor, _) => Some((actor.clone(), *counter)),
+                        ObjId::Root => None,
+                    })
+                    .collect();
                 let mut values: Vec<(String, String)> = all
                     .iter()
                     .map(|(v, id)| (text(v).unwrap_or_default(), self.who(id)))
@@ -293,11 +505,16 @@ impl Replica {
                 // the same value written on both sides is no conflict
                 let distinct: BTreeSet<&String> = values.iter().map(|(v, _)| v).collect();
                 if distinct.len() > 1 {
-                    out.push(Conflict {
-                        record: k.clone(),
-                        field: key,
-                        values,
-                    });
+                    let at_ms = vec![0; values.len()];
+                    out.push((
+                        Conflict {
+                            record: k.clone(),
+                            field: key,
+                            values,
+                            at_ms,
+                        },
+                        ops,
+                    ));
                 }
             }
         }
@@ -332,7 +549,7 @@ impl Replica {
         if value == DELETED {
             return self.apply(record, &Edit::Delete, who, at_ms);
         }
-        let alive = format!("alive {} {at_ms}", self.actor.to_hex_string());
+        let alive = alive_mark(at_ms);
         let d = self.doc(record);
         d.put(ROOT, ALIVE, alive).map_err(am)?;
         d.commit_with(CommitOptions::default().with_message(who).with_time(at_ms));
@@ -386,6 +603,20 @@ impl Edit {
             )),
         }
     }
+}
+
+/// A value for [`ALIVE`] no other put has: Automerge drops a put of the
+/// value a key already holds, so two edits in the same millisecond (or a
+/// record made and edited at once) must still write apart, or an edit met
+/// by a delete on another laptop would not show as a conflict.
+fn alive_mark(at_ms: i64) -> String {
+    format!("alive {at_ms} {}", uuid::Uuid::new_v4().simple())
+}
+
+fn heads_hex(d: &mut AutoCommit) -> String {
+    let mut heads: Vec<String> = d.get_heads().iter().map(|h| h.to_string()).collect();
+    heads.sort();
+    heads.join(" ")
 }
 
 /// Milliseconds since 1970 of a trail time (RFC 3339), 0 if it is none.
