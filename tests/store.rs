@@ -702,8 +702,20 @@ fn the_text_index_covers_findings_written_before_it_and_bulk_loads() {
     for t in v10 {
         conn.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
     }
+    let v20: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_team_base_%'",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for t in v20 {
+        conn.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
+    }
     conn.execute_batch(
-        "DROP TABLE team_merges; DROP TABLE team_docs; DROP TABLE team;
+        "DROP TABLE team_merges; DROP TABLE team_docs; DROP TABLE team; DROP TABLE team_base;
          DROP TRIGGER samples_history_update_period; ALTER TABLE samples DROP COLUMN period_from; ALTER TABLE samples DROP COLUMN period_to;
          DROP TABLE gaps; DROP TABLE question_ratings; DROP TABLE audit_scales; DROP TABLE clause_time; DROP TABLE plan_slots; DROP TABLE responses; DROP TABLE clients; DROP TABLE carried_findings; DROP INDEX audits_by_client;
          ALTER TABLE audits DROP COLUMN client_id; ALTER TABLE audits DROP COLUMN follows;",

@@ -599,17 +599,35 @@ impl Store {
                 "PRAGMA journal_mode = DELETE;
                  CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                  CREATE TABLE docs (entity TEXT NOT NULL, row_key TEXT NOT NULL, heads TEXT NOT NULL,
-                                    doc BLOB NOT NULL, PRIMARY KEY (entity, row_key));",
+                                    conflicts INTEGER NOT NULL, doc BLOB NOT NULL,
+                                    PRIMARY KEY (entity, row_key));",
             )?;
             drop(f);
             self.conn
                 .execute("ATTACH DATABASE ?1 AS tf", params![tmp.to_string_lossy()])?;
             let r = (|| -> Result<usize> {
                 let tx = self.conn.unchecked_transaction()?;
-                let n = tx.execute(
-                    "INSERT INTO tf.docs SELECT entity, row_key, heads, doc FROM main.team_docs WHERE audit_id = ?1",
+                tx.execute(
+                    "INSERT INTO tf.docs SELECT entity, row_key, heads, conflicts, doc FROM main.team_docs WHERE audit_id = ?1",
                     params![audit_id],
                 )?;
+                // the records as they stand, for a teammate to start from
+                let mut n = 0;
+                for sh in &SHARED {
+                    tx.execute(
+                        &format!(
+                            "CREATE TABLE tf.\"rows_{t}\" AS SELECT * FROM main.\"{t}\" WHERE {f}",
+                            t = sh.table,
+                            f = row_filter(sh)
+                        ),
+                        params![audit_id],
+                    )?;
+                    n += tx.query_row(
+                        &format!("SELECT count(*) FROM tf.\"rows_{}\"", sh.table),
+                        [],
+                        |r| r.get::<_, i64>(0),
+                    )? as usize;
+                }
                 tx.execute_batch(
                     "CREATE TABLE tf.catalogues AS SELECT * FROM main.catalogues WHERE 0;
                      CREATE TABLE tf.clients AS SELECT * FROM main.clients WHERE 0;
@@ -692,9 +710,10 @@ impl Store {
                  VALUES (?1, ?2, 'lead', '', (SELECT coalesce(max(seq), 0) FROM history), ?3)",
                 params![audit_id, actor, now],
             )?;
+            // no document yet but the members': a record's document is
+            // made the first time it changes (see team_base)
             let mut members = Replica::new(&actor, name).map_err(team_err)?;
             save_docs(&tx, audit_id, &mut members)?;
-            base_docs(&tx, audit_id, &actor, name)?;
         }
         tx.commit()?;
         Ok(())
@@ -730,101 +749,79 @@ impl Store {
     fn join_attached(&mut self, tf: &TeamFile, audit_id: &str) -> Result<MergeReport> {
         let before_actor = self.actor();
         let actor = uuid::Uuid::new_v4().as_bytes().to_vec();
+        let from = tf.get("made_by");
         let tx = self.conn.savepoint()?;
-        copy_common(&tx, "catalogues", "")?;
-        copy_common(&tx, "clients", "")?;
-        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        // the audit first (everything hangs on it), then the others in order
-        let docs = read_docs(&tx, audit_id, false)?;
-        let Some((audit_doc, _)) = docs.iter().find(|(k, _)| k.entity == "audit") else {
-            return Err(Error::Invalid(format!(
-                "{} holds no audit; ask for a new team file",
-                tf.path.display()
-            )));
-        };
-        let mut probe = Replica::load(
-            &actor,
-            &[(
-                audit_doc.clone(),
-                docs.iter()
-                    .find(|(k, _)| k == audit_doc)
-                    .map(|(_, d)| d.clone())
-                    .unwrap_or_default(),
-            )],
-        )
-        .map_err(team_err)?;
-        if probe
-            .state(audit_doc)
-            .is_some_and(|s| s.fields.get("status").map(String::as_str) == Some("reported"))
-        {
-            return Err(Error::Invalid(
-                "the audit of this team file is reported: team work ends with the report".into(),
-            ));
+        let status: Option<String> = tx
+            .query_row(
+                "SELECT status FROM tf.rows_audits WHERE id = ?1",
+                params![audit_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|_| {
+                Error::Invalid(format!(
+                    "{} holds no audit; ask for a new team file",
+                    tf.path.display()
+                ))
+            })?;
+        match status.as_deref() {
+            None => {
+                return Err(Error::Invalid(format!(
+                    "{} holds no audit; ask for a new team file",
+                    tf.path.display()
+                )))
+            }
+            Some("reported") => {
+                return Err(Error::Invalid(
+                    "the audit of this team file is reported: team work ends with the report"
+                        .into(),
+                ))
+            }
+            Some(_) => {}
         }
-        let _ = probe.take_dirty();
+        copy_common(&tx, "catalogues", "catalogues", "")?;
+        copy_common(&tx, "clients", "clients", "")?;
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let mut report = MergeReport {
+            audit_id: audit_id.to_string(),
+            organisation: tf.get("organisation"),
+            from: from.clone(),
+            ..MergeReport::default()
+        };
+        // the records as the teammate has them, the trail naming them as
+        // coming from the teammate's file
+        register_actor(&tx, &from)?;
+        for sh in &SHARED {
+            let n = copy_common(&tx, sh.table, &format!("rows_{}", sh.table), "")?;
+            if n > 0 {
+                report.new_records.insert(sh.entity.to_string(), n);
+            }
+            if sh.entity == "audit" {
+                copy_common(&tx, "audit_scales", "audit_scales", audit_id)?;
+            }
+        }
+        *report.by.entry(from.clone()).or_default() += report.new_records.values().sum::<usize>();
+        register_actor(&tx, &before_actor)?;
         let name = if before_actor.is_empty() {
             "unknown".to_string()
         } else {
             before_actor.clone()
         };
         let tag = tag_for(&name, &actor);
-        let mut report = MergeReport {
-            audit_id: audit_id.to_string(),
-            organisation: tf.get("organisation"),
-            from: tf.get("made_by"),
-            ..MergeReport::default()
-        };
-        let mut cols = BTreeMap::new();
-        let mut audit_written = false;
-        for (key, bytes) in &docs {
-            let mut r = Replica::load(&actor, &[]).map_err(team_err)?;
-            r.insert_saved(key, bytes).map_err(team_err)?;
-            if key.entity != members_key().entity {
-                let Some((state, n)) = r.state_and_conflicts(key) else {
-                    continue;
-                };
-                let (who, at) = r.last_change(key).unwrap_or_default();
-                if write_record(
-                    &tx,
-                    audit_id,
-                    key,
-                    &state,
-                    &who,
-                    &stamp(at, &now),
-                    &mut cols,
-                )?
-                .is_some()
-                {
-                    *report.new_records.entry(key.entity.clone()).or_default() += 1;
-                    *report.by.entry(who).or_default() += 1;
-                }
-                report.conflicts += n;
-                if key.entity == "audit" && !audit_written {
-                    audit_written = true;
-                    // the audit exists: its grade scale and this laptop's part
-                    copy_common(&tx, "audit_scales", audit_id)?;
-                    tx.execute(
-                        "INSERT INTO team (audit_id, actor, role, ref_tag, synced_seq, created_at)
-                         VALUES (?1, ?2, 'member', ?3, 0, ?4)",
-                        params![audit_id, actor, tag, now],
-                    )?;
-                }
-                let heads = r.heads(key);
-                tx.execute(
-                    "INSERT INTO team_docs (audit_id, entity, row_key, heads, conflicts, doc) VALUES (?1,?2,?3,?4,?5,?6)",
-                    params![audit_id, key.entity, key.key, heads, n as i64, bytes],
-                )?;
-            }
-        }
+        tx.execute(
+            "INSERT INTO team (audit_id, actor, role, ref_tag, synced_seq, created_at)
+             VALUES (?1, ?2, 'member', ?3, 0, ?4)",
+            params![audit_id, actor, tag, now],
+        )?;
+        let n = tx.execute(
+            "INSERT INTO team_docs (audit_id, entity, row_key, heads, conflicts, doc)
+             SELECT ?1, entity, row_key, heads, conflicts, doc FROM tf.docs",
+            params![audit_id],
+        )?;
+        let _ = n;
         // this laptop joins the members
-        let members: Option<Vec<u8>> = docs
-            .iter()
-            .find(|(k, _)| *k == members_key())
-            .map(|(_, d)| d.clone());
-        let mut m = match members {
-            Some(b) => Replica::load(&actor, &[(members_key(), b)]).map_err(team_err)?,
-            None => Replica::load(&actor, &[]).map_err(team_err)?,
-        };
+        let mut m = Replica::load(&actor, &[]).map_err(team_err)?;
+        load_docs(&tx, audit_id, std::iter::once(&members_key()), &mut m)?;
         m.apply(
             &members_key(),
             &Edit::Set(hex(&actor), name.clone()),
@@ -833,8 +830,19 @@ impl Store {
         )
         .map_err(team_err)?;
         save_docs(&tx, audit_id, &mut m)?;
-        register_actor(&tx, &before_actor)?;
+        tx.execute(
+            "DELETE FROM team_base WHERE audit_id = ?1",
+            params![audit_id],
+        )?;
         set_synced(&tx, audit_id)?;
+        report.conflicts = {
+            let n: i64 = tx.query_row(
+                "SELECT coalesce(sum(conflicts), 0) FROM team_docs WHERE audit_id = ?1 AND conflicts > 0",
+                params![audit_id],
+                |r| r.get(0),
+            )?;
+            n as usize
+        };
         tx.execute(
             "INSERT INTO team_merges (audit_id, at, from_name, from_actor, file, new_records, changed, changes, conflicts)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, ?7)",
@@ -1322,6 +1330,13 @@ fn set_synced(tx: &Connection, audit_id: &str) -> Result<()> {
         "UPDATE team SET synced_seq = (SELECT coalesce(max(seq), 0) FROM history) WHERE audit_id = ?1",
         params![audit_id],
     )?;
+    // snapshots of records that have their document now (a merge's own
+    // writes take them) are no use
+    tx.execute(
+        "DELETE FROM team_base WHERE audit_id = ?1 AND EXISTS (SELECT 1 FROM team_docs d
+           WHERE d.audit_id = team_base.audit_id AND d.entity = team_base.entity AND d.row_key = team_base.row_key)",
+        params![audit_id],
+    )?;
     Ok(())
 }
 
@@ -1356,6 +1371,24 @@ fn catch_up(tx: &Connection, audit_id: &str, r: &mut Replica) -> Result<()> {
         .map(|(e, k, ..)| RecordKey::new(e, k))
         .collect();
     load_docs(tx, audit_id, keys.iter(), r)?;
+    // a record changed for the first time since the team started: its
+    // document starts from the state it was shared in
+    let mut first: BTreeMap<RecordKey, &str> = BTreeMap::new();
+    for (e, k, f, ..) in &rows {
+        first.entry(RecordKey::new(e, k)).or_insert(f.as_str());
+    }
+    for (k, f) in &first {
+        let Some(sh) = shared(&k.entity) else {
+            continue;
+        };
+        if r.has(k) || *f == "created" {
+            continue;
+        }
+        if !cols.contains_key(sh.table) {
+            cols.insert(sh.table, Columns::of(tx, sh.table)?);
+        }
+        start_from_base(tx, audit_id, sh, &cols[sh.table], k, r)?;
+    }
     let mut cited: BTreeMap<String, (String, i64)> = BTreeMap::new();
     for (entity, key, field, new, at, who) in rows {
         if entity == "finding" && field == "cites_sample" {
@@ -1419,8 +1452,29 @@ fn catch_up_citations(
                 |r| r.get(0),
             )?
             .collect::<rusqlite::Result<_>>()?;
-        let keys: Vec<RecordKey> = docs.iter().map(|k| RecordKey::new("citation", k)).collect();
+        let mut keys: Vec<RecordKey> = docs.iter().map(|k| RecordKey::new("citation", k)).collect();
         load_docs(tx, audit_id, keys.iter(), r)?;
+        // citations from the start of the team, removed since: from their snapshot
+        let mut s = tx.prepare_cached(
+            "SELECT row_key FROM team_base WHERE audit_id = ?1 AND entity = 'citation'
+               AND row_key > ?2 AND row_key < ?3",
+        )?;
+        let based: Vec<String> = s
+            .query_map(
+                params![audit_id, format!("{finding}/"), format!("{finding}0")],
+                |r| r.get(0),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        if let Some(sh) = shared("citation") {
+            let c = Columns::of(tx, sh.table)?;
+            for k in based {
+                let k = RecordKey::new("citation", &k);
+                if !r.has(&k) {
+                    start_from_base(tx, audit_id, sh, &c, &k, r)?;
+                    keys.push(k);
+                }
+            }
+        }
         for k in &keys {
             let sample = k.key.rsplit_once('/').map(|(_, s)| s).unwrap_or_default();
             let alive = r.state(k).is_some_and(|s| s.alive);
@@ -1440,75 +1494,79 @@ fn catch_up_citations(
     Ok(())
 }
 
-/// The documents of an audit that enters a team, one per record, from its
-/// rows as they stand: one change each, saved as it is made (memory stays
-/// flat at any size).
-fn base_docs(tx: &Connection, audit_id: &str, actor: &[u8], name: &str) -> Result<()> {
-    let mut ins = tx.prepare_cached(
-        "INSERT INTO team_docs (audit_id, entity, row_key, heads, conflicts, doc) VALUES (?1,?2,?3,?4,0,?5)",
-    )?;
-    for sh in &SHARED {
-        let c = Columns::of(tx, sh.table)?;
-        let filter = match sh.entity {
-            "audit" => "id = ?1",
-            "citation" => "finding_id IN (SELECT id FROM findings WHERE audit_id = ?1)",
-            _ => "audit_id = ?1",
-        };
-        let mut s = tx.prepare(&format!("SELECT * FROM \"{}\" WHERE {filter}", sh.table))?;
-        let names: Vec<String> = s.column_names().iter().map(|n| n.to_string()).collect();
-        let mut rows = s.query(params![audit_id])?;
-        while let Some(row) = rows.next()? {
-            let mut fields = BTreeMap::new();
-            let mut keyparts = Vec::new();
-            let mut at = String::new();
-            for (i, n) in names.iter().enumerate() {
-                let v = value_text(row.get_ref(i)?);
-                if sh.keys.contains(&n.as_str()) {
-                    keyparts.push((n.clone(), v));
-                } else if n == "updated_at" {
-                    at = v;
-                } else if c.is_field(sh, n) {
-                    fields.insert(n.clone(), v);
-                }
-            }
-            let key = sh
-                .keys
-                .iter()
-                .filter_map(|k| {
-                    keyparts
-                        .iter()
-                        .find(|(n, _)| n == k)
-                        .map(|(_, v)| v.clone())
-                })
-                .collect::<Vec<_>>()
-                .join(sh.sep);
-            let rk = RecordKey::new(sh.entity, &key);
-            let mut r = Replica::load(actor, &[]).map_err(team_err)?;
-            r.apply(&rk, &Edit::Create(fields), name, millis(&at))
-                .map_err(team_err)?;
-            for (k, heads, bytes) in r.take_dirty() {
-                ins.execute(params![audit_id, k.entity, k.key, heads, bytes])?;
-            }
-        }
-    }
+/// Start a record's document from its `team_base` snapshot (taken in the
+/// transaction of its first change since the team started), and drop the
+/// snapshot. Without one (a change older than the team), from the row.
+fn start_from_base(
+    tx: &Connection,
+    audit_id: &str,
+    sh: &Shared,
+    c: &Columns,
+    k: &RecordKey,
+    r: &mut Replica,
+) -> Result<()> {
+    let snap: Option<String> = tx
+        .prepare_cached(
+            "SELECT fields FROM team_base WHERE audit_id = ?1 AND entity = ?2 AND row_key = ?3",
+        )?
+        .query_row(params![audit_id, k.entity, k.key], |r| r.get(0))
+        .optional()?;
+    let fields = match snap {
+        Some(json) => fields_of_json(sh, c, &json),
+        None => return Ok(()),
+    };
+    r.insert_base(audit_id, k, &fields).map_err(team_err)?;
+    tx.prepare_cached(
+        "DELETE FROM team_base WHERE audit_id = ?1 AND entity = ?2 AND row_key = ?3",
+    )?
+    .execute(params![audit_id, k.entity, k.key])?;
     Ok(())
 }
 
-/// Copy the rows a teammate needs from the team file (attached as `tf`):
-/// the catalogue and the client (if not here), the audit's grade scale.
-fn copy_common(tx: &Connection, table: &str, audit_id: &str) -> Result<()> {
+/// The rows of a shared table that belong to an audit (`?1`).
+fn row_filter(sh: &Shared) -> &'static str {
+    match sh.entity {
+        "audit" => "id = ?1",
+        "citation" => "finding_id IN (SELECT id FROM findings WHERE audit_id = ?1)",
+        _ => "audit_id = ?1",
+    }
+}
+
+/// A record's fields from a row as JSON (a `team_base` snapshot).
+fn fields_of_json(sh: &Shared, c: &Columns, json: &str) -> BTreeMap<String, String> {
+    let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(json) else {
+        return BTreeMap::new();
+    };
+    m.into_iter()
+        .filter(|(k, _)| c.is_field(sh, k))
+        .map(|(k, v)| {
+            let t = match v {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            (k, t)
+        })
+        .collect()
+}
+
+/// Copy rows from the team file (attached as `tf`) into a table here, by
+/// the columns both have (a teammate's auditbench may be older): the
+/// catalogue and the client (when not here), the audit's grade scale, the
+/// audit's records. Returns the rows copied.
+fn copy_common(tx: &Connection, table: &str, from: &str, audit_id: &str) -> Result<usize> {
     let exists: bool = tx.query_row(
         "SELECT count(*) > 0 FROM tf.sqlite_master WHERE type = 'table' AND name = ?1",
-        params![table],
+        params![from],
         |r| r.get(0),
     )?;
     if !exists {
-        return Ok(());
+        return Ok(0);
     }
     let mine = Columns::of(tx, table)?;
     let mut s = tx.prepare("SELECT name FROM pragma_table_info(?1, 'tf')")?;
     let theirs: Vec<String> = s
-        .query_map(params![table], |r| r.get(0))?
+        .query_map(params![from], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let common: Vec<String> = theirs
         .into_iter()
@@ -1516,7 +1574,7 @@ fn copy_common(tx: &Connection, table: &str, audit_id: &str) -> Result<()> {
         .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
         .collect();
     if common.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     let list = common.join(", ");
     let filter = if audit_id.is_empty() {
@@ -1525,14 +1583,13 @@ fn copy_common(tx: &Connection, table: &str, audit_id: &str) -> Result<()> {
         " WHERE audit_id = ?1".into()
     };
     let sql = format!(
-        "INSERT OR IGNORE INTO main.\"{table}\" ({list}) SELECT {list} FROM tf.\"{table}\"{filter}"
+        "INSERT OR IGNORE INTO main.\"{table}\" ({list}) SELECT {list} FROM tf.\"{from}\"{filter}"
     );
-    if audit_id.is_empty() {
-        tx.execute(&sql, [])?;
+    Ok(if audit_id.is_empty() {
+        tx.execute(&sql, [])?
     } else {
-        tx.execute(&sql, params![audit_id])?;
-    }
-    Ok(())
+        tx.execute(&sql, params![audit_id])?
+    })
 }
 
 /// A finding or sample written again after it was deleted here (kept on
@@ -1554,11 +1611,28 @@ fn restore_citations(
         let mut s = tx.prepare_cached(
             "SELECT row_key FROM team_docs WHERE audit_id = ?1 AND entity = 'citation' AND row_key LIKE ?2",
         )?;
-        let keys: Vec<RecordKey> = s
+        let mut keys: Vec<RecordKey> = s
             .query_map(params![audit_id, pattern], |r| r.get::<_, String>(0))?
             .map(|k| k.map(|k| RecordKey::new("citation", &k)))
             .collect::<rusqlite::Result<_>>()?;
         load_docs(tx, audit_id, keys.iter(), r)?;
+        // citations from the start of the team, kept when the deletion here took them
+        let mut s = tx.prepare_cached(
+            "SELECT row_key FROM team_base WHERE audit_id = ?1 AND entity = 'citation' AND row_key LIKE ?2",
+        )?;
+        let based: Vec<String> = s
+            .query_map(params![audit_id, pattern], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if let Some(sh) = shared("citation") {
+            let c = Columns::of(tx, sh.table)?;
+            for k in based {
+                let k = RecordKey::new("citation", &k);
+                if !r.has(&k) {
+                    start_from_base(tx, audit_id, sh, &c, &k, r)?;
+                    keys.push(k);
+                }
+            }
+        }
         for c in &keys {
             if let Some(st) = r.state(c) {
                 let (who, at) = r.last_change(c).unwrap_or_default();

@@ -104,6 +104,17 @@ fn am(e: automerge::AutomergeError) -> TeamError {
     TeamError(format!("the team documents cannot be used: {e}"))
 }
 
+/// Who the base change of a record is by (the audit as shared).
+pub const BASE_WHO: &str = "as shared";
+
+/// The actor of every record's base change in an audit: derived from the
+/// audit's id, the same on every laptop.
+fn base_actor(audit_id: &str) -> ActorId {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(format!("auditbench team base {audit_id}").as_bytes());
+    ActorId::from(&h[..16])
+}
+
 /// The record kind and key under which each laptop's members are kept:
 /// actor id (hex) → the auditor's name.
 const MEMBERS: (&str, &str) = ("_team", "members");
@@ -266,7 +277,12 @@ impl Replica {
         let Some(doc) = self.docs.get_mut(record) else {
             return Ok(None);
         };
-        let changes = doc.get_changes(&before);
+        // the base change (the record as shared) is no edit of anyone's
+        let changes: Vec<_> = doc
+            .get_changes(&before)
+            .into_iter()
+            .filter(|c| c.message() != Some(BASE_WHO))
+            .collect();
         let newest = changes.iter().max_by_key(|c| c.timestamp());
         let who = newest
             .and_then(|c| c.message())
@@ -339,6 +355,29 @@ impl Replica {
                 c
             })
             .collect()
+    }
+
+    /// Start a record's document from its state when the team started
+    /// (`fields`, as every laptop has them): one change by the audit's base
+    /// actor at time 0 with a fixed mark of life, so that every laptop makes
+    /// the very same change (same hash) and edits made on two laptops meet
+    /// on it. Changes from now on are this laptop's.
+    pub fn insert_base(
+        &mut self,
+        audit_id: &str,
+        record: &RecordKey,
+        fields: &BTreeMap<String, String>,
+    ) -> Result<(), TeamError> {
+        let mut d = AutoCommit::new().with_actor(base_actor(audit_id));
+        for (k, v) in fields {
+            d.put(ROOT, k.as_str(), v.as_str()).map_err(am)?;
+        }
+        d.put(ROOT, ALIVE, "alive").map_err(am)?;
+        d.commit_with(CommitOptions::default().with_message(BASE_WHO).with_time(0));
+        self.docs
+            .insert(record.clone(), d.with_actor(self.actor.clone()));
+        self.dirty.insert(record.clone());
+        Ok(())
     }
 
     /// Add a record's saved document as this laptop holds it (not a change).
