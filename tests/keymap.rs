@@ -31,6 +31,7 @@ fn bindable() -> Vec<Action> {
             | Action::GoPlan
             | Action::GoProgramme
             | Action::GoGaps
+            | Action::GoTeam
             | Action::Up
             | Action::Down
             | Action::PageUp
@@ -64,6 +65,9 @@ fn bindable() -> Vec<Action> {
             | Action::RateNotMet
             | Action::RateNotApplicable
             | Action::EditGap
+            | Action::TeamMerge
+            | Action::TeamShare
+            | Action::SettleConflict
             | Action::EditPeriod
             | Action::PickDocStatus
             | Action::EditDocReference

@@ -43,6 +43,7 @@ const SHOTS: &[&str] = &[
     "programme",
     "rehearsal",
     "gaps",
+    "conflicts",
     "findings-dnv",
     "findings-fr",
     "follow-up",

@@ -2316,3 +2316,94 @@ fn a_samples_period_is_edited_with_one_key_and_checked() {
     );
     assert!(screen(&mut app, 120, 36).contains("Records     2026-06-01 – 2026-09-30"));
 }
+
+#[test]
+fn the_team_screen_settles_conflicts_and_merges_a_teammates_file() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    // not shared yet: the screen says how, Enter says so too
+    app.handle_key(key(KeyCode::Char('=')));
+    assert_eq!(app.screen, Screen::Team);
+    assert_eq!(app.mode(), Mode::Team);
+    assert!(screen(&mut app, 120, 36).contains("not shared in a team on this laptop"));
+    common::team_conflicts(&env, &mut app);
+    app.handle_key(key(KeyCode::Char('=')));
+    let text = screen(&mut app, 120, 36);
+    assert!(text.contains("Conflicts 3"), "{text}");
+    assert!(text.contains("Jordan Lee (here), Sam Ortiz"), "{text}");
+    let audit = app.model.data.as_ref().unwrap().audit.id.clone();
+    // no report while they stand
+    let refused = app.store.report_audit(&audit).unwrap_err().to_string();
+    assert!(
+        refused.contains("3 team conflicts not settled"),
+        "{refused}"
+    );
+    // the first conflict is NC-002's root cause: Enter shows a choice,
+    // nothing is chosen until the form is saved
+    let first = app.model.data.as_ref().unwrap().conflicts[0].clone();
+    assert_eq!(
+        (first.field.as_str(), first.values.len()),
+        ("root_cause", 2)
+    );
+    assert!(first.label.contains("NC-002"));
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(app.mode(), Mode::FormChoice);
+    assert_eq!(app.store.team_conflict_count(&audit).unwrap(), 3);
+    // past both values: keep both (text), each followed by who wrote it
+    app.handle_key(key(KeyCode::Right));
+    app.handle_key(key(KeyCode::Right));
+    app.handle_key(ctrl('s'));
+    assert_eq!(app.mode(), Mode::Team);
+    let st = app.model.status.clone().unwrap();
+    assert!(st.text.starts_with("Settled finding NC-002"), "{st:?}");
+    let nc2 = app.store.finding_by_ref(&audit, "NC-002").unwrap();
+    assert_eq!(
+        nc2.root_cause,
+        "Emergency approvals are made by phone and never recorded. [Jordan Lee]\nThe CAB does not meet for emergency changes; no deputy approver is named. [Sam Ortiz]"
+    );
+    assert_eq!(app.store.team_conflict_count(&audit).unwrap(), 2);
+    assert!(screen(&mut app, 120, 36).contains("Conflicts 2"));
+    // OBS-001's title: → to Sam's
+    app.handle_key(key(KeyCode::Enter));
+    app.handle_key(key(KeyCode::Right));
+    app.handle_key(ctrl('s'));
+    let obs1 = app.store.finding_by_ref(&audit, "OBS-001").unwrap();
+    assert_eq!(obs1.title, "Incident procedure: two versions in use");
+    assert_eq!(app.store.team_conflict_count(&audit).unwrap(), 1);
+    // a team file that is not one: said in the status bar, nothing merged
+    app.handle_key(key(KeyCode::Char('m')));
+    assert_eq!(app.mode(), Mode::Form);
+    let junk = env.path("notes.txt");
+    std::fs::write(&junk, "not a team file").unwrap();
+    for _ in 0..200 {
+        app.handle_key(key(KeyCode::Backspace));
+    }
+    type_text(&mut app, &junk.display().to_string());
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert!(
+        st.error && st.text.contains("not an auditbench team file"),
+        "{st:?}"
+    );
+    assert_eq!(app.mode(), Mode::Form);
+    app.handle_key(key(KeyCode::Esc));
+    // Sam's file again: already merged, nothing new
+    app.handle_key(key(KeyCode::Char('m')));
+    for _ in 0..200 {
+        app.handle_key(key(KeyCode::Backspace));
+    }
+    type_text(&mut app, &env.path("sam.team").display().to_string());
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert!(st.text.contains("nothing new (already merged)"), "{st:?}");
+    assert_eq!(app.screen, Screen::Team);
+    assert_eq!(app.store.team_conflict_count(&audit).unwrap(), 1);
+    // s writes this laptop's team file, beside the exports
+    app.handle_key(key(KeyCode::Char('s')));
+    app.handle_key(ctrl('s'));
+    let st = app.model.status.clone().unwrap();
+    assert!(
+        st.text.starts_with("Wrote ") && st.text.contains(".team"),
+        "{st:?}"
+    );
+}

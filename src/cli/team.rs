@@ -104,7 +104,7 @@ pub fn run(ctx: &Context_, cmd: Command) -> Result<()> {
             }
         }
         Command::Conflicts { audit } => {
-            let mut store = ctx.open_existing()?;
+            let store = ctx.open_to_read()?;
             let a = store.find_audit(&audit)?;
             let list = store.team_conflicts(&a.id)?;
             if list.is_empty() {

@@ -486,6 +486,7 @@ impl Store {
         if let Some(saved) = saved {
             let r = Replica::load(&actor, &[(members_key(), saved)]).map_err(team_err)?;
             members = r.members();
+            members.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
         }
         let mut s = self.conn.prepare(
             "SELECT at, from_name, file, new_records, changed, changes, conflicts
@@ -1011,7 +1012,7 @@ impl Store {
     }
 
     /// The audit's conflicts, numbered in a stable order (record, field).
-    pub fn team_conflicts(&mut self, audit_id: &str) -> Result<Vec<ListedConflict>> {
+    pub fn team_conflicts(&self, audit_id: &str) -> Result<Vec<ListedConflict>> {
         let actor = self.team_actor(audit_id)?;
         let mut s = self.conn.prepare(
             "SELECT entity, row_key, doc FROM team_docs
@@ -1040,14 +1041,25 @@ impl Store {
                     row_key: k.key.clone(),
                     label: label.clone(),
                     field: c.field.clone(),
-                    values: c
-                        .values
-                        .iter()
-                        .zip(&c.at_ms)
-                        .map(|((v, who), at)| (v.clone(), who.clone(), stamp(*at, "")))
-                        .collect(),
+                    values: {
+                        // by who, then when: the same order on every laptop
+                        let mut v: Vec<(String, String, String)> = c
+                            .values
+                            .iter()
+                            .zip(&c.at_ms)
+                            .map(|((v, who), at)| (v.clone(), who.clone(), stamp(*at, "")))
+                            .collect();
+                        v.sort_by(|a, b| (&a.1, &a.2, &a.0).cmp(&(&b.1, &b.2, &b.0)));
+                        v
+                    },
                 });
             }
+        }
+        // by what a person calls the record, then the field: the same
+        // numbers on every laptop and in every listing
+        out.sort_by(|a, b| (&a.label, &a.field, &a.row_key).cmp(&(&b.label, &b.field, &b.row_key)));
+        for (i, c) in out.iter_mut().enumerate() {
+            c.number = i + 1;
         }
         Ok(out)
     }

@@ -23,6 +23,8 @@ pub enum Action {
     GoProgramme,
     /// A rehearsal's gap plan.
     GoGaps,
+    /// The audit team: members, merges, conflicts.
+    GoTeam,
     // movement and choice
     Up,
     Down,
@@ -78,6 +80,12 @@ pub enum Action {
     RateNotApplicable,
     /// Plan the selected gap: owner, action, target date, state.
     EditGap,
+    /// Team: merge a teammate's team file into the open audit.
+    TeamMerge,
+    /// Team: write a team file of the open audit.
+    TeamShare,
+    /// Team: settle the selected conflict (a choice of its values).
+    SettleConflict,
     /// The period a sample's records cover.
     EditPeriod,
     // stage 1
@@ -234,6 +242,9 @@ impl Action {
                 | A::RateNotApplicable
                 | A::EditGap
                 | A::EditPeriod
+                | A::TeamMerge
+                | A::TeamShare
+                | A::SettleConflict
         )
     }
 
@@ -255,6 +266,7 @@ impl Action {
         Action::GoPlan,
         Action::GoProgramme,
         Action::GoGaps,
+        Action::GoTeam,
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -288,6 +300,9 @@ impl Action {
         Action::RateNotMet,
         Action::RateNotApplicable,
         Action::EditGap,
+        Action::TeamMerge,
+        Action::TeamShare,
+        Action::SettleConflict,
         Action::EditPeriod,
         Action::PickDocStatus,
         Action::EditDocReference,

@@ -311,6 +311,7 @@ impl App {
             Action::GoPlan => return Ok(vec![Effect::Go(Screen::Plan)]),
             Action::GoProgramme => return Ok(vec![Effect::Go(Screen::Programme)]),
             Action::GoGaps => return Ok(vec![Effect::Go(Screen::Gaps)]),
+            Action::GoTeam => return Ok(vec![Effect::Go(Screen::Team)]),
             other => {
                 let mut ctx = Ctx {
                     store: &mut self.store,

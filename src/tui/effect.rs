@@ -34,6 +34,8 @@ pub enum Slice {
     Plan,
     /// A rehearsal's question ratings.
     Ratings,
+    /// The audit team: members, merges, conflicts.
+    Team,
 }
 
 /// Which popup to close.
@@ -253,6 +255,7 @@ impl App {
                 d.audit = self.store.audit(&d.audit.id)?;
                 d.context = self.store.audit_context(&d.audit.id)?;
             }
+            Slice::Team => d.reload_team(&self.store)?,
             Slice::Audits => {}
         }
         f.clamp(d.findings.len());

@@ -226,6 +226,10 @@ pub struct AuditData {
     /// The client's rehearsals up to and with this one, oldest first: the
     /// trend (empty for other audits).
     pub trend: Vec<crate::domain::Rehearsal>,
+    /// This laptop's part in the audit's team (None: not shared).
+    pub team: Option<store::TeamInfo>,
+    /// The team's conflicts not settled (read only when there are some).
+    pub conflicts: Vec<store::ListedConflict>,
 }
 
 /// How many open nonconformities the overview lists.
@@ -391,13 +395,27 @@ impl AuditData {
             ratings: HashMap::new(),
             gaps: Vec::new(),
             trend: Vec::new(),
+            team: None,
+            conflicts: Vec::new(),
         };
+        d.reload_team(store)?;
         d.reload_ratings(store)?;
         d.awaited = awaited(store, id)?;
         d.reload_reviews(store)?;
         d.finder = search::candidates(&d);
         d.finder_loading = Some(search::load_findings(store, id));
         Ok(d)
+    }
+
+    /// The audit's team: members and merges (no document is read), and
+    /// the conflicts' documents only when there are conflicts.
+    pub fn reload_team(&mut self, store: &Store) -> store::Result<()> {
+        self.team = store.team_info(&self.audit.id)?;
+        self.conflicts = match &self.team {
+            Some(t) if t.conflicts > 0 => store.team_conflicts(&self.audit.id)?,
+            _ => Vec::new(),
+        };
+        Ok(())
     }
 
     /// A rehearsal's question ratings.

@@ -274,10 +274,81 @@ pub fn scene(env: &Env, name: &str) -> App {
                 app.dispatch(auditbench::tui::action::Action::GoGaps);
             }
         }
+        "conflicts" => {
+            // the demo shared with Sam Ortiz, who wrote NC-002's root
+            // cause, OBS-001's title and OBS-002's evidence otherwise than
+            // the lead; Sam's team file merged
+            team_conflicts(env, &mut app);
+            app.dispatch(auditbench::tui::action::Action::GoTeam);
+        }
         other => panic!("no screen {other}"),
     }
     app.model.status = None;
     app
+}
+
+/// The demo audit shared with a teammate who wrote three things otherwise;
+/// the teammate's team file merged into the workbench's audit.
+pub fn team_conflicts(env: &Env, app: &mut App) {
+    use auditbench::store::{FindingField, OpenOptions};
+    let audit = app.model.data.as_ref().expect("an audit").audit.id.clone();
+    let day0 = env.path("day0.team");
+    app.store.team_share(&audit, &day0).expect("share");
+    let opts = OpenOptions {
+        create: true,
+        actor: "Sam Ortiz".into(),
+        keep_backups: 0,
+        clock: fixed_clock(),
+        ..OpenOptions::default()
+    };
+    let mut sam = Store::open_with(&env.path("sam.sqlite"), &opts).expect("Sam's file");
+    sam.team_join(&day0).expect("join");
+    let nc2 = sam.finding_by_ref(&audit, "NC-002").unwrap().id;
+    let obs1 = sam.finding_by_ref(&audit, "OBS-001").unwrap().id;
+    let obs2 = sam.finding_by_ref(&audit, "OBS-002").unwrap().id;
+    sam.set_finding_field(
+        &nc2,
+        FindingField::RootCause,
+        "The CAB does not meet for emergency changes; no deputy approver is named.",
+    )
+    .unwrap();
+    sam.set_finding_field(
+        &obs1,
+        FindingField::Title,
+        "Incident procedure: two versions in use",
+    )
+    .unwrap();
+    sam.set_finding_field(
+        &obs2,
+        FindingField::Evidence,
+        "PRB-0311 and PRB-0317 only; the problem manager was on leave.",
+    )
+    .unwrap();
+    let back = env.path("sam.team");
+    sam.team_share(&audit, &back).expect("Sam shares");
+    app.store
+        .set_finding_field(
+            &nc2,
+            FindingField::RootCause,
+            "Emergency approvals are made by phone and never recorded.",
+        )
+        .unwrap();
+    app.store
+        .set_finding_field(
+            &obs1,
+            FindingField::Title,
+            "Obsolete incident procedure still on the shared drive",
+        )
+        .unwrap();
+    app.store
+        .set_finding_field(
+            &obs2,
+            FindingField::Evidence,
+            "PRB-0311, PRB-0317 and PRB-0320; trend report for Q3 requested.",
+        )
+        .unwrap();
+    app.store.team_merge(&back).expect("merge");
+    app.open_audit(&audit).expect("reopen");
 }
 
 /// Every scene, in the order the snapshots list them.
@@ -298,6 +369,7 @@ pub const SCREENS: &[&str] = &[
     "programme",
     "rehearsal",
     "gaps",
+    "conflicts",
     "findings-dnv",
     "findings-fr",
     "picker",

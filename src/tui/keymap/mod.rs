@@ -34,6 +34,8 @@ pub enum Mode {
     Programme,
     /// A rehearsal's gap plan.
     Gaps,
+    /// The audit team: members, merges, conflicts.
+    Team,
     Help,
     Confirm,
     Finder,
@@ -71,6 +73,7 @@ impl Mode {
         Mode::Plan,
         Mode::Programme,
         Mode::Gaps,
+        Mode::Team,
         Mode::Help,
         Mode::Confirm,
         Mode::Finder,
@@ -105,7 +108,8 @@ impl Mode {
             | Mode::Report
             | Mode::Plan
             | Mode::Programme
-            | Mode::Gaps => Some(Mode::Global),
+            | Mode::Gaps
+            | Mode::Team => Some(Mode::Global),
             Mode::EditorLine => Some(Mode::Editor),
             Mode::FormChoice => Some(Mode::Form),
             Mode::Editor | Mode::Form | Mode::Finder => Some(Mode::Text),
@@ -155,6 +159,7 @@ impl Mode {
             Mode::Plan => "Plan — the audit plan, planned against walked",
             Mode::Programme => "Programme — the client's cycle, clauses × visits",
             Mode::Gaps => "Gaps — a rehearsal's gap plan, by target date",
+            Mode::Team => "Team — the audit shared between laptops: merges and conflicts",
             Mode::Help => "Help",
             Mode::Confirm => "Confirm",
             Mode::Finder => "Fuzzy finder",

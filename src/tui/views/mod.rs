@@ -11,6 +11,7 @@ pub mod report;
 pub mod samples;
 pub mod stage1;
 pub mod stage2;
+pub mod team;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -311,6 +312,8 @@ pub enum Screen {
     Programme,
     /// A rehearsal's gap plan (its tab shows on rehearsals only).
     Gaps,
+    /// The audit team: members, merges, conflicts.
+    Team,
 }
 
 impl Screen {
@@ -328,18 +331,19 @@ impl Screen {
         (Screen::Plan, Action::GoPlan, "Plan"),
         (Screen::Programme, Action::GoProgramme, "Programme"),
         (Screen::Gaps, Action::GoGaps, "Gaps"),
+        (Screen::Team, Action::GoTeam, "Team"),
     ];
 
     /// The tabs' names when the full ones do not fit, in the same order.
-    pub const SHORT: [&'static str; 11] = [
+    pub const SHORT: [&'static str; 12] = [
         "Audits", "Overview", "Stage1", "Stage2", "Findings", "Interv.", "Samples", "Report",
-        "Plan", "Progr.", "Gaps",
+        "Plan", "Progr.", "Gaps", "Team",
     ];
 
     /// The tabs' names on the narrowest terminals (the selected tab keeps
     /// its short name).
-    pub const TINY: [&'static str; 11] = [
-        "Aud", "Ovw", "St1", "St2", "Fnd", "Int", "Smp", "Rep", "Pln", "Prg", "Gap",
+    pub const TINY: [&'static str; 12] = [
+        "Aud", "Ovw", "St1", "St2", "Fnd", "Int", "Smp", "Rep", "Pln", "Prg", "Gap", "Tm",
     ];
 }
 
@@ -357,6 +361,7 @@ pub struct Screens {
     pub plan: plan::PlanView,
     pub programme: programme::ProgrammeView,
     pub gaps: gaps::GapsView,
+    pub team: team::TeamView,
 }
 
 impl Screens {
@@ -373,6 +378,7 @@ impl Screens {
             Screen::Plan => &self.plan,
             Screen::Programme => &self.programme,
             Screen::Gaps => &self.gaps,
+            Screen::Team => &self.team,
         }
     }
 
@@ -389,6 +395,7 @@ impl Screens {
             Screen::Plan => &mut self.plan,
             Screen::Programme => &mut self.programme,
             Screen::Gaps => &mut self.gaps,
+            Screen::Team => &mut self.team,
         }
     }
 
@@ -407,6 +414,7 @@ impl Screens {
             Screen::Plan => Mode::Plan,
             Screen::Programme => Mode::Programme,
             Screen::Gaps => Mode::Gaps,
+            Screen::Team => Mode::Team,
         }
     }
 }

@@ -53,6 +53,12 @@ pub enum FormKind {
     NotApplicable,
     /// What is planned about a rehearsal's gap; `subject` is "kind:key".
     Gap,
+    /// Merge a teammate's team file into the open audit.
+    TeamMerge,
+    /// Write a team file of the open audit.
+    TeamShare,
+    /// Settle a team conflict; `subject` is its number.
+    Settle,
 }
 
 impl FormKind {
@@ -73,7 +79,10 @@ impl FormKind {
             | FormKind::PlanSlot
             | FormKind::EveryVisit
             | FormKind::NotApplicable
-            | FormKind::Gap => None,
+            | FormKind::Gap
+            | FormKind::TeamMerge
+            | FormKind::TeamShare
+            | FormKind::Settle => None,
         }
     }
 

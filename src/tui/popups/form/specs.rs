@@ -74,6 +74,9 @@ impl FormState {
             FormKind::EveryVisit => Self::new(FormKind::EveryVisit, "Every-visit clauses", vec![]),
             FormKind::NotApplicable => Self::new(FormKind::NotApplicable, "Not applicable", vec![]),
             FormKind::Gap => Self::new(FormKind::Gap, "Gap", vec![]),
+            FormKind::TeamMerge => Self::team_merge(at.export_dir),
+            FormKind::TeamShare => Self::new(FormKind::TeamShare, "Share", vec![]),
+            FormKind::Settle => Self::new(FormKind::Settle, "Settle", vec![]),
             FormKind::MakePack => match at.audit {
                 Some(a) => Self::make_pack(at.export_dir, a),
                 None => Self::new(FormKind::MakePack, "Hand-over pack", vec![]),
@@ -502,6 +505,88 @@ impl FormState {
                 ),
             ],
         )
+    }
+
+    /// Merge a teammate's team file: its path.
+    pub fn team_merge(dir: &std::path::Path) -> FormState {
+        Self::new(
+            FormKind::TeamMerge,
+            "Merge a teammate's team file into this audit",
+            vec![Field::text(
+                "path",
+                "Team file",
+                &format!("{}{}", dir.display(), std::path::MAIN_SEPARATOR),
+            )],
+        )
+    }
+
+    /// Write a team file of the audit: where (beside the exports, named
+    /// after the client, the day and who writes it).
+    pub fn team_share(dir: &std::path::Path, audit: &Audit, who: &str, today: &str) -> FormState {
+        let name: String = format!("{} {today} {who}", audit.organisation)
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect::<String>()
+            .split('-')
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        let path = dir.join(format!("{name}.team"));
+        Self::new(
+            FormKind::TeamShare,
+            "Write a team file (for a teammate, or the lead)",
+            vec![Field::text(
+                "path",
+                "Team file",
+                &path.display().to_string(),
+            )],
+        )
+    }
+
+    /// Settle a team conflict: one of its values, or (for text) both with
+    /// who wrote each. Nothing is chosen until the form is saved.
+    pub fn settle(c: &crate::store::ListedConflict) -> FormState {
+        let mut options: Vec<(String, String)> = Vec::new();
+        for (i, (v, who, at)) in c.values.iter().enumerate() {
+            let shown = if c.field == crate::team::ALIVE {
+                if v == crate::team::DELETED {
+                    "deleted".to_string()
+                } else {
+                    "kept".to_string()
+                }
+            } else {
+                crate::text::one_line(v)
+            };
+            options.push((format!("take:{i}"), format!("{shown} ({who}, {at})")));
+        }
+        if c.is_text() {
+            options.push((
+                "both".into(),
+                "Keep both, each followed by who wrote it".into(),
+            ));
+        }
+        let what = if c.field == crate::team::ALIVE {
+            "deleted on one laptop, edited on another".to_string()
+        } else {
+            c.field.clone()
+        };
+        let mut f = Self::new(
+            FormKind::Settle,
+            &format!(
+                "Conflict {}: {} — {what}",
+                c.number,
+                crate::text::one_line(&c.label)
+            ),
+            vec![Field::choice("value", "Keep", options, "")],
+        );
+        f.subject = c.number.to_string();
+        f
     }
 
     /// Write the audit report: where, in which format, with the interview

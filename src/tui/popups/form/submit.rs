@@ -349,6 +349,95 @@ pub fn submit(
                 )),
             ])
         }
+        FormKind::TeamMerge => {
+            let Some(data) = &ctx.model.data else {
+                return none();
+            };
+            let path = std::path::PathBuf::from(get("path").trim());
+            if path.as_os_str().is_empty() || path.is_dir() {
+                return Err(store::Error::Invalid(
+                    "give the path of a team file (written by a teammate's team share)".into(),
+                ));
+            }
+            let audit_id = data.audit.id.clone();
+            let r = ctx.store.team_merge(&path)?;
+            if r.audit_id != audit_id {
+                return Err(store::Error::Invalid(
+                    "the team file is of another audit".into(),
+                ));
+            }
+            if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                ctx.model.export_dir = dir.to_path_buf();
+            }
+            Ok(vec![
+                Effect::OpenAudit(audit_id),
+                Effect::Go(crate::tui::views::Screen::Team),
+                Effect::Info(format!("Merged {}", r.summary())),
+            ])
+        }
+        FormKind::TeamShare => {
+            let Some(data) = &ctx.model.data else {
+                return none();
+            };
+            let path = std::path::PathBuf::from(get("path").trim());
+            if path.as_os_str().is_empty() || path.is_dir() {
+                return Err(store::Error::Invalid(
+                    "give the team file to write (a file name, not a folder)".into(),
+                ));
+            }
+            let audit_id = data.audit.id.clone();
+            let n = ctx.store.team_share(&audit_id, &path)?;
+            if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                ctx.model.export_dir = dir.to_path_buf();
+            }
+            Ok(vec![
+                Effect::Reload(Slice::Team),
+                Effect::Info(format!(
+                    "Wrote {} ({n} records): a teammate joins with `auditbench team join`, or merges it here with m",
+                    path.display()
+                )),
+            ])
+        }
+        FormKind::Settle => {
+            let Some(data) = &ctx.model.data else {
+                return none();
+            };
+            let number: usize = subject.parse().unwrap_or(0);
+            let Some(c) = data.conflicts.iter().find(|c| c.number == number) else {
+                return Err(store::Error::NotFound(format!(
+                    "no conflict {number} any more"
+                )));
+            };
+            let choice = get("value");
+            let how = if choice == "both" {
+                store::Settle::KeepBoth
+            } else {
+                let i: usize = choice
+                    .strip_prefix("take:")
+                    .and_then(|i| i.parse().ok())
+                    .ok_or_else(|| store::Error::Invalid("choose a value with → and ←".into()))?;
+                let (v, _, _) = c
+                    .values
+                    .get(i)
+                    .ok_or_else(|| store::Error::Invalid("choose a value with → and ←".into()))?;
+                let v = if c.field == crate::team::ALIVE && v != crate::team::DELETED {
+                    "kept".to_string()
+                } else {
+                    v.clone()
+                };
+                store::Settle::Take(v)
+            };
+            let audit_id = data.audit.id.clone();
+            let said = ctx.store.team_resolve(&audit_id, number, &how)?;
+            Ok(vec![
+                Effect::OpenAudit(audit_id),
+                Effect::Go(crate::tui::views::Screen::Team),
+                Effect::Info(format!(
+                    "{} (it merges onward with your next team file)",
+                    capitalise(&said)
+                )),
+            ])
+        }
         FormKind::EveryVisit => {
             let Some(data) = &ctx.model.data else {
                 return none();
@@ -491,5 +580,13 @@ pub fn submit(
                 Effect::Info("Reopened the audit; the reason is in its audit trail".into()),
             ])
         }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
     }
 }
