@@ -2363,12 +2363,15 @@ fn the_team_screen_settles_conflicts_and_merges_a_teammates_file() {
     );
     assert_eq!(app.store.team_conflict_count(&audit).unwrap(), 2);
     assert!(screen(&mut app, 120, 36).contains("Conflicts 2"));
-    // OBS-001's title: → to Sam's
+    // OBS-001's statement: → to Sam's
     app.handle_key(key(KeyCode::Enter));
     app.handle_key(key(KeyCode::Right));
     app.handle_key(ctrl('s'));
     let obs1 = app.store.finding_by_ref(&audit, "OBS-001").unwrap();
-    assert_eq!(obs1.title, "Incident procedure: two versions in use");
+    assert_eq!(
+        obs1.statement,
+        "Two versions of the incident procedure are in use: v3.1 on the wiki, v2.4 on the shared drive."
+    );
     assert_eq!(app.store.team_conflict_count(&audit).unwrap(), 1);
     // a team file that is not one: said in the status bar, nothing merged
     app.handle_key(key(KeyCode::Char('m')));

@@ -1167,16 +1167,16 @@ impl Store {
         save_docs(&tx, audit_id, &mut replica)?;
         set_synced(&tx, audit_id)?;
         tx.commit()?;
-        Ok(format!(
-            "settled {} {}: {}",
-            c.label.trim(),
-            if c.field == ALIVE {
-                "deleted or kept"
-            } else {
-                &c.field
-            },
-            crate::text::one_line(&value)
-        ))
+        Ok(if c.field == ALIVE {
+            format!("settled {}: {}", c.label.trim(), value)
+        } else {
+            format!(
+                "settled {} {}: {}",
+                c.label.trim(),
+                c.field.replace('_', " "),
+                crate::text::one_line(&value)
+            )
+        })
     }
 
     /// Findings whose reference is provisional (a member's tag) or held by

@@ -276,8 +276,8 @@ pub fn scene(env: &Env, name: &str) -> App {
         }
         "conflicts" => {
             // the demo shared with Sam Ortiz, who wrote NC-002's root
-            // cause, OBS-001's title and OBS-002's evidence otherwise than
-            // the lead; Sam's team file merged
+            // cause, OBS-001's statement and OBS-002's evidence otherwise
+            // than the lead; Sam's team file merged
             team_conflicts(env, &mut app);
             app.dispatch(auditbench::tui::action::Action::GoTeam);
         }
@@ -314,8 +314,8 @@ pub fn team_conflicts(env: &Env, app: &mut App) {
     .unwrap();
     sam.set_finding_field(
         &obs1,
-        FindingField::Title,
-        "Incident procedure: two versions in use",
+        FindingField::Statement,
+        "Two versions of the incident procedure are in use: v3.1 on the wiki, v2.4 on the shared drive.",
     )
     .unwrap();
     sam.set_finding_field(
@@ -336,8 +336,8 @@ pub fn team_conflicts(env: &Env, app: &mut App) {
     app.store
         .set_finding_field(
             &obs1,
-            FindingField::Title,
-            "Obsolete incident procedure still on the shared drive",
+            FindingField::Statement,
+            "The obsolete incident procedure (v2.4) is still on the shared drive, unmarked.",
         )
         .unwrap();
     app.store

@@ -134,9 +134,10 @@ fn render_tabs(app: &App, f: &mut Frame, area: Rect) {
     };
     let w = |spans: &[Span]| spans.iter().map(|s| s.width()).sum::<usize>();
     let banner_w = banner.as_ref().map_or(0, |(b, _)| b.chars().count() + 2);
+    // shorter names before the program's name is left out
     let mut spans = tabs(0);
     for tier in [1, 2] {
-        if w(&spans) + banner_w > width {
+        if w(&spans) + banner_w + 12 > width {
             spans = tabs(tier);
         }
     }
