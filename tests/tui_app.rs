@@ -2325,12 +2325,26 @@ fn the_team_screen_settles_conflicts_and_merges_a_teammates_file() {
     app.handle_key(key(KeyCode::Char('=')));
     assert_eq!(app.screen, Screen::Team);
     assert_eq!(app.mode(), Mode::Team);
-    assert!(screen(&mut app, 120, 36).contains("not shared in a team on this laptop"));
+    let text = screen(&mut app, 120, 36);
+    assert!(
+        text.contains("not shared in a team on this laptop"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("= Team"),
+        "no tab before the audit is shared"
+    );
     common::team_conflicts(&env, &mut app);
     app.handle_key(key(KeyCode::Char('=')));
     let text = screen(&mut app, 120, 36);
+    assert!(text.contains("= Team"), "the tab shows once shared: {text}");
     assert!(text.contains("Conflicts 3"), "{text}");
-    assert!(text.contains("Jordan Lee (here), Sam Ortiz"), "{text}");
+    assert!(text.contains("Jordan Lee (this laptop)"), "{text}");
+    assert!(
+        text.contains("Sam Ortiz · merged 2026-11-23 09:30:00Z"),
+        "{text}"
+    );
+    assert!(text.contains("0 new · 3 changed · 3 conflicts"), "{text}");
     let audit = app.model.data.as_ref().unwrap().audit.id.clone();
     // no report while they stand
     let refused = app.store.report_audit(&audit).unwrap_err().to_string();

@@ -107,6 +107,11 @@ fn render_tabs(app: &App, f: &mut Frame, area: Rect) {
             if *screen == Screen::Gaps && !rehearsal {
                 continue;
             }
+            // the Team tab once the audit is shared (`=` works before, to say how)
+            let shared = m.data.as_ref().is_some_and(|d| d.team.is_some());
+            if *screen == Screen::Team && !shared {
+                continue;
+            }
             let enabled = *screen == Screen::Audits || m.data.is_some();
             let style = if *screen == app.screen {
                 t.selected()
@@ -134,10 +139,9 @@ fn render_tabs(app: &App, f: &mut Frame, area: Rect) {
     };
     let w = |spans: &[Span]| spans.iter().map(|s| s.width()).sum::<usize>();
     let banner_w = banner.as_ref().map_or(0, |(b, _)| b.chars().count() + 2);
-    // shorter names before the program's name is left out
     let mut spans = tabs(0);
     for tier in [1, 2] {
-        if w(&spans) + banner_w + 12 > width {
+        if w(&spans) + banner_w > width {
             spans = tabs(tier);
         }
     }

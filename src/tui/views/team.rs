@@ -123,7 +123,14 @@ impl Component for TeamView {
             .map(|(i, c)| {
                 let line = Line::from(vec![
                     Span::styled(format!("{:>3} ", c.number), t.dim()),
-                    Span::raw(format!("{:<label_w$}", cut(&c.label, label_w))),
+                    Span::raw(format!(
+                        "{:<label_w$}",
+                        // a finding is known by its reference
+                        cut(
+                            c.label.strip_prefix("finding ").unwrap_or(&c.label),
+                            label_w
+                        )
+                    )),
                     Span::raw(" "),
                     Span::styled(cut(&field_name(c), field_w), t.error()),
                 ]);
@@ -152,42 +159,33 @@ impl Component for TeamView {
             left,
         );
         // the team, then the selected conflict
-        let mut about = vec![Line::from(vec![
-            Span::styled("This laptop ", t.dim()),
-            Span::raw(if team.role == "lead" {
-                "lead (finalises the references)".to_string()
-            } else {
-                format!("member · new references NC-{}-…", inert(&team.ref_tag))
-            }),
-        ])];
-        let members: Vec<String> = team
-            .members
-            .iter()
-            .map(|(a, n)| {
-                if *a == team.actor {
-                    format!("{} (here)", inert(n))
-                } else {
-                    inert(n).into_owned()
+        // each member, and the last merge of their file on this laptop
+        let mut about = Vec::new();
+        for (actor, name) in &team.members {
+            if *actor == team.actor {
+                about.push(Line::raw(format!("{} (this laptop)", inert(name))));
+                continue;
+            }
+            match team.merges.iter().find(|mg| mg.from_name == *name) {
+                Some(mg) => {
+                    about.push(Line::raw(format!(
+                        "{} · merged {}",
+                        inert(name),
+                        inert(&mg.at).replace('T', " ")
+                    )));
+                    about.push(Line::styled(
+                        format!(
+                            "  {} new · {} changed · {} conflicts",
+                            mg.new_records, mg.changed, mg.conflicts
+                        ),
+                        t.dim(),
+                    ));
                 }
-            })
-            .collect();
-        about.push(Line::from(vec![
-            Span::styled("Members     ", t.dim()),
-            Span::raw(members.join(", ")),
-        ]));
-        match team.merges.first() {
-            Some(mg) => about.push(Line::from(vec![
-                Span::styled("Last merge  ", t.dim()),
-                Span::raw(format!(
-                    "{} from {}: {} new, {} changed, {} conflicts",
-                    inert(&mg.at),
-                    inert(&mg.from_name),
-                    mg.new_records,
-                    mg.changed,
-                    mg.conflicts
-                )),
-            ])),
-            None => about.push(Line::styled("No merge yet", t.dim())),
+                None => about.push(Line::from(vec![
+                    Span::raw(inert(name).into_owned()),
+                    Span::styled(" · nothing merged yet", t.dim()),
+                ])),
+            }
         }
         if team.provisional > 0 {
             about.push(Line::styled(
@@ -213,7 +211,11 @@ impl Component for TeamView {
         f.render_widget(
             Paragraph::new(about)
                 .wrap(Wrap { trim: false })
-                .block(Block::bordered().title(" Team ")),
+                .block(Block::bordered().title(if team.role == "lead" {
+                    " Team · this laptop leads ".to_string()
+                } else {
+                    format!(" Team · new references NC-{}-… ", inert(&team.ref_tag))
+                })),
             top,
         );
         let detail = conflict_lines(m, self.selected);
