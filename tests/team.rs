@@ -156,6 +156,12 @@ fn a_lead_and_two_auditors_work_a_day_each_and_end_with_one_audit() {
     let day0 = lead.file("day0.team");
     let said = lead.ok(&["team", "share", "--audit", &audit, "--out", &day0]);
     assert!(said.contains("records of Northwind"), "{said}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&day0).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "a team file is its owner's only");
+    }
     for m in [&sam, &kim] {
         let said = m.ok(&["team", "join", &day0]);
         assert!(said.starts_with(&audit), "{said}");

@@ -677,6 +677,13 @@ impl Store {
                 return Err(e);
             }
         };
+        // a team file holds the client's findings: readable by its owner
+        // only, as the audit file
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600));
+        }
         if let Ok(f) = std::fs::File::open(&tmp) {
             f.sync_all()
                 .map_err(|e| Error::Io(format!("cannot write {}: {e}", tmp.display())))?;
