@@ -231,7 +231,7 @@ fn a_lead_and_two_auditors_work_a_day_each_and_end_with_one_audit() {
     // no report while they stand
     fails(
         &lead.env,
-        &["report", "--audit", &audit, "--format", "md"],
+        &["report", "--audit", &audit, "--format", "md", "--out", "-"],
         "team conflict",
     );
     fails(
@@ -333,7 +333,11 @@ fn a_lead_and_two_auditors_work_a_day_each_and_end_with_one_audit() {
     };
     assert_eq!(cites(&s), cites(&lead.store()));
     // and now the report
-    lead.ok(&["report", "--audit", &audit, "--format", "md"]);
+    let report = lead.ok(&["report", "--audit", &audit, "--format", "md", "--out", "-"]);
+    assert!(
+        report.contains("NC-005"),
+        "the finalised references in the report"
+    );
 }
 
 fn set_manifest(path: &Path, key: &str, value: &str) {

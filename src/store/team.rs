@@ -505,11 +505,7 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let conflicts: i64 = self.conn.query_row(
-            "SELECT coalesce(sum(conflicts), 0) FROM team_docs WHERE audit_id = ?1 AND conflicts > 0",
-            params![audit_id],
-            |r| r.get(0),
-        )?;
+        let conflicts = conflict_count(&self.conn, audit_id)?;
         let provisional = self.provisional_findings(audit_id)?.len();
         Ok(Some(TeamInfo {
             audit_id: audit_id.to_string(),
@@ -518,7 +514,7 @@ impl Store {
             ref_tag,
             members,
             merges,
-            conflicts: conflicts as usize,
+            conflicts,
             provisional,
         }))
     }
@@ -540,12 +536,7 @@ impl Store {
 
     /// The number of team conflicts not settled in an audit (0 outside a team).
     pub fn team_conflict_count(&self, audit_id: &str) -> Result<usize> {
-        let n: i64 = self.conn.query_row(
-            "SELECT coalesce(sum(conflicts), 0) FROM team_docs WHERE audit_id = ?1 AND conflicts > 0",
-            params![audit_id],
-            |r| r.get(0),
-        )?;
-        Ok(n as usize)
+        conflict_count(&self.conn, audit_id)
     }
 
     /// Write a team file of the audit to `out` (replaced if it exists, whole
@@ -821,12 +812,11 @@ impl Store {
              VALUES (?1, ?2, 'member', ?3, 0, ?4)",
             params![audit_id, actor, tag, now],
         )?;
-        let n = tx.execute(
+        tx.execute(
             "INSERT INTO team_docs (audit_id, entity, row_key, heads, conflicts, doc)
              SELECT ?1, entity, row_key, heads, conflicts, doc FROM tf.docs",
             params![audit_id],
         )?;
-        let _ = n;
         // this laptop joins the members
         let mut m = Replica::load(&actor, &[]).map_err(team_err)?;
         load_docs(&tx, audit_id, std::iter::once(&members_key()), &mut m)?;
@@ -843,14 +833,7 @@ impl Store {
             params![audit_id],
         )?;
         set_synced(&tx, audit_id)?;
-        report.conflicts = {
-            let n: i64 = tx.query_row(
-                "SELECT coalesce(sum(conflicts), 0) FROM team_docs WHERE audit_id = ?1 AND conflicts > 0",
-                params![audit_id],
-                |r| r.get(0),
-            )?;
-            n as usize
-        };
+        report.conflicts = conflict_count(&tx, audit_id)?;
         tx.execute(
             "INSERT INTO team_merges (audit_id, at, from_name, from_actor, file, new_records, changed, changes, conflicts)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, ?7)",
@@ -929,7 +912,7 @@ impl Store {
         let tx = self.conn.savepoint()?;
         let mut replica = load_replica(&tx, audit_id)?;
         catch_up(&tx, audit_id, &mut replica)?;
-        let incoming = read_docs(&tx, audit_id, true)?;
+        let incoming = read_docs(&tx, audit_id)?;
         let mut report = MergeReport {
             audit_id: audit_id.to_string(),
             organisation: tf.get("organisation"),
@@ -990,14 +973,7 @@ impl Store {
         register_actor(&tx, &before_actor)?;
         save_docs(&tx, audit_id, &mut replica)?;
         set_synced(&tx, audit_id)?;
-        report.conflicts = {
-            let n: i64 = tx.query_row(
-                "SELECT coalesce(sum(conflicts), 0) FROM team_docs WHERE audit_id = ?1 AND conflicts > 0",
-                params![audit_id],
-                |r| r.get(0),
-            )?;
-            n as usize
-        };
+        report.conflicts = conflict_count(&tx, audit_id)?;
         report.duplicate_references = duplicate_references(&tx, audit_id)?;
         tx.execute(
             "INSERT INTO team_merges (audit_id, at, from_name, from_actor, file, new_records, changed, changes, conflicts)
@@ -1040,7 +1016,7 @@ impl Store {
             if k.entity == members_key().entity {
                 continue;
             }
-            let label = self.record_label(audit_id, k, r.state(k).as_ref());
+            let label = Self::record_label(k, r.state(k).as_ref());
             for c in r.conflicts_of(k) {
                 out.push(ListedConflict {
                     number: out.len() + 1,
@@ -1073,7 +1049,7 @@ impl Store {
 
     /// What a person calls a record: a finding's reference and title, a
     /// clause review's clause and stage, …
-    fn record_label(&self, audit_id: &str, k: &RecordKey, st: Option<&RecordState>) -> String {
+    fn record_label(k: &RecordKey, st: Option<&RecordState>) -> String {
         let f = |name: &str| {
             st.and_then(|s| s.fields.get(name))
                 .cloned()
@@ -1091,10 +1067,7 @@ impl Store {
             "interview" => format!("interview {}", f("interviewee")),
             "document_review" => format!("document {}", k.key),
             "gap" => format!("gap {}", k.key),
-            _ => {
-                let _ = audit_id;
-                format!("{} {}", k.entity, k.key)
-            }
+            _ => format!("{} {}", k.entity, k.key),
         }
     }
 
@@ -1146,7 +1119,6 @@ impl Store {
             }
         };
         let name = self.team_name(audit_id)?;
-        let actor = self.team_actor(audit_id)?;
         let now = self.now();
         let before_actor = self.actor();
         let key = RecordKey::new(&c.entity, &c.row_key);
@@ -1154,7 +1126,6 @@ impl Store {
         let mut replica = load_replica(&tx, audit_id)?;
         catch_up(&tx, audit_id, &mut replica)?;
         load_docs(&tx, audit_id, std::iter::once(&key), &mut replica)?;
-        let _ = actor;
         replica
             .resolve(&key, &c.field, &value, &name, millis(&now))
             .map_err(team_err)?;
@@ -1257,6 +1228,16 @@ impl Store {
     }
 }
 
+/// The conflicts not settled in an audit: the sum kept with the documents.
+fn conflict_count(conn: &Connection, audit_id: &str) -> Result<usize> {
+    let n: i64 = conn.query_row(
+        "SELECT coalesce(sum(conflicts), 0) FROM team_docs WHERE audit_id = ?1 AND conflicts > 0",
+        params![audit_id],
+        |r| r.get(0),
+    )?;
+    Ok(n as usize)
+}
+
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
@@ -1302,21 +1283,14 @@ fn load_docs<'a>(
     Ok(())
 }
 
-/// A team file's documents (attached as `tf`): all, or only those whose
-/// heads differ from this laptop's.
-fn read_docs(
-    tx: &Connection,
-    audit_id: &str,
-    only_changed: bool,
-) -> Result<Vec<(RecordKey, Vec<u8>)>> {
-    let sql = if only_changed {
+/// A team file's documents (attached as `tf`) whose heads differ from this
+/// laptop's: what a merge has to look at.
+fn read_docs(tx: &Connection, audit_id: &str) -> Result<Vec<(RecordKey, Vec<u8>)>> {
+    let mut s = tx.prepare(
         "SELECT d.entity, d.row_key, d.doc FROM tf.docs d
          LEFT JOIN main.team_docs m ON m.audit_id = ?1 AND m.entity = d.entity AND m.row_key = d.row_key
-         WHERE m.heads IS NOT d.heads"
-    } else {
-        "SELECT entity, row_key, doc FROM tf.docs WHERE ?1 IS NOT NULL"
-    };
-    let mut s = tx.prepare(sql)?;
+         WHERE m.heads IS NOT d.heads",
+    )?;
     let mut docs: Vec<(RecordKey, Vec<u8>)> = s
         .query_map(params![audit_id], |r| {
             Ok((
@@ -1474,26 +1448,12 @@ fn catch_up_citations(
         let mut keys: Vec<RecordKey> = docs.iter().map(|k| RecordKey::new("citation", k)).collect();
         load_docs(tx, audit_id, keys.iter(), r)?;
         // citations from the start of the team, removed since: from their snapshot
-        let mut s = tx.prepare_cached(
-            "SELECT row_key FROM team_base WHERE audit_id = ?1 AND entity = 'citation'
-               AND row_key > ?2 AND row_key < ?3",
-        )?;
-        let based: Vec<String> = s
-            .query_map(
-                params![audit_id, format!("{finding}/"), format!("{finding}0")],
-                |r| r.get(0),
-            )?
-            .collect::<rusqlite::Result<_>>()?;
-        if let Some(sh) = shared("citation") {
-            let c = Columns::of(tx, sh.table)?;
-            for k in based {
-                let k = RecordKey::new("citation", &k);
-                if !r.has(&k) {
-                    start_from_base(tx, audit_id, sh, &c, &k, r)?;
-                    keys.push(k);
-                }
-            }
-        }
+        keys.extend(citations_from_base(
+            tx,
+            audit_id,
+            &format!("{finding}/%"),
+            r,
+        )?);
         for k in &keys {
             let sample = k.key.rsplit_once('/').map(|(_, s)| s).unwrap_or_default();
             let alive = r.state(k).is_some_and(|s| s.alive);
@@ -1636,22 +1596,7 @@ fn restore_citations(
             .collect::<rusqlite::Result<_>>()?;
         load_docs(tx, audit_id, keys.iter(), r)?;
         // citations from the start of the team, kept when the deletion here took them
-        let mut s = tx.prepare_cached(
-            "SELECT row_key FROM team_base WHERE audit_id = ?1 AND entity = 'citation' AND row_key LIKE ?2",
-        )?;
-        let based: Vec<String> = s
-            .query_map(params![audit_id, pattern], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        if let Some(sh) = shared("citation") {
-            let c = Columns::of(tx, sh.table)?;
-            for k in based {
-                let k = RecordKey::new("citation", &k);
-                if !r.has(&k) {
-                    start_from_base(tx, audit_id, sh, &c, &k, r)?;
-                    keys.push(k);
-                }
-            }
-        }
+        keys.extend(citations_from_base(tx, audit_id, &pattern, r)?);
         for c in &keys {
             if let Some(st) = r.state(c) {
                 let (who, at) = r.last_change(c).unwrap_or_default();
@@ -1660,6 +1605,35 @@ fn restore_citations(
         }
     }
     Ok(())
+}
+
+/// The citations kept in `team_base` whose key matches `pattern` (LIKE)
+/// and that have no document yet: their documents started from the
+/// snapshot. Returns their keys.
+fn citations_from_base(
+    tx: &Connection,
+    audit_id: &str,
+    pattern: &str,
+    r: &mut Replica,
+) -> Result<Vec<RecordKey>> {
+    let mut s = tx.prepare_cached(
+        "SELECT row_key FROM team_base WHERE audit_id = ?1 AND entity = 'citation' AND row_key LIKE ?2",
+    )?;
+    let based: Vec<String> = s
+        .query_map(params![audit_id, pattern], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    if let Some(sh) = shared("citation") {
+        let c = Columns::of(tx, sh.table)?;
+        for k in based {
+            let k = RecordKey::new("citation", &k);
+            if !r.has(&k) {
+                start_from_base(tx, audit_id, sh, &c, &k, r)?;
+                out.push(k);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// References held by more than one finding of the audit.
