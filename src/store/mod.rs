@@ -431,7 +431,7 @@ impl Store {
                 "catalogue {id:?} is neither built in nor stored in this file; pass it with --catalogue FILE"
             ))
         })?;
-        Catalogue::parse(&src, &format!("<stored catalogue {id}>"))
+        catalogue::parse_cached(&src, &format!("<stored catalogue {id}>"))
             .map_err(|e| Error::BadFile(e.to_string()))
     }
 

@@ -265,6 +265,25 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+
+    // what every reload and every clause-checking write reads: the audit's
+    // catalogue and grade scale (parsed once per process), and a
+    // rehearsal's reload after one rating, on the demo rehearsal
+    let mut g = c.benchmark_group("reads");
+    g.bench_function("catalogue_of_an_audit", |b| {
+        b.iter(|| app.store.catalogue("iso20000-1-2018").expect("catalogue"))
+    });
+    g.bench_function("grade_scale_of_an_audit", |b| {
+        b.iter(|| app.store.audit_scale(&audit).expect("scale"))
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut small = auditbench::store::Store::open(&dir.path().join("r.sqlite")).expect("open");
+    let (_, rehearsal) = auditbench::demo::create_rehearsals(&mut small).expect("rehearsals");
+    let mut d = auditbench::tui::model::AuditData::load(&small, &rehearsal).expect("load");
+    g.bench_function("rehearsal_reload_after_a_rating", |b| {
+        b.iter(|| d.reload_ratings(&small).expect("reload"))
+    });
+    g.finish();
 }
 
 criterion_group!(benches, bench);
