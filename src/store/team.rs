@@ -736,11 +736,20 @@ impl Store {
                 file.display()
             )));
         }
+        self.with_team_file(&tf, |st| st.join_attached(&tf, &audit_id))
+    }
+
+    /// Run `f` with the team file attached as `tf` (detached after, whatever `f` returns).
+    fn with_team_file<T>(
+        &mut self,
+        tf: &TeamFile,
+        f: impl FnOnce(&mut Store) -> Result<T>,
+    ) -> Result<T> {
         self.conn.execute(
             "ATTACH DATABASE ?1 AS tf",
             params![tf.path.to_string_lossy()],
         )?;
-        let r = self.join_attached(&tf, &audit_id);
+        let r = f(self);
         self.conn.execute_batch("DETACH DATABASE tf")?;
         r
     }
@@ -834,19 +843,7 @@ impl Store {
         )?;
         set_synced(&tx, audit_id)?;
         report.conflicts = conflict_count(&tx, audit_id)?;
-        tx.execute(
-            "INSERT INTO team_merges (audit_id, at, from_name, from_actor, file, new_records, changed, changes, conflicts)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, ?7)",
-            params![
-                audit_id,
-                now,
-                report.from,
-                tf.get("made_by_actor"),
-                tf.path.display().to_string(),
-                report.new_records.values().sum::<usize>() as i64,
-                report.conflicts as i64
-            ],
-        )?;
+        record_merge(&tx, tf, &now, &report)?;
         report.duplicate_references = duplicate_references(&tx, audit_id)?;
         tx.commit()?;
         Ok(report)
@@ -897,13 +894,7 @@ impl Store {
                 "the audit is reported, so nothing more merges into it; reopen it (with a reason) first".into(),
             ));
         }
-        self.conn.execute(
-            "ATTACH DATABASE ?1 AS tf",
-            params![tf.path.to_string_lossy()],
-        )?;
-        let r = self.merge_attached(&tf, &audit_id);
-        self.conn.execute_batch("DETACH DATABASE tf")?;
-        r
+        self.with_team_file(&tf, |st| st.merge_attached(&tf, &audit_id))
     }
 
     fn merge_attached(&mut self, tf: &TeamFile, audit_id: &str) -> Result<MergeReport> {
@@ -975,21 +966,7 @@ impl Store {
         set_synced(&tx, audit_id)?;
         report.conflicts = conflict_count(&tx, audit_id)?;
         report.duplicate_references = duplicate_references(&tx, audit_id)?;
-        tx.execute(
-            "INSERT INTO team_merges (audit_id, at, from_name, from_actor, file, new_records, changed, changes, conflicts)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                audit_id,
-                now,
-                report.from,
-                tf.get("made_by_actor"),
-                tf.path.display().to_string(),
-                report.new_records.values().sum::<usize>() as i64,
-                report.changed.values().sum::<usize>() as i64,
-                report.changes as i64,
-                report.conflicts as i64
-            ],
-        )?;
+        record_merge(&tx, tf, &now, &report)?;
         tx.commit()?;
         Ok(report)
     }
@@ -1226,6 +1203,26 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Keep a merge (or a join) for the Team screen: when, from whom, what came.
+fn record_merge(tx: &Connection, tf: &TeamFile, now: &str, r: &MergeReport) -> Result<()> {
+    tx.execute(
+        "INSERT INTO team_merges (audit_id, at, from_name, from_actor, file, new_records, changed, changes, conflicts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            r.audit_id,
+            now,
+            r.from,
+            tf.get("made_by_actor"),
+            tf.path.display().to_string(),
+            r.new_records.values().sum::<usize>() as i64,
+            r.changed.values().sum::<usize>() as i64,
+            r.changes as i64,
+            r.conflicts as i64
+        ],
+    )?;
+    Ok(())
 }
 
 /// The conflicts not settled in an audit: the sum kept with the documents.
