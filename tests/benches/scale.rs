@@ -1,0 +1,553 @@
+//! Cost against the size of the audit: every figure of issue 17 at 1 000,
+//! 10 000 and 100 000 findings, and at 1 000 000 with
+//! `AUDITBENCH_BENCH_1M=1` (it needs about 2 GB of disk and a few minutes),
+//! each beside its anchor measured in the same run:
+//!
+//! | figure | how | anchor |
+//! |---|---|---|
+//! | generation | `demo --scale N`, the release binary | sqlite3 inserting N rows of the same size |
+//! | file size per finding | the file after a clean close | – |
+//! | start → first frame | pseudo-terminal, median of 5 | `sqlite3 FILE 'select count(*) from findings'` |
+//! | opening an audit: painted / complete | in-process, Enter → frame; → nothing left for idle turns | an empty frame |
+//! | key press → frame over a walk of every screen | in-process, p50 / p99 / max, and the longest idle-turn slice a key can wait behind | an empty frame |
+//! | finder | in-process, "change" typed: the slowest keystroke → frame; → full ranking | – |
+//! | peak resident memory | pseudo-terminal: audit open, findings screen, finder used (`VmHWM`) | – |
+//! | CSV export | `export --out FILE`, median of 3 | `sqlite3 -csv` on the same query to a file |
+//!
+//! It prints a Markdown table and writes the log-log plot to
+//! `screenshots/scale.svg` (README → Performance).
+//!
+//! Run: `cargo bench --bench scale` (Linux; needs `sqlite3` for the anchors).
+
+#[path = "../common/pty.rs"]
+mod pty;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use auditbench::store::Store;
+use auditbench::tui::action::Action;
+use auditbench::tui::app::App;
+use plotters::prelude::*;
+use pty::Tui;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+
+const BIN: &str = env!("CARGO_BIN_EXE_auditbench");
+
+/// The CSV export's query, as `sqlite3 -csv` runs it (the anchor).
+const ANCHOR_SQL: &str =
+    "SELECT f.reference, a.organisation, a.audit_type, f.stage, f.clause_id, f.grade, \
+     f.title, f.requirement, f.statement, f.evidence, f.status, f.root_cause, f.correction, \
+     f.corrective_action, f.due_date, f.raised_by, f.created_at \
+     FROM findings f JOIN audits a ON a.id = f.audit_id \
+     ORDER BY f.grade_rank, f.clause_key, f.ref_prefix, f.ref_seq";
+
+#[derive(Default, Clone)]
+struct Row {
+    size: usize,
+    generation: Duration,
+    generation_anchor: Duration,
+    bytes_per_finding: u64,
+    first_frame: Duration,
+    first_frame_anchor: Duration,
+    open_paint: Duration,
+    open_complete: Duration,
+    empty_frame: Duration,
+    key_p50: Duration,
+    key_p99: Duration,
+    key_max: Duration,
+    slice_max: Duration,
+    finder_key_max: Duration,
+    finder_full: Duration,
+    peak_mb: u64,
+    export: Duration,
+    export_anchor: Duration,
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn run(db: &Path, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .env_remove("AUDITBENCH_DB")
+        .arg("--db")
+        .arg(db)
+        .args(["--keep-backups", "0"])
+        .args(args)
+        .output()
+        .expect("run auditbench");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn sqlite3(db: &Path, sql: &str, csv_to: Option<&Path>) -> Duration {
+    let mut cmd = Command::new("sqlite3");
+    if csv_to.is_some() {
+        cmd.arg("-csv");
+    }
+    cmd.arg(db).arg(sql);
+    match csv_to {
+        Some(p) => cmd.stdout(std::fs::File::create(p).expect("anchor output")),
+        None => cmd.stdout(Stdio::null()),
+    };
+    let t = Instant::now();
+    let st = cmd.status().expect("sqlite3");
+    assert!(st.success(), "sqlite3 {sql}");
+    t.elapsed()
+}
+
+fn proc_kb(pid: u32, key: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn key(c: KeyCode) -> KeyEvent {
+    KeyEvent::new(c, KeyModifiers::NONE)
+}
+
+fn press(app: &mut App, term: &mut Terminal<TestBackend>, k: KeyEvent) {
+    app.handle_key(k);
+    app.draw(term).expect("draw");
+}
+
+/// Idle turns until nothing is left for them, as the event loop runs them
+/// between keys; the longest slice (what a key arriving then waits for).
+fn settle(app: &mut App, term: &mut Terminal<TestBackend>) -> Duration {
+    let mut longest = Duration::ZERO;
+    while app.busy() || app.finder_loading() {
+        let t = Instant::now();
+        app.dispatch(Action::Work);
+        app.draw(term).expect("draw");
+        longest = longest.max(t.elapsed());
+        if !app.busy() {
+            // only a background thread is awaited: the loop would sleep
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+    longest
+}
+
+/// The walk of every screen (as `cargo bench --bench workbench` walks).
+fn walk_script() -> Vec<KeyEvent> {
+    [
+        "1", "3", "j", "j", "j", "l", "j", "k", "2", "j", "j", "4", "j", "j", "j", "G", "g", "f",
+        "f", "t", "\u{8}", "o", "o", "o", "o", "\r", "j", "j", "\u{1b}", "5", "j", "k", "6", "j",
+        "7", "j", "/", "n", "c", " ", "8", "\u{1b}", "4", "G", "k", "k",
+    ]
+    .iter()
+    .map(|s| match *s {
+        "\r" => key(KeyCode::Enter),
+        "\u{1b}" => key(KeyCode::Esc),
+        "\u{8}" => key(KeyCode::Backspace),
+        s => key(KeyCode::Char(s.chars().next().unwrap_or(' '))),
+    })
+    .collect()
+}
+
+fn in_process(db: &Path, row: &mut Row) {
+    let mut term = Terminal::new(TestBackend::new(120, 36)).expect("terminal");
+    // the anchor: a frame with nothing in it
+    let mut empty = Vec::new();
+    for _ in 0..200 {
+        let t = Instant::now();
+        term.draw(|_| {}).expect("draw");
+        empty.push(t.elapsed());
+    }
+    row.empty_frame = median(empty);
+
+    // Opening: Enter on the audit → its first frame; → complete.
+    let mut paints = Vec::new();
+    let mut completes = Vec::new();
+    for _ in 0..3 {
+        let store = Store::open(db).expect("open");
+        let mut app = App::new(store).expect("app");
+        app.draw(&mut term).expect("draw");
+        let t = Instant::now();
+        press(&mut app, &mut term, key(KeyCode::Enter));
+        paints.push(t.elapsed());
+        settle(&mut app, &mut term);
+        completes.push(t.elapsed());
+    }
+    row.open_paint = median(paints);
+    row.open_complete = median(completes);
+
+    // The walk, started at once after opening (work still pending).
+    let store = Store::open(db).expect("open");
+    let mut app = App::new(store).expect("app");
+    press(&mut app, &mut term, key(KeyCode::Enter));
+    let script = walk_script();
+    let mut times = Vec::new();
+    let mut longest = Duration::ZERO;
+    for _ in 0..6 {
+        for k in &script {
+            let t = Instant::now();
+            press(&mut app, &mut term, *k);
+            times.push(t.elapsed());
+            longest = longest.max(settle(&mut app, &mut term));
+        }
+    }
+    times.sort();
+    let at = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+    row.key_p50 = at(0.50);
+    row.key_p99 = at(0.99);
+    row.key_max = times[times.len() - 1];
+    row.slice_max = longest;
+
+    // The finder: "change" typed, each keystroke → frame; then the full
+    // ranking (nothing left to score or to await).
+    let mut firsts = Vec::new();
+    let mut fulls = Vec::new();
+    for _ in 0..3 {
+        press(&mut app, &mut term, key(KeyCode::Esc));
+        press(&mut app, &mut term, key(KeyCode::Char('4')));
+        settle(&mut app, &mut term);
+        press(&mut app, &mut term, key(KeyCode::Char('/')));
+        let mut last = Instant::now();
+        for ch in "change".chars() {
+            last = Instant::now();
+            press(&mut app, &mut term, key(KeyCode::Char(ch)));
+            firsts.push(last.elapsed());
+        }
+        settle(&mut app, &mut term);
+        fulls.push(last.elapsed());
+    }
+    row.finder_key_max = firsts.into_iter().max().unwrap_or_default();
+    row.finder_full = median(fulls);
+}
+
+fn memory(db: &Path) -> u64 {
+    let mut tui = Tui::start(Path::new(BIN), db);
+    tui.wait_for(0, "Northwind");
+    let m = tui.mark();
+    tui.keys("\r");
+    tui.wait_for(m, "recommend");
+    let m = tui.mark();
+    tui.keys("4");
+    tui.wait_for(m, "report order");
+    let m = tui.mark();
+    tui.keys("/");
+    tui.wait_for(m, "Find");
+    tui.keys("change");
+    std::thread::sleep(Duration::from_millis(3000));
+    let peak = proc_kb(tui.pid(), "VmHWM:") / 1024;
+    tui.keys("\x1b");
+    std::thread::sleep(Duration::from_millis(100));
+    tui.keys("q");
+    tui.wait();
+    peak
+}
+
+fn measure(dir: &Path, size: usize) -> Row {
+    let mut row = Row {
+        size,
+        ..Row::default()
+    };
+    let db = dir.join(format!("scale-{size}.sqlite"));
+    let t = Instant::now();
+    let audit = run(&db, &["demo", "--scale", &size.to_string()]);
+    row.generation = t.elapsed();
+    // a clean close (checkpoint) before the file is measured
+    run(&db, &["list"]);
+    row.bytes_per_finding = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0) / size as u64;
+
+    let bare = dir.join("bare.sqlite");
+    row.generation_anchor = sqlite3(
+        &bare,
+        &format!(
+            "PRAGMA journal_mode=WAL; CREATE TABLE t (id INTEGER PRIMARY KEY, title TEXT, body TEXT); \
+             WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < {size}) \
+             INSERT INTO t (title, body) SELECT 'finding ' || i, printf('%.*c', {}, 'x') FROM c;",
+            row.bytes_per_finding
+        ),
+        None,
+    );
+    let _ = std::fs::remove_file(&bare);
+    let _ = std::fs::remove_file(bare.with_extension("sqlite-wal"));
+    let _ = std::fs::remove_file(bare.with_extension("sqlite-shm"));
+
+    let mut starts = Vec::new();
+    let mut anchors = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let mut tui = Tui::start(Path::new(BIN), &db);
+        tui.wait_for_raw(0, b"Northwind");
+        starts.push(t.elapsed());
+        tui.keys("q");
+        tui.wait();
+        anchors.push(sqlite3(&db, "select count(*) from findings", None));
+    }
+    row.first_frame = median(starts);
+    row.first_frame_anchor = median(anchors);
+
+    in_process(&db, &mut row);
+    row.peak_mb = memory(&db);
+
+    let out = dir.join("export.csv");
+    let anchor_out = dir.join("anchor.csv");
+    let mut exports = Vec::new();
+    let mut anchors = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        run(
+            &db,
+            &[
+                "export",
+                "--audit",
+                &audit,
+                "--out",
+                out.to_str().expect("utf-8"),
+            ],
+        );
+        exports.push(t.elapsed());
+        anchors.push(sqlite3(&db, ANCHOR_SQL, Some(&anchor_out)));
+    }
+    row.export = median(exports);
+    row.export_anchor = median(anchors);
+    for f in [&out, &anchor_out, &db] {
+        let _ = std::fs::remove_file(f);
+    }
+    let _ = std::fs::remove_dir_all(dir.join("backups"));
+    row
+}
+
+fn ms(d: Duration) -> String {
+    let v = d.as_secs_f64() * 1000.0;
+    if v >= 100.0 {
+        format!("{v:.0} ms")
+    } else if v >= 1.0 {
+        format!("{v:.1} ms")
+    } else {
+        format!("{:.0} µs", v * 1000.0)
+    }
+}
+
+fn table(rows: &[Row]) -> String {
+    let mut s = String::from("| figure |");
+    for r in rows {
+        s += &format!(" {} |", r.size);
+    }
+    s += " anchor, same run |\n|---|";
+    for _ in rows {
+        s += "---|";
+    }
+    s += "---|\n";
+    let line = |s: &mut String,
+                name: &str,
+                f: &dyn Fn(&Row) -> String,
+                anchor: &dyn Fn(&Row) -> String| {
+        *s += &format!("| {name} |");
+        for r in rows {
+            *s += &format!(" {} |", f(r));
+        }
+        let anchors: Vec<String> = rows.iter().map(anchor).collect();
+        *s += &format!(" {} |\n", anchors.join(" / "));
+    };
+    let none = |_: &Row| String::from("–");
+    line(
+        &mut s,
+        "generation (`demo --scale N`)",
+        &|r| ms(r.generation),
+        &|r| format!("{} sqlite3 bare insert", ms(r.generation_anchor)),
+    );
+    line(
+        &mut s,
+        "file size per finding",
+        &|r| format!("{} B", r.bytes_per_finding),
+        &none,
+    );
+    line(
+        &mut s,
+        "start → first frame",
+        &|r| ms(r.first_frame),
+        &|r| format!("{} sqlite3 count", ms(r.first_frame_anchor)),
+    );
+    line(
+        &mut s,
+        "opening an audit → painted",
+        &|r| ms(r.open_paint),
+        &|r| format!("{} empty frame", ms(r.empty_frame)),
+    );
+    line(
+        &mut s,
+        "opening an audit → complete",
+        &|r| ms(r.open_complete),
+        &none,
+    );
+    line(
+        &mut s,
+        "key → frame, p50 / p99",
+        &|r| format!("{} / {}", ms(r.key_p50), ms(r.key_p99)),
+        &none,
+    );
+    line(
+        &mut s,
+        "key → frame, slowest key",
+        &|r| ms(r.key_max),
+        &none,
+    );
+    line(
+        &mut s,
+        "longest idle-turn slice",
+        &|r| ms(r.slice_max),
+        &none,
+    );
+    line(
+        &mut s,
+        "finder: slowest keystroke → frame",
+        &|r| ms(r.finder_key_max),
+        &none,
+    );
+    line(
+        &mut s,
+        "finder: full ranking after the last key",
+        &|r| ms(r.finder_full),
+        &none,
+    );
+    line(
+        &mut s,
+        "peak resident memory",
+        &|r| format!("{} MB", r.peak_mb),
+        &none,
+    );
+    line(&mut s, "CSV export", &|r| ms(r.export), &|r| {
+        format!("{} sqlite3 -csv", ms(r.export_anchor))
+    });
+    s
+}
+
+fn plot(rows: &[Row], path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let root = SVGBackend::new(path, (900, 560)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let x_max = rows.iter().map(|r| r.size).max().unwrap_or(1_000_000) as f64 * 1.5;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            "auditbench: cost against the audit's size (log-log)",
+            ("sans-serif", 20),
+        )
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d(
+            (700f64..x_max).log_scale(),
+            (0.01f64..300_000f64).log_scale(),
+        )?;
+    chart
+        .configure_mesh()
+        .x_desc("findings in the audit")
+        .y_desc("milliseconds")
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("{v}"))
+        .draw()?;
+    type Pick = fn(&Row) -> Duration;
+    let series: [(&str, Pick, RGBColor); 10] = [
+        ("generation", |r| r.generation, RGBColor(120, 120, 120)),
+        ("CSV export", |r| r.export, RGBColor(31, 119, 180)),
+        (
+            "CSV anchor: sqlite3 -csv",
+            |r| r.export_anchor,
+            RGBColor(158, 202, 225),
+        ),
+        (
+            "start → first frame",
+            |r| r.first_frame,
+            RGBColor(255, 127, 14),
+        ),
+        (
+            "open → complete",
+            |r| r.open_complete,
+            RGBColor(44, 160, 44),
+        ),
+        ("open → painted", |r| r.open_paint, RGBColor(152, 223, 138)),
+        (
+            "finder: full ranking",
+            |r| r.finder_full,
+            RGBColor(214, 39, 40),
+        ),
+        (
+            "finder: slowest keystroke",
+            |r| r.finder_key_max,
+            RGBColor(255, 152, 150),
+        ),
+        (
+            "key → frame: slowest",
+            |r| r.key_max,
+            RGBColor(148, 103, 189),
+        ),
+        ("key → frame: p99", |r| r.key_p99, RGBColor(197, 176, 213)),
+    ];
+    for (name, pick, color) in series {
+        let pts: Vec<(f64, f64)> = rows
+            .iter()
+            .map(|r| (r.size as f64, (pick(r).as_secs_f64() * 1000.0).max(0.011)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))?
+            .label(name)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+            });
+        chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
+    }
+    // the budgets of issue 17
+    for (label, v) in [
+        ("50 ms: no key waits longer", 50.0),
+        ("5 ms: key p99 budget", 5.0),
+    ] {
+        chart.draw_series(DashedLineSeries::new(
+            vec![(700.0, v), (x_max, v)],
+            6,
+            4,
+            BLACK.mix(0.4).stroke_width(1),
+        ))?;
+        chart.draw_series(std::iter::once(Text::new(
+            label,
+            (800.0, v * 1.25),
+            ("sans-serif", 12).into_font().color(&BLACK.mix(0.6)),
+        )))?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+fn main() {
+    let mut sizes = vec![1_000, 10_000, 100_000];
+    if std::env::var_os("AUDITBENCH_BENCH_1M").is_some() {
+        sizes.push(1_000_000);
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut rows = Vec::new();
+    for size in sizes {
+        let t = Instant::now();
+        let row = measure(dir.path(), size);
+        eprintln!("measured {size} findings in {:.0?}", t.elapsed());
+        rows.push(row);
+        // the table so far, in case a larger size does not finish
+        println!("{}", table(&rows));
+    }
+    let svg: PathBuf = [env!("CARGO_MANIFEST_DIR"), "screenshots", "scale.svg"]
+        .iter()
+        .collect();
+    match plot(&rows, &svg) {
+        Ok(()) => println!("plot written to {}", svg.display()),
+        Err(e) => eprintln!("plot not written: {e}"),
+    }
+}
