@@ -715,7 +715,9 @@ fn the_text_index_covers_findings_written_before_it_and_bulk_loads() {
         conn.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
     }
     conn.execute_batch(
-        "DROP TABLE team_merges; DROP TABLE team_docs; DROP TABLE team; DROP TABLE team_base;
+        "DROP TRIGGER finding_tally_insert; DROP TRIGGER finding_tally_delete;
+         DROP TRIGGER finding_tally_update; DROP TABLE finding_tally;
+         DROP TABLE team_merges; DROP TABLE team_docs; DROP TABLE team; DROP TABLE team_base;
          DROP TRIGGER samples_history_update_period; ALTER TABLE samples DROP COLUMN period_from; ALTER TABLE samples DROP COLUMN period_to;
          DROP TABLE gaps; DROP TABLE question_ratings; DROP TABLE audit_scales; DROP TABLE clause_time; DROP TABLE plan_slots; DROP TABLE responses; DROP TABLE clients; DROP TABLE carried_findings; DROP INDEX audits_by_client;
          ALTER TABLE audits DROP COLUMN client_id; ALTER TABLE audits DROP COLUMN follows;",
@@ -778,4 +780,113 @@ fn a_finding_cites_only_its_audits_samples_and_citations_freeze_when_reported() 
     s.delete_sample(&mine[1].id).unwrap();
     assert!(cited_by(&s).is_empty());
     assert_eq!(s.verify_data().unwrap(), None);
+}
+
+/// The counts the screens show come from a tally the triggers keep (schema
+/// 21): after findings are raised, regraded, moved to another clause, have
+/// their status changed, are deleted, and a whole audit is deleted, every
+/// count equals a count of the findings themselves.
+#[test]
+fn the_finding_tally_keeps_step_with_every_change() {
+    let env = Env::new();
+    let mut s = Store::open(&env.db).unwrap();
+    let id = auditbench::demo::create_demo(&mut s).unwrap();
+    let cat = s.catalogue(&s.audit(&id).unwrap().catalogue_id).unwrap();
+    auditbench::demo::add_scale(&mut s, &id, &cat, 400).unwrap();
+    let all = s.findings(&id, &FindingFilter::default()).unwrap();
+    for (i, f) in all.iter().enumerate().take(120) {
+        match i % 6 {
+            0 => drop(s.set_finding_grade(&f.id, Grade::Major).unwrap()),
+            1 => s.set_finding_clause(&f.id, "6.2").unwrap(),
+            2 => {
+                let _ = s.set_finding_status(&f.id, FindingStatus::ResponseReceived);
+            }
+            3 => s.delete_finding(&f.id).unwrap(),
+            4 => drop(s.set_finding_grade(&f.id, Grade::Observation).unwrap()),
+            _ => drop(
+                s.add_finding(
+                    &id,
+                    &NewFinding {
+                        clause_id: "8.2".into(),
+                        stage: Stage::TWO,
+                        grade: Grade::Minor,
+                        title: format!("added {i}"),
+                        requirement: String::new(),
+                        statement: String::new(),
+                        evidence: String::new(),
+                        raised_by: String::new(),
+                        due_date: String::new(),
+                    },
+                )
+                .unwrap(),
+            ),
+        }
+    }
+    let counted = |sql: &str| -> Vec<(String, i64)> {
+        s.connection()
+            .prepare(sql)
+            .unwrap()
+            .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    // by grade
+    let by_grade = counted(
+        "SELECT CAST(grade_rank AS TEXT), count(*) FROM findings WHERE audit_id = ?1 GROUP BY grade_rank",
+    );
+    let counts = s.finding_counts(&id).unwrap();
+    for (rank, n) in &by_grade {
+        let r: usize = rank.parse().unwrap();
+        assert_eq!(counts[r] as i64, *n, "grade rank {rank}");
+    }
+    assert_eq!(
+        counts.iter().sum::<u64>() as i64,
+        by_grade.iter().map(|x| x.1).sum::<i64>()
+    );
+    // by clause, with the open nonconformities
+    let by_clause = s.finding_counts_by_clause(&id).unwrap();
+    let direct =
+        counted("SELECT clause_id, count(*) FROM findings WHERE audit_id = ?1 GROUP BY clause_id");
+    assert_eq!(by_clause.len(), direct.len());
+    for (c, n) in &direct {
+        assert_eq!(by_clause[c].0 as i64, *n, "clause {c}");
+    }
+    let open = counted(
+        "SELECT clause_id, count(*) FROM findings WHERE audit_id = ?1 AND grade_rank <= 1
+           AND status != 'closed' GROUP BY clause_id",
+    );
+    for (c, n) in &open {
+        assert_eq!(by_clause[c].1 as i64, *n, "open NCs on {c}");
+    }
+    // a filtered list's length
+    for filter in [
+        FindingFilter {
+            status: Some(FindingStatus::ResponseReceived),
+            ..Default::default()
+        },
+        FindingFilter {
+            grade: Some(Grade::Major),
+            clause_id: Some("6.2".into()),
+            ..Default::default()
+        },
+    ] {
+        assert_eq!(
+            s.count_findings(&id, &filter).unwrap(),
+            s.findings(&id, &filter).unwrap().len(),
+            "{filter:?}"
+        );
+    }
+    assert!(counts[0] > 0 && !open.is_empty());
+    // an audit deleted takes its tally with it
+    s.delete_audit(&id).unwrap();
+    let left: i64 = s
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM finding_tally WHERE audit_id = ?1",
+            [&id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
 }

@@ -202,10 +202,10 @@ impl Store {
 
     /// Finding counts by grade, in `Grade::ALL` order (one aggregate query).
     pub fn finding_counts(&self, audit_id: &str) -> Result<[u64; 6]> {
-        // grade_rank is the leading column after audit_id of findings_by_grade:
-        // the count is an index-only scan, no table rows are read.
+        // from the tally the triggers keep (a few rows per clause), not by
+        // counting the findings
         let mut stmt = self.conn.prepare_cached(
-            "SELECT grade_rank, count(*) FROM findings WHERE audit_id = ?1 GROUP BY grade_rank",
+            "SELECT grade_rank, sum(n) FROM finding_tally WHERE audit_id = ?1 GROUP BY grade_rank",
         )?;
         let mut counts = [0u64; 6];
         let rows = stmt.query_map([audit_id], |r| {
@@ -366,9 +366,9 @@ impl Store {
     pub fn nc_tally(&self, audit_id: &str) -> Result<crate::domain::NcTally> {
         use crate::domain::{FindingStatus, NcTally};
         let mut stmt = self.conn.prepare_cached(
-            // index-only: findings_report_order holds grade_rank and status
-            "SELECT CASE grade_rank WHEN 0 THEN 'major' ELSE 'minor' END, status, count(*)
-             FROM findings WHERE audit_id = ?1 AND grade_rank <= 1 GROUP BY grade_rank, status",
+            // from the tally the triggers keep
+            "SELECT CASE grade_rank WHEN 0 THEN 'major' ELSE 'minor' END, status, sum(n)
+             FROM finding_tally WHERE audit_id = ?1 AND grade_rank <= 1 GROUP BY grade_rank, status",
         )?;
         let rows = stmt.query_map([audit_id], |r| {
             Ok((
@@ -389,10 +389,12 @@ impl Store {
         let (majors, minors) = self.carried_open(audit_id)?;
         t.open_majors += majors;
         t.minors_with_plan += minors;
-        // stage 1 concerns (rank 2), from the same index
+        // stage 1 concerns (rank 2), from the same tally
         let concerns: i64 = self
             .conn
-            .prepare_cached("SELECT count(*) FROM findings WHERE audit_id = ?1 AND grade_rank = 2")?
+            .prepare_cached(
+                "SELECT coalesce(sum(n), 0) FROM finding_tally WHERE audit_id = ?1 AND grade_rank = 2",
+            )?
             .query_row([audit_id], |r| r.get(0))?;
         t.concerns = concerns.max(0) as u64;
         Ok(t)
@@ -404,9 +406,9 @@ impl Store {
         audit_id: &str,
     ) -> Result<std::collections::HashMap<String, (u64, u64)>> {
         let mut stmt = self.conn.prepare_cached(
-            // index-only: findings_by_clause holds all four columns, in order
-            "SELECT clause_id, count(*), sum(grade_rank <= 1 AND status != 'closed')
-             FROM findings WHERE audit_id = ?1 GROUP BY clause_key, clause_id",
+            // from the tally the triggers keep
+            "SELECT clause_id, sum(n), sum(CASE WHEN grade_rank <= 1 AND status != 'closed' THEN n ELSE 0 END)
+             FROM finding_tally WHERE audit_id = ?1 GROUP BY clause_key, clause_id",
         )?;
         let rows = stmt.query_map([audit_id], |r| {
             Ok((

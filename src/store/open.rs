@@ -151,6 +151,7 @@ fn migration_list() -> Vec<M<'static>> {
     list.push(M::up(include_str!("migrations/018_gaps.sql")));
     list.push(M::up(include_str!("migrations/019_evidence_window.sql")));
     list.push(M::up(include_str!("migrations/020_team.sql")));
+    list.push(M::up(include_str!("migrations/021_finding_tally.sql")));
     list
 }
 
@@ -174,7 +175,8 @@ pub fn validate_migrations() -> Result<()> {
 
 /// The schema version this binary writes.
 pub fn latest_schema_version() -> i64 {
-    MIGRATION_LIST.len() as i64 + 7
+    // counted from the list itself: a migration added is counted
+    migration_list().len() as i64
 }
 
 /// The default audit file: the platform data directory, `auditbench.sqlite`.
