@@ -155,3 +155,120 @@ fn a_search_in_slices_ends_with_the_same_matches_as_one_search() {
     assert!(!sliced.matches.is_empty());
     assert_eq!(sliced.matches, whole.matches, "after {slices} slices");
 }
+
+/// The findings list holds only runs of ids around what was shown: keyset
+/// pages on from a run or back from the next, the last page back from the
+/// end (`G`), a finding's place by counting the findings before it. Over a
+/// walk of moves and jumps, in every order and under filters, every id it
+/// holds is the one at that place in the whole list (read at once by
+/// position, the oracle), a jump lands where the oracle says, and it holds
+/// a small part of the list.
+#[test]
+fn the_findings_list_reads_runs_that_agree_with_the_whole_list() {
+    use auditbench::domain::{FindingStatus, Grade};
+    use auditbench::store::{FindingFilter, FindingOrder, Store};
+    use auditbench::tui::model::FindingList;
+    let env = Env::new();
+    let mut store = Store::open(&env.db).unwrap();
+    let id = auditbench::demo::create_demo(&mut store).unwrap();
+    let cat = store
+        .catalogue(&store.audit(&id).unwrap().catalogue_id)
+        .unwrap();
+    auditbench::demo::add_scale(&mut store, &id, &cat, 3_000).unwrap();
+    let counts = store.finding_counts(&id).unwrap();
+    let filters = [
+        FindingFilter::default(),
+        FindingFilter {
+            grade: Some(Grade::Minor),
+            ..Default::default()
+        },
+        FindingFilter {
+            status: Some(FindingStatus::Open),
+            ..Default::default()
+        },
+        FindingFilter {
+            clause_id: Some("8.1".into()),
+            ..Default::default()
+        },
+    ];
+    let orders = [
+        FindingOrder::Report,
+        FindingOrder::Due,
+        FindingOrder::Status,
+        FindingOrder::Reference,
+    ];
+    // a fixed pseudo-random walk (the same on every run)
+    let mut seed: u64 = 0x5eed;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n.max(1)
+    };
+    for filter in &filters {
+        for order in orders {
+            let whole = store
+                .finding_rowids_page(&id, filter, order, 0, usize::MAX)
+                .unwrap();
+            let mut list = FindingList::load(&store, &id, filter, order, &counts).unwrap();
+            assert_eq!(list.len(), whole.len(), "{filter:?} {order:?}: the count");
+            let n = whole.len();
+            let mut at = 0usize;
+            for step in 0..40 {
+                match next(5) {
+                    // a screenful further down or up, from where we are
+                    0 => at = (at + next(40)).min(n.saturating_sub(1)),
+                    1 => at = at.saturating_sub(next(40)),
+                    // G
+                    2 => at = n.saturating_sub(1),
+                    // a jump to a finding (the finder's Enter)
+                    3 if n > 0 => {
+                        let want = next(n);
+                        let got = list.find(&store, &id, whole[want]).unwrap();
+                        assert_eq!(got, Some(want), "{filter:?} {order:?} step {step}");
+                        at = want;
+                    }
+                    _ => at = next(n),
+                }
+                let rows = list.window(&store, &id, at, 30).unwrap();
+                let want: Vec<i64> = whole.iter().skip(at).take(30).copied().collect();
+                let got: Vec<i64> = rows
+                    .iter()
+                    .map(|f| store.finding_rowid(&f.id).unwrap())
+                    .collect();
+                assert_eq!(
+                    got, want,
+                    "{filter:?} {order:?} step {step}: the window at {at}"
+                );
+                for (i, want) in whole.iter().enumerate() {
+                    if let Some(r) = list.get(i) {
+                        assert_eq!(r, *want, "{filter:?} {order:?} step {step}: id at {i}");
+                    }
+                }
+            }
+            if n > 2_000 {
+                assert!(
+                    list.held() < n,
+                    "{filter:?} {order:?}: holds {} of {n}",
+                    list.held()
+                );
+            }
+        }
+    }
+    // a finding the filter leaves out is not found
+    let major = store
+        .finding_rowids_page(
+            &id,
+            &FindingFilter {
+                grade: Some(Grade::Major),
+                ..Default::default()
+            },
+            FindingOrder::Report,
+            0,
+            1,
+        )
+        .unwrap()[0];
+    let mut minors =
+        FindingList::load(&store, &id, &filters[1], FindingOrder::Report, &counts).unwrap();
+    assert_eq!(minors.find(&store, &id, major).unwrap(), None);
+}

@@ -1,4 +1,4 @@
-use rusqlite::{params, Connection, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::{found, stored, Result, Store};
 use crate::catalogue::natural;
@@ -13,6 +13,16 @@ const N_COLUMNS: usize = 24;
 
 /// Severity, then clause in natural order, then reference.
 const REPORT_ORDER: &str = "grade_rank, clause_key, ref_prefix, ref_seq";
+/// The status order, as the index `findings_status_order` has it.
+const STATUS_ORDER: &str = "CASE status WHEN 'open' THEN 0 WHEN 'response_received' THEN 1 \
+     WHEN 'plan_accepted' THEN 2 ELSE 3 END";
+
+/// Which way a keyset page goes from its finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    Forward,
+    Back,
+}
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Finding> {
     Ok(Finding {
@@ -73,14 +83,31 @@ impl FindingOrder {
         }
     }
 
+    /// The order's sort keys, the row id last (so that every finding has
+    /// a key of its own, for keyset pages): the columns and expressions of
+    /// the index that serves the order.
+    fn keys(self) -> Vec<&'static str> {
+        const REPORT: [&str; 4] = ["grade_rank", "clause_key", "ref_prefix", "ref_seq"];
+        let lead: &[&'static str] = match self {
+            FindingOrder::Report => &[],
+            FindingOrder::Due => &["due_date = ''", "due_date"],
+            FindingOrder::Status => &[STATUS_ORDER],
+            FindingOrder::Reference => &["ref_prefix", "ref_seq"],
+        };
+        let mut keys = lead.to_vec();
+        if self != FindingOrder::Reference {
+            keys.extend(REPORT);
+        }
+        keys.push("rowid");
+        keys
+    }
+
     fn sql(self) -> String {
         match self {
             FindingOrder::Report => REPORT_ORDER.to_string(),
             // no due date last; then report order
             FindingOrder::Due => format!("due_date = '', due_date, {REPORT_ORDER}"),
-            FindingOrder::Status => format!(
-                "CASE status WHEN 'open' THEN 0 WHEN 'response_received' THEN 1 WHEN 'plan_accepted' THEN 2 ELSE 3 END, {REPORT_ORDER}"
-            ),
+            FindingOrder::Status => format!("{STATUS_ORDER}, {REPORT_ORDER}"),
             FindingOrder::Reference => "ref_prefix, ref_seq".to_string(),
         }
     }
@@ -184,7 +211,9 @@ impl Store {
     }
 
     /// `limit` row ids of an audit's findings, filtered, in `order`, from
-    /// position `offset`: what a findings list pages with (8 bytes a finding).
+    /// position `offset` (the index is walked up to it: a list pages on
+    /// with [`Self::finding_rowids_from`], by key, and uses this only to
+    /// land far from everything it has read).
     pub fn finding_rowids_page(
         &self,
         audit_id: &str,
@@ -194,7 +223,7 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<i64>> {
         let sql = format!(
-            "SELECT rowid FROM findings WHERE {} ORDER BY {} LIMIT ?5 OFFSET ?6",
+            "SELECT rowid FROM findings WHERE {} ORDER BY {}, rowid LIMIT ?5 OFFSET ?6",
             filter_sql(filter),
             order.sql()
         );
@@ -209,9 +238,132 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// How many findings pass the filter (an index-only count).
+    /// `limit` row ids of an audit's findings, filtered, in `order`, that
+    /// come right after the finding with row id `from` (`Dir::Back`: right
+    /// before it, still in list order); `None`: from the start (or the
+    /// end). A keyset page: the index is entered at `from`'s key, so a page
+    /// costs the same at the millionth finding as at the first.
+    pub fn finding_rowids_from(
+        &self,
+        audit_id: &str,
+        filter: &FindingFilter,
+        order: FindingOrder,
+        from: Option<i64>,
+        dir: Dir,
+        limit: usize,
+    ) -> Result<Vec<i64>> {
+        let keys = order.keys();
+        let list = keys.join(", ");
+        let (cmp, desc) = match dir {
+            Dir::Forward => (">", ""),
+            Dir::Back => ("<", " DESC"),
+        };
+        let by: Vec<String> = keys.iter().map(|k| format!("{k}{desc}")).collect();
+        let after = match from {
+            Some(_) => format!(
+                " AND ({list}) {cmp} ({})",
+                (0..keys.len())
+                    .map(|i| format!("?{}", 6 + i))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => String::new(),
+        };
+        let sql = format!(
+            "SELECT rowid FROM findings WHERE {}{after} ORDER BY {} LIMIT ?5",
+            filter_sql(filter),
+            by.join(", ")
+        );
+        let (rank, status, clause) = filter_params(filter);
+        let mut values: Vec<rusqlite::types::Value> = vec![
+            audit_id.to_string().into(),
+            rank.into(),
+            status.to_string().into(),
+            clause.to_string().into(),
+            i64::try_from(limit).unwrap_or(i64::MAX).into(),
+        ];
+        if let Some(rowid) = from {
+            values.extend(self.order_key(order, rowid)?);
+        }
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| r.get(0))?;
+        let mut ids: Vec<i64> = rows.collect::<rusqlite::Result<_>>()?;
+        if dir == Dir::Back {
+            ids.reverse();
+        }
+        Ok(ids)
+    }
+
+    /// Where the finding with row id `rowid` stands in the filtered list in
+    /// `order` (None: the filter leaves it out). An index-only count of the
+    /// findings before it.
+    pub fn finding_position(
+        &self,
+        audit_id: &str,
+        filter: &FindingFilter,
+        order: FindingOrder,
+        rowid: i64,
+    ) -> Result<Option<usize>> {
+        let (rank, status, clause) = filter_params(filter);
+        let passes: Option<i64> = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT 1 FROM findings WHERE rowid = ?5 AND {}",
+                filter_sql(filter)
+            ))?
+            .query_row(params![audit_id, rank, status, clause, rowid], |r| r.get(0))
+            .optional()?;
+        if passes.is_none() {
+            return Ok(None);
+        }
+        let keys = order.keys();
+        let sql = format!(
+            "SELECT count(*) FROM findings WHERE {} AND ({}) < ({})",
+            filter_sql(filter),
+            keys.join(", "),
+            (0..keys.len())
+                .map(|i| format!("?{}", 5 + i))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut values: Vec<rusqlite::types::Value> = vec![
+            audit_id.to_string().into(),
+            rank.into(),
+            status.to_string().into(),
+            clause.to_string().into(),
+        ];
+        values.extend(self.order_key(order, rowid)?);
+        let n: i64 = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(values), |r| r.get(0))?;
+        Ok(Some(usize::try_from(n).unwrap_or(0)))
+    }
+
+    /// The values of `order`'s keys (and the row id) of one finding.
+    fn order_key(&self, order: FindingOrder, rowid: i64) -> Result<Vec<rusqlite::types::Value>> {
+        let keys = order.keys();
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM findings WHERE rowid = ?1",
+            keys.join(", ")
+        ))?;
+        found(
+            stmt.query_row([rowid], |r| {
+                (0..keys.len())
+                    .map(|i| r.get::<_, rusqlite::types::Value>(i))
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            }),
+            || format!("no finding with row id {rowid}"),
+        )
+    }
+
+    /// How many findings pass the filter (from the tally the triggers
+    /// keep: it holds every column a filter names).
     pub fn count_findings(&self, audit_id: &str, filter: &FindingFilter) -> Result<usize> {
-        let sql = format!("SELECT count(*) FROM findings WHERE {}", filter_sql(filter));
+        let sql = format!(
+            "SELECT coalesce(sum(n), 0) FROM finding_tally WHERE {}",
+            filter_sql(filter)
+        );
         let (rank, status, clause) = filter_params(filter);
         let n: i64 = self
             .conn
@@ -333,28 +485,6 @@ impl Store {
         }
         Ok(())
     }
-}
-
-fn search_texts(conn: &Connection, audit_id: &str) -> Result<Vec<(i64, String)>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT rowid, reference || ' ' || title FROM findings WHERE audit_id = ?1 ORDER BY {REPORT_ORDER}"
-    ))?;
-    let rows = stmt.query_map([audit_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// What the fuzzy finder searches of each finding, (row id, "REF title"),
-/// read on a connection of its own (read-only), for a background thread:
-/// the store's connection stays with its owner.
-pub fn finding_search_texts_at(
-    path: &std::path::Path,
-    audit_id: &str,
-) -> Result<Vec<(i64, String)>> {
-    let conn = Connection::open_with_flags(
-        path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    search_texts(&conn, audit_id)
 }
 
 /// Where a page of one grade's findings ends, in report order (clause in

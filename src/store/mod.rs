@@ -40,8 +40,7 @@ pub use clients::{ClientSummary, FollowUp, OutcomeRecord};
 pub use edits::{DocField, Draft, EditTarget, InterviewField, SampleField};
 pub use error::{Error, Result};
 pub use findings::{
-    finding_search_texts_at, grade_page_at, grade_pages, FindingField, FindingFilter, FindingOrder,
-    PageKey,
+    grade_page_at, grade_pages, Dir, FindingField, FindingFilter, FindingOrder, PageKey,
 };
 pub use history::{chain_hash, ChainReport, HistoryEntry};
 pub use open::{
@@ -51,7 +50,7 @@ pub use open::{
 pub use pack::{check_trail, AuditTrail};
 pub use responses::NewResponse;
 pub use team::{tag_for, ListedConflict, MergeRecord, MergeReport, Settle, TeamInfo, TEAM_FORMAT};
-pub use text_search::{Interrupt, TextHit, TextSearcher, MIN_QUERY};
+pub use text_search::{Interrupt, TextHit, TextSearcher, TitleReader, MIN_QUERY};
 
 /// The clock, injectable so tests can fix time.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;

@@ -36,6 +36,47 @@ pub struct TextHit {
     pub excerpt: String,
 }
 
+/// An audit's findings as the fuzzy finder ranks them ("REF title"), read
+/// a page at a time by row id on a read-only connection of its own: the
+/// finder holds the best matches, never every finding.
+pub struct TitleReader {
+    conn: Connection,
+    audit_id: String,
+}
+
+impl TitleReader {
+    pub fn open(path: &std::path::Path, audit_id: &str) -> Result<Self> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_millis(200))?;
+        Ok(TitleReader {
+            conn,
+            audit_id: audit_id.to_string(),
+        })
+    }
+
+    /// Up to `limit` findings after row id `after`: (row id, "REF title").
+    pub fn page(&self, after: i64, limit: usize) -> Result<Vec<(i64, String)>> {
+        // `+audit_id`: by row id through the table, not through an index on
+        // the audit (which would sort every finding for each page)
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT rowid, reference || ' ' || title FROM findings
+             WHERE +audit_id = ?1 AND rowid > ?2 ORDER BY rowid LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(
+            rusqlite::params![
+                self.audit_id,
+                after,
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
 /// The fewest characters a text search needs (the index is of trigrams).
 pub const MIN_QUERY: usize = 3;
 

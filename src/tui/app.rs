@@ -71,39 +71,20 @@ impl App {
     /// Whether work is left for idle turns of the event loop.
     pub fn busy(&self) -> bool {
         matches!(self.popups.last(), Some(Popup::Finder(f)) if f.busy())
-            || self
-                .model
-                .data
-                .as_ref()
-                .is_some_and(|d| !d.findings.complete())
     }
 
-    /// Whether something is awaited from a background thread: the findings'
-    /// finder entries, or the finder's search of the findings' texts.
+    /// Whether something is awaited from a background thread: the
+    /// finder's ranking of the findings or its search of their texts.
     pub fn finder_loading(&self) -> bool {
-        self.model
-            .data
-            .as_ref()
-            .is_some_and(|d| d.finder_loading.is_some())
-            || matches!(self.popups.last(), Some(Popup::Finder(f)) if f.waiting())
+        matches!(self.popups.last(), Some(Popup::Finder(f)) if f.waiting())
     }
 
-    /// Take the background-read finder entries and the text search's hits
-    /// when they are there (`wait`: block for them, as tests do); an open
-    /// finder searches the entries at once.
+    /// Take what the finder's threads have sent (`wait`: block until they
+    /// are done, as tests do).
     pub fn finder_poll(&mut self, wait: bool) {
         if let Some(Popup::Finder(f)) = self.popups.last_mut() {
             if f.poll_text(wait) {
                 self.dirty = true;
-            }
-        }
-        let Some(d) = &mut self.model.data else {
-            return;
-        };
-        if d.finder_arrived(wait) {
-            self.dirty = true;
-            if let Some(Popup::Finder(f)) = self.popups.last_mut() {
-                f.refresh(&d.finder);
             }
         }
     }
@@ -223,10 +204,6 @@ impl App {
             }
             Action::Work => {
                 self.finder_poll(false);
-                if let Some(d) = &mut self.model.data {
-                    let id = d.audit.id.clone();
-                    d.findings.load_more(&self.store, &id)?;
-                }
                 let candidates = self.model.data.as_ref().map_or(&[][..], |d| &d.finder);
                 if let Some(Popup::Finder(f)) = self.popups.last_mut() {
                     f.search.work(candidates, super::search::BUDGET);
@@ -269,12 +246,19 @@ impl App {
                     d.finder_extras();
                     // without the text search, the rest of the finder works
                     let text = super::search::TextWorker::spawn(&self.store, &d.audit.id);
+                    let ranker = super::search::FindingRanker::spawn(&self.store, &d.audit.id);
                     let (text, problem) = match text {
                         Ok(t) => (Some(t), None),
                         Err(e) => (None, Some(e)),
                     };
-                    self.popups
-                        .push(Popup::Finder(Box::new(FinderState::new(&d.finder, text))));
+                    let (ranker, problem) = match ranker {
+                        Ok(r) => (Some(r), problem),
+                        Err(e) => (None, Some(e)),
+                    };
+                    let findings = d.counts.iter().sum::<u64>() as usize;
+                    self.popups.push(Popup::Finder(Box::new(FinderState::new(
+                        &d.finder, text, ranker, findings,
+                    ))));
                     if let Some(e) = problem {
                         let why = format!("The findings' texts cannot be searched ({e}); titles, clauses and interviews can");
                         return Ok(vec![Effect::Error(why)]);

@@ -62,10 +62,6 @@ pub enum Effect {
     /// Open an audit (by id) and show its overview.
     OpenAudit(String),
     Reload(Slice),
-    /// Keep the finder's entry of one finding (UUID) in step.
-    FinderRefresh(String),
-    /// Drop the finder's entry of one finding (row id).
-    FinderRemove(i64),
     /// Open the editor on one field, from its draft if it has one.
     Edit {
         target: EditTarget,
@@ -121,16 +117,6 @@ impl App {
             Effect::Go(screen) => return self.go(screen),
             Effect::OpenAudit(id) => self.open_audit(&id)?,
             Effect::Reload(slice) => self.reload(slice)?,
-            Effect::FinderRefresh(id) => {
-                if let Some(d) = &mut self.model.data {
-                    d.finder_refresh(&self.store, &id)?;
-                }
-            }
-            Effect::FinderRemove(rowid) => {
-                if let Some(d) = &mut self.model.data {
-                    d.finder_remove(rowid);
-                }
-            }
             Effect::Edit { target, label } => return self.open_editor(target, label),
             Effect::OpenForm(form) => return self.open_form(*form),
             Effect::Confirm { message, pending } => self
@@ -271,11 +257,11 @@ impl App {
                 if *field == FindingField::DueDate {
                     self.reload(Slice::FindingList)?;
                 }
-                Some((id, *field == FindingField::Title))
+                Some(id)
             }
             T::FindingClause { id } => {
                 self.reload(Slice::Findings)?;
-                Some((id, true))
+                Some(id)
             }
             T::ClauseNotes { .. } | T::Document { .. } => {
                 self.reload(Slice::Reviews)?;
@@ -290,10 +276,7 @@ impl App {
                 None
             }
         };
-        if let Some((id, finder)) = finding {
-            if finder {
-                self.apply(Effect::FinderRefresh(id.clone()))?;
-            }
+        if let Some(id) = finding {
             let f = self.store.finding(id)?;
             self.apply(Effect::Refreshed(Box::new(f)))?;
         }

@@ -104,10 +104,10 @@ impl Model {
 
     /// The finding at position `i` of the open audit's findings list.
     pub fn finding_at(&self, store: &Store, i: usize) -> store::Result<Option<Finding>> {
-        let Some(rowid) = self.data.as_ref().and_then(|d| d.findings.ids.get(i)) else {
+        let Some(rowid) = self.data.as_ref().and_then(|d| d.findings.get(i)) else {
             return Ok(None);
         };
-        Ok(store.findings_by_rowid(&[*rowid])?.pop())
+        Ok(store.findings_by_rowid(&[rowid])?.pop())
     }
 
     /// Said when a screen needs an open audit and none is.
@@ -189,10 +189,9 @@ pub struct AuditData {
     pub findings: FindingList,
     /// Open nonconformities for the overview (the first of them, report order).
     pub open_ncs: Vec<Finding>,
-    /// What the fuzzy finder searches; built when the audit is opened.
+    /// What the fuzzy finder searches in memory (clauses, interviews,
+    /// samples, notes: the findings are ranked from the file).
     pub finder: Vec<search::Candidate>,
-    /// The findings' finder entries, still being read in the background.
-    pub finder_loading: Option<std::sync::mpsc::Receiver<Vec<(i64, String)>>>,
     /// Counts by grade (all findings, unfiltered).
     pub counts: [u64; 6],
     pub tally: NcTally,
@@ -235,25 +234,30 @@ pub struct AuditData {
 /// How many open nonconformities the overview lists.
 pub const OPEN_NC_ROWS: usize = 200;
 
-/// A list of findings by row id, in display order. The ids are read a chunk
-/// at a time: the first screenful at once, the rest on idle turns of the
-/// event loop (or at once when the user jumps further).
+/// A list of findings by row id, in display order. Only the ids around
+/// what is on screen are read, in runs: moving on extends a run by a
+/// keyset page (the index entered at the run's last finding), `G` reads the
+/// last page backwards from the end, and a jump to a finding counts the
+/// findings before it. No read depends on how far down the list it is, and
+/// nothing is left for idle turns.
 #[derive(Debug, Default, Clone)]
 pub struct FindingList {
-    /// The ids read so far, from the top of the list.
-    pub ids: Vec<i64>,
+    /// The runs of ids read: (position of the first, ids), in position
+    /// order, neither overlapping nor touching.
+    runs: Vec<(usize, Vec<i64>)>,
     /// How many findings the list has in all.
     pub total: usize,
     filter: FindingFilter,
     order: FindingOrder,
 }
 
-/// Ids read when a list is (re)loaded, and per later chunk.
-const FIRST_IDS: usize = 1_000;
-const MORE_IDS: usize = 4_000;
+/// Ids read when a list is (re)loaded.
+const FIRST_IDS: usize = 200;
+/// Ids read past what is needed, when a run is extended or started.
+const MARGIN: usize = 200;
 
 impl FindingList {
-    fn load(
+    pub fn load(
         store: &Store,
         audit_id: &str,
         filter: &FindingFilter,
@@ -266,13 +270,22 @@ impl FindingList {
             (Some(g), None, None) => counts[g.severity() as usize] as usize,
             _ => store.count_findings(audit_id, filter)?,
         };
-        let ids = store.finding_rowids_page(audit_id, filter, order, 0, FIRST_IDS)?;
-        Ok(FindingList {
-            ids,
+        let ids = store.finding_rowids_from(
+            audit_id,
+            filter,
+            order,
+            None,
+            store::Dir::Forward,
+            FIRST_IDS,
+        )?;
+        let mut list = FindingList {
+            runs: Vec::new(),
             total,
             filter: filter.clone(),
             order,
-        })
+        };
+        list.put(0, ids);
+        Ok(list)
     }
 
     pub fn len(&self) -> usize {
@@ -283,67 +296,179 @@ impl FindingList {
         self.total == 0
     }
 
-    /// Whether every id has been read.
-    pub fn complete(&self) -> bool {
-        self.ids.len() >= self.total
+    /// How many ids are held (what the list costs in memory).
+    pub fn held(&self) -> usize {
+        self.runs.iter().map(|(_, ids)| ids.len()).sum()
     }
 
-    /// Read the next chunk of ids.
-    pub fn load_more(&mut self, store: &Store, audit_id: &str) -> store::Result<()> {
-        if self.complete() {
-            return Ok(());
-        }
-        let more = store.finding_rowids_page(
-            audit_id,
-            &self.filter,
-            self.order,
-            self.ids.len(),
-            MORE_IDS,
-        )?;
-        if more.is_empty() {
-            // the file changed under us: what we have is the list
-            self.total = self.ids.len();
-        }
-        self.ids.extend(more);
-        Ok(())
+    /// The row id at position `i`, if it was read.
+    pub fn get(&self, i: usize) -> Option<i64> {
+        self.runs
+            .iter()
+            .find_map(|(start, ids)| i.checked_sub(*start).and_then(|k| ids.get(k)).copied())
     }
 
-    /// Make sure the ids up to position `upto` are read.
-    pub fn ensure(&mut self, store: &Store, audit_id: &str, upto: usize) -> store::Result<()> {
-        while self.ids.len() <= upto && !self.complete() {
-            let before = self.ids.len();
-            self.load_more(store, audit_id)?;
-            if self.ids.len() == before {
+    /// Where a finding is among the ids read so far.
+    pub fn position(&self, rowid: i64) -> Option<usize> {
+        self.runs
+            .iter()
+            .find_map(|(start, ids)| ids.iter().position(|&r| r == rowid).map(|k| start + k))
+    }
+
+    /// Add a run of ids read from `start` on, merged with the runs it
+    /// meets.
+    fn put(&mut self, start: usize, ids: Vec<i64>) {
+        if ids.is_empty() {
+            return;
+        }
+        // (a later read of the same positions wins: it is the newer)
+        let mut merged: Vec<(usize, Vec<i64>)> = Vec::with_capacity(self.runs.len() + 1);
+        let mut run = (start, ids);
+        for (s, v) in std::mem::take(&mut self.runs) {
+            let e = s + v.len();
+            if e < run.0 || s > run.0 + run.1.len() {
+                merged.push((s, v));
+                continue;
+            }
+            // they overlap or touch: one run
+            let lo = s.min(run.0);
+            let hi = e.max(run.0 + run.1.len());
+            let mut joined = Vec::with_capacity(hi - lo);
+            for p in lo..hi {
+                let from_new = p >= run.0 && p < run.0 + run.1.len();
+                joined.push(if from_new { run.1[p - run.0] } else { v[p - s] });
+            }
+            run = (lo, joined);
+        }
+        merged.push(run);
+        merged.sort_by_key(|(s, _)| *s);
+        self.runs = merged;
+    }
+
+    /// Make sure the ids at positions `start..end` are read (clamped to the
+    /// list): each gap is filled from the run next to it, by key, or from
+    /// the end of the list backwards; only a gap far from everything read
+    /// is found by position.
+    pub fn ensure(
+        &mut self,
+        store: &Store,
+        audit_id: &str,
+        start: usize,
+        end: usize,
+    ) -> store::Result<()> {
+        let end = end.min(self.total);
+        let mut p = start.min(end);
+        while p < end {
+            if self.get(p).is_some() {
+                p += 1;
+                continue;
+            }
+            // the gap: from p to the next run (or the end)
+            let next = self
+                .runs
+                .iter()
+                .map(|(s, _)| *s)
+                .find(|s| *s > p)
+                .unwrap_or(self.total);
+            let prev = self
+                .runs
+                .iter()
+                .rev()
+                .find(|(s, v)| s + v.len() == p)
+                .and_then(|(_, v)| v.last().copied());
+            let want = (end.min(next) - p + MARGIN).min(next - p);
+            let read = if let Some(last) = prev {
+                // on from the run that ends here
+                let ids = store.finding_rowids_from(
+                    audit_id,
+                    &self.filter,
+                    self.order,
+                    Some(last),
+                    store::Dir::Forward,
+                    want,
+                )?;
+                (p, ids)
+            } else if next - p <= want + MARGIN {
+                // back from the run (or the end of the list) that comes next
+                let first = self.get(next);
+                let n = (next - p + MARGIN).min(next);
+                let ids = store.finding_rowids_from(
+                    audit_id,
+                    &self.filter,
+                    self.order,
+                    first,
+                    store::Dir::Back,
+                    n,
+                )?;
+                (next.saturating_sub(ids.len()), ids)
+            } else {
+                // far from everything: by position
+                let ids = store.finding_rowids_page(audit_id, &self.filter, self.order, p, want)?;
+                (p, ids)
+            };
+            if read.1.is_empty() {
+                // the file changed under us: what we have is the list
+                self.total = p;
                 break;
             }
+            self.put(read.0, read.1);
         }
         Ok(())
     }
 
-    /// Where a finding is in the list (reads the whole list if needed).
+    /// Where a finding is in the list (None: the filter leaves it out),
+    /// with the ids around it read.
     pub fn find(
         &mut self,
         store: &Store,
         audit_id: &str,
         rowid: i64,
     ) -> store::Result<Option<usize>> {
-        if let Some(p) = self.ids.iter().position(|&r| r == rowid) {
+        if let Some(p) = self.position(rowid) {
             return Ok(Some(p));
         }
-        self.ensure(store, audit_id, self.total)?;
-        Ok(self.ids.iter().position(|&r| r == rowid))
+        let Some(pos) = store.finding_position(audit_id, &self.filter, self.order, rowid)? else {
+            return Ok(None);
+        };
+        // a run around it, read by key from the finding itself
+        let before = store.finding_rowids_from(
+            audit_id,
+            &self.filter,
+            self.order,
+            Some(rowid),
+            store::Dir::Back,
+            MARGIN.min(pos),
+        )?;
+        let after = store.finding_rowids_from(
+            audit_id,
+            &self.filter,
+            self.order,
+            Some(rowid),
+            store::Dir::Forward,
+            MARGIN,
+        )?;
+        let start = pos.saturating_sub(before.len());
+        let mut ids = before;
+        ids.push(rowid);
+        ids.extend(after);
+        self.total = self.total.max(start + ids.len());
+        self.put(start, ids);
+        Ok(Some(pos))
     }
 
-    /// Where a finding is among the ids read so far.
-    pub fn position(&self, rowid: i64) -> Option<usize> {
-        self.ids.iter().position(|&r| r == rowid)
-    }
-
-    /// The findings at `start..start + len` of the list (one query).
-    pub fn window(&self, store: &Store, start: usize, len: usize) -> store::Result<Vec<Finding>> {
-        let end = start.saturating_add(len).min(self.ids.len());
-        let ids = self.ids.get(start.min(end)..end).unwrap_or(&[]);
-        store.findings_by_rowid(ids)
+    /// The findings at `start..start + len` of the list (read as needed;
+    /// one query for the rows).
+    pub fn window(
+        &mut self,
+        store: &Store,
+        audit_id: &str,
+        start: usize,
+        len: usize,
+    ) -> store::Result<Vec<Finding>> {
+        let end = start.saturating_add(len).min(self.total);
+        self.ensure(store, audit_id, start, end)?;
+        let ids: Vec<i64> = (start.min(end)..end).filter_map(|i| self.get(i)).collect();
+        store.findings_by_rowid(&ids)
     }
 }
 
@@ -377,7 +502,6 @@ impl AuditData {
             findings: FindingList::default(),
             open_ncs: Vec::new(),
             finder: Vec::new(),
-            finder_loading: None,
             counts: [0; 6],
             tally: NcTally::default(),
             by_clause: HashMap::new(),
@@ -403,7 +527,6 @@ impl AuditData {
         d.awaited = awaited(store, id)?;
         d.reload_reviews(store)?;
         d.finder = search::candidates(&d);
-        d.finder_loading = Some(search::load_findings(store, id));
         Ok(d)
     }
 
@@ -535,31 +658,6 @@ impl AuditData {
         self.reload_list(store, filter, sort)
     }
 
-    /// Take the findings' finder entries if the background read is done
-    /// (`wait`: block until it is). Returns whether they arrived.
-    pub fn finder_arrived(&mut self, wait: bool) -> bool {
-        let Some(rx) = &self.finder_loading else {
-            return false;
-        };
-        let got = if wait {
-            rx.recv().ok()
-        } else {
-            match rx.try_recv() {
-                Ok(v) => Some(v),
-                Err(std::sync::mpsc::TryRecvError::Empty) => return false,
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
-            }
-        };
-        self.finder_loading = None;
-        match got {
-            Some(texts) => {
-                search::merge_findings(&mut self.finder, texts);
-                true
-            }
-            None => false,
-        }
-    }
-
     /// Only the findings screen's list (a filter or the order changed: the
     /// counts did not).
     pub fn reload_list(
@@ -607,7 +705,7 @@ impl Model {
         list_height: usize,
     ) -> store::Result<()> {
         use super::app::Screen;
-        let Some(d) = &self.data else {
+        let Some(d) = &mut self.data else {
             self.frame = FrameRows::default();
             return Ok(());
         };
@@ -615,7 +713,8 @@ impl Model {
             Screen::Findings => {
                 let v = &screens.findings;
                 let off = super::views::scroll(&v.offset, v.selected, list_height);
-                self.frame.findings = (off, d.findings.window(store, off, list_height)?);
+                let window = d.findings.window(store, &d.audit.id, off, list_height)?;
+                self.frame.findings = (off, window);
             }
             Screen::Stage1 => {
                 self.frame.document = match screens.stage1.current() {
@@ -692,37 +791,5 @@ impl AuditData {
             .extend(search::interview_candidates(&self.interviews));
         self.finder.extend(search::sample_candidates(&self.samples));
         self.finder.extend(notes);
-    }
-
-    /// Keep the finder's entry of one finding in step after it was added or
-    /// changed (`id` is its UUID), without rebuilding the rest.
-    pub fn finder_refresh(&mut self, store: &Store, id: &str) -> store::Result<()> {
-        use search::{Candidate, Target};
-        let f = match store.finding(id) {
-            Ok(f) => f,
-            Err(store::Error::NotFound(_)) => return Ok(()),
-            Err(e) => return Err(e),
-        };
-        let rowid = store.finding_rowid(id)?;
-        let text = format!("{} {}", f.reference, f.title);
-        match self
-            .finder
-            .iter_mut()
-            .find(|c| c.target == Target::Finding(rowid))
-        {
-            Some(c) => c.text = text,
-            None => self.finder.push(Candidate {
-                text,
-                kind: "finding",
-                target: Target::Finding(rowid),
-            }),
-        }
-        Ok(())
-    }
-
-    /// Drop a deleted finding's finder entry.
-    pub fn finder_remove(&mut self, rowid: i64) {
-        self.finder
-            .retain(|c| c.target != search::Target::Finding(rowid));
     }
 }

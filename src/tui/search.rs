@@ -33,8 +33,8 @@ pub struct Candidate {
 pub const MAX_MATCHES: usize = 200;
 
 /// Every searchable thing of an audit but its findings: clauses, their
-/// intents, interviewees. The findings (the bulk) arrive from
-/// [`load_findings`], read in the background when the audit is opened.
+/// intents, interviewees, samples, notes (a few hundred). The findings (the
+/// bulk) are ranked by a [`FindingRanker`], read from the file as it goes.
 pub fn candidates(data: &AuditData) -> Vec<Candidate> {
     let mut out = Vec::new();
     for c in data.catalogue.clauses() {
@@ -120,42 +120,6 @@ pub fn sample_candidates(
         kind: "sample",
         target: Target::Sample(x.id.clone()),
     })
-}
-
-/// The findings' finder entries, read on a thread with its own read-only
-/// connection so that opening an audit of 100 000 findings does not wait
-/// for every title. Receive them with [`merge_findings`].
-pub fn load_findings(
-    store: &crate::store::Store,
-    audit_id: &str,
-) -> std::sync::mpsc::Receiver<Vec<(i64, String)>> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let path = store.path().to_path_buf();
-    let audit_id = audit_id.to_string();
-    std::thread::spawn(move || {
-        let texts = crate::store::finding_search_texts_at(&path, &audit_id).unwrap_or_default();
-        let _ = tx.send(texts);
-    });
-    rx
-}
-
-/// Add the background-loaded findings to the candidates; findings already
-/// there (added or changed since the audit was opened) keep their entry.
-pub fn merge_findings(candidates: &mut Vec<Candidate>, texts: Vec<(i64, String)>) {
-    let known: std::collections::HashSet<i64> = candidates
-        .iter()
-        .filter_map(|c| match c.target {
-            Target::Finding(r) => Some(r),
-            _ => None,
-        })
-        .collect();
-    candidates.extend(texts.into_iter().filter(|(r, _)| !known.contains(r)).map(
-        |(rowid, text)| Candidate {
-            text,
-            kind: "finding",
-            target: Target::Finding(rowid),
-        },
-    ));
 }
 
 // The matcher is fuzzy-matcher's clangd algorithm: its skim v2 matcher keeps
@@ -343,6 +307,175 @@ impl Search {
         top.sort_by(order);
         self.matches = top;
         self.busy()
+    }
+}
+
+/// Findings read and scored per page of the ranker.
+const RANK_PAGE: usize = 4_096;
+/// How often the ranker sends its best matches while it reads on.
+const RANK_EVERY: Duration = Duration::from_millis(15);
+
+/// The best matches of one query among the findings: (score, row id,
+/// "REF title"), best first, at most [`MAX_MATCHES`].
+#[derive(Debug, Clone, Default)]
+pub struct Ranked {
+    pub query: String,
+    pub best: Vec<(i64, i64, String)>,
+    /// Whether every finding has been scored.
+    pub done: bool,
+}
+
+/// Ranks the findings' references and titles against the query on a
+/// thread of its own, reading them from the file a page at a time: the
+/// first page's best come back within milliseconds, then better ones as the
+/// pages go by (the frame shows them as they come), and only the best
+/// [`MAX_MATCHES`] are held at any time, never every finding. A new query
+/// stops the ranking of the previous one.
+pub struct FindingRanker {
+    queries: std::sync::mpsc::Sender<String>,
+    answers: std::sync::mpsc::Receiver<Ranked>,
+    /// The latest answer for the query asked.
+    pub latest: Ranked,
+    /// The query asked (its ranking not done yet).
+    waiting: Option<String>,
+}
+
+impl FindingRanker {
+    pub fn spawn(store: &crate::store::Store, audit_id: &str) -> crate::store::Result<Self> {
+        let reader = crate::store::TitleReader::open(store.path(), audit_id)?;
+        let (qtx, qrx) = std::sync::mpsc::channel::<String>();
+        let (atx, arx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut next: Option<String> = None;
+            loop {
+                let q = match next.take() {
+                    Some(q) => q,
+                    None => match qrx.recv() {
+                        Ok(q) => q,
+                        Err(_) => break,
+                    },
+                };
+                match rank(&reader, &q, &qrx, &atx) {
+                    Ok(newer) => next = newer,
+                    Err(()) => break,
+                }
+            }
+        });
+        Ok(FindingRanker {
+            queries: qtx,
+            answers: arx,
+            latest: Ranked::default(),
+            waiting: None,
+        })
+    }
+
+    /// Rank the findings against `q` (an empty query: none are listed).
+    pub fn ask(&mut self, q: &str) {
+        self.latest = Ranked {
+            query: q.to_string(),
+            best: Vec::new(),
+            done: q.trim().is_empty(),
+        };
+        if self.latest.done {
+            self.waiting = None;
+        } else if self.queries.send(q.to_string()).is_ok() {
+            self.waiting = Some(q.to_string());
+        }
+    }
+
+    /// Whether the ranking of the query asked is still going on.
+    pub fn waiting(&self) -> bool {
+        self.waiting.is_some()
+    }
+
+    /// Take the answers that came (`wait`: until the ranking is done, as
+    /// tests do). Returns whether the best matches changed.
+    pub fn poll(&mut self, wait: bool) -> bool {
+        let mut changed = false;
+        while let Some(want) = self.waiting.clone() {
+            let got = if wait {
+                self.answers.recv().ok()
+            } else {
+                self.answers.try_recv().ok()
+            };
+            let Some(answer) = got else {
+                if wait {
+                    // the thread is gone: nothing more will come
+                    self.waiting = None;
+                }
+                break;
+            };
+            if answer.query != want {
+                continue;
+            }
+            if answer.done {
+                self.waiting = None;
+            }
+            self.latest = answer;
+            changed = true;
+        }
+        changed
+    }
+}
+
+/// Rank every finding against `q`, sending the best as they improve.
+/// Returns a newer query if one came meanwhile (the ranking stops), Err if
+/// the finder is gone.
+fn rank(
+    reader: &crate::store::TitleReader,
+    q: &str,
+    queries: &std::sync::mpsc::Receiver<String>,
+    answers: &std::sync::mpsc::Sender<Ranked>,
+) -> Result<Option<String>, ()> {
+    let order = |a: &(i64, i64, String), b: &(i64, i64, String)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    let matcher = ClangdMatcher::default();
+    let mut best: Vec<(i64, i64, String)> = Vec::new();
+    let mut after = i64::MIN;
+    let mut sent = None::<Instant>;
+    let top = |best: &mut Vec<(i64, i64, String)>| {
+        if best.len() > MAX_MATCHES {
+            best.select_nth_unstable_by(MAX_MATCHES, order);
+            best.truncate(MAX_MATCHES);
+        }
+        best.sort_by(order);
+        best.clone()
+    };
+    loop {
+        // only the latest query matters
+        let mut newer = None;
+        while let Ok(n) = queries.try_recv() {
+            newer = Some(n);
+        }
+        if newer.is_some() {
+            return Ok(newer);
+        }
+        // a file that cannot be read ranks no findings
+        let page = reader.page(after, RANK_PAGE).unwrap_or_default();
+        let done = page.len() < RANK_PAGE;
+        if let Some((last, _)) = page.last() {
+            after = *last;
+        }
+        for (rowid, text) in page {
+            if let Some(s) = matcher.fuzzy_match(&text, q) {
+                best.push((s + exact_bonus(&text, q), rowid, text));
+            }
+        }
+        if best.len() > 4 * MAX_MATCHES {
+            best.select_nth_unstable_by(MAX_MATCHES, order);
+            best.truncate(MAX_MATCHES);
+        }
+        if done || sent.is_none_or(|t| t.elapsed() >= RANK_EVERY) {
+            let answer = Ranked {
+                query: q.to_string(),
+                best: top(&mut best),
+                done,
+            };
+            answers.send(answer).map_err(|_| ())?;
+            sent = Some(Instant::now());
+        }
+        if done {
+            return Ok(None);
+        }
     }
 }
 

@@ -95,7 +95,6 @@ impl Pending {
                 Ok(vec![
                     Effect::Refreshed(Box::new(f)),
                     Effect::Reload(Slice::Findings),
-                    Effect::FinderRefresh(id),
                     Effect::Info(msg),
                 ])
             }
@@ -115,10 +114,8 @@ impl Pending {
                 ])
             }
             Pending::DeleteFinding { id, reference } => {
-                let rowid = ctx.store.finding_rowid(&id)?;
                 ctx.store.delete_finding(&id)?;
                 Ok(vec![
-                    Effect::FinderRemove(rowid),
                     Effect::Close(Which::FindingOnTop),
                     Effect::Reload(Slice::Findings),
                     Effect::Info(format!("Deleted {reference}")),

@@ -19,7 +19,7 @@ use crate::tui::component::{none, Component, Ctx};
 use crate::tui::effect::{Effect, Which};
 use crate::tui::keymap::Mode;
 use crate::tui::model::Model;
-use crate::tui::search::{Candidate, Search, Target, TextWorker};
+use crate::tui::search::{Candidate, FindingRanker, Search, Target, TextWorker};
 use crate::tui::theme::Theme;
 
 pub struct FinderState {
@@ -28,6 +28,13 @@ pub struct FinderState {
     pub selected: usize,
     /// The findings' text search (none if it could not be opened).
     text: Option<TextWorker>,
+    /// The findings' references and titles, ranked on a thread as they
+    /// are read from the file (none if it could not be opened).
+    ranker: Option<FindingRanker>,
+    /// The ranker's best matches so far, as candidates, with their score.
+    ranked: Vec<(i64, Candidate)>,
+    /// How many findings the audit has (for the count shown).
+    findings: usize,
     /// Findings whose texts hold the query, as candidates, with the score
     /// the fuzzy matcher gives their excerpt (so both lists merge).
     hits: Vec<(i64, Candidate)>,
@@ -48,7 +55,12 @@ pub struct Row<'a> {
 }
 
 impl FinderState {
-    pub fn new(candidates: &[Candidate], text: Option<TextWorker>) -> Self {
+    pub fn new(
+        candidates: &[Candidate],
+        text: Option<TextWorker>,
+        ranker: Option<FindingRanker>,
+        findings: usize,
+    ) -> Self {
         let mut input = TextArea::default();
         input.set_cursor_line_style(ratatui::style::Style::default());
         input.set_placeholder_text("type to search clauses, findings and their texts, interviews");
@@ -57,6 +69,9 @@ impl FinderState {
             search: Search::new(candidates),
             selected: 0,
             text,
+            ranker,
+            ranked: Vec::new(),
+            findings,
             hits: Vec::new(),
             due: None,
         }
@@ -72,6 +87,10 @@ impl FinderState {
         let q = self.query();
         self.search.set_query(&q, candidates);
         self.hits.clear();
+        self.ranked.clear();
+        if let Some(r) = &mut self.ranker {
+            r.ask(q.trim());
+        }
         self.due = None;
         if let Some(t) = &mut self.text {
             t.cancel();
@@ -101,9 +120,40 @@ impl FinderState {
         self.search.refresh(candidates);
     }
 
-    /// Take the text search's hits if they have come (`wait`: block for
-    /// them). Returns whether they came.
+    /// Take the ranked findings and the text search's hits that have come
+    /// (`wait`: block until both are complete). Returns whether anything
+    /// came.
     pub fn poll_text(&mut self, wait: bool) -> bool {
+        let ranked = self.poll_ranker(wait);
+        self.poll_hits(wait) || ranked
+    }
+
+    fn poll_ranker(&mut self, wait: bool) -> bool {
+        let Some(r) = &mut self.ranker else {
+            return false;
+        };
+        if !r.poll(wait) {
+            return false;
+        }
+        self.ranked = r
+            .latest
+            .best
+            .iter()
+            .map(|(score, rowid, text)| {
+                (
+                    *score,
+                    Candidate {
+                        text: text.clone(),
+                        kind: "finding",
+                        target: Target::Finding(*rowid),
+                    },
+                )
+            })
+            .collect();
+        true
+    }
+
+    fn poll_hits(&mut self, wait: bool) -> bool {
         if let (Some((q, since)), Some(t)) = (&self.due, &mut self.text) {
             if wait || since.elapsed() >= TEXT_PAUSE {
                 t.ask(q);
@@ -138,9 +188,11 @@ impl FinderState {
         self.search.busy()
     }
 
-    /// A text search due or awaited.
+    /// A text search due or awaited, or findings still being ranked.
     pub fn waiting(&self) -> bool {
-        self.due.is_some() || self.text.as_ref().is_some_and(TextWorker::waiting)
+        self.due.is_some()
+            || self.text.as_ref().is_some_and(TextWorker::waiting)
+            || self.ranker.as_ref().is_some_and(FindingRanker::waiting)
     }
 
     /// The list shown: the fuzzy matches and the text hits merged by score
@@ -152,6 +204,7 @@ impl FinderState {
             .matches
             .iter()
             .filter_map(|(s, i)| candidates.get(*i).map(|c| (*s, c)))
+            .chain(self.ranked.iter().map(|(s, c)| (*s, c)))
             .chain(self.hits.iter().map(|(s, c)| (*s, c)))
             .collect();
         // stable: among equal scores the fuzzy matches stay first
@@ -214,23 +267,17 @@ fn render(s: &FinderState, m: &Model, f: &mut Frame, area: Rect) {
         area.height.saturating_sub(4).max(5),
     );
     f.render_widget(Clear, rect);
-    let loading = m.data.as_ref().is_some_and(|d| d.finder_loading.is_some());
     let candidates: &[Candidate] = m.data.as_ref().map_or(&[], |d| &d.finder);
     let rows = s.rows(candidates);
     let block = Block::bordered().title(" Find ").title_bottom(format!(
-        " {}{} of {}{} ·{}",
+        " {}{} of {} ·{}",
         rows.len(),
         if s.busy() || s.waiting() {
             " so far (searching)"
         } else {
             ""
         },
-        s.search.total,
-        if loading {
-            " (findings still loading)"
-        } else {
-            ""
-        },
+        s.search.total + s.findings,
         m.keymap.footer(Mode::Finder, rect.width.saturating_sub(40))
     ));
     let inner = block.inner(rect);

@@ -127,11 +127,12 @@ impl Component for FindingsView {
             },
             a => {
                 self.selected = moved(a, self.selected, len, 10);
-                // the ids under (and a screenful past) the selection are read
-                let upto = self.selected + 200;
+                // the id under the selection is read (the frame reads the
+                // rest of the window)
                 if let Some(d) = ctx.model.data.as_mut() {
                     let audit = d.audit.id.clone();
-                    d.findings.ensure(ctx.store, &audit, upto)?;
+                    d.findings
+                        .ensure(ctx.store, &audit, self.selected, self.selected + 1)?;
                 }
                 none()
             }

@@ -83,7 +83,6 @@ pub fn submit(
             let msg = format!("Raised {} — {}", f.reference, f.title);
             Ok(vec![
                 Effect::Reload(Slice::Findings),
-                Effect::FinderRefresh(f.id.clone()),
                 Effect::Push(Popup::Finding(Box::new(FindingDetailState::new(f)))),
                 Effect::Info(msg),
             ])
