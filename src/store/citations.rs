@@ -25,8 +25,11 @@ impl Store {
     /// Every citation of an audit, by finding reference.
     pub fn citations(&self, audit_id: &str) -> Result<Vec<Citation>> {
         let mut stmt = self.conn.prepare_cached(
+            // CROSS JOIN: the citations first (a few, each made by hand),
+            // then each one's finding by id; not every finding of the audit
+            // probed for citations (148 ms at 100 000 findings)
             "SELECT c.finding_id, f.reference, c.sample_id
-             FROM finding_samples c JOIN findings f ON f.id = c.finding_id
+             FROM finding_samples c CROSS JOIN findings f ON f.id = c.finding_id
              WHERE f.audit_id = ?1
              ORDER BY f.ref_prefix, f.ref_seq, c.cited_at",
         )?;

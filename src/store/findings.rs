@@ -83,33 +83,34 @@ impl FindingOrder {
         }
     }
 
-    /// The order's sort keys, the row id last (so that every finding has
-    /// a key of its own, for keyset pages): the columns and expressions of
-    /// the index that serves the order.
-    fn keys(self) -> Vec<&'static str> {
+    /// The order as its index holds it: a leading expression of a few
+    /// values (the due date's presence, the status's rank), then plain
+    /// columns, the row id last (so that every finding has a key of its
+    /// own). SQLite seeks an index by a row value of plain columns, not of
+    /// expressions: a keyset page goes on within the leading value by row
+    /// value, then into the next values by a range on the expression.
+    fn keys(self) -> (Option<&'static str>, Vec<&'static str>) {
         const REPORT: [&str; 4] = ["grade_rank", "clause_key", "ref_prefix", "ref_seq"];
-        let lead: &[&'static str] = match self {
-            FindingOrder::Report => &[],
-            FindingOrder::Due => &["due_date = ''", "due_date"],
-            FindingOrder::Status => &[STATUS_ORDER],
-            FindingOrder::Reference => &["ref_prefix", "ref_seq"],
+        let (lead, mut cols): (Option<&'static str>, Vec<&'static str>) = match self {
+            // the whole of findings_report_order
+            FindingOrder::Report => (None, [&REPORT[..], &["status", "clause_id"]].concat()),
+            FindingOrder::Due => (Some("due_date = ''"), [&["due_date"], &REPORT[..]].concat()),
+            FindingOrder::Status => (Some(STATUS_ORDER), REPORT.to_vec()),
+            FindingOrder::Reference => (None, vec!["ref_prefix", "ref_seq"]),
         };
-        let mut keys = lead.to_vec();
-        if self != FindingOrder::Reference {
-            keys.extend(REPORT);
-        }
-        keys.push("rowid");
-        keys
+        cols.push("rowid");
+        (lead, cols)
     }
 
-    fn sql(self) -> String {
-        match self {
-            FindingOrder::Report => REPORT_ORDER.to_string(),
-            // no due date last; then report order
-            FindingOrder::Due => format!("due_date = '', due_date, {REPORT_ORDER}"),
-            FindingOrder::Status => format!("{STATUS_ORDER}, {REPORT_ORDER}"),
-            FindingOrder::Reference => "ref_prefix, ref_seq".to_string(),
-        }
+    /// ORDER BY for the order (`desc`: the other way).
+    fn order_by(self, desc: bool) -> String {
+        let (lead, cols) = self.keys();
+        let d = if desc { " DESC" } else { "" };
+        lead.iter()
+            .chain(&cols)
+            .map(|k| format!("{k}{d}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -223,9 +224,9 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<i64>> {
         let sql = format!(
-            "SELECT rowid FROM findings WHERE {} ORDER BY {}, rowid LIMIT ?5 OFFSET ?6",
+            "SELECT rowid FROM findings WHERE {} ORDER BY {} LIMIT ?5 OFFSET ?6",
             filter_sql(filter),
-            order.sql()
+            order.order_by(false)
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let (rank, status, clause) = filter_params(filter);
@@ -252,28 +253,77 @@ impl Store {
         dir: Dir,
         limit: usize,
     ) -> Result<Vec<i64>> {
-        let keys = order.keys();
-        let list = keys.join(", ");
-        let (cmp, desc) = match dir {
-            Dir::Forward => (">", ""),
-            Dir::Back => ("<", " DESC"),
+        let (lead, cols) = order.keys();
+        let (cmp, back) = match dir {
+            Dir::Forward => (">", false),
+            Dir::Back => ("<", true),
         };
-        let by: Vec<String> = keys.iter().map(|k| format!("{k}{desc}")).collect();
-        let after = match from {
-            Some(_) => format!(
-                " AND ({list}) {cmp} ({})",
-                (0..keys.len())
-                    .map(|i| format!("?{}", 6 + i))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            None => String::new(),
+        let mut ids = Vec::new();
+        let Some(rowid) = from else {
+            let sql = format!(
+                "SELECT rowid FROM findings WHERE {} ORDER BY {} LIMIT ?5",
+                filter_sql(filter),
+                order.order_by(back)
+            );
+            ids = self.rowids(&sql, audit_id, filter, limit, Vec::new())?;
+            if back {
+                ids.reverse();
+            }
+            return Ok(ids);
         };
+        let (lead_value, key) = self.order_key(order, rowid)?;
+        let marks = |from: usize, n: usize| -> String {
+            (from..from + n)
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let by = |list: &[&str]| -> String {
+            list.iter()
+                .map(|k| format!("{k}{}", if back { " DESC" } else { "" }))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        // within the leading value (or the whole order), by row value
+        let (same, mut values) = match (lead, &lead_value) {
+            (Some(l), Some(v)) => (format!(" AND ({l}) = ?6"), vec![v.clone()]),
+            _ => (String::new(), Vec::new()),
+        };
+        let first = 6 + values.len();
         let sql = format!(
-            "SELECT rowid FROM findings WHERE {}{after} ORDER BY {} LIMIT ?5",
+            "SELECT rowid FROM findings WHERE {}{same} AND ({}) {cmp} ({}) ORDER BY {} LIMIT ?5",
             filter_sql(filter),
-            by.join(", ")
+            cols.join(", "),
+            marks(first, cols.len()),
+            by(&cols)
         );
+        values.extend(key);
+        ids.extend(self.rowids(&sql, audit_id, filter, limit, values)?);
+        // then the next leading values, from their start (or end)
+        if let (Some(l), Some(v), true) = (lead, lead_value, ids.len() < limit) {
+            let sql = format!(
+                "SELECT rowid FROM findings WHERE {} AND ({l}) {cmp} ?6 ORDER BY {} LIMIT ?5",
+                filter_sql(filter),
+                order.order_by(back)
+            );
+            ids.extend(self.rowids(&sql, audit_id, filter, limit - ids.len(), vec![v])?);
+        }
+        if back {
+            ids.reverse();
+        }
+        Ok(ids)
+    }
+
+    /// Run a row-id query with the filter's parameters, the limit (?5) and
+    /// `more` from ?6 on.
+    fn rowids(
+        &self,
+        sql: &str,
+        audit_id: &str,
+        filter: &FindingFilter,
+        limit: usize,
+        more: Vec<rusqlite::types::Value>,
+    ) -> Result<Vec<i64>> {
         let (rank, status, clause) = filter_params(filter);
         let mut values: Vec<rusqlite::types::Value> = vec![
             audit_id.to_string().into(),
@@ -282,21 +332,15 @@ impl Store {
             clause.to_string().into(),
             i64::try_from(limit).unwrap_or(i64::MAX).into(),
         ];
-        if let Some(rowid) = from {
-            values.extend(self.order_key(order, rowid)?);
-        }
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        values.extend(more);
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| r.get(0))?;
-        let mut ids: Vec<i64> = rows.collect::<rusqlite::Result<_>>()?;
-        if dir == Dir::Back {
-            ids.reverse();
-        }
-        Ok(ids)
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Where the finding with row id `rowid` stands in the filtered list in
-    /// `order` (None: the filter leaves it out). An index-only count of the
-    /// findings before it.
+    /// `order` (None: the filter leaves it out): a count of the findings
+    /// before it, on the order's index.
     pub fn finding_position(
         &self,
         audit_id: &str,
@@ -316,42 +360,86 @@ impl Store {
         if passes.is_none() {
             return Ok(None);
         }
-        let keys = order.keys();
-        let sql = format!(
-            "SELECT count(*) FROM findings WHERE {} AND ({}) < ({})",
-            filter_sql(filter),
-            keys.join(", "),
-            (0..keys.len())
-                .map(|i| format!("?{}", 5 + i))
+        let (lead, cols) = order.keys();
+        let (lead_value, key) = self.order_key(order, rowid)?;
+        let marks = |from: usize| -> String {
+            (from..from + cols.len())
+                .map(|i| format!("?{i}"))
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
-        let mut values: Vec<rusqlite::types::Value> = vec![
-            audit_id.to_string().into(),
-            rank.into(),
-            status.to_string().into(),
-            clause.to_string().into(),
-        ];
-        values.extend(self.order_key(order, rowid)?);
-        let n: i64 = self
-            .conn
-            .prepare_cached(&sql)?
-            .query_row(rusqlite::params_from_iter(values), |r| r.get(0))?;
-        Ok(Some(usize::try_from(n).unwrap_or(0)))
+        };
+        let count = |sql: String, more: Vec<rusqlite::types::Value>| -> Result<usize> {
+            let mut values: Vec<rusqlite::types::Value> = vec![
+                audit_id.to_string().into(),
+                rank.into(),
+                status.to_string().into(),
+                clause.to_string().into(),
+            ];
+            values.extend(more);
+            let n: i64 = self
+                .conn
+                .prepare_cached(&sql)?
+                .query_row(rusqlite::params_from_iter(values), |r| r.get(0))?;
+            Ok(usize::try_from(n).unwrap_or(0))
+        };
+        let before = match (lead, lead_value) {
+            (Some(l), Some(v)) => {
+                let earlier = count(
+                    format!(
+                        "SELECT count(*) FROM findings WHERE {} AND ({l}) < ?5",
+                        filter_sql(filter)
+                    ),
+                    vec![v.clone()],
+                )?;
+                let mut more = vec![v];
+                more.extend(key);
+                earlier
+                    + count(
+                        format!(
+                            "SELECT count(*) FROM findings WHERE {} AND ({l}) = ?5 AND ({}) < ({})",
+                            filter_sql(filter),
+                            cols.join(", "),
+                            marks(6)
+                        ),
+                        more,
+                    )?
+            }
+            _ => count(
+                format!(
+                    "SELECT count(*) FROM findings WHERE {} AND ({}) < ({})",
+                    filter_sql(filter),
+                    cols.join(", "),
+                    marks(5)
+                ),
+                key,
+            )?,
+        };
+        Ok(Some(before))
     }
 
-    /// The values of `order`'s keys (and the row id) of one finding.
-    fn order_key(&self, order: FindingOrder, rowid: i64) -> Result<Vec<rusqlite::types::Value>> {
-        let keys = order.keys();
+    /// The values of `order`'s leading expression and of its columns (the
+    /// row id last) for one finding.
+    fn order_key(
+        &self,
+        order: FindingOrder,
+        rowid: i64,
+    ) -> Result<(Option<rusqlite::types::Value>, Vec<rusqlite::types::Value>)> {
+        let (lead, cols) = order.keys();
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {} FROM findings WHERE rowid = ?1",
-            keys.join(", ")
+            "SELECT {}, {} FROM findings WHERE rowid = ?1",
+            lead.unwrap_or("NULL"),
+            cols.join(", ")
         ))?;
         found(
             stmt.query_row([rowid], |r| {
-                (0..keys.len())
-                    .map(|i| r.get::<_, rusqlite::types::Value>(i))
-                    .collect::<rusqlite::Result<Vec<_>>>()
+                let lead_value = match lead {
+                    Some(_) => Some(r.get::<_, rusqlite::types::Value>(0)?),
+                    None => None,
+                };
+                let key = (0..cols.len())
+                    .map(|i| r.get::<_, rusqlite::types::Value>(i + 1))
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok((lead_value, key))
             }),
             || format!("no finding with row id {rowid}"),
         )

@@ -144,13 +144,7 @@ impl Store {
 
     /// Interviews of an audit, in the order they were held.
     pub fn interviews(&self, audit_id: &str) -> Result<Vec<Interview>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {INTERVIEW_COLUMNS} FROM interviews WHERE audit_id = ?1 ORDER BY held_at, created_at"
-        ))?;
-        let rows = stmt
-            .query_map([audit_id], interview_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        read_interviews(&self.conn, audit_id)
     }
 
     pub fn delete_interview(&mut self, id: &str) -> Result<()> {
@@ -232,12 +226,57 @@ impl Store {
 
     /// Samples of an audit, by clause in natural order.
     pub fn samples(&self, audit_id: &str) -> Result<Vec<Sample>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {SAMPLE_COLUMNS} FROM samples WHERE audit_id = ?1 ORDER BY clause_key, created_at"
-        ))?;
-        let rows = stmt
-            .query_map([audit_id], sample_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        read_samples(&self.conn, audit_id)
     }
+}
+
+impl Store {
+    /// How many interviews and samples an audit has (index-only counts).
+    pub fn interview_and_sample_count(&self, audit_id: &str) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT (SELECT count(*) FROM interviews WHERE audit_id = ?1)
+                  + (SELECT count(*) FROM samples WHERE audit_id = ?1)",
+            )?
+            .query_row([audit_id], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+}
+
+/// An audit's interviews and samples, read on a connection of its own
+/// (read-only), for a background thread: the store's connection stays with
+/// its owner.
+pub fn interviews_and_samples_at(
+    path: &std::path::Path,
+    audit_id: &str,
+) -> Result<(Vec<Interview>, Vec<Sample>)> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(2))?;
+    let interviews = read_interviews(&conn, audit_id)?;
+    let samples = read_samples(&conn, audit_id)?;
+    Ok((interviews, samples))
+}
+
+fn read_interviews(conn: &Connection, audit_id: &str) -> Result<Vec<Interview>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {INTERVIEW_COLUMNS} FROM interviews WHERE audit_id = ?1 ORDER BY held_at, created_at"
+    ))?;
+    let rows = stmt
+        .query_map([audit_id], interview_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+fn read_samples(conn: &Connection, audit_id: &str) -> Result<Vec<Sample>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SAMPLE_COLUMNS} FROM samples WHERE audit_id = ?1 ORDER BY clause_key, created_at"
+    ))?;
+    let rows = stmt
+        .query_map([audit_id], sample_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }

@@ -43,6 +43,7 @@ pub use findings::{
     grade_page_at, grade_pages, Dir, FindingField, FindingFilter, FindingOrder, PageKey,
 };
 pub use history::{chain_hash, ChainReport, HistoryEntry};
+pub use interviews::interviews_and_samples_at;
 pub use open::{
     default_path, latest_schema_version, migrations, validate_migrations, OpenOptions, WhenLocked,
     APPLICATION_ID,

@@ -74,14 +74,37 @@ impl App {
     }
 
     /// Whether something is awaited from a background thread: the
-    /// finder's ranking of the findings or its search of their texts.
+    /// finder's ranking of the findings or its search of their texts, a
+    /// large audit's interviews and samples.
     pub fn finder_loading(&self) -> bool {
         matches!(self.popups.last(), Some(Popup::Finder(f)) if f.waiting())
+            || self
+                .model
+                .data
+                .as_ref()
+                .is_some_and(|d| d.lists_loading.is_some())
     }
 
-    /// Take what the finder's threads have sent (`wait`: block until they
-    /// are done, as tests do).
+    /// Take what the background threads have sent (`wait`: block until
+    /// they are done, as tests do).
     pub fn finder_poll(&mut self, wait: bool) {
+        if let Some(d) = &mut self.model.data {
+            match d.lists_arrived(wait) {
+                Ok(true) => {
+                    self.dirty = true;
+                    // the finder's entries are renewed when it opens, or
+                    // now if it is open
+                    if let Some(Popup::Finder(f)) = self.popups.last_mut() {
+                        d.finder_extras();
+                        f.refresh(&d.finder);
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => self
+                    .model
+                    .error(format!("The interviews and samples could not be read: {e}")),
+            }
+        }
         if let Some(Popup::Finder(f)) = self.popups.last_mut() {
             if f.poll_text(wait) {
                 self.dirty = true;

@@ -199,6 +199,10 @@ pub struct AuditData {
     pub by_clause: HashMap<String, (u64, u64)>,
     pub interviews: Vec<Interview>,
     pub samples: Vec<Sample>,
+    /// A large audit's interviews and samples, being read on a thread
+    /// (the lists above are the older ones, or empty, until they come).
+    pub lists_loading:
+        Option<std::sync::mpsc::Receiver<store::Result<(Vec<Interview>, Vec<Sample>)>>>,
     /// Which findings cite which samples.
     pub citations: Vec<store::Citation>,
     /// The audit's context for the report.
@@ -230,6 +234,10 @@ pub struct AuditData {
     /// The team's conflicts not settled (read only when there are some).
     pub conflicts: Vec<store::ListedConflict>,
 }
+
+/// Interviews and samples read at once when an audit has at most this
+/// many (else on a thread).
+const LISTS_AT_ONCE: usize = 2_000;
 
 /// How many open nonconformities the overview lists.
 pub const OPEN_NC_ROWS: usize = 200;
@@ -505,8 +513,9 @@ impl AuditData {
             counts: [0; 6],
             tally: NcTally::default(),
             by_clause: HashMap::new(),
-            interviews: store.interviews(id)?,
-            samples: store.samples(id)?,
+            interviews: Vec::new(),
+            samples: Vec::new(),
+            lists_loading: None,
             citations: store.citations(id)?,
             context: store.audit_context(id)?,
             finder_extras_stale: false,
@@ -522,6 +531,7 @@ impl AuditData {
             team: None,
             conflicts: Vec::new(),
         };
+        d.reload_interviews(store)?;
         d.reload_team(store)?;
         d.reload_ratings(store)?;
         d.awaited = awaited(store, id)?;
@@ -765,13 +775,51 @@ impl AuditData {
         crate::domain::recommendation(self.audit.audit_type, &self.tally, &self.coverage())
     }
 
-    /// Interviews and samples, read again.
+    /// Interviews and samples, read again: at once for an audit of a few
+    /// thousand, on a thread for a larger one (100 000 samples take 0.4 s
+    /// to read), taken with [`Self::lists_arrived`].
     pub fn reload_interviews(&mut self, store: &Store) -> store::Result<()> {
-        self.interviews = store.interviews(&self.audit.id)?;
-        self.samples = store.samples(&self.audit.id)?;
-        self.citations = store.citations(&self.audit.id)?;
+        let id = &self.audit.id;
+        self.citations = store.citations(id)?;
         self.finder_extras_stale = true;
+        if store.interview_and_sample_count(id)? <= LISTS_AT_ONCE {
+            self.interviews = store.interviews(id)?;
+            self.samples = store.samples(id)?;
+            self.lists_loading = None;
+            return Ok(());
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = store.path().to_path_buf();
+        let id = id.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(store::interviews_and_samples_at(&path, &id));
+        });
+        self.lists_loading = Some(rx);
         Ok(())
+    }
+
+    /// Take the interviews and samples read on a thread, if they came
+    /// (`wait`: block until they do). Returns whether they came.
+    pub fn lists_arrived(&mut self, wait: bool) -> store::Result<bool> {
+        let Some(rx) = &self.lists_loading else {
+            return Ok(false);
+        };
+        let got = if wait {
+            rx.recv().ok()
+        } else {
+            match rx.try_recv() {
+                Ok(v) => Some(v),
+                Err(std::sync::mpsc::TryRecvError::Empty) => return Ok(false),
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
+            }
+        };
+        self.lists_loading = None;
+        let Some(lists) = got else {
+            return Ok(false);
+        };
+        (self.interviews, self.samples) = lists?;
+        self.finder_extras_stale = true;
+        Ok(true)
     }
 
     /// Interviews, samples and notes are few: the finder's are renewed

@@ -191,14 +191,24 @@ fn in_process(db: &Path, row: &mut Row) {
     let script = walk_script();
     let mut times = Vec::new();
     let mut longest = Duration::ZERO;
+    let mut slowest: Vec<(Duration, usize)> = Vec::new();
     for _ in 0..6 {
-        for k in &script {
+        for (i, k) in script.iter().enumerate() {
             let t = Instant::now();
             press(&mut app, &mut term, *k);
             times.push(t.elapsed());
+            slowest.push((t.elapsed(), i));
             longest = longest.max(settle(&mut app, &mut term));
         }
     }
+    slowest.sort_by_key(|x| std::cmp::Reverse(x.0));
+    slowest.dedup_by_key(|x| x.1);
+    let worst: Vec<String> = slowest
+        .iter()
+        .take(4)
+        .map(|(d, i)| format!("#{i} {:?} {d:.1?}", script[*i].code))
+        .collect();
+    eprintln!("  slowest keys of the walk: {}", worst.join(", "));
     times.sort();
     let at = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
     row.key_p50 = at(0.50);

@@ -179,8 +179,10 @@ fn render(v: &InterviewsView, m: &Model, f: &mut Frame, area: Rect) {
         ));
     }
     f.render_widget(
-        Paragraph::new(lines)
-            .block(Block::bordered().title(format!(" Interviews ({}) ", d.interviews.len()))),
+        Paragraph::new(lines).block(Block::bordered().title(format!(
+            " Interviews ({}) ",
+            super::list_count(d, d.interviews.len())
+        ))),
         left,
     );
 

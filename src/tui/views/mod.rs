@@ -423,3 +423,13 @@ impl Screens {
         }
     }
 }
+
+/// A list's count in its title, or that it is still being read (a large
+/// audit's interviews and samples come from a thread).
+pub fn list_count(d: &crate::tui::model::AuditData, n: usize) -> String {
+    if d.lists_loading.is_some() {
+        "reading…".to_string()
+    } else {
+        n.to_string()
+    }
+}

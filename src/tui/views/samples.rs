@@ -149,8 +149,10 @@ impl Component for SamplesView {
             ));
         }
         f.render_widget(
-            Paragraph::new(lines)
-                .block(Block::bordered().title(format!(" Samples ({}) ", d.samples.len()))),
+            Paragraph::new(lines).block(Block::bordered().title(format!(
+                " Samples ({}) ",
+                super::list_count(d, d.samples.len())
+            ))),
             left,
         );
         let detail = match d.samples.get(self.selected) {
