@@ -905,6 +905,50 @@ fn h_shows_a_findings_history() {
     assert_eq!(app.mode(), Mode::FindingDetail);
 }
 
+/// A large audit opens without waiting for its interviews and samples:
+/// they are read on a thread, the screens say so until they come, and then
+/// every one is there (and in the finder).
+#[test]
+fn a_large_audit_opens_before_its_interviews_and_samples_are_read() {
+    let env = Env::new();
+    let mut app = app(&env);
+    let id = auditbench::demo::create_demo(&mut app.store).unwrap();
+    let audit = app.store.audit(&id).unwrap();
+    let cat = app.store.catalogue(&audit.catalogue_id).unwrap();
+    // a sample every 10 findings, an interview every 20: 3 000 in all
+    auditbench::demo::add_scale(&mut app.store, &id, &cat, 20_000).unwrap();
+    let samples = app.store.samples(&id).unwrap().len();
+    let interviews = app.store.interviews(&id).unwrap().len();
+    assert!(samples + interviews > 2_000);
+    app.open_audit(&id).unwrap();
+    assert!(app.finder_loading(), "read on a thread");
+    app.handle_key(key(KeyCode::Char('6')));
+    let shown = screen(&mut app, 120, 36);
+    assert!(shown.contains("Samples (reading…)"), "{shown}");
+    app.finder_poll(true);
+    assert!(!app.finder_loading());
+    let shown = screen(&mut app, 120, 36);
+    assert!(shown.contains(&format!("Samples ({samples})")), "{shown}");
+    let d = app.model.data.as_ref().unwrap();
+    assert_eq!((d.samples.len(), d.interviews.len()), (samples, interviews));
+    // the finder finds an interviewee read on the thread
+    app.handle_key(key(KeyCode::Esc));
+    app.dispatch(Action::OpenFinder);
+    type_text(&mut app, "Interviewee 700 ");
+    app.finder_poll(true);
+    let Some(Popup::Finder(f)) = app.popups.last() else {
+        panic!("finder")
+    };
+    let cands = &app.model.data.as_ref().unwrap().finder;
+    let rows = f.rows(cands);
+    assert!(
+        rows.iter()
+            .any(|r| r.kind == "interview" && r.text.starts_with("Interviewee 700 ")),
+        "{:?}",
+        rows.iter().map(|r| r.text).take(5).collect::<Vec<_>>()
+    );
+}
+
 #[test]
 fn a_long_findings_list_reads_its_ids_in_chunks_and_jumps_anywhere() {
     let env = Env::new();

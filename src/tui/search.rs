@@ -32,9 +32,10 @@ pub struct Candidate {
 /// At most this many matches are kept and shown.
 pub const MAX_MATCHES: usize = 200;
 
-/// Every searchable thing of an audit but its findings: clauses, their
-/// intents, interviewees, samples, notes (a few hundred). The findings (the
-/// bulk) are ranked by a [`FindingRanker`], read from the file as it goes.
+/// The finder's first entries: clauses, their intents, the notes on them.
+/// The interviews' and samples' entries follow, made where those lists are
+/// read (`model::Lists`); the findings (the bulk) are ranked by a
+/// [`FindingRanker`], read from the file as it goes.
 pub fn candidates(data: &AuditData) -> Vec<Candidate> {
     let mut out = Vec::new();
     for c in data.catalogue.clauses() {
@@ -51,8 +52,6 @@ pub fn candidates(data: &AuditData) -> Vec<Candidate> {
             });
         }
     }
-    out.extend(interview_candidates(&data.interviews));
-    out.extend(sample_candidates(&data.samples));
     out.extend(notes_candidates(data));
     out
 }
