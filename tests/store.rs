@@ -890,3 +890,44 @@ fn the_finding_tally_keeps_step_with_every_change() {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+/// A clause's first findings (the stage 2 screen's) are read grade by
+/// grade from the report-order index: the same rows, in the same order, as
+/// the clause's findings in report order.
+#[test]
+fn a_clause_s_first_findings_are_its_findings_in_report_order() {
+    let env = Env::new();
+    let mut s = Store::open(&env.db).unwrap();
+    let id = auditbench::demo::create_demo(&mut s).unwrap();
+    let cat = s.catalogue(&s.audit(&id).unwrap().catalogue_id).unwrap();
+    auditbench::demo::add_scale(&mut s, &id, &cat, 1_500).unwrap();
+    let mut busiest: Vec<(String, (u64, u64))> = s
+        .finding_counts_by_clause(&id)
+        .unwrap()
+        .into_iter()
+        .collect();
+    busiest.sort_by_key(|(c, (n, _))| (std::cmp::Reverse(*n), c.clone()));
+    for (clause, _) in busiest.iter().take(4) {
+        let clause = clause.as_str();
+        let filter = FindingFilter {
+            clause_id: Some(clause.into()),
+            ..Default::default()
+        };
+        let all = s.findings(&id, &filter).unwrap();
+        for limit in [1, 8, all.len() + 5] {
+            let got: Vec<String> = s
+                .clause_findings(&id, clause, limit)
+                .unwrap()
+                .into_iter()
+                .map(|f| f.reference)
+                .collect();
+            let want: Vec<String> = all
+                .iter()
+                .take(limit)
+                .map(|f| f.reference.clone())
+                .collect();
+            assert_eq!(got, want, "{clause}, first {limit}");
+        }
+        assert!(all.len() > 8, "{clause}: {} findings", all.len());
+    }
+}

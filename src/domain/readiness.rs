@@ -289,9 +289,15 @@ pub fn evidence_windows(cat: &Catalogue, samples: &[super::Sample]) -> Vec<Evide
             top == "8"
         }
     };
+    // the samples by clause, once (not every sample for every clause)
+    let mut by_clause: std::collections::HashMap<&str, Vec<&super::Sample>> =
+        std::collections::HashMap::new();
+    for s in samples {
+        by_clause.entry(s.clause_id.as_str()).or_default().push(s);
+    }
     let mut out = Vec::new();
     for c in cat.clauses().iter().filter(|c| cat.is_assessable(c)) {
-        let mine: Vec<&super::Sample> = samples.iter().filter(|s| s.clause_id == c.id).collect();
+        let mine: Vec<&super::Sample> = by_clause.get(c.id.as_str()).cloned().unwrap_or_default();
         if mine.is_empty() && !operation(&c.id) {
             continue;
         }

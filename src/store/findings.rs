@@ -527,20 +527,27 @@ impl Store {
         clause_id: &str,
         limit: usize,
     ) -> Result<Vec<Finding>> {
+        // grade by grade, each a seek of the report-order index (grade,
+        // clause, reference): ordering the clause's findings in one query
+        // sorted all of them (10 000 on a clause at 1 000 000 findings)
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM findings WHERE audit_id = ?1 AND clause_key = ?2 AND clause_id = ?3
-             ORDER BY {REPORT_ORDER} LIMIT ?4"
+            "SELECT {COLUMNS} FROM findings WHERE audit_id = ?1 AND grade_rank = ?2
+               AND clause_key = ?3 AND clause_id = ?4
+             ORDER BY ref_prefix, ref_seq LIMIT ?5"
         ))?;
-        let rows = stmt.query_map(
-            params![
-                audit_id,
-                natural::sort_key(clause_id),
-                clause_id,
-                limit as i64
-            ],
-            from_row,
-        )?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let key = natural::sort_key(clause_id);
+        let mut out: Vec<Finding> = Vec::new();
+        for rank in 0..Grade::ALL.len() as i64 + 1 {
+            if out.len() >= limit {
+                break;
+            }
+            let left = (limit - out.len()) as i64;
+            let rows = stmt.query_map(params![audit_id, rank, key, clause_id, left], from_row)?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        Ok(out)
     }
 
     /// Findings of an audit, in report order, filtered.
