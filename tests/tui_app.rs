@@ -947,6 +947,23 @@ fn a_large_audit_opens_before_its_interviews_and_samples_are_read() {
         "{:?}",
         rows.iter().map(|r| r.text).take(5).collect::<Vec<_>>()
     );
+    // a clause's pane lists a pane's worth of its samples and counts the rest
+    app.handle_key(key(KeyCode::Esc));
+    let mut per_clause: std::collections::BTreeMap<String, usize> = Default::default();
+    for x in &app.model.data.as_ref().unwrap().samples {
+        *per_clause.entry(x.clause_id.clone()).or_default() += 1;
+    }
+    let (clause, n) = per_clause.iter().max_by_key(|(_, n)| **n).unwrap();
+    assert!(*n > 12);
+    app.dispatch(Action::OpenFinder);
+    type_text(&mut app, &format!("{clause} "));
+    app.handle_key(key(KeyCode::Enter));
+    // (tall enough for the clause's 40 findings above them)
+    let shown = screen(&mut app, 120, 160);
+    assert!(
+        shown.contains(&format!("… and {} more samples", n - 12)),
+        "{clause}: {shown}"
+    );
 }
 
 #[test]

@@ -642,7 +642,11 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
             )),
         ]));
     }
-    for smp in d.samples.iter().filter(|x| x.clause_id == c.id) {
+    // a pane's worth of each (a clause of a large audit has thousands):
+    // the rest is counted, and listed on their own screens
+    let samples = d.samples.iter().filter(|x| x.clause_id == c.id);
+    let (shown_samples, more_samples) = first_of(samples, CLAUSE_LISTED);
+    for smp in shown_samples {
         lines.push(Line::from(vec![
             Span::styled("Sample ", t.title()),
             Span::raw(format!(
@@ -655,11 +659,18 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
             )),
         ]));
     }
-    for i in d
+    if more_samples > 0 {
+        lines.push(Line::styled(
+            format!("… and {more_samples} more samples (the samples screen lists them)"),
+            t.dim(),
+        ));
+    }
+    let interviews = d
         .interviews
         .iter()
-        .filter(|i| i.clauses.split([',', ' ']).any(|x| x.trim() == c.id))
-    {
+        .filter(|i| i.clauses.split([',', ' ']).any(|x| x.trim() == c.id));
+    let (shown_interviews, more_interviews) = first_of(interviews, CLAUSE_LISTED);
+    for i in shown_interviews {
         lines.push(Line::from(vec![
             Span::styled("Interview ", t.title()),
             Span::raw(format!(
@@ -669,6 +680,12 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
                 inert(&i.held_at)
             )),
         ]));
+    }
+    if more_interviews > 0 {
+        lines.push(Line::styled(
+            format!("… and {more_interviews} more interviews (the interviews screen lists them)"),
+            t.dim(),
+        ));
     }
     let block = Block::bordered()
         .title(" Clause ")
@@ -691,4 +708,21 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
             .scroll((scroll_y, 0)),
         area,
     );
+}
+
+/// Samples and interviews listed in a clause's pane at most.
+const CLAUSE_LISTED: usize = 12;
+
+/// The first `n` items, and how many more there are.
+fn first_of<T>(items: impl Iterator<Item = T>, n: usize) -> (Vec<T>, usize) {
+    let mut first = Vec::new();
+    let mut more = 0;
+    for x in items {
+        if first.len() < n {
+            first.push(x);
+        } else {
+            more += 1;
+        }
+    }
+    (first, more)
 }
