@@ -1,4 +1,4 @@
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row};
 
 use super::{found, stored, Result, Store};
 use crate::catalogue::natural;
@@ -602,11 +602,7 @@ pub fn grade_page_at(
     after: Option<&PageKey>,
     limit: usize,
 ) -> Result<(Vec<Finding>, Option<PageKey>)> {
-    let conn = Connection::open_with_flags(
-        path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(std::time::Duration::from_secs(2))?;
+    let conn = super::read_only(path, std::time::Duration::from_secs(2))?;
     let start = after.cloned().unwrap_or(PageKey {
         clause_key: String::new(),
         ref_prefix: String::new(),

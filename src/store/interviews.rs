@@ -251,11 +251,7 @@ pub fn interviews_and_samples_at(
     path: &std::path::Path,
     audit_id: &str,
 ) -> Result<(Vec<Interview>, Vec<Sample>)> {
-    let conn = Connection::open_with_flags(
-        path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(std::time::Duration::from_secs(2))?;
+    let conn = super::read_only(path, std::time::Duration::from_secs(2))?;
     let interviews = read_interviews(&conn, audit_id)?;
     let samples = read_samples(&conn, audit_id)?;
     Ok((interviews, samples))

@@ -488,3 +488,17 @@ pub(crate) fn stored<T, E: std::fmt::Display>(
         )
     })
 }
+
+/// A read-only connection of its own to the file at `path`, for a thread
+/// that reads beside the store's owner (waits up to `busy` for a lock).
+pub(crate) fn read_only(
+    path: &std::path::Path,
+    busy: std::time::Duration,
+) -> Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(busy)?;
+    Ok(conn)
+}

@@ -4,7 +4,7 @@
 //! A [`TextSearcher`] has its own read-only connection, so that it can run
 //! on a thread of its own and be interrupted when the query changes.
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 
 /// Stops a search running on another thread.
 pub use rusqlite::InterruptHandle as Interrupt;
@@ -46,11 +46,7 @@ pub struct TitleReader {
 
 impl TitleReader {
     pub fn open(path: &std::path::Path, audit_id: &str) -> Result<Self> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(std::time::Duration::from_millis(200))?;
+        let conn = super::read_only(path, std::time::Duration::from_millis(200))?;
         Ok(TitleReader {
             conn,
             audit_id: audit_id.to_string(),
@@ -88,11 +84,7 @@ pub struct TextSearcher {
 impl TextSearcher {
     /// A searcher over one audit's findings in the file at `path`.
     pub fn open(path: &std::path::Path, audit_id: &str) -> Result<Self> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(std::time::Duration::from_millis(200))?;
+        let conn = super::read_only(path, std::time::Duration::from_millis(200))?;
         Ok(TextSearcher {
             conn,
             audit_id: audit_id.to_string(),

@@ -12,6 +12,8 @@
 //! Run: `cargo bench --bench process` (Linux; the anchors and the fsync
 //! count are skipped when sqlite3 or strace is missing).
 
+#[path = "binary.rs"]
+mod binary;
 #[path = "../common/pty.rs"]
 mod pty;
 
@@ -21,29 +23,8 @@ use std::time::{Duration, Instant};
 
 use pty::Tui;
 
-const BIN: &str = env!("CARGO_BIN_EXE_auditbench");
+use binary::{median, proc_kb, BIN};
 const RUNS: usize = 15;
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn run(args: &[&str], db: &Path) -> String {
-    let out = Command::new(BIN)
-        .env_remove("AUDITBENCH_DB")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run auditbench");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
 
 fn have(tool: &str) -> bool {
     Command::new(tool)
@@ -54,26 +35,17 @@ fn have(tool: &str) -> bool {
         .is_ok()
 }
 
-fn proc_kb(pid: u32, key: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix(key))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
-
 fn main() {
     // `cargo bench` passes --bench; nothing else to parse.
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("big.sqlite");
 
     let t = Instant::now();
-    let audit = run(&["demo", "--scale", "100000"], &db);
+    let audit = binary::run(&db, &["demo", "--scale", "100000"]);
     println!("generation: demo --scale 100000 in {:.1?}", t.elapsed());
     // One command closes it cleanly and takes the rolling backup, as any
     // earlier session would have.
-    run(&["list"], &db);
+    binary::run(&db, &["list"]);
 
     let mut starts = Vec::new();
     for _ in 0..RUNS {

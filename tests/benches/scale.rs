@@ -19,6 +19,8 @@
 //!
 //! Run: `cargo bench --bench scale` (Linux; needs `sqlite3` for the anchors).
 
+#[path = "binary.rs"]
+mod binary;
 #[path = "../common/pty.rs"]
 mod pty;
 
@@ -35,7 +37,7 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 
-const BIN: &str = env!("CARGO_BIN_EXE_auditbench");
+use binary::{median, proc_kb, BIN};
 
 /// The CSV export's query, as `sqlite3 -csv` runs it (the anchor).
 const ANCHOR_SQL: &str =
@@ -67,26 +69,9 @@ struct Row {
     export_anchor: Duration,
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
+/// The binary on `db`, without rolling backups (they would be measured).
 fn run(db: &Path, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .env_remove("AUDITBENCH_DB")
-        .arg("--db")
-        .arg(db)
-        .args(["--keep-backups", "0"])
-        .args(args)
-        .output()
-        .expect("run auditbench");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    binary::run(db, &[&["--keep-backups", "0"], args].concat())
 }
 
 fn sqlite3(db: &Path, sql: &str, csv_to: Option<&Path>) -> Duration {
@@ -103,15 +88,6 @@ fn sqlite3(db: &Path, sql: &str, csv_to: Option<&Path>) -> Duration {
     let st = cmd.status().expect("sqlite3");
     assert!(st.success(), "sqlite3 {sql}");
     t.elapsed()
-}
-
-fn proc_kb(pid: u32, key: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix(key))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
 }
 
 fn key(c: KeyCode) -> KeyEvent {
