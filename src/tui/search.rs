@@ -1,6 +1,6 @@
 //! The fuzzy finder's engine: what can be found in an audit (clauses,
-//! intents, findings, interviewees), the findings read on a thread, and a
-//! search scored in time slices on up to two threads. The popup
+//! intents, findings, interviewees), the in-memory entries scored in time
+//! slices, the findings ranked from the file on a thread. The popup
 //! (`popups/finder.rs`) only holds the query line and draws.
 
 use std::time::{Duration, Instant};
@@ -137,40 +137,23 @@ fn exact_bonus(text: &str, q: &str) -> i64 {
     }
 }
 
-/// Pools larger than this are scored on two threads.
-const PARALLEL_FROM: usize = 2_048;
-
 /// Score `pool` (candidate indices) against the query: (score, index) of
-/// every match, in pool order. Large pools are split across two threads
-/// (the machines auditors carry have at least two cores).
+/// every match, in pool order. On this thread only: the other core ranks
+/// the findings (`FindingRanker`) while a query is typed.
 fn score(
     candidates: &[Candidate],
     pool: &[usize],
     q: &str,
     matcher: &ClangdMatcher,
 ) -> Vec<(i64, usize)> {
-    let run = |part: &[usize], m: &ClangdMatcher| -> Vec<(i64, usize)> {
-        part.iter()
-            .filter_map(|&i| {
-                let c = candidates.get(i)?;
-                m.fuzzy_match(&c.text, q)
-                    .map(|s| (s + exact_bonus(&c.text, q), i))
-            })
-            .collect()
-    };
-    if pool.len() < PARALLEL_FROM {
-        return run(pool, matcher);
-    }
-    let (a, b) = pool.split_at(pool.len() / 2);
-    std::thread::scope(|s| {
-        let other = s.spawn(|| run(b, &ClangdMatcher::default()));
-        let mut first = run(a, matcher);
-        match other.join() {
-            Ok(second) => first.extend(second),
-            Err(_) => first.extend(run(b, matcher)),
-        }
-        first
-    })
+    pool.iter()
+        .filter_map(|&i| {
+            let c = candidates.get(i)?;
+            matcher
+                .fuzzy_match(&c.text, q)
+                .map(|s| (s + exact_bonus(&c.text, q), i))
+        })
+        .collect()
 }
 
 /// A search over the candidates, sliced in time: each call scores for at
@@ -199,9 +182,9 @@ pub struct Search {
 /// Scoring time per key press (or per idle turn of the event loop): the
 /// frame follows at once with the best matches so far, and a large audit's
 /// search completes over the next few frames.
-pub const BUDGET: Duration = Duration::from_millis(2);
+pub const BUDGET: Duration = Duration::from_millis(1);
 /// Candidates scored between two looks at the clock.
-const CHUNK: usize = 2_048;
+const CHUNK: usize = 512;
 
 impl Search {
     /// A search with an empty query (every candidate, in order).
