@@ -936,6 +936,10 @@ fn a_large_audit_opens_before_its_interviews_and_samples_are_read() {
     app.dispatch(Action::OpenFinder);
     type_text(&mut app, "Interviewee 700 ");
     app.finder_poll(true);
+    // the idle turns the event loop gives the scoring between keys
+    while app.busy() {
+        app.dispatch(Action::Work);
+    }
     let Some(Popup::Finder(f)) = app.popups.last() else {
         panic!("finder")
     };
@@ -955,9 +959,17 @@ fn a_large_audit_opens_before_its_interviews_and_samples_are_read() {
     }
     let (clause, n) = per_clause.iter().max_by_key(|(_, n)| **n).unwrap();
     assert!(*n > 12);
+    // pasted, then Enter at once: Enter chooses among every entry, not
+    // only those scored in the paste's 1 ms slice (3 000 interview and
+    // sample entries rank the clause id too)
     app.dispatch(Action::OpenFinder);
-    type_text(&mut app, &format!("{clause} "));
+    app.handle_paste(&format!("{clause} "));
     app.handle_key(key(KeyCode::Enter));
+    assert_eq!(
+        app.screen,
+        Screen::Stage2,
+        "the clause, not one of its samples"
+    );
     // (tall enough for the clause's 40 findings above them)
     let shown = screen(&mut app, 120, 160);
     assert!(

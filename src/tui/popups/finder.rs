@@ -241,6 +241,13 @@ impl Component for FinderState {
             }
             Action::Cancel => return Ok(vec![Effect::Close(Which::Top)]),
             Action::Select => {
+                // the choice is the best of every in-memory entry, not of
+                // the slices scored so far (Enter typed right after the
+                // query, or a slow machine)
+                while self.search.busy() {
+                    self.search
+                        .work(candidates, std::time::Duration::from_millis(50));
+                }
                 let target = self
                     .rows(candidates)
                     .get(self.selected)
