@@ -41,3 +41,12 @@ pub fn proc_kb(pid: u32, key: &str) -> u64 {
         .and_then(|v| v.split_whitespace().next()?.parse().ok())
         .unwrap_or(0)
 }
+
+/// The CSV export's query as `sqlite3 -csv` runs it: the export's anchor
+/// (same columns, join and order).
+pub const EXPORT_SQL: &str =
+    "SELECT f.reference, a.organisation, a.audit_type, f.stage, f.clause_id, f.grade, \
+     f.title, f.requirement, f.statement, f.evidence, f.status, f.root_cause, f.correction, \
+     f.corrective_action, f.due_date, f.raised_by, f.created_at \
+     FROM findings f JOIN audits a ON a.id = f.audit_id \
+     ORDER BY f.grade_rank, f.clause_key, f.ref_prefix, f.ref_seq";

@@ -6,6 +6,8 @@
 //! Run: `cargo bench --bench export`. The anchor is skipped (with a note) when
 //! no `sqlite3` is on the PATH.
 
+#[path = "binary.rs"]
+mod binary;
 #[path = "fixture.rs"]
 mod fixture;
 
@@ -13,16 +15,10 @@ use std::io;
 use std::process::{Command, Stdio};
 
 use auditbench::export::csv::write_findings;
+use binary::EXPORT_SQL;
 use criterion::{criterion_group, criterion_main, Criterion};
 
 const SCALE: usize = 100_000;
-
-const ANCHOR_SQL: &str =
-    "SELECT f.reference, a.organisation, a.audit_type, f.stage, f.clause_id, f.grade, \
-     f.title, f.requirement, f.statement, f.evidence, f.status, f.root_cause, f.correction, \
-     f.corrective_action, f.due_date, f.raised_by, f.created_at \
-     FROM findings f JOIN audits a ON a.id = f.audit_id \
-     ORDER BY f.grade_rank, f.clause_key, f.ref_prefix, f.ref_seq";
 
 fn bench_export(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -50,7 +46,7 @@ fn bench_export(c: &mut Criterion) {
                 let status = Command::new("sqlite3")
                     .arg("-csv")
                     .arg(&path)
-                    .arg(ANCHOR_SQL)
+                    .arg(EXPORT_SQL)
                     .stdout(Stdio::null())
                     .status()
                     .expect("sqlite3");

@@ -16,6 +16,8 @@
 mod binary;
 #[path = "../common/pty.rs"]
 mod pty;
+#[path = "session.rs"]
+mod session;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -81,20 +83,7 @@ fn main() {
         );
     }
 
-    let mut tui = Tui::start(Path::new(BIN), &db);
-    tui.wait_for(0, "Northwind");
-    let m = tui.mark();
-    tui.keys("\r");
-    tui.wait_for(m, "recommend");
-    let open_kb = proc_kb(tui.pid(), "VmRSS:");
-    let m = tui.mark();
-    tui.keys("4");
-    tui.wait_for(m, "report order");
-    let m = tui.mark();
-    tui.keys("/");
-    tui.wait_for(m, "Find");
-    tui.keys("nc-9");
-    std::thread::sleep(Duration::from_millis(500));
+    let (tui, open_kb) = session::open_and_find(&db, "nc-9", Duration::from_millis(500));
     let pid = tui.pid();
     println!(
         "memory with the audit open: {} MB resident after opening it, {} MB after the findings screen and a finder query, peak {} MB",
@@ -102,10 +91,7 @@ fn main() {
         proc_kb(pid, "VmRSS:") / 1024,
         proc_kb(pid, "VmHWM:") / 1024
     );
-    tui.keys("\x1b");
-    std::thread::sleep(Duration::from_millis(100));
-    tui.keys("q");
-    tui.wait();
+    session::quit(tui);
 
     if have("strace") {
         let log = dir.path().join("strace.log");

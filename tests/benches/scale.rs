@@ -23,6 +23,8 @@
 mod binary;
 #[path = "../common/pty.rs"]
 mod pty;
+#[path = "session.rs"]
+mod session;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -37,15 +39,7 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 
-use binary::{median, proc_kb, BIN};
-
-/// The CSV export's query, as `sqlite3 -csv` runs it (the anchor).
-const ANCHOR_SQL: &str =
-    "SELECT f.reference, a.organisation, a.audit_type, f.stage, f.clause_id, f.grade, \
-     f.title, f.requirement, f.statement, f.evidence, f.status, f.root_cause, f.correction, \
-     f.corrective_action, f.due_date, f.raised_by, f.created_at \
-     FROM findings f JOIN audits a ON a.id = f.audit_id \
-     ORDER BY f.grade_rank, f.clause_key, f.ref_prefix, f.ref_seq";
+use binary::{median, proc_kb, BIN, EXPORT_SQL};
 
 #[derive(Default, Clone)]
 struct Row {
@@ -215,24 +209,9 @@ fn in_process(db: &Path, row: &mut Row) {
 }
 
 fn memory(db: &Path) -> u64 {
-    let mut tui = Tui::start(Path::new(BIN), db);
-    tui.wait_for(0, "Northwind");
-    let m = tui.mark();
-    tui.keys("\r");
-    tui.wait_for(m, "recommend");
-    let m = tui.mark();
-    tui.keys("4");
-    tui.wait_for(m, "report order");
-    let m = tui.mark();
-    tui.keys("/");
-    tui.wait_for(m, "Find");
-    tui.keys("change");
-    std::thread::sleep(Duration::from_millis(3000));
+    let (tui, _) = session::open_and_find(db, "change", Duration::from_millis(3000));
     let peak = proc_kb(tui.pid(), "VmHWM:") / 1024;
-    tui.keys("\x1b");
-    std::thread::sleep(Duration::from_millis(100));
-    tui.keys("q");
-    tui.wait();
+    session::quit(tui);
     peak
 }
 
@@ -298,7 +277,7 @@ fn measure(dir: &Path, size: usize) -> Row {
             ],
         );
         exports.push(t.elapsed());
-        anchors.push(sqlite3(&db, ANCHOR_SQL, Some(&anchor_out)));
+        anchors.push(sqlite3(&db, EXPORT_SQL, Some(&anchor_out)));
     }
     row.export = median(exports);
     row.export_anchor = median(anchors);

@@ -10,36 +10,24 @@
 //!
 //! Run: `cargo bench --bench team` (the 100 000 point needs ≈1 GB of disk).
 
+#[path = "binary.rs"]
+mod binary;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use auditbench::domain::{Grade, NewFinding, Stage};
 use auditbench::store::{FindingField, FindingFilter, OpenOptions, Store};
 
-const BIN: &str = env!("CARGO_BIN_EXE_auditbench");
+use binary::median;
 const RUNS: usize = 7;
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
+/// The binary on `db` as auditor `who`, without rolling backups.
 fn run(db: &Path, who: &str, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .env_remove("AUDITBENCH_DB")
-        .args(["--db"])
-        .arg(db)
-        .args(["--keep-backups", "0", "--auditor", who])
-        .args(args)
-        .output()
-        .expect("run auditbench");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    binary::run(
+        db,
+        &[&["--keep-backups", "0", "--auditor", who], args].concat(),
+    )
 }
 
 fn timed(f: impl FnOnce()) -> Duration {
