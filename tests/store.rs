@@ -931,3 +931,80 @@ fn a_clause_s_first_findings_are_its_findings_in_report_order() {
         assert!(all.len() > 8, "{clause}: {} findings", all.len());
     }
 }
+
+/// The workbench holds an audit's interviews and samples as an index (row
+/// ids in list order, positions per clause, the samples' periods): read
+/// back, it lists exactly what reading every row lists, clause by clause,
+/// and its periods give the same evidence windows.
+#[test]
+fn the_record_indexes_list_what_reading_every_row_lists() {
+    let env = Env::new();
+    let mut s = Store::open(&env.db).unwrap();
+    let id = auditbench::demo::create_demo(&mut s).unwrap();
+    let cat = s.catalogue(&s.audit(&id).unwrap().catalogue_id).unwrap();
+    auditbench::demo::add_scale(&mut s, &id, &cat, 3_000).unwrap();
+    // an interview naming a clause twice, one naming none, an undated sample
+    for clauses in ["8.2, 8.2 6.1", ""] {
+        let mut odd = s.interviews(&id).unwrap()[0].clone();
+        odd.id.clear();
+        odd.interviewee = format!("Odd {clauses}");
+        odd.clauses = clauses.into();
+        s.save_interview(&odd).unwrap();
+    }
+    let mut undated = s.samples(&id).unwrap()[0].clone();
+    undated.id.clear();
+    (undated.period_from, undated.period_to) = (String::new(), String::new());
+    s.save_sample(&undated).unwrap();
+    let ix = s.record_indexes(&id).unwrap();
+    assert_eq!(ix, store::record_indexes_at(&env.db, &id).unwrap());
+    let interviews = s.interviews(&id).unwrap();
+    let samples = s.samples(&id).unwrap();
+    assert!(interviews.len() > 100 && samples.len() > 200);
+    assert_eq!(
+        s.interviews_by_rowid(ix.interviews.rowids(0, ix.interviews.len()))
+            .unwrap(),
+        interviews
+    );
+    assert_eq!(
+        s.samples_by_rowid(ix.samples.rowids(0, ix.samples.len()))
+            .unwrap(),
+        samples
+    );
+    let mut listed = 0;
+    for c in cat.clauses() {
+        let about: Vec<&Interview> = interviews
+            .iter()
+            .filter(|i| store::interview_clauses(&i.clauses).any(|x| x == c.id))
+            .collect();
+        let (first, n) = ix.interviews.of_clause(&c.id, 12);
+        assert_eq!(n, about.len(), "{}", c.id);
+        let read = s.interviews_by_rowid(&first).unwrap();
+        assert_eq!(
+            read.iter().collect::<Vec<_>>(),
+            about[..n.min(12)],
+            "{}",
+            c.id
+        );
+        let of: Vec<&Sample> = samples.iter().filter(|x| x.clause_id == c.id).collect();
+        let (first, n) = ix.samples.of_clause(&c.id, 12);
+        assert_eq!(n, of.len(), "{}", c.id);
+        let read = s.samples_by_rowid(&first).unwrap();
+        assert_eq!(read.iter().collect::<Vec<_>>(), of[..n.min(12)], "{}", c.id);
+        listed += n;
+    }
+    assert_eq!(listed, samples.len());
+    assert_eq!(ix.periods.windows(&cat), evidence_windows(&cat, &samples));
+    assert!(evidence_windows(&cat, &samples)
+        .iter()
+        .any(|w| w.undated > 0));
+    // every record's position is found from its id
+    for (pos, i) in interviews.iter().enumerate().step_by(37) {
+        let r = s.interview_rowid(&i.id).unwrap().unwrap();
+        assert_eq!(ix.interviews.position(r), Some(pos));
+    }
+    for pos in (0..samples.len()).step_by(41) {
+        let r = s.sample_rowid(&samples[pos].id).unwrap().unwrap();
+        assert_eq!(ix.samples.position(r), Some(pos));
+    }
+    assert_eq!(s.sample_rowid("no such sample").unwrap(), None);
+}

@@ -12,6 +12,23 @@ use auditbench::tui::popups::Popup;
 use common::*;
 use ratatui::crossterm::event::KeyCode;
 
+/// The open audit's interviews, in the list's order (the workbench holds
+/// their row ids; the rows are read as the screen needs them).
+fn interviews_of(app: &App) -> Vec<Interview> {
+    let d = app.model.data.as_ref().unwrap();
+    app.store
+        .interviews_by_rowid(d.interviews.rowids(0, d.interviews.len()))
+        .unwrap()
+}
+
+/// The open audit's samples, in the list's order.
+fn samples_of(app: &App) -> Vec<Sample> {
+    let d = app.model.data.as_ref().unwrap();
+    app.store
+        .samples_by_rowid(d.samples.rowids(0, d.samples.len()))
+        .unwrap()
+}
+
 fn findings(app: &App) -> Vec<Finding> {
     let id = &app.model.data.as_ref().unwrap().audit.id;
     app.store.findings(id, &FindingFilter::default()).unwrap()
@@ -423,9 +440,8 @@ fn interviews_record_and_notes_go_to_the_file() {
     );
     type_text(&mut app, "CAB weekly.\nEmergency changes by phone.");
     app.handle_key(key(KeyCode::Esc));
-    let d = app.model.data.as_ref().unwrap();
-    let i = d
-        .interviews
+    let all = interviews_of(&app);
+    let i = all
         .iter()
         .find(|i| i.held_at.starts_with("2026-11-23"))
         .expect("saved");
@@ -435,7 +451,7 @@ fn interviews_record_and_notes_go_to_the_file() {
     assert_eq!(i.interviewer, "Jordan Lee");
     assert_eq!(i.clauses, "8.5.1.3");
     assert_eq!(i.held_at, "2026-11-23 09:30 UTC");
-    assert_eq!(d.interviews[app.screens.interviews.selected].id, i.id);
+    assert_eq!(all[app.screens.interviews.selected].id, i.id);
     // delete only after confirmation (on the interviews screen)
     app.handle_key(key(KeyCode::Char('5')));
     app.handle_key(key(KeyCode::Char('D')));
@@ -459,9 +475,8 @@ fn samples_are_recorded_from_stage2() {
         "\t3\tINC-1, INC-2, INC-3\tall within target\t2026-07-01\t2026-09-30",
     );
     app.handle_key(key(KeyCode::Enter)); // Enter on the last field saves
-    let d = app.model.data.as_ref().unwrap();
-    let s = d
-        .samples
+    let all = samples_of(&app);
+    let s = all
         .iter()
         .find(|s| s.population.starts_with("P1"))
         .expect("sample saved");
@@ -716,10 +731,7 @@ fn interview_field_edit_targets_the_right_column() {
     app.handle_key(ctrl('k'));
     type_text(&mut app, "SMS owner");
     app.handle_key(key(KeyCode::Enter));
-    assert_eq!(
-        app.model.data.as_ref().unwrap().interviews[0].role,
-        "SMS owner"
-    );
+    assert_eq!(interviews_of(&app)[0].role, "SMS owner");
 }
 
 #[test]
@@ -816,13 +828,19 @@ fn a_findings_filter_does_not_hide_findings_from_other_screens() {
         "{:?}",
         rows.iter().map(|r| r.text).take(3).collect::<Vec<_>>()
     );
-    // the clauses, interviews and samples are held; the findings are not
-    assert_eq!(cands.iter().filter(|c| c.kind == "finding").count(), 0);
+    // the clauses, intents and notes are held; the findings, interviews
+    // and samples are not (they are ranked from the file)
+    assert!(cands
+        .iter()
+        .all(|c| ["clause", "intent", "cl notes", "doc notes"].contains(&c.kind)));
     let held = cands.len();
+    let d = app.model.data.as_ref().unwrap();
+    let records = 12 + d.interviews.len() + d.samples.len();
+    assert!(d.interviews.len() + d.samples.len() > 0);
     let shown = screen(&mut app, 120, 36);
     assert!(
-        shown.contains(&format!("of {}", held + 12)),
-        "every finding is counted: {shown}"
+        shown.contains(&format!("of {}", held + records)),
+        "every finding, interview and sample is counted: {shown}"
     );
 }
 
@@ -954,7 +972,7 @@ fn a_large_audit_opens_before_its_interviews_and_samples_are_read() {
     // a clause's pane lists a pane's worth of its samples and counts the rest
     app.handle_key(key(KeyCode::Esc));
     let mut per_clause: std::collections::BTreeMap<String, usize> = Default::default();
-    for x in &app.model.data.as_ref().unwrap().samples {
+    for x in &samples_of(&app) {
         *per_clause.entry(x.clause_id.clone()).or_default() += 1;
     }
     let (clause, n) = per_clause.iter().max_by_key(|(_, n)| **n).unwrap();
@@ -976,6 +994,47 @@ fn a_large_audit_opens_before_its_interviews_and_samples_are_read() {
         shown.contains(&format!("… and {} more samples", n - 12)),
         "{clause}: {shown}"
     );
+    // a finding of the clause cites from the clause's samples (and those
+    // it cites already), not from a checklist of every sample of the audit
+    let (clause, n) = (clause.clone(), *n);
+    let f = findings(&app)
+        .into_iter()
+        .find(|f| f.clause_id == clause && f.reference.starts_with("NC-"))
+        .expect("a finding of the clause");
+    let elsewhere = samples_of(&app)
+        .into_iter()
+        .find(|s| s.clause_id != clause)
+        .unwrap();
+    app.store
+        .set_finding_samples(&f.id, std::slice::from_ref(&elsewhere.id))
+        .unwrap();
+    app.reload(auditbench::tui::effect::Slice::Citations)
+        .unwrap();
+    app.popups.push(Popup::Finding(Box::new(
+        auditbench::tui::popups::finding::FindingDetailState::new(f.clone()),
+    )));
+    app.dispatch(Action::CiteSamples);
+    let Some(Popup::Checklist(c)) = app.popups.last() else {
+        panic!("the samples to cite: {:?}", app.model.status)
+    };
+    assert_eq!(c.items.len(), n + 1, "{clause}'s samples and the one cited");
+    let cited: Vec<&str> = c
+        .items
+        .iter()
+        .zip(&c.ticked)
+        .filter(|(_, t)| **t)
+        .map(|((id, _), _)| id.as_str())
+        .collect();
+    assert_eq!(cited, [elsewhere.id.as_str()]);
+    assert!(c
+        .items
+        .iter()
+        .all(|(_, label)| label.starts_with(&format!("{clause} "))
+            || label.starts_with(&format!("{} ", elsewhere.clause_id))));
+    // the finding's pane names the sample it cites
+    app.handle_key(key(KeyCode::Esc));
+    let shown = screen(&mut app, 120, 60);
+    assert!(shown.contains(&elsewhere.label()), "{shown}");
 }
 
 #[test]
@@ -1131,7 +1190,7 @@ fn samples_are_listed_edited_found_and_deleted() {
     assert_eq!(app.mode(), Mode::Samples);
     let n = app.model.data.as_ref().unwrap().samples.len();
     assert!(n > 0);
-    let first = app.model.data.as_ref().unwrap().samples[0].clone();
+    let first = samples_of(&app)[0].clone();
     // the items seen, in the editor
     app.handle_key(key(KeyCode::Enter));
     assert_eq!(app.mode(), Mode::Editor);
@@ -1167,10 +1226,7 @@ fn samples_are_listed_edited_found_and_deleted() {
     type_text(&mut app, "CHG0041230");
     app.handle_key(key(KeyCode::Enter));
     assert_eq!(app.screen, Screen::Samples);
-    assert_eq!(
-        app.model.data.as_ref().unwrap().samples[app.screens.samples.selected].id,
-        first.id
-    );
+    assert_eq!(samples_of(&app)[app.screens.samples.selected].id, first.id);
     // delete: asked first
     app.handle_key(key(KeyCode::Char('D')));
     app.handle_key(key(KeyCode::Char('n')));
@@ -1588,7 +1644,7 @@ fn an_interviews_clauses_are_ticked_from_the_catalogue() {
     let env = Env::new();
     let mut app = demo_app(&env);
     app.dispatch(Action::GoInterviews);
-    let before = app.model.data.as_ref().unwrap().interviews[0].clone();
+    let before = interviews_of(&app)[0].clone();
     app.handle_key(key(KeyCode::Char('c')));
     assert_eq!(app.mode(), Mode::Checklist);
     let text = screen(&mut app, 120, 36);
@@ -2404,8 +2460,7 @@ fn a_samples_period_is_edited_with_one_key_and_checked() {
     }
     type_text(&mut app, "2026-06-01 – 2026-09-30");
     app.handle_key(ctrl('s'));
-    let d = app.model.data.as_ref().unwrap();
-    let s = &d.samples[0];
+    let s = &samples_of(&app)[0];
     assert_eq!(
         (s.period_from.as_str(), s.period_to.as_str()),
         ("2026-06-01", "2026-09-30")

@@ -17,7 +17,7 @@ pub use cycle::{
 pub use enums::*;
 pub use readiness::{
     clause_share, closed_between, evidence_windows, readiness, readiness_statement, EvidenceWindow,
-    Gap, QuestionRating, Readiness, Rehearsal, Share,
+    Gap, QuestionRating, Readiness, Rehearsal, SamplePeriods, Share,
 };
 pub use report::{report_items, Fill, ReportItem};
 pub use responses::{deadline, standing, Response, ResponseKind, Standing};
@@ -308,6 +308,21 @@ pub struct Sample {
     /// The period the records seen cover: `YYYY-MM-DD` or "" (not said).
     pub period_from: String,
     pub period_to: String,
+}
+
+impl Sample {
+    /// One line naming the sample: "8.2 Change records (n=10, random)".
+    pub fn label(&self) -> String {
+        sample_label(&self.clause_id, &self.population, self.size, self.method)
+    }
+}
+
+/// One line naming a sample from its parts (see [`Sample::label`]).
+pub fn sample_label(clause_id: &str, population: &str, size: u32, method: SampleMethod) -> String {
+    format!(
+        "{clause_id} {population} (n={size}, {})",
+        method.label().to_lowercase()
+    )
 }
 
 /// Validate a `YYYY-MM-DD` date (empty is allowed: "not set").

@@ -281,64 +281,86 @@ impl EvidenceWindow {
 /// assessable clauses of the operation of the service management system
 /// (clause 8 in 2018, clauses 6–9 in 2011), and any other clause sampled.
 pub fn evidence_windows(cat: &Catalogue, samples: &[super::Sample]) -> Vec<EvidenceWindow> {
-    let operation = |id: &str| {
-        let top = id.split('.').next().unwrap_or("");
-        if cat.edition == "2011" {
-            matches!(top, "6" | "7" | "8" | "9")
-        } else {
-            top == "8"
-        }
-    };
-    // the samples by clause, once (not every sample for every clause)
-    let mut by_clause: std::collections::HashMap<&str, Vec<&super::Sample>> =
-        std::collections::HashMap::new();
+    let mut periods = SamplePeriods::default();
     for s in samples {
-        by_clause.entry(s.clause_id.as_str()).or_default().push(s);
+        periods.add(&s.clause_id, &s.period_from, &s.period_to);
     }
-    let mut out = Vec::new();
-    for c in cat.clauses().iter().filter(|c| cat.is_assessable(c)) {
-        let mine: Vec<&super::Sample> = by_clause.get(c.id.as_str()).cloned().unwrap_or_default();
-        if mine.is_empty() && !operation(&c.id) {
-            continue;
+    periods.windows(cat)
+}
+
+/// The samples' record periods by clause, gathered one sample at a time
+/// (a large audit's samples are read as a stream, never held), from which
+/// [`SamplePeriods::windows`] makes the evidence windows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SamplePeriods {
+    /// Per clause: the dated periods (start ≤ end), and how many samples
+    /// say no period.
+    by_clause:
+        std::collections::HashMap<String, (Vec<(chrono::NaiveDate, chrono::NaiveDate)>, usize)>,
+}
+
+impl SamplePeriods {
+    /// One sample of `clause` covering `from`–`to` (either not a date: undated).
+    pub fn add(&mut self, clause: &str, from: &str, to: &str) {
+        let d = |x: &str| chrono::NaiveDate::parse_from_str(x, "%Y-%m-%d").ok();
+        let entry = match self.by_clause.get_mut(clause) {
+            Some(e) => e,
+            None => self.by_clause.entry(clause.to_string()).or_default(),
+        };
+        match (d(from), d(to)) {
+            (Some(a), Some(b)) => entry.0.push((a.min(b), a.max(b))),
+            _ => entry.1 += 1,
         }
-        let mut spans: Vec<(chrono::NaiveDate, chrono::NaiveDate)> = mine
-            .iter()
-            .filter_map(|s| {
-                let d = |x: &str| chrono::NaiveDate::parse_from_str(x, "%Y-%m-%d").ok();
-                let (a, b) = (d(&s.period_from)?, d(&s.period_to)?);
-                Some((a.min(b), a.max(b)))
-            })
-            .collect();
-        let undated = mine.len() - spans.len();
-        spans.sort();
-        // the union of the periods, in days (both ends counted)
-        let mut days = 0i64;
-        let mut cur: Option<(chrono::NaiveDate, chrono::NaiveDate)> = None;
-        for (a, b) in spans.iter().copied() {
-            cur = match cur {
-                Some((ca, cb)) if a <= cb + chrono::Days::new(1) => Some((ca, cb.max(b))),
-                Some((ca, cb)) => {
-                    days += (cb - ca).num_days() + 1;
-                    Some((a, b))
-                }
-                None => Some((a, b)),
-            };
-        }
-        if let Some((ca, cb)) = cur {
-            days += (cb - ca).num_days() + 1;
-        }
-        let fmt = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
-        out.push(EvidenceWindow {
-            clause_id: c.id.clone(),
-            title: c.title.clone(),
-            months: (days as f64 / 30.44 * 10.0).round() / 10.0,
-            from: spans.first().map(|s| fmt(s.0)).unwrap_or_default(),
-            to: spans.iter().map(|s| s.1).max().map(fmt).unwrap_or_default(),
-            samples: mine.len(),
-            undated,
-        });
     }
-    out
+
+    /// The evidence window of every process sampled or operational.
+    pub fn windows(&self, cat: &Catalogue) -> Vec<EvidenceWindow> {
+        let operation = |id: &str| {
+            let top = id.split('.').next().unwrap_or("");
+            if cat.edition == "2011" {
+                matches!(top, "6" | "7" | "8" | "9")
+            } else {
+                top == "8"
+            }
+        };
+        let none = (Vec::new(), 0);
+        let mut out = Vec::new();
+        for c in cat.clauses().iter().filter(|c| cat.is_assessable(c)) {
+            let (dated, undated) = self.by_clause.get(c.id.as_str()).unwrap_or(&none);
+            if dated.is_empty() && *undated == 0 && !operation(&c.id) {
+                continue;
+            }
+            let mut spans = dated.clone();
+            spans.sort();
+            // the union of the periods, in days (both ends counted)
+            let mut days = 0i64;
+            let mut cur: Option<(chrono::NaiveDate, chrono::NaiveDate)> = None;
+            for (a, b) in spans.iter().copied() {
+                cur = match cur {
+                    Some((ca, cb)) if a <= cb + chrono::Days::new(1) => Some((ca, cb.max(b))),
+                    Some((ca, cb)) => {
+                        days += (cb - ca).num_days() + 1;
+                        Some((a, b))
+                    }
+                    None => Some((a, b)),
+                };
+            }
+            if let Some((ca, cb)) = cur {
+                days += (cb - ca).num_days() + 1;
+            }
+            let fmt = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+            out.push(EvidenceWindow {
+                clause_id: c.id.clone(),
+                title: c.title.clone(),
+                months: (days as f64 / 30.44 * 10.0).round() / 10.0,
+                from: spans.first().map(|s| fmt(s.0)).unwrap_or_default(),
+                to: spans.iter().map(|s| s.1).max().map(fmt).unwrap_or_default(),
+                samples: dated.len() + undated,
+                undated: *undated,
+            });
+        }
+        out
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,9 @@ pub struct Citation {
     /// The finding's reference (NC-002), for showing on the sample.
     pub reference: String,
     pub sample_id: String,
+    /// The sample named in one line (see `Sample::label`), for showing on
+    /// the finding.
+    pub sample: String,
 }
 
 /// The references of the findings citing a sample: "NC-002, OBS-001".
@@ -28,16 +31,26 @@ impl Store {
             // CROSS JOIN: the citations first (a few, each made by hand),
             // then each one's finding by id; not every finding of the audit
             // probed for citations (148 ms at 100 000 findings)
-            "SELECT c.finding_id, f.reference, c.sample_id
+            "SELECT c.finding_id, f.reference, c.sample_id,
+                    s.clause_id, s.population, s.size, s.method
              FROM finding_samples c CROSS JOIN findings f ON f.id = c.finding_id
+                  JOIN samples s ON s.id = c.sample_id
              WHERE f.audit_id = ?1
              ORDER BY f.ref_prefix, f.ref_seq, c.cited_at",
         )?;
         let rows = stmt.query_map([audit_id], |r| {
+            let method = r.get::<_, String>(6)?;
+            let method = super::stored(6, crate::domain::SampleMethod::parse(&method))?;
             Ok(Citation {
                 finding_id: r.get(0)?,
                 reference: r.get(1)?,
                 sample_id: r.get(2)?,
+                sample: crate::domain::sample_label(
+                    super::text_ref(r, 3)?,
+                    super::text_ref(r, 4)?,
+                    r.get(5)?,
+                    method,
+                ),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -43,7 +43,7 @@ pub use findings::{
     grade_page_at, grade_pages, Dir, FindingField, FindingFilter, FindingOrder, PageKey,
 };
 pub use history::{chain_hash, ChainReport, HistoryEntry};
-pub use interviews::interviews_and_samples_at;
+pub use interviews::{interview_clauses, record_indexes_at, RecordIndex, RecordIndexes};
 pub use open::{
     default_path, latest_schema_version, migrations, validate_migrations, OpenOptions, WhenLocked,
     APPLICATION_ID,
@@ -51,7 +51,9 @@ pub use open::{
 pub use pack::{check_trail, AuditTrail};
 pub use responses::NewResponse;
 pub use team::{tag_for, ListedConflict, MergeRecord, MergeReport, Settle, TeamInfo, TEAM_FORMAT};
-pub use text_search::{Interrupt, TextHit, TextSearcher, TitleReader, MIN_QUERY};
+pub use text_search::{
+    Interrupt, TextHit, TextSearcher, TitleReader, Titled, TitledEntry, MIN_QUERY,
+};
 
 /// The clock, injectable so tests can fix time.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -476,6 +478,11 @@ pub(crate) fn found<T>(r: rusqlite::Result<T>, what: impl FnOnce() -> String) ->
 }
 
 /// Parse a stored enum code; a bad code means the file was edited by hand.
+/// Column `idx` of a row as text, borrowed (no copy made).
+pub(crate) fn text_ref<'a>(r: &'a rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<&'a str> {
+    stored(idx, r.get_ref(idx)?.as_str())
+}
+
 pub(crate) fn stored<T, E: std::fmt::Display>(
     idx: usize,
     r: std::result::Result<T, E>,

@@ -36,12 +36,36 @@ pub struct TextHit {
     pub excerpt: String,
 }
 
-/// An audit's findings as the fuzzy finder ranks them ("REF title"), read
-/// a page at a time by row id on a read-only connection of its own: the
-/// finder holds the best matches, never every finding.
+/// An audit's records as the fuzzy finder ranks them, read a page at a
+/// time by row id on a read-only connection of its own: the finder holds
+/// the best matches, never every record.
 pub struct TitleReader {
     conn: Connection,
     audit_id: String,
+}
+
+/// The tables the finder ranks from the file, in the order it reads them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Titled {
+    Findings,
+    Interviews,
+    Samples,
+}
+
+impl Titled {
+    pub const ALL: [Titled; 3] = [Titled::Findings, Titled::Interviews, Titled::Samples];
+}
+
+/// One entry the finder ranks: what is matched, and what it leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TitledEntry {
+    pub rowid: i64,
+    /// The record's id ("" for a finding: it is led to by row id).
+    pub id: String,
+    /// What kind of entry: "finding", "interview", "notes" (an
+    /// interview's), "sample".
+    pub kind: &'static str,
+    pub text: String,
 }
 
 impl TitleReader {
@@ -53,23 +77,84 @@ impl TitleReader {
         })
     }
 
-    /// Up to `limit` findings after row id `after`: (row id, "REF title").
-    pub fn page(&self, after: i64, limit: usize) -> Result<Vec<(i64, String)>> {
+    /// Up to `limit` records of `table` after row id `after`, as entries
+    /// (an interview is two: who, and what was said), and the last row id
+    /// read (None: no more).
+    pub fn page(
+        &self,
+        table: Titled,
+        after: i64,
+        limit: usize,
+    ) -> Result<(Vec<TitledEntry>, Option<i64>)> {
         // `+audit_id`: by row id through the table, not through an index on
-        // the audit (which would sort every finding for each page)
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT rowid, reference || ' ' || title FROM findings
-             WHERE +audit_id = ?1 AND rowid > ?2 ORDER BY rowid LIMIT ?3",
-        )?;
-        let rows = stmt.query_map(
-            rusqlite::params![
-                self.audit_id,
-                after,
-                i64::try_from(limit).unwrap_or(i64::MAX)
-            ],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        // the audit (which would sort every record for each page)
+        let sql = match table {
+            Titled::Findings => {
+                "SELECT rowid, '', reference || ' ' || title, '' FROM findings
+                 WHERE +audit_id = ?1 AND rowid > ?2 ORDER BY rowid LIMIT ?3"
+            }
+            Titled::Interviews => {
+                "SELECT rowid, id, interviewee, role, notes FROM interviews
+                 WHERE +audit_id = ?1 AND rowid > ?2 ORDER BY rowid LIMIT ?3"
+            }
+            Titled::Samples => {
+                "SELECT rowid, id, clause_id, population, items FROM samples
+                 WHERE +audit_id = ?1 AND rowid > ?2 ORDER BY rowid LIMIT ?3"
+            }
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut rows = stmt.query(rusqlite::params![
+            self.audit_id,
+            after,
+            i64::try_from(limit).unwrap_or(i64::MAX)
+        ])?;
+        let mut out = Vec::with_capacity(limit);
+        let (mut last, mut n) = (None, 0);
+        while let Some(r) = rows.next()? {
+            let rowid: i64 = r.get(0)?;
+            let id: String = r.get(1)?;
+            let text = |i| super::text_ref(r, i);
+            last = Some(rowid);
+            n += 1;
+            match table {
+                Titled::Findings => out.push(TitledEntry {
+                    rowid,
+                    id,
+                    kind: "finding",
+                    text: r.get(2)?,
+                }),
+                Titled::Interviews => {
+                    let (who, notes) = (text(2)?, text(4)?);
+                    out.push(TitledEntry {
+                        rowid,
+                        id: id.clone(),
+                        kind: "interview",
+                        text: format!("{who} ({})", text(3)?),
+                    });
+                    // the notes too (a change record id said in an interview)
+                    if !notes.trim().is_empty() {
+                        out.push(TitledEntry {
+                            rowid,
+                            id,
+                            kind: "notes",
+                            text: format!("{who} · {}", notes.replace('\n', " ")),
+                        });
+                    }
+                }
+                Titled::Samples => out.push(TitledEntry {
+                    rowid,
+                    id,
+                    kind: "sample",
+                    text: format!(
+                        "{} {} · {}",
+                        text(2)?,
+                        text(3)?,
+                        text(4)?.replace('\n', " ")
+                    ),
+                }),
+            }
+        }
+        Ok((out, (n == limit).then_some(last).flatten()))
     }
 }
 

@@ -90,15 +90,7 @@ impl App {
     pub fn finder_poll(&mut self, wait: bool) {
         if let Some(d) = &mut self.model.data {
             match d.lists_arrived(wait) {
-                Ok(true) => {
-                    self.dirty = true;
-                    // the finder's entries are renewed when it opens, or
-                    // now if it is open
-                    if let Some(Popup::Finder(f)) = self.popups.last_mut() {
-                        d.finder_extras();
-                        f.refresh(&d.finder);
-                    }
-                }
+                Ok(true) => self.dirty = true,
                 Ok(false) => {}
                 Err(e) => self
                     .model
@@ -269,7 +261,7 @@ impl App {
                     d.finder_extras();
                     // without the text search, the rest of the finder works
                     let text = super::search::TextWorker::spawn(&self.store, &d.audit.id);
-                    let ranker = super::search::FindingRanker::spawn(&self.store, &d.audit.id);
+                    let ranker = super::search::RecordRanker::spawn(&self.store, &d.audit.id);
                     let (text, problem) = match text {
                         Ok(t) => (Some(t), None),
                         Err(e) => (None, Some(e)),
@@ -278,9 +270,15 @@ impl App {
                         Ok(r) => (Some(r), problem),
                         Err(e) => (None, Some(e)),
                     };
-                    let findings = d.counts.iter().sum::<u64>() as usize;
+                    // the findings, interviews and samples ranked from the file
+                    let records = d.counts.iter().sum::<u64>() as usize
+                        + if d.lists_loading.is_some() {
+                            self.store.interview_and_sample_count(&d.audit.id)?
+                        } else {
+                            d.interviews.len() + d.samples.len()
+                        };
                     self.popups.push(Popup::Finder(Box::new(FinderState::new(
-                        &d.finder, text, ranker, findings,
+                        &d.finder, text, ranker, records,
                     ))));
                     if let Some(e) = problem {
                         let why = format!("The findings' texts cannot be searched ({e}); titles, clauses and interviews can");
@@ -382,12 +380,10 @@ impl App {
     /// clause). A failed read is said in the status bar.
     pub fn prepare(&mut self, height: u16) {
         let body = views::body_height(height);
-        if let Err(e) = self.model.read_frame(
-            &self.store,
-            &self.screens,
-            self.screen,
-            views::findings::FindingsView::list_height(body),
-        ) {
+        if let Err(e) = self
+            .model
+            .read_frame(&self.store, &self.screens, self.screen, body)
+        {
             self.model
                 .error(format!("Could not read what to show: {e}"));
         }

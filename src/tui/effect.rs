@@ -28,6 +28,8 @@ pub enum Slice {
     FindingList,
     /// Interviews and samples.
     Interviews,
+    /// Only which findings cite which samples.
+    Citations,
     /// The open audit's own record (details, status, recommendation).
     Audit,
     /// The audit plan and the time walked.
@@ -129,7 +131,11 @@ impl App {
                     d.finding = *f;
                 }
             }
-            Effect::SelectInterview(id) => self.screens.interviews.select(&self.model, &id),
+            Effect::SelectInterview(id) => {
+                self.screens
+                    .interviews
+                    .select(&mut self.model, &self.store, &id)?;
+            }
             Effect::NextRecovery => self.next_recovery()?,
             Effect::SaveDrafts => self.persist_drafts()?,
             Effect::SaveConfirmedForm => {
@@ -231,6 +237,7 @@ impl App {
             Slice::FindingList => d.reload_list(&self.store, &f.filter, f.sort)?,
             Slice::Reviews => d.reload_reviews(&self.store)?,
             Slice::Interviews => d.reload_interviews(&self.store)?,
+            Slice::Citations => d.citations = self.store.citations(&d.audit.id)?,
             Slice::Plan => d.reload_plan(&self.store)?,
             Slice::Ratings => {
                 d.reload_ratings(&self.store)?;

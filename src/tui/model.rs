@@ -44,6 +44,23 @@ pub struct FrameRows {
     /// The programme of the open audit's client (`None` before its first
     /// visit), read for the Programme screen.
     pub programme: Option<(crate::domain::Client, Option<crate::domain::Programme>)>,
+    /// The interviews list's visible rows: (position of the first, rows).
+    pub interviews: (usize, Vec<Interview>),
+    /// The samples list's visible rows: (position of the first, rows).
+    pub samples: (usize, Vec<Sample>),
+    /// The stage 2 clause's first samples and interviews.
+    pub clause_records: Option<ClauseRecords>,
+}
+
+/// A clause's first samples and interviews (a pane's worth: a clause of a
+/// large audit has thousands), and how many it has of each.
+#[derive(Debug, Default, Clone)]
+pub struct ClauseRecords {
+    pub clause: String,
+    pub samples: Vec<Sample>,
+    pub sample_count: usize,
+    pub interviews: Vec<Interview>,
+    pub interview_count: usize,
 }
 
 /// Everything drawing reads.
@@ -100,6 +117,34 @@ impl Model {
         self.data
             .as_ref()
             .is_some_and(|d| d.audit.status == AuditStatus::Reported)
+    }
+
+    /// The interview at position `pos` of the open audit's list.
+    pub fn interview_at(&self, store: &Store, pos: usize) -> store::Result<Option<Interview>> {
+        let Some(d) = &self.data else { return Ok(None) };
+        Ok(store
+            .interviews_by_rowid(d.interviews.rowids(pos, 1))?
+            .pop())
+    }
+
+    /// The sample at position `pos` of the open audit's list.
+    pub fn sample_at(&self, store: &Store, pos: usize) -> store::Result<Option<Sample>> {
+        let Some(d) = &self.data else { return Ok(None) };
+        Ok(store.samples_by_rowid(d.samples.rowids(pos, 1))?.pop())
+    }
+
+    /// Where the interview with this id is in the open audit's list.
+    pub fn interview_position(&self, store: &Store, id: &str) -> store::Result<Option<usize>> {
+        let Some(d) = &self.data else { return Ok(None) };
+        Ok(store
+            .interview_rowid(id)?
+            .and_then(|r| d.interviews.position(r)))
+    }
+
+    /// Where the sample with this id is in the open audit's list.
+    pub fn sample_position(&self, store: &Store, id: &str) -> store::Result<Option<usize>> {
+        let Some(d) = &self.data else { return Ok(None) };
+        Ok(store.sample_rowid(id)?.and_then(|r| d.samples.position(r)))
     }
 
     /// The finding at position `i` of the open audit's findings list.
@@ -189,29 +234,29 @@ pub struct AuditData {
     pub findings: FindingList,
     /// Open nonconformities for the overview (the first of them, report order).
     pub open_ncs: Vec<Finding>,
-    /// What the fuzzy finder searches in memory (clauses, interviews,
-    /// samples, notes: the findings are ranked from the file).
+    /// What the fuzzy finder searches in memory (clauses, intents, notes:
+    /// the findings, interviews and samples are ranked from the file).
     pub finder: Vec<search::Candidate>,
     /// Counts by grade (all findings, unfiltered).
     pub counts: [u64; 6],
     pub tally: NcTally,
     /// Per clause: (findings, open NCs).
     pub by_clause: HashMap<String, (u64, u64)>,
-    pub interviews: Vec<Interview>,
-    pub samples: Vec<Sample>,
-    /// A large audit's interviews and samples (and their finder entries),
-    /// being read on a thread (the lists above are the older ones, or
-    /// empty, until they come).
-    pub lists_loading: Option<std::sync::mpsc::Receiver<store::Result<Lists>>>,
-    /// How many of the finder's entries come first and are renewed with the
-    /// notes (clauses, intents, notes); the interviews' and samples'
-    /// entries follow, renewed with those lists.
-    pub finder_base: usize,
+    /// The interviews and samples lists: row ids in display order, and
+    /// which are about each clause (the rows are read a screenful at a
+    /// time, into [`FrameRows`]).
+    pub interviews: store::RecordIndex,
+    pub samples: store::RecordIndex,
+    /// Months of records seen per process, from the samples' periods.
+    pub evidence: Vec<crate::domain::EvidenceWindow>,
+    /// A large audit's interviews and samples, being indexed on a thread
+    /// (the lists above are the older ones, or empty, until they come).
+    pub lists_loading: Option<std::sync::mpsc::Receiver<store::Result<store::RecordIndexes>>>,
     /// Which findings cite which samples.
     pub citations: Vec<store::Citation>,
     /// The audit's context for the report.
     pub context: crate::domain::AuditContext,
-    /// The finder's interview and sample entries are older than the lists.
+    /// The finder's notes entries are older than the notes.
     pub finder_extras_stale: bool,
     /// Findings carried from the client's earlier audits (a follow-up).
     pub carried: Vec<crate::domain::Carried>,
@@ -239,30 +284,19 @@ pub struct AuditData {
     pub conflicts: Vec<store::ListedConflict>,
 }
 
-/// An audit's interviews and samples, with their finder entries (made
-/// where they are read: on a thread for a large audit).
-pub struct Lists {
-    interviews: Vec<Interview>,
-    samples: Vec<Sample>,
-    candidates: Vec<search::Candidate>,
-}
-
-impl Lists {
-    fn of(interviews: Vec<Interview>, samples: Vec<Sample>) -> Lists {
-        let candidates = search::interview_candidates(&interviews)
-            .chain(search::sample_candidates(&samples))
-            .collect();
-        Lists {
-            interviews,
-            samples,
-            candidates,
-        }
-    }
-}
-
 /// Interviews and samples read at once when an audit has at most this
 /// many (else on a thread).
 const LISTS_AT_ONCE: usize = 2_000;
+
+/// Samples and interviews listed in a stage 2 clause's pane at most (the
+/// rest are counted, and listed on their own screens).
+pub const CLAUSE_LISTED: usize = 12;
+
+/// The first row shown of a list of `height` rows with `selected` chosen
+/// (the selection kept on the last row as it moves down).
+pub fn first_shown(selected: usize, height: usize) -> usize {
+    selected.saturating_sub(height.saturating_sub(1))
+}
 
 /// How many open nonconformities the overview lists.
 pub const OPEN_NC_ROWS: usize = 200;
@@ -538,10 +572,10 @@ impl AuditData {
             counts: [0; 6],
             tally: NcTally::default(),
             by_clause: HashMap::new(),
-            interviews: Vec::new(),
-            samples: Vec::new(),
+            interviews: store::RecordIndex::default(),
+            samples: store::RecordIndex::default(),
+            evidence: Vec::new(),
             lists_loading: None,
-            finder_base: 0,
             citations: store.citations(id)?,
             context: store.audit_context(id)?,
             finder_extras_stale: false,
@@ -562,7 +596,6 @@ impl AuditData {
         d.awaited = awaited(store, id)?;
         d.reload_reviews(store)?;
         d.finder = search::candidates(&d);
-        d.finder_base = d.finder.len();
         d.finder_extras_stale = false;
         d.reload_interviews(store)?;
         Ok(d)
@@ -617,11 +650,6 @@ impl AuditData {
     /// Whether the audit is a rehearsal (internal audit).
     pub fn rehearsal(&self) -> bool {
         self.audit.audit_type == crate::domain::AuditType::Internal
-    }
-
-    /// Months of records seen per process.
-    pub fn evidence(&self) -> Vec<crate::domain::EvidenceWindow> {
-        crate::domain::evidence_windows(&self.catalogue, &self.samples)
     }
 
     /// A rehearsal's readiness from its ratings.
@@ -733,26 +761,40 @@ impl Model {
     }
 
     /// Read the rows the next frame draws that are not kept in the model:
-    /// the visible window of the findings list (`list_height` rows) and the
-    /// first findings of the stage 2 clause on screen.
+    /// the visible window of the findings, interviews or samples list (in a
+    /// body of `body` rows) and the first findings, samples and interviews
+    /// of the stage 2 clause on screen.
     pub fn read_frame(
         &mut self,
         store: &Store,
         screens: &super::views::Screens,
         screen: super::app::Screen,
-        list_height: usize,
+        body: u16,
     ) -> store::Result<()> {
         use super::app::Screen;
         let Some(d) = &mut self.data else {
             self.frame = FrameRows::default();
             return Ok(());
         };
+        // the interviews' and samples' lists fill the body, in a border
+        let records = (body.saturating_sub(2) as usize).max(1);
         match screen {
             Screen::Findings => {
                 let v = &screens.findings;
-                let off = super::views::scroll(&v.offset, v.selected, list_height);
-                let window = d.findings.window(store, &d.audit.id, off, list_height)?;
+                let height = super::views::findings::FindingsView::list_height(body);
+                let off = super::views::scroll(&v.offset, v.selected, height);
+                let window = d.findings.window(store, &d.audit.id, off, height)?;
                 self.frame.findings = (off, window);
+            }
+            Screen::Interviews => {
+                let at = first_shown(screens.interviews.selected, records);
+                let rows = store.interviews_by_rowid(d.interviews.rowids(at, records))?;
+                self.frame.interviews = (at, rows);
+            }
+            Screen::Samples => {
+                let at = first_shown(screens.samples.selected, records);
+                let rows = store.samples_by_rowid(d.samples.rowids(at, records))?;
+                self.frame.samples = (at, rows);
             }
             Screen::Stage1 => {
                 self.frame.document = match screens.stage1.current() {
@@ -771,16 +813,31 @@ impl Model {
             }
             Screen::Stage2 => {
                 let id = screens.stage2.current_id(&d.catalogue).map(str::to_string);
-                self.frame.clause = match id {
-                    Some(id) if d.by_clause.get(&id).is_some_and(|(n, _)| *n > 0) => {
+                self.frame.clause = match &id {
+                    Some(id) if d.by_clause.get(id).is_some_and(|(n, _)| *n > 0) => {
                         let rows = store.clause_findings(
                             &d.audit.id,
-                            &id,
+                            id,
                             super::views::stage2::CLAUSE_FINDINGS_SHOWN,
                         )?;
-                        Some((id, rows))
+                        Some((id.clone(), rows))
                     }
                     _ => None,
+                };
+                self.frame.clause_records = match id {
+                    Some(clause) => {
+                        let (samples, sample_count) = d.samples.of_clause(&clause, CLAUSE_LISTED);
+                        let (interviews, interview_count) =
+                            d.interviews.of_clause(&clause, CLAUSE_LISTED);
+                        Some(ClauseRecords {
+                            samples: store.samples_by_rowid(&samples)?,
+                            sample_count,
+                            interviews: store.interviews_by_rowid(&interviews)?,
+                            interview_count,
+                            clause,
+                        })
+                    }
+                    None => None,
                 };
             }
             _ => {}
@@ -803,14 +860,14 @@ impl AuditData {
         crate::domain::recommendation(self.audit.audit_type, &self.tally, &self.coverage())
     }
 
-    /// Interviews and samples, read again: at once for an audit of a few
-    /// thousand, on a thread for a larger one (100 000 samples take 0.4 s
-    /// to read), taken with [`Self::lists_arrived`].
+    /// Interviews and samples, indexed again: at once for an audit of a
+    /// few thousand, on a thread for a larger one (150 000 take a few
+    /// tenths of a second), taken with [`Self::lists_arrived`].
     pub fn reload_interviews(&mut self, store: &Store) -> store::Result<()> {
         let id = &self.audit.id;
         self.citations = store.citations(id)?;
         if store.interview_and_sample_count(id)? <= LISTS_AT_ONCE {
-            let lists = Lists::of(store.interviews(id)?, store.samples(id)?);
+            let lists = store.record_indexes(id)?;
             self.take_lists(lists);
             self.lists_loading = None;
             return Ok(());
@@ -819,24 +876,21 @@ impl AuditData {
         let path = store.path().to_path_buf();
         let id = id.clone();
         std::thread::spawn(move || {
-            let lists = store::interviews_and_samples_at(&path, &id)
-                .map(|(interviews, samples)| Lists::of(interviews, samples));
-            let _ = tx.send(lists);
+            let _ = tx.send(store::record_indexes_at(&path, &id));
         });
         self.lists_loading = Some(rx);
         Ok(())
     }
 
-    /// Put read lists in place, with their finder entries after the base
-    /// ones (moved, not rebuilt: 150 000 entries take 0.1 s to make).
-    fn take_lists(&mut self, lists: Lists) {
+    /// Put indexed lists in place, and the evidence windows made from
+    /// their periods.
+    fn take_lists(&mut self, lists: store::RecordIndexes) {
         self.interviews = lists.interviews;
         self.samples = lists.samples;
-        self.finder.truncate(self.finder_base);
-        self.finder.extend(lists.candidates);
+        self.evidence = lists.periods.windows(&self.catalogue);
     }
 
-    /// Take the interviews and samples read on a thread, if they came
+    /// Take the interviews and samples indexed on a thread, if they came
     /// (`wait`: block until they do). Returns whether they came.
     pub fn lists_arrived(&mut self, wait: bool) -> store::Result<bool> {
         let Some(rx) = &self.lists_loading else {
@@ -859,20 +913,14 @@ impl AuditData {
         Ok(true)
     }
 
-    /// The notes are few: the finder's are renewed before it opens (the
-    /// interviews' and samples' entries, after them, are kept).
+    /// The notes are few: the finder's are renewed before it opens.
     pub fn finder_extras(&mut self) {
         if !std::mem::take(&mut self.finder_extras_stale) {
             return;
         }
-        let lists = self
-            .finder
-            .split_off(self.finder_base.min(self.finder.len()));
         self.finder
             .retain(|c| !search::NOTES_KINDS.contains(&c.kind));
         let notes: Vec<_> = search::notes_candidates(self).collect();
         self.finder.extend(notes);
-        self.finder_base = self.finder.len();
-        self.finder.extend(lists);
     }
 }

@@ -37,7 +37,7 @@ impl App {
             }
             EditTarget::Interview { id, .. } => {
                 self.screen = Screen::Interviews;
-                s.interviews.select(&self.model, id);
+                let _ = s.interviews.select(&mut self.model, &self.store, id);
             }
             EditTarget::Finding { id, .. } | EditTarget::FindingClause { id } => {
                 self.screen = Screen::Findings;
@@ -84,11 +84,15 @@ impl App {
             }
             Target::Sample(id) => {
                 self.screen = Screen::Samples;
-                self.screens.samples.select(&self.model, &id);
+                self.screens
+                    .samples
+                    .select(&mut self.model, &self.store, &id)?;
             }
             Target::Interview(id) => {
                 self.screen = Screen::Interviews;
-                self.screens.interviews.select(&self.model, &id);
+                self.screens
+                    .interviews
+                    .select(&mut self.model, &self.store, &id)?;
             }
         }
         Ok(Vec::new())

@@ -32,10 +32,9 @@ pub struct Candidate {
 /// At most this many matches are kept and shown.
 pub const MAX_MATCHES: usize = 200;
 
-/// The finder's first entries: clauses, their intents, the notes on them.
-/// The interviews' and samples' entries follow, made where those lists are
-/// read (`model::Lists`); the findings (the bulk) are ranked by a
-/// [`FindingRanker`], read from the file as it goes.
+/// The finder's in-memory entries: clauses, their intents, the notes on
+/// them. The findings, interviews and samples (the bulk) are ranked by a
+/// [`RecordRanker`], read from the file as it goes.
 pub fn candidates(data: &AuditData) -> Vec<Candidate> {
     let mut out = Vec::new();
     for c in data.catalogue.clauses() {
@@ -85,42 +84,6 @@ pub fn notes_candidates(data: &AuditData) -> impl Iterator<Item = Candidate> + '
     clauses.chain(docs)
 }
 
-/// The finder's entries for interviewees.
-pub fn interview_candidates(
-    interviews: &[crate::domain::Interview],
-) -> impl Iterator<Item = Candidate> + '_ {
-    interviews.iter().flat_map(|i| {
-        let who = Candidate {
-            text: format!("{} ({})", i.interviewee, i.role),
-            kind: "interview",
-            target: Target::Interview(i.id.clone()),
-        };
-        // the notes too (a change record id said in an interview)
-        let notes = (!i.notes.trim().is_empty()).then(|| Candidate {
-            text: format!("{} · {}", i.interviewee, i.notes.replace('\n', " ")),
-            kind: "notes",
-            target: Target::Interview(i.id.clone()),
-        });
-        std::iter::once(who).chain(notes)
-    })
-}
-
-/// The finder's entries for samples: clause, population and the items seen.
-pub fn sample_candidates(
-    samples: &[crate::domain::Sample],
-) -> impl Iterator<Item = Candidate> + '_ {
-    samples.iter().map(|x| Candidate {
-        text: format!(
-            "{} {} · {}",
-            x.clause_id,
-            x.population,
-            x.items.replace('\n', " ")
-        ),
-        kind: "sample",
-        target: Target::Sample(x.id.clone()),
-    })
-}
-
 // The matcher is fuzzy-matcher's clangd algorithm: its skim v2 matcher keeps
 // a cache between calls that makes a score depend on the calls before it
 // (found by the narrowing property test), and panics with the cache off.
@@ -139,7 +102,7 @@ fn exact_bonus(text: &str, q: &str) -> i64 {
 
 /// Score `pool` (candidate indices) against the query: (score, index) of
 /// every match, in pool order. On this thread only: the other core ranks
-/// the findings (`FindingRanker`) while a query is typed.
+/// the findings (`RecordRanker`) while a query is typed.
 fn score(
     candidates: &[Candidate],
     pool: &[usize],
@@ -297,23 +260,25 @@ const RANK_PAGE: usize = 4_096;
 /// How often the ranker sends its best matches while it reads on.
 const RANK_EVERY: Duration = Duration::from_millis(15);
 
-/// The best matches of one query among the findings: (score, row id,
-/// "REF title"), best first, at most [`MAX_MATCHES`].
+/// The best matches of one query among the records ranked from the file
+/// (findings, interviews, samples): (score, entry), best first, at most
+/// [`MAX_MATCHES`].
 #[derive(Debug, Clone, Default)]
 pub struct Ranked {
     pub query: String,
-    pub best: Vec<(i64, i64, String)>,
-    /// Whether every finding has been scored.
+    pub best: Vec<(i64, Candidate)>,
+    /// Whether every record has been scored.
     pub done: bool,
 }
 
-/// Ranks the findings' references and titles against the query on a
-/// thread of its own, reading them from the file a page at a time: the
-/// first page's best come back within milliseconds, then better ones as the
-/// pages go by (the frame shows them as they come), and only the best
-/// [`MAX_MATCHES`] are held at any time, never every finding. A new query
-/// stops the ranking of the previous one.
-pub struct FindingRanker {
+/// Ranks the findings' references and titles, the interviewees and their
+/// notes, and the samples against the query on a thread of its own, reading
+/// them from the file a page at a time: the first page's best come back
+/// within milliseconds, then better ones as the pages go by (the frame
+/// shows them as they come), and only the best [`MAX_MATCHES`] are held at
+/// any time, never every record. A new query stops the ranking of the
+/// previous one.
+pub struct RecordRanker {
     queries: std::sync::mpsc::Sender<String>,
     answers: std::sync::mpsc::Receiver<Ranked>,
     /// The latest answer for the query asked.
@@ -322,7 +287,7 @@ pub struct FindingRanker {
     waiting: Option<String>,
 }
 
-impl FindingRanker {
+impl RecordRanker {
     pub fn spawn(store: &crate::store::Store, audit_id: &str) -> crate::store::Result<Self> {
         let reader = crate::store::TitleReader::open(store.path(), audit_id)?;
         let (qtx, qrx) = std::sync::mpsc::channel::<String>();
@@ -343,7 +308,7 @@ impl FindingRanker {
                 }
             }
         });
-        Ok(FindingRanker {
+        Ok(RecordRanker {
             queries: qtx,
             answers: arx,
             latest: Ranked::default(),
@@ -373,18 +338,31 @@ impl FindingRanker {
     /// Take the answers that came (`wait`: until the ranking is done, as
     /// tests do). Returns whether the best matches changed.
     pub fn poll(&mut self, wait: bool) -> bool {
+        self.poll_until(wait.then_some(None))
+    }
+
+    /// Take the answers that come until the ranking is done or `until`
+    /// passes (`None`: only those already come; `Some(None)`: no limit).
+    /// Returns whether the best matches changed.
+    pub fn poll_until(&mut self, until: Option<Option<Instant>>) -> bool {
         let mut changed = false;
         while let Some(want) = self.waiting.clone() {
-            let got = if wait {
-                self.answers.recv().ok()
-            } else {
-                self.answers.try_recv().ok()
+            let got = match until {
+                None => self.answers.try_recv().ok(),
+                Some(None) => match self.answers.recv() {
+                    Ok(a) => Some(a),
+                    Err(_) => {
+                        // the thread is gone: nothing more will come
+                        self.waiting = None;
+                        None
+                    }
+                },
+                Some(Some(t)) => self
+                    .answers
+                    .recv_timeout(t.saturating_duration_since(Instant::now()))
+                    .ok(),
             };
             let Some(answer) = got else {
-                if wait {
-                    // the thread is gone: nothing more will come
-                    self.waiting = None;
-                }
                 break;
             };
             if answer.query != want {
@@ -400,7 +378,7 @@ impl FindingRanker {
     }
 }
 
-/// Rank every finding against `q`, sending the best as they improve.
+/// Rank every record against `q`, sending the best as they improve.
 /// Returns a newer query if one came meanwhile (the ranking stops), Err if
 /// the finder is gone.
 fn rank(
@@ -409,20 +387,25 @@ fn rank(
     queries: &std::sync::mpsc::Receiver<String>,
     answers: &std::sync::mpsc::Sender<Ranked>,
 ) -> Result<Option<String>, ()> {
-    let order = |a: &(i64, i64, String), b: &(i64, i64, String)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    use crate::store::Titled;
+    // (score, order read, entry): among equal scores, the one read first
+    type Scored = (i64, u64, Candidate);
+    let order = |a: &Scored, b: &Scored| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
     let matcher = ClangdMatcher::default();
-    let mut best: Vec<(i64, i64, String)> = Vec::new();
-    let mut after = i64::MIN;
+    let mut best: Vec<Scored> = Vec::new();
+    let mut seq = 0u64;
     let mut sent = None::<Instant>;
-    let top = |best: &mut Vec<(i64, i64, String)>| {
+    let top = |best: &mut Vec<Scored>| {
         if best.len() > MAX_MATCHES {
             best.select_nth_unstable_by(MAX_MATCHES, order);
             best.truncate(MAX_MATCHES);
         }
         best.sort_by(order);
-        best.clone()
+        best.iter().map(|(s, _, c)| (*s, c.clone())).collect()
     };
-    loop {
+    let mut tables = Titled::ALL.iter().copied().peekable();
+    let mut after = i64::MIN;
+    while let Some(&table) = tables.peek() {
         // only the latest query matters
         let mut newer = None;
         while let Ok(n) = queries.try_recv() {
@@ -431,15 +414,30 @@ fn rank(
         if newer.is_some() {
             return Ok(newer);
         }
-        // a file that cannot be read ranks no findings
-        let page = reader.page(after, RANK_PAGE).unwrap_or_default();
-        let done = page.len() < RANK_PAGE;
-        if let Some((last, _)) = page.last() {
-            after = *last;
+        // a file that cannot be read ranks nothing from it
+        let (page, more) = reader.page(table, after, RANK_PAGE).unwrap_or_default();
+        match more {
+            Some(last) => after = last,
+            None => {
+                tables.next();
+                after = i64::MIN;
+            }
         }
-        for (rowid, text) in page {
-            if let Some(s) = matcher.fuzzy_match(&text, q) {
-                best.push((s + exact_bonus(&text, q), rowid, text));
+        let done = tables.peek().is_none();
+        for e in page {
+            seq += 1;
+            if let Some(s) = matcher.fuzzy_match(&e.text, q) {
+                let target = match e.kind {
+                    "finding" => Target::Finding(e.rowid),
+                    "sample" => Target::Sample(e.id),
+                    _ => Target::Interview(e.id),
+                };
+                let candidate = Candidate {
+                    kind: e.kind,
+                    target,
+                    text: e.text,
+                };
+                best.push((s + exact_bonus(&candidate.text, q), seq, candidate));
             }
         }
         if best.len() > 4 * MAX_MATCHES {
@@ -455,10 +453,8 @@ fn rank(
             answers.send(answer).map_err(|_| ())?;
             sent = Some(Instant::now());
         }
-        if done {
-            return Ok(None);
-        }
     }
+    Ok(None)
 }
 
 /// How many findings a text search returns at most.

@@ -103,7 +103,7 @@ impl ChecklistState {
                 let f = ctx.store.finding(finding_id)?;
                 effects.extend([
                     Effect::Refreshed(Box::new(f)),
-                    Effect::Reload(Slice::Interviews),
+                    Effect::Reload(Slice::Citations),
                     Effect::Info(match chosen.len() {
                         0 => format!("{reference} cites no sample"),
                         1 => format!("{reference} cites 1 sample"),

@@ -19,7 +19,7 @@ use crate::tui::component::{none, Component, Ctx};
 use crate::tui::effect::{Effect, Which};
 use crate::tui::keymap::Mode;
 use crate::tui::model::Model;
-use crate::tui::search::{Candidate, FindingRanker, Search, Target, TextWorker};
+use crate::tui::search::{Candidate, RecordRanker, Search, Target, TextWorker};
 use crate::tui::theme::Theme;
 
 pub struct FinderState {
@@ -28,13 +28,14 @@ pub struct FinderState {
     pub selected: usize,
     /// The findings' text search (none if it could not be opened).
     text: Option<TextWorker>,
-    /// The findings' references and titles, ranked on a thread as they
+    /// The findings, interviews and samples, ranked on a thread as they
     /// are read from the file (none if it could not be opened).
-    ranker: Option<FindingRanker>,
+    ranker: Option<RecordRanker>,
     /// The ranker's best matches so far, as candidates, with their score.
     ranked: Vec<(i64, Candidate)>,
-    /// How many findings the audit has (for the count shown).
-    findings: usize,
+    /// How many records are ranked from the file: findings, interviews,
+    /// samples (for the count shown).
+    ranked_total: usize,
     /// Findings whose texts hold the query, as candidates, with the score
     /// the fuzzy matcher gives their excerpt (so both lists merge).
     hits: Vec<(i64, Candidate)>,
@@ -47,6 +48,9 @@ pub struct FinderState {
 /// take a core from the fuzzy scoring while keys come.
 pub const TEXT_PAUSE: std::time::Duration = std::time::Duration::from_millis(60);
 
+/// How long Enter waits for the ranking from the file to end.
+const ENTER_WAIT: std::time::Duration = std::time::Duration::from_millis(40);
+
 /// One row of the finder's list.
 pub struct Row<'a> {
     pub kind: &'a str,
@@ -58,8 +62,8 @@ impl FinderState {
     pub fn new(
         candidates: &[Candidate],
         text: Option<TextWorker>,
-        ranker: Option<FindingRanker>,
-        findings: usize,
+        ranker: Option<RecordRanker>,
+        ranked_total: usize,
     ) -> Self {
         let mut input = TextArea::default();
         input.set_cursor_line_style(ratatui::style::Style::default());
@@ -71,7 +75,7 @@ impl FinderState {
             text,
             ranker,
             ranked: Vec::new(),
-            findings,
+            ranked_total,
             hits: Vec::new(),
             due: None,
         }
@@ -129,27 +133,18 @@ impl FinderState {
     }
 
     fn poll_ranker(&mut self, wait: bool) -> bool {
+        self.take_ranked(wait.then_some(None))
+    }
+
+    /// Take the ranker's answers (see [`RecordRanker::poll_until`]).
+    fn take_ranked(&mut self, until: Option<Option<std::time::Instant>>) -> bool {
         let Some(r) = &mut self.ranker else {
             return false;
         };
-        if !r.poll(wait) {
+        if !r.poll_until(until) {
             return false;
         }
-        self.ranked = r
-            .latest
-            .best
-            .iter()
-            .map(|(score, rowid, text)| {
-                (
-                    *score,
-                    Candidate {
-                        text: text.clone(),
-                        kind: "finding",
-                        target: Target::Finding(*rowid),
-                    },
-                )
-            })
-            .collect();
+        self.ranked = r.latest.best.clone();
         true
     }
 
@@ -192,7 +187,7 @@ impl FinderState {
     pub fn waiting(&self) -> bool {
         self.due.is_some()
             || self.text.as_ref().is_some_and(TextWorker::waiting)
-            || self.ranker.as_ref().is_some_and(FindingRanker::waiting)
+            || self.ranker.as_ref().is_some_and(RecordRanker::waiting)
     }
 
     /// The list shown: the fuzzy matches and the text hits merged by score
@@ -248,6 +243,10 @@ impl Component for FinderState {
                     self.search
                         .work(candidates, std::time::Duration::from_millis(50));
                 }
+                // and of the records ranked from the file, when the ranking
+                // ends within a key's budget (a few thousand records: a few
+                // ms); a longer one chooses among the best so far, as shown
+                self.take_ranked(Some(Some(std::time::Instant::now() + ENTER_WAIT)));
                 let target = self
                     .rows(candidates)
                     .get(self.selected)
@@ -284,7 +283,7 @@ fn render(s: &FinderState, m: &Model, f: &mut Frame, area: Rect) {
         } else {
             ""
         },
-        s.search.total + s.findings,
+        s.search.total + s.ranked_total,
         m.keymap.footer(Mode::Finder, rect.width.saturating_sub(40))
     ));
     let inner = block.inner(rect);

@@ -107,25 +107,28 @@ impl Component for FindingDetailState {
                 ))))
             }
             Action::CiteSamples => {
-                let Some(data) = &ctx.model.data else {
+                let Some(data) = &mut ctx.model.data else {
                     return none();
                 };
+                // a large audit's samples still being indexed are waited for
+                data.lists_arrived(true)?;
                 if data.samples.is_empty() {
                     return one(Effect::Info(format!(
                         "No sample recorded in this audit yet: {} on a stage 2 clause records one",
                         ctx.model.keymap.key_of(Mode::Stage2, &Action::NewSample)
                     )));
                 }
-                let items = data
-                    .samples
-                    .iter()
-                    .map(|x| (x.id.clone(), sample_label(x)))
-                    .collect();
                 let cited: Vec<String> = data
                     .citations
                     .iter()
                     .filter(|c| c.finding_id == d.id)
                     .map(|c| c.sample_id.clone())
+                    .collect();
+                let items = ctx
+                    .store
+                    .samples_by_rowid(&citable(data, &d.clause_id, &cited, ctx.store)?)?
+                    .into_iter()
+                    .map(|x| (x.id.clone(), x.label()))
                     .collect();
                 return one(Effect::Push(Popup::Checklist(Box::new(
                     ChecklistState::new(
@@ -264,8 +267,7 @@ fn render(d: &FindingDetailState, m: &Model, f: &mut Frame, area: Rect) {
                         x.citations
                             .iter()
                             .filter(|c| c.finding_id == fd.id)
-                            .filter_map(|c| x.samples.iter().find(|s| s.id == c.sample_id))
-                            .map(sample_label)
+                            .map(|c| c.sample.as_str())
                             .collect::<Vec<_>>()
                             .join("\n")
                     })
@@ -325,13 +327,33 @@ fn render(d: &FindingDetailState, m: &Model, f: &mut Frame, area: Rect) {
     );
 }
 
-/// A sample on one line: clause, population, size and method.
-pub fn sample_label(x: &crate::domain::Sample) -> String {
-    format!(
-        "{} {} (n={}, {})",
-        x.clause_id,
-        x.population,
-        x.size,
-        x.method.label().to_lowercase()
-    )
+/// The samples a finding may cite, as row ids in the samples list's order:
+/// every sample of an audit of a few thousand; of a larger one, the
+/// samples of the finding's clause and those it cites already (a checklist
+/// of 100 000 is not one anybody reads).
+fn citable(
+    data: &crate::tui::model::AuditData,
+    clause: &str,
+    cited: &[String],
+    store: &store::Store,
+) -> store::Result<Vec<i64>> {
+    if data.samples.len() <= CITABLE_ALL {
+        return Ok(data.samples.rowids(0, data.samples.len()).to_vec());
+    }
+    let list = &data.samples;
+    let mut at = list.clause_positions(clause);
+    for id in cited {
+        if let Some(p) = store.sample_rowid(id)?.and_then(|r| list.position(r)) {
+            at.push(p);
+        }
+    }
+    at.sort_unstable();
+    at.dedup();
+    Ok(at
+        .into_iter()
+        .flat_map(|p| list.rowids(p, 1).iter().copied())
+        .collect())
 }
+
+/// An audit with at most this many samples lists them all to cite.
+const CITABLE_ALL: usize = 2_000;

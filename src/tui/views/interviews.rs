@@ -26,15 +26,16 @@ pub struct InterviewsView {
 }
 
 impl InterviewsView {
-    /// Select the interview with this id, if it is there.
-    pub fn select(&mut self, m: &Model, id: &str) {
-        if let Some(pos) = m
-            .data
-            .as_ref()
-            .and_then(|d| d.interviews.iter().position(|i| i.id == id))
-        {
+    /// Select the interview with this id, if it is there (a large audit's
+    /// list still being read is waited for).
+    pub fn select(&mut self, m: &mut Model, store: &store::Store, id: &str) -> store::Result<()> {
+        if let Some(d) = &mut m.data {
+            d.lists_arrived(true)?;
+        }
+        if let Some(pos) = m.interview_position(store, id)? {
             self.selected = pos;
         }
+        Ok(())
     }
 }
 
@@ -45,7 +46,7 @@ impl Component for InterviewsView {
         };
         let len = data.interviews.len();
         self.selected = self.selected.min(len.saturating_sub(1));
-        let current = data.interviews.get(self.selected).cloned();
+        let current = ctx.model.interview_at(ctx.store, self.selected)?;
         if scroll_by(action, &mut self.detail_scroll) {
             return none();
         }
@@ -72,11 +73,7 @@ impl Component for InterviewsView {
                 .iter()
                 .map(|c| (c.id.clone(), format!("{} {}", c.id, c.title)))
                 .collect();
-            let ticked: Vec<String> = i
-                .clauses
-                .split([',', ' '])
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
+            let ticked: Vec<String> = store::interview_clauses(&i.clauses)
                 .map(str::to_string)
                 .collect();
             return one(Effect::Push(Popup::Checklist(Box::new(
@@ -143,15 +140,15 @@ fn render(v: &InterviewsView, m: &Model, f: &mut Frame, area: Rect) {
     let t = &m.theme;
     let [left, right] =
         Layout::horizontal([Constraint::Length(38), Constraint::Fill(1)]).areas(area);
+    // only the rows on screen were read, before drawing
     let h = left.height.saturating_sub(2) as usize;
-    let start = v.selected.saturating_sub(h.saturating_sub(1));
-    let mut lines: Vec<Line> = d
-        .interviews
+    let (first, rows) = &m.frame.interviews;
+    let mut lines: Vec<Line> = rows
         .iter()
         .enumerate()
-        .skip(start)
         .take(h)
-        .map(|(i, x)| {
+        .map(|(k, x)| {
+            let i = first + k;
             let line = Line::from(vec![
                 Span::styled(
                     format!(
@@ -186,7 +183,7 @@ fn render(v: &InterviewsView, m: &Model, f: &mut Frame, area: Rect) {
         left,
     );
 
-    let detail = match d.interviews.get(v.selected) {
+    let detail = match v.selected.checked_sub(*first).and_then(|k| rows.get(k)) {
         Some(x) => {
             let mut l = vec![
                 Line::from(vec![

@@ -408,7 +408,7 @@ fn rehearsal_head<'a>(d: &'a crate::tui::model::AuditData, m: &'a Model) -> Vec<
         out.push(Line::from(spans));
     }
     let min = m.settings.evidence_min_months;
-    let windows = d.evidence();
+    let windows = &d.evidence;
     let short: Vec<&crate::domain::EvidenceWindow> =
         windows.iter().filter(|w| w.short(min)).collect();
     let mut spans = vec![Span::raw(format!(

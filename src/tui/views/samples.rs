@@ -28,15 +28,16 @@ pub struct SamplesView {
 }
 
 impl SamplesView {
-    /// Select the sample with this id, if it is there.
-    pub fn select(&mut self, m: &Model, id: &str) {
-        if let Some(pos) = m
-            .data
-            .as_ref()
-            .and_then(|d| d.samples.iter().position(|s| s.id == id))
-        {
+    /// Select the sample with this id, if it is there (a large audit's
+    /// list still being read is waited for).
+    pub fn select(&mut self, m: &mut Model, store: &store::Store, id: &str) -> store::Result<()> {
+        if let Some(d) = &mut m.data {
+            d.lists_arrived(true)?;
+        }
+        if let Some(pos) = m.sample_position(store, id)? {
             self.selected = pos;
         }
+        Ok(())
     }
 }
 
@@ -47,7 +48,7 @@ impl Component for SamplesView {
         };
         let len = data.samples.len();
         self.selected = self.selected.min(len.saturating_sub(1));
-        let current = data.samples.get(self.selected).cloned();
+        let current = ctx.model.sample_at(ctx.store, self.selected)?;
         if scroll_by(action, &mut self.detail_scroll) {
             return none();
         }
@@ -119,15 +120,15 @@ impl Component for SamplesView {
         let t = &m.theme;
         let [left, right] =
             Layout::horizontal([Constraint::Length(40), Constraint::Fill(1)]).areas(area);
+        // only the rows on screen were read, before drawing
         let h = left.height.saturating_sub(2) as usize;
-        let start = self.selected.saturating_sub(h.saturating_sub(1));
-        let mut lines: Vec<Line> = d
-            .samples
+        let (first, rows) = &m.frame.samples;
+        let mut lines: Vec<Line> = rows
             .iter()
             .enumerate()
-            .skip(start)
             .take(h)
-            .map(|(i, x)| {
+            .map(|(k, x)| {
+                let i = first + k;
                 let line = Line::from(vec![
                     Span::styled(format!("{:<10}", cut(&x.clause_id, 9)), t.dim()),
                     Span::raw(cut(&x.population, 27)),
@@ -155,7 +156,7 @@ impl Component for SamplesView {
             ))),
             left,
         );
-        let detail = match d.samples.get(self.selected) {
+        let detail = match self.selected.checked_sub(*first).and_then(|k| rows.get(k)) {
             Some(x) => {
                 let row = |label: &str, value: String| {
                     Line::from(vec![

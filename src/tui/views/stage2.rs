@@ -642,11 +642,16 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
             )),
         ]));
     }
-    // a pane's worth of each (a clause of a large audit has thousands):
-    // the rest is counted, and listed on their own screens
-    let samples = d.samples.iter().filter(|x| x.clause_id == c.id);
-    let (shown_samples, more_samples) = first_of(samples, CLAUSE_LISTED);
-    for smp in shown_samples {
+    // a pane's worth of each (a clause of a large audit has thousands),
+    // read before drawing: the rest is counted, and listed on their own
+    // screens
+    let none = crate::tui::model::ClauseRecords::default();
+    let records = match &m.frame.clause_records {
+        Some(r) if r.clause == c.id => r,
+        _ => &none,
+    };
+    let more_samples = records.sample_count.saturating_sub(records.samples.len());
+    for smp in &records.samples {
         lines.push(Line::from(vec![
             Span::styled("Sample ", t.title()),
             Span::raw(format!(
@@ -665,12 +670,10 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
             t.dim(),
         ));
     }
-    let interviews = d
-        .interviews
-        .iter()
-        .filter(|i| i.clauses.split([',', ' ']).any(|x| x.trim() == c.id));
-    let (shown_interviews, more_interviews) = first_of(interviews, CLAUSE_LISTED);
-    for i in shown_interviews {
+    let more_interviews = records
+        .interview_count
+        .saturating_sub(records.interviews.len());
+    for i in &records.interviews {
         lines.push(Line::from(vec![
             Span::styled("Interview ", t.title()),
             Span::raw(format!(
@@ -708,21 +711,4 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
             .scroll((scroll_y, 0)),
         area,
     );
-}
-
-/// Samples and interviews listed in a clause's pane at most.
-const CLAUSE_LISTED: usize = 12;
-
-/// The first `n` items, and how many more there are.
-fn first_of<T>(items: impl Iterator<Item = T>, n: usize) -> (Vec<T>, usize) {
-    let mut first = Vec::new();
-    let mut more = 0;
-    for x in items {
-        if first.len() < n {
-            first.push(x);
-        } else {
-            more += 1;
-        }
-    }
-    (first, more)
 }
