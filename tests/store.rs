@@ -1008,3 +1008,41 @@ fn the_record_indexes_list_what_reading_every_row_lists() {
     }
     assert_eq!(s.sample_rowid("no such sample").unwrap(), None);
 }
+
+/// A bulk load (the generator's) runs with a large cache and a rollback
+/// journal, and puts both back after, whether it succeeds or fails; a
+/// failed one leaves nothing behind.
+#[test]
+fn a_bulk_load_puts_the_journal_and_cache_back() {
+    let env = Env::new();
+    let mut s = Store::open(&env.db).unwrap();
+    let modes = |path: &std::path::Path| {
+        let c = rusqlite::Connection::open(path).unwrap();
+        c.query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))
+            .unwrap()
+    };
+    let id = s
+        .bulk_load(|s| {
+            assert_eq!(modes(&env.db), "delete", "a rollback journal");
+            let id = auditbench::demo::create_demo(s)?;
+            let cat = s.catalogue(&s.audit(&id)?.catalogue_id)?;
+            auditbench::demo::add_scale(s, &id, &cat, 500)?;
+            Ok(id)
+        })
+        .unwrap();
+    assert_eq!(modes(&env.db), "wal");
+    let n = s.findings(&id, &FindingFilter::default()).unwrap().len();
+    assert!(n > 500);
+    let failed: store::Result<()> = s.bulk_load(|s| {
+        s.atomically(|s| {
+            let cat = s.catalogue(&s.audit(&id)?.catalogue_id)?;
+            auditbench::demo::add_scale(s, &id, &cat, 300)?;
+            Err(store::Error::Invalid("stopped".into()))
+        })
+    });
+    assert!(failed.is_err());
+    assert_eq!(s.findings(&id, &FindingFilter::default()).unwrap().len(), n);
+    assert_eq!(modes(&env.db), "wal");
+    drop(s);
+    assert_eq!(modes(&env.db), "wal");
+}

@@ -27,15 +27,22 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
     let scale = crate::scales::find(&args.grades).map_err(|e| anyhow::anyhow!(e))?;
     let mut store = ctx.open()?;
     // All of it or nothing: an interrupted run leaves no half-made audit.
-    let id = store.atomically(|store| {
-        let id = crate::demo::create_demo_graded(store, &scale)?;
-        if args.scale > 0 {
-            let audit = store.audit(&id)?;
-            let cat = store.catalogue(&audit.catalogue_id)?;
-            add_scale(store, &id, &cat, args.scale)?;
-        }
-        Ok(id)
-    })?;
+    let make = |store: &mut crate::store::Store| {
+        store.atomically(|store| {
+            let id = crate::demo::create_demo_graded(store, &scale)?;
+            if args.scale > 0 {
+                let audit = store.audit(&id)?;
+                let cat = store.catalogue(&audit.catalogue_id)?;
+                add_scale(store, &id, &cat, args.scale)?;
+            }
+            Ok(id)
+        })
+    };
+    let id = if args.scale >= 10_000 {
+        store.bulk_load(make)?
+    } else {
+        make(&mut store)?
+    };
     outln!("{id}")?;
     if args.cycle {
         let s1 = crate::demo::create_cycle(&mut store, &id)?;
