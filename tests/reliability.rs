@@ -603,3 +603,41 @@ fn a_reported_audit_is_read_only_until_reopened_with_a_recorded_reason() {
     let h = env.ok(&["history", "--audit", &id, "NC-005"]);
     assert!(h.contains("Kim") && h.contains("created"), "{h}");
 }
+
+/// Quitting soon after opening a large file: the backup taken at opening is
+/// still being written. Stopped (Ctrl-C, or the terminal gone), it leaves
+/// no partial copy among the backups, and the next opening takes it again.
+#[test]
+fn an_opening_backup_stopped_leaves_nothing_and_is_taken_at_the_next_opening() {
+    let env = Env::new();
+    let (s, _) = demo_store(&env);
+    drop(s);
+    // a file large enough that its backup takes a good part of a second
+    {
+        let c = rusqlite::Connection::open(&env.db).unwrap();
+        c.execute_batch(
+            "CREATE TABLE ballast (b BLOB);
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 96)
+             INSERT INTO ballast SELECT randomblob(1048576) FROM n;",
+        )
+        .unwrap();
+    }
+    let mut s = Store::open(&env.db).unwrap();
+    assert!(s.backup_running(), "a changed file is backed up at opening");
+    assert!(!s.finish_backup(|| true), "stopped before it was written");
+    assert!(!s.backup_running());
+    drop(s);
+    let left: Vec<_> = std::fs::read_dir(backup::backup_dir(&env.db))
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(
+        left.is_empty(),
+        "nothing left of the stopped backup: {left:?}"
+    );
+    let mut s = Store::open(&env.db).unwrap();
+    assert!(s.finish_backup(|| false), "written when not stopped");
+    let taken = s.opening_backup().unwrap().expect("taken again");
+    drop(s);
+    assert_eq!(dump(&taken), dump(&env.db));
+    assert_eq!(backup::list_backups(&env.db), [taken]);
+}

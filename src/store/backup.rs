@@ -99,6 +99,8 @@ pub(crate) struct Running {
     pub check_only: bool,
     pub cancel: Option<std::sync::mpsc::Sender<()>>,
     pub interrupt: rusqlite::InterruptHandle,
+    /// Set to stop a backup being written (its partial copy is removed).
+    pub stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Running {
@@ -108,6 +110,14 @@ impl Running {
             self.cancel = None;
             self.interrupt.interrupt();
         }
+    }
+
+    /// Stop the job at once, check or backup: the partial copy is removed
+    /// and the next opening takes the backup again.
+    pub fn stop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.cancel = None;
+        self.interrupt.interrupt();
     }
 }
 
@@ -215,6 +225,8 @@ pub(crate) fn start_background(db: &Path, keep: usize, check: bool) -> Result<Op
     let interrupt = src.get_interrupt_handle();
     let check_only = dest.is_none();
     let (cancel, cancelled) = std::sync::mpsc::channel::<()>();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stopped = stop.clone();
     let handle = std::thread::spawn(move || {
         if check {
             if dest.is_none() {
@@ -241,7 +253,7 @@ pub(crate) fn start_background(db: &Path, keep: usize, check: bool) -> Result<Op
         // dies mid-copy leaves no half backup among the real ones (and the
         // next open removes the `.part`).
         let part = dest.with_extension("sqlite.part");
-        copy_to(&src, &part)?;
+        copy_until(&src, &part, &stopped)?;
         let _ = src.execute_batch("COMMIT");
         fs::rename(&part, &dest).map_err(|e| {
             let _ = fs::remove_file(&part);
@@ -255,11 +267,21 @@ pub(crate) fn start_background(db: &Path, keep: usize, check: bool) -> Result<Op
         check_only,
         cancel: Some(cancel),
         interrupt,
+        stop,
     }))
 }
 
 /// Copy the database behind `conn` to a new file `dest` (mode 0600), fsynced.
 pub(crate) fn copy_to(conn: &Connection, dest: &Path) -> Result<()> {
+    copy_until(conn, dest, &std::sync::atomic::AtomicBool::new(false))
+}
+
+/// Pages copied per step of a backup: `stop` is looked at between steps
+/// (4 MB of 4 KiB pages, a few ms).
+const BACKUP_STEP_PAGES: std::ffi::c_int = 1024;
+
+/// [`copy_to`], stopped (and `dest` removed) when `stop` is set.
+fn copy_until(conn: &Connection, dest: &Path, stop: &std::sync::atomic::AtomicBool) -> Result<()> {
     let shown = dest.display();
     let mut opts = fs::OpenOptions::new();
     opts.write(true).create_new(true);
@@ -273,14 +295,27 @@ pub(crate) fn copy_to(conn: &Connection, dest: &Path) -> Result<()> {
             "cannot create the backup {shown}: {e}; choose another path"
         ))
     })?;
-    let result = conn
-        .backup(MAIN_DB, dest, None)
-        .map_err(|e| Error::Sqlite(format!("backup to {shown} failed: {e}")))
-        .and_then(|_| {
-            fs::File::open(dest)
-                .and_then(|f| f.sync_all())
-                .map_err(|e| Error::Io(format!("cannot flush the backup {shown}: {e}")))
-        });
+    let copy = || -> Result<()> {
+        use rusqlite::backup::{Backup, StepResult};
+        let failed = |e: rusqlite::Error| Error::Sqlite(format!("backup to {shown} failed: {e}"));
+        let mut dst = Connection::open(dest).map_err(failed)?;
+        let backup = Backup::new_with_names(conn, MAIN_DB, &mut dst, MAIN_DB).map_err(failed)?;
+        loop {
+            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err(Error::Io(format!("the backup to {shown} was stopped")));
+            }
+            match backup.step(BACKUP_STEP_PAGES).map_err(failed)? {
+                StepResult::Done => return Ok(()),
+                StepResult::More => {}
+                _ => std::thread::sleep(std::time::Duration::from_millis(10)),
+            }
+        }
+    };
+    let result = copy().and_then(|_| {
+        fs::File::open(dest)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::Io(format!("cannot flush the backup {shown}: {e}")))
+    });
     if result.is_err() {
         let _ = fs::remove_file(dest);
     }

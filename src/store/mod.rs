@@ -211,6 +211,30 @@ impl Store {
         }
     }
 
+    /// Whether the opening backup is still being written.
+    pub fn backup_running(&self) -> bool {
+        matches!(&self.backup, BackupJob::Running(r) if !r.check_only && !r.handle.is_finished())
+    }
+
+    /// Wait for the opening backup to be written, unless `stop` (asked
+    /// every 50 ms) says to stop it: then its partial copy is removed, and
+    /// the next opening takes it again. Returns whether it was written (or
+    /// none was being written).
+    pub fn finish_backup(&mut self, mut stop: impl FnMut() -> bool) -> bool {
+        while self.backup_running() {
+            if stop() {
+                if let BackupJob::Running(r) = &mut self.backup {
+                    r.stop();
+                }
+                self.join_background();
+                self.backup = BackupJob::Done(None);
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        true
+    }
+
     /// Without waiting: the background check or backup failed (once).
     pub fn background_failure(&mut self) -> Option<Error> {
         if matches!(&self.backup, BackupJob::Running(h) if h.handle.is_finished()) {

@@ -197,7 +197,39 @@ pub fn run(store: Store) -> anyhow::Result<Ended> {
     // Not dropped: its drop prints to a terminal that may be gone.
     std::mem::forget(terminal);
     leave();
+    finish_backup(&mut app, &signals, &ended);
     result?;
     saved?;
     Ok(ended)
+}
+
+/// The backup taken at opening may still be being written (a large file,
+/// quit soon after opening): it is finished, saying so on the terminal
+/// left; Ctrl-C, or a signal that ended the workbench (the terminal
+/// closed), stops it instead, and the next opening takes it again.
+fn finish_backup(app: &mut App, signals: &Signals, ended: &Ended) {
+    if !app.store.backup_running() {
+        return;
+    }
+    // (written, not printed: a terminal that hung up makes `eprintln!` panic)
+    let say = |text: &str| {
+        let _ = writeln!(io::stderr(), "auditbench: {text}");
+    };
+    let by_signal = matches!(ended, Ended::Signal(_));
+    if !by_signal {
+        say(&format!(
+            "finishing the backup of {} taken at opening; Ctrl-C stops it (the next opening takes it again)",
+            crate::text::one_line(&app.store.path().display().to_string())
+        ));
+    }
+    // Ctrl-Z is not a reason to stop it
+    let stop = || {
+        by_signal
+            || signals
+                .take()
+                .is_some_and(|s| s != signal_hook::consts::SIGTSTP)
+    };
+    if !app.store.finish_backup(stop) && !by_signal {
+        say("the backup was stopped; none was kept");
+    }
 }
