@@ -272,3 +272,69 @@ fn the_findings_list_reads_runs_that_agree_with_the_whole_list() {
         FindingList::load(&store, &id, &filters[1], FindingOrder::Report, &counts).unwrap();
     assert_eq!(minors.find(&store, &id, major).unwrap(), None);
 }
+
+/// The finder ranks the findings, interviews and samples from the file a
+/// page at a time, holding only the best: what it ends with is exactly the
+/// best MAX_MATCHES of every entry scored at once (ties: the first read).
+#[test]
+fn the_ranking_from_the_file_ends_with_the_best_of_every_entry() {
+    use auditbench::store::{TitleReader, Titled};
+    use auditbench::tui::search::{RecordRanker, Search, MAX_MATCHES};
+    let env = Env::new();
+    let mut s = auditbench::store::Store::open(&env.db).unwrap();
+    let id = auditbench::demo::create_demo(&mut s).unwrap();
+    let cat = s.catalogue(&s.audit(&id).unwrap().catalogue_id).unwrap();
+    // more findings than the ranker reads in a page (4 096)
+    auditbench::demo::add_scale(&mut s, &id, &cat, 10_000).unwrap();
+    // every entry, scored at once
+    let reader = TitleReader::open(&env.db, &id).unwrap();
+    let mut all: Vec<(String, &'static str, String)> = Vec::new();
+    for table in Titled::ALL {
+        let mut after = i64::MIN;
+        loop {
+            let more = reader
+                .page(table, after, 700, |e| {
+                    all.push((e.id.to_string(), e.kind, e.text.to_string()))
+                })
+                .unwrap();
+            match more {
+                Some(last) => after = last,
+                None => break,
+            }
+        }
+    }
+    assert!(all.iter().any(|e| e.1 == "notes") && all.iter().any(|e| e.1 == "sample"));
+    let scorer = Search::new(&[]);
+    let mut ranker = RecordRanker::spawn(&s, &id).unwrap();
+    for q in [
+        "nc-004",
+        "Interviewee 1",
+        "8.2",
+        "REC-12",
+        "generated 7",
+        "zqxj",
+    ] {
+        let mut want: Vec<(i64, usize, &str, &str)> = all
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, kind, text))| {
+                scorer
+                    .score_one(text, q)
+                    .map(|sc| (sc, i, *kind, text.as_str()))
+            })
+            .collect();
+        want.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        want.truncate(MAX_MATCHES);
+        ranker.ask(q);
+        ranker.poll(true);
+        assert!(ranker.latest.done, "{q}");
+        let got: Vec<(i64, &str, &str)> = ranker
+            .latest
+            .best
+            .iter()
+            .map(|(sc, c)| (*sc, c.kind, c.text.as_str()))
+            .collect();
+        let want: Vec<(i64, &str, &str)> = want.iter().map(|w| (w.0, w.2, w.3)).collect();
+        assert_eq!(got, want, "{q}");
+    }
+}

@@ -227,6 +227,10 @@ impl Store {
                     r.stop();
                 }
                 self.join_background();
+                // it may have been whole already (its last flush): kept
+                if let BackupJob::Done(Some(_)) = &self.backup {
+                    return true;
+                }
                 self.backup = BackupJob::Done(None);
                 return false;
             }

@@ -56,16 +56,28 @@ impl Titled {
     pub const ALL: [Titled; 3] = [Titled::Findings, Titled::Interviews, Titled::Samples];
 }
 
-/// One entry the finder ranks: what is matched, and what it leads to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TitledEntry {
+/// One entry the finder ranks, borrowed while it is looked at: what is
+/// matched, and what it leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TitledEntry<'a> {
     pub rowid: i64,
     /// The record's id ("" for a finding: it is led to by row id).
-    pub id: String,
+    pub id: &'a str,
     /// What kind of entry: "finding", "interview", "notes" (an
     /// interview's), "sample".
     pub kind: &'static str,
-    pub text: String,
+    pub text: &'a str,
+}
+
+impl<'a> TitledEntry<'a> {
+    fn of(rowid: i64, id: &'a str, kind: &'static str, text: &'a str) -> Self {
+        TitledEntry {
+            rowid,
+            id,
+            kind,
+            text,
+        }
+    }
 }
 
 impl TitleReader {
@@ -77,20 +89,22 @@ impl TitleReader {
         })
     }
 
-    /// Up to `limit` records of `table` after row id `after`, as entries
-    /// (an interview is two: who, and what was said), and the last row id
-    /// read (None: no more).
+    /// Show `each` the entries of up to `limit` records of `table` after
+    /// row id `after` (an interview is two: who, and what was said),
+    /// borrowed: nothing is allocated per record but one reused line.
+    /// Returns the last row id read (None: no more).
     pub fn page(
         &self,
         table: Titled,
         after: i64,
         limit: usize,
-    ) -> Result<(Vec<TitledEntry>, Option<i64>)> {
+        mut each: impl FnMut(TitledEntry<'_>),
+    ) -> Result<Option<i64>> {
         // `+audit_id`: by row id through the table, not through an index on
         // the audit (which would sort every record for each page)
         let sql = match table {
             Titled::Findings => {
-                "SELECT rowid, '', reference || ' ' || title, '' FROM findings
+                "SELECT rowid, '', reference, title, '' FROM findings
                  WHERE +audit_id = ?1 AND rowid > ?2 ORDER BY rowid LIMIT ?3"
             }
             Titled::Interviews => {
@@ -108,53 +122,50 @@ impl TitleReader {
             after,
             i64::try_from(limit).unwrap_or(i64::MAX)
         ])?;
-        let mut out = Vec::with_capacity(limit);
         let (mut last, mut n) = (None, 0);
+        let mut line = String::new();
         while let Some(r) = rows.next()? {
             let rowid: i64 = r.get(0)?;
-            let id: String = r.get(1)?;
             let text = |i| super::text_ref(r, i);
+            let id = text(1)?;
             last = Some(rowid);
             n += 1;
+            line.clear();
             match table {
-                Titled::Findings => out.push(TitledEntry {
-                    rowid,
-                    id,
-                    kind: "finding",
-                    text: r.get(2)?,
-                }),
+                Titled::Findings => {
+                    line.extend([text(2)?, " ", text(3)?]);
+                    each(TitledEntry::of(rowid, id, "finding", &line));
+                }
                 Titled::Interviews => {
                     let (who, notes) = (text(2)?, text(4)?);
-                    out.push(TitledEntry {
-                        rowid,
-                        id: id.clone(),
-                        kind: "interview",
-                        text: format!("{who} ({})", text(3)?),
-                    });
+                    line.extend([who, " (", text(3)?, ")"]);
+                    each(TitledEntry::of(rowid, id, "interview", &line));
                     // the notes too (a change record id said in an interview)
                     if !notes.trim().is_empty() {
-                        out.push(TitledEntry {
-                            rowid,
-                            id,
-                            kind: "notes",
-                            text: format!("{who} · {}", notes.replace('\n', " ")),
-                        });
+                        line.clear();
+                        line.extend([who, " · "]);
+                        push_one_line(&mut line, notes);
+                        each(TitledEntry::of(rowid, id, "notes", &line));
                     }
                 }
-                Titled::Samples => out.push(TitledEntry {
-                    rowid,
-                    id,
-                    kind: "sample",
-                    text: format!(
-                        "{} {} · {}",
-                        text(2)?,
-                        text(3)?,
-                        text(4)?.replace('\n', " ")
-                    ),
-                }),
+                Titled::Samples => {
+                    line.extend([text(2)?, " ", text(3)?, " · "]);
+                    push_one_line(&mut line, text(4)?);
+                    each(TitledEntry::of(rowid, id, "sample", &line));
+                }
             }
         }
-        Ok((out, (n == limit).then_some(last).flatten()))
+        Ok((n == limit).then_some(last).flatten())
+    }
+}
+
+/// Append `text` with its line breaks made spaces.
+fn push_one_line(line: &mut String, text: &str) {
+    for (i, part) in text.split('\n').enumerate() {
+        if i > 0 {
+            line.push(' ');
+        }
+        line.push_str(part);
     }
 }
 

@@ -405,6 +405,9 @@ fn rank(
     };
     let mut tables = Titled::ALL.iter().copied().peekable();
     let mut after = i64::MIN;
+    // once MAX_MATCHES are held, an entry must beat the worst of them: the
+    // rest are scored but never copied
+    let mut bar = i64::MIN;
     while let Some(&table) = tables.peek() {
         // only the latest query matters
         let mut newer = None;
@@ -415,7 +418,29 @@ fn rank(
             return Ok(newer);
         }
         // a file that cannot be read ranks nothing from it
-        let (page, more) = reader.page(table, after, RANK_PAGE).unwrap_or_default();
+        let more = reader
+            .page(table, after, RANK_PAGE, |e| {
+                seq += 1;
+                let Some(s) = matcher.fuzzy_match(e.text, q) else {
+                    return;
+                };
+                let s = s + exact_bonus(e.text, q);
+                if s <= bar {
+                    return;
+                }
+                let target = match e.kind {
+                    "finding" => Target::Finding(e.rowid),
+                    "sample" => Target::Sample(e.id.to_string()),
+                    _ => Target::Interview(e.id.to_string()),
+                };
+                let candidate = Candidate {
+                    kind: e.kind,
+                    target,
+                    text: e.text.to_string(),
+                };
+                best.push((s, seq, candidate));
+            })
+            .unwrap_or(None);
         match more {
             Some(last) => after = last,
             None => {
@@ -424,25 +449,12 @@ fn rank(
             }
         }
         let done = tables.peek().is_none();
-        for e in page {
-            seq += 1;
-            if let Some(s) = matcher.fuzzy_match(&e.text, q) {
-                let target = match e.kind {
-                    "finding" => Target::Finding(e.rowid),
-                    "sample" => Target::Sample(e.id),
-                    _ => Target::Interview(e.id),
-                };
-                let candidate = Candidate {
-                    kind: e.kind,
-                    target,
-                    text: e.text,
-                };
-                best.push((s + exact_bonus(&candidate.text, q), seq, candidate));
-            }
-        }
         if best.len() > 4 * MAX_MATCHES {
             best.select_nth_unstable_by(MAX_MATCHES, order);
             best.truncate(MAX_MATCHES);
+        }
+        if best.len() >= MAX_MATCHES {
+            bar = best.iter().map(|b| b.0).min().unwrap_or(i64::MIN);
         }
         if done || sent.is_none_or(|t| t.elapsed() >= RANK_EVERY) {
             let answer = Ranked {
