@@ -938,6 +938,21 @@ fn a_large_audit_opens_before_its_interviews_and_samples_are_read() {
     let samples = app.store.samples(&id).unwrap().len();
     let interviews = app.store.interviews(&id).unwrap().len();
     assert!(samples + interviews > 2_000);
+    // the audits list shows every count whole (4 000 majors are not "400")
+    app.reload(auditbench::tui::effect::Slice::Audits).unwrap();
+    let counts = app.store.finding_counts(&id).unwrap();
+    assert!(counts[0] >= 1_000, "{counts:?}");
+    for size in [(80, 24), (120, 36)] {
+        let shown = screen(&mut app, size.0, size.1);
+        let row = shown
+            .lines()
+            .find(|l| l.contains("Northwind"))
+            .expect("the audit's row");
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        for n in &counts[..5] {
+            assert!(cells.contains(&n.to_string().as_str()), "{n} in {row}");
+        }
+    }
     app.open_audit(&id).unwrap();
     assert!(app.finder_loading(), "read on a thread");
     app.handle_key(key(KeyCode::Char('6')));

@@ -149,9 +149,21 @@ fn render(v: &AuditsView, m: &Model, f: &mut Frame, area: Rect) {
         widths.push(Constraint::Length(11));
     }
     // one column per grade class, headed by the generic short names (the
-    // audits listed may be on different scales)
-    titles.extend(["Stage 2", "MAJ", "MIN", "AOC", "OBS", "OFI", "GOOD"]);
-    widths.extend([10, 3, 3, 3, 3, 3, 4].map(Constraint::Length));
+    // audits listed may be on different scales), as wide as its largest
+    // count (a count is never cut: 199 879 majors are not "199")
+    let grades = ["MAJ", "MIN", "AOC", "OBS", "OFI", "GOOD"];
+    titles.push("Stage 2");
+    titles.extend(grades);
+    widths.push(Constraint::Length(10));
+    for (k, g) in Grade::ALL.iter().enumerate() {
+        let widest = m
+            .audits
+            .iter()
+            .map(|r| count_label(r.summary.counts[g.severity() as usize]).len())
+            .max()
+            .unwrap_or(0);
+        widths.push(Constraint::Length(widest.max(grades[k].len()) as u16));
+    }
     let header = Row::new(titles).style(t.title());
     let rows = m
         .audits
@@ -199,7 +211,7 @@ fn render(v: &AuditsView, m: &Model, f: &mut Frame, area: Rect) {
             for g in Grade::ALL {
                 let n = r.summary.counts[g.severity() as usize];
                 cells.push(TCell::from(Span::styled(
-                    n.to_string(),
+                    count_label(n),
                     if n > 0 { t.grade(*g) } else { t.dim() },
                 )));
             }
@@ -211,4 +223,14 @@ fn render(v: &AuditsView, m: &Model, f: &mut Frame, area: Rect) {
             }
         });
     f.render_widget(Table::new(rows, widths).header(header).block(block), area);
+}
+
+/// A finding count as the audits list shows it: exact up to 9 999, then in
+/// thousands, rounded ("200k" for 199 879): the overview has the exact one.
+fn count_label(n: u64) -> String {
+    if n < 10_000 {
+        n.to_string()
+    } else {
+        format!("{}k", (n + 500) / 1000)
+    }
 }
