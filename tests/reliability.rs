@@ -641,3 +641,39 @@ fn an_opening_backup_stopped_leaves_nothing_and_is_taken_at_the_next_opening() {
     assert_eq!(dump(&taken), dump(&env.db));
     assert_eq!(backup::list_backups(&env.db), [taken]);
 }
+
+/// A large file not closed cleanly is checked page by page before it is
+/// used, which takes seconds: the real binary says so first (a small file's
+/// check is quick and silent), and a clean close skips both.
+#[test]
+fn a_large_file_not_closed_cleanly_says_it_is_checked_first() {
+    let env = Env::new();
+    env.demo();
+    let touch = |ballast: bool| {
+        let c = rusqlite::Connection::open(&env.db).unwrap();
+        c.execute_batch(if ballast {
+            "CREATE TABLE ballast (b BLOB);
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 72)
+             INSERT INTO ballast SELECT randomblob(1048576) FROM n;"
+        } else {
+            "CREATE TABLE touched (x)"
+        })
+        .unwrap();
+    };
+    let stderr = |args: &[&str]| {
+        let out = env.cmd().args(args).output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stderr).unwrap()
+    };
+    // small, changed by another program: checked, quickly and silently
+    touch(false);
+    assert!(!stderr(&["list"]).contains("not closed cleanly"));
+    touch(true);
+    let said = stderr(&["list"]);
+    assert!(said.contains("was not closed cleanly"), "{said}");
+    assert!(said.contains("MB before opening it"), "{said}");
+    // a command that writes closes it cleanly: nothing to say after
+    let said = stderr(&["demo"]);
+    assert!(said.contains("was not closed cleanly"), "{said}");
+    assert!(!stderr(&["list"]).contains("not closed cleanly"));
+}
