@@ -462,20 +462,7 @@ impl Store {
 
     /// The findings with these row ids, in the order given (one query).
     pub fn findings_by_rowid(&self, ids: &[i64]) -> Result<Vec<Finding>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let list = format!(
-            "[{}]",
-            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-        );
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS}, rowid FROM findings WHERE rowid IN (SELECT value FROM json_each(?1))"
-        ))?;
-        let mut by_id: std::collections::HashMap<i64, Finding> = stmt
-            .query_map([list], |r| Ok((r.get(N_COLUMNS)?, from_row(r)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(ids.iter().filter_map(|i| by_id.remove(i)).collect())
+        super::rows_by_rowid(&self.conn, "findings", COLUMNS, ids, from_row)
     }
 
     /// The findings raised on one stage 1 document, in report order.

@@ -1,6 +1,6 @@
 //! Interviews and record samples.
 
-use rusqlite::{params, Connection, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::{found, new_id, stored, Error, Result, Store};
 use crate::catalogue::natural;
@@ -368,38 +368,24 @@ impl Store {
     /// The interviews with these row ids, in their order (one gone since
     /// is left out).
     pub fn interviews_by_rowid(&self, rowids: &[i64]) -> Result<Vec<Interview>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {INTERVIEW_COLUMNS} FROM interviews WHERE rowid = ?1"
-        ))?;
-        let mut out = Vec::with_capacity(rowids.len());
-        for r in rowids {
-            if let Some(i) = stmt
-                .query_row([r], interview_from_row)
-                .map(Some)
-                .or_else(none_if_missing)?
-            {
-                out.push(i);
-            }
-        }
-        Ok(out)
+        super::rows_by_rowid(
+            &self.conn,
+            "interviews",
+            INTERVIEW_COLUMNS,
+            rowids,
+            interview_from_row,
+        )
     }
 
     /// The samples with these row ids, in their order.
     pub fn samples_by_rowid(&self, rowids: &[i64]) -> Result<Vec<Sample>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {SAMPLE_COLUMNS} FROM samples WHERE rowid = ?1"
-        ))?;
-        let mut out = Vec::with_capacity(rowids.len());
-        for r in rowids {
-            if let Some(s) = stmt
-                .query_row([r], sample_from_row)
-                .map(Some)
-                .or_else(none_if_missing)?
-            {
-                out.push(s);
-            }
-        }
-        Ok(out)
+        super::rows_by_rowid(
+            &self.conn,
+            "samples",
+            SAMPLE_COLUMNS,
+            rowids,
+            sample_from_row,
+        )
     }
 
     /// The row id of the interview with this id, if there is one.
@@ -407,8 +393,8 @@ impl Store {
         self.conn
             .prepare_cached("SELECT rowid FROM interviews WHERE id = ?1")?
             .query_row([id], |r| r.get(0))
-            .map(Some)
-            .or_else(none_if_missing)
+            .optional()
+            .map_err(Into::into)
     }
 
     /// The row id of the sample with this id, if there is one.
@@ -416,15 +402,8 @@ impl Store {
         self.conn
             .prepare_cached("SELECT rowid FROM samples WHERE id = ?1")?
             .query_row([id], |r| r.get(0))
-            .map(Some)
-            .or_else(none_if_missing)
-    }
-}
-
-fn none_if_missing<T>(e: rusqlite::Error) -> Result<Option<T>> {
-    match e {
-        rusqlite::Error::QueryReturnedNoRows => Ok(None),
-        e => Err(e.into()),
+            .optional()
+            .map_err(Into::into)
     }
 }
 

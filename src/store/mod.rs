@@ -506,6 +506,33 @@ pub(crate) fn found<T>(r: rusqlite::Result<T>, what: impl FnOnce() -> String) ->
 }
 
 /// Parse a stored enum code; a bad code means the file was edited by hand.
+/// The rows of `table` with these row ids, in the order given, read in one
+/// query (a row gone since is left out). `from_row` reads `columns` from
+/// the first; the row id comes after them.
+pub(crate) fn rows_by_rowid<T>(
+    conn: &rusqlite::Connection,
+    table: &str,
+    columns: &str,
+    ids: &[i64],
+    from_row: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = format!(
+        "[{}]",
+        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    );
+    let n = columns.split(',').count();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {columns}, rowid FROM {table} WHERE rowid IN (SELECT value FROM json_each(?1))"
+    ))?;
+    let mut by_id: std::collections::HashMap<i64, T> = stmt
+        .query_map([list], |r| Ok((r.get(n)?, from_row(r)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids.iter().filter_map(|i| by_id.remove(i)).collect())
+}
+
 /// Column `idx` of a row as text, borrowed (no copy made).
 pub(crate) fn text_ref<'a>(r: &'a rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<&'a str> {
     stored(idx, r.get_ref(idx)?.as_str())

@@ -118,12 +118,6 @@ impl FinderState {
         }
     }
 
-    /// The candidates changed (the findings arrived): search again.
-    pub fn refresh(&mut self, candidates: &[Candidate]) {
-        self.selected = 0;
-        self.search.refresh(candidates);
-    }
-
     /// Take the ranked findings and the text search's hits that have come
     /// (`wait`: block until both are complete). Returns whether anything
     /// came.
