@@ -89,20 +89,11 @@ impl TitleReader {
         })
     }
 
-    /// Show `each` the entries of up to `limit` records of `table` after
-    /// row id `after` (an interview is two: who, and what was said),
-    /// borrowed: nothing is allocated per record but one reused line.
-    /// Returns the last row id read (None: no more).
-    pub fn page(
-        &self,
-        table: Titled,
-        after: i64,
-        limit: usize,
-        mut each: impl FnMut(TitledEntry<'_>),
-    ) -> Result<Option<i64>> {
+    /// The query reading a page of `table`.
+    fn sql(table: Titled) -> &'static str {
         // `+audit_id`: by row id through the table, not through an index on
         // the audit (which would sort every record for each page)
-        let sql = match table {
+        match table {
             Titled::Findings => {
                 "SELECT rowid, '', reference, title, '' FROM findings
                  WHERE +audit_id = ?1 AND rowid > ?2 ORDER BY rowid LIMIT ?3"
@@ -115,8 +106,30 @@ impl TitleReader {
                 "SELECT rowid, id, clause_id, population, items FROM samples
                  WHERE +audit_id = ?1 AND rowid > ?2 ORDER BY rowid LIMIT ?3"
             }
-        };
-        let mut stmt = self.conn.prepare_cached(sql)?;
+        }
+    }
+
+    /// Prepare the queries now (a fresh connection reads the schema on its
+    /// first query: milliseconds the first keystroke would wait for).
+    pub fn warm(&self) -> Result<()> {
+        for table in Titled::ALL {
+            self.conn.prepare_cached(Self::sql(table))?;
+        }
+        Ok(())
+    }
+
+    /// Show `each` the entries of up to `limit` records of `table` after
+    /// row id `after` (an interview is two: who, and what was said),
+    /// borrowed: nothing is allocated per record but one reused line.
+    /// Returns the last row id read (None: no more).
+    pub fn page(
+        &self,
+        table: Titled,
+        after: i64,
+        limit: usize,
+        mut each: impl FnMut(TitledEntry<'_>),
+    ) -> Result<Option<i64>> {
+        let mut stmt = self.conn.prepare_cached(Self::sql(table))?;
         let mut rows = stmt.query(rusqlite::params![
             self.audit_id,
             after,

@@ -293,6 +293,8 @@ impl RecordRanker {
         let (qtx, qrx) = std::sync::mpsc::channel::<String>();
         let (atx, arx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
+            // while the first key is typed (a failure shows at the first page)
+            let _ = reader.warm();
             let mut next: Option<String> = None;
             loop {
                 let q = match next.take() {
