@@ -390,20 +390,20 @@ impl Store {
 
     /// The row id of the interview with this id, if there is one.
     pub fn interview_rowid(&self, id: &str) -> Result<Option<i64>> {
-        self.conn
-            .prepare_cached("SELECT rowid FROM interviews WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))
-            .optional()
-            .map_err(Into::into)
+        self.rowid_of("interviews", id)
     }
 
     /// The row id of the sample with this id, if there is one.
     pub fn sample_rowid(&self, id: &str) -> Result<Option<i64>> {
-        self.conn
-            .prepare_cached("SELECT rowid FROM samples WHERE id = ?1")?
+        self.rowid_of("samples", id)
+    }
+
+    fn rowid_of(&self, table: &str, id: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT rowid FROM {table} WHERE id = ?1"))?
             .query_row([id], |r| r.get(0))
-            .optional()
-            .map_err(Into::into)
+            .optional()?)
     }
 }
 
