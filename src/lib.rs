@@ -14,6 +14,7 @@ pub mod export;
 pub mod pack;
 pub mod report;
 pub mod scales;
+pub mod seal;
 pub mod store;
 pub mod team;
 pub mod text;

@@ -49,11 +49,48 @@ fn workbench(cli: &Cli) -> anyhow::Result<()> {
     // Another auditbench writing the file, or a read-only file: open it
     // read-only with a banner rather than refuse.
     let opts = auditbench::cli::open_options(cli, true, WhenLocked::ReadOnly);
-    let store = Store::open_with(&path, &opts)?;
+    let store = if auditbench::store::looks_encrypted(&path) {
+        open_encrypted(&path, opts)?
+    } else {
+        Store::open_with(&path, &opts)?
+    };
     match auditbench::tui::run(store)? {
         auditbench::tui::Ended::Quit => Ok(()),
         // Ended by a signal: drafts are written and the terminal restored;
         // the exit status says which signal, as a shell expects (128+n).
         auditbench::tui::Ended::Signal(n) => std::process::exit(128 + n),
     }
+}
+
+/// An encrypted file: its passphrase asked for (masked) before anything is
+/// read, three tries; from `AUDITBENCH_PASSPHRASE_FILE`, one.
+fn open_encrypted(
+    path: &std::path::Path,
+    opts: auditbench::store::OpenOptions,
+) -> anyhow::Result<Store> {
+    use auditbench::cli::passphrase;
+    use auditbench::store::{Error, Key, OpenOptions};
+    let tries = if passphrase::from_env() { 1 } else { 3 };
+    for n in 1..=tries {
+        let key = Key::new(passphrase::for_file(path, true)?);
+        match Store::open_with(
+            path,
+            &OpenOptions {
+                key: Some(key),
+                ..opts.clone()
+            },
+        ) {
+            Err(Error::WrongPassphrase(why)) if n < tries => {
+                use std::io::Write as _;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "auditbench: wrong passphrase ({} of {tries} tries left)",
+                    tries - n
+                );
+                let _ = why;
+            }
+            r => return Ok(r?),
+        }
+    }
+    unreachable!("the last try returns")
 }

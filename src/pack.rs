@@ -193,6 +193,7 @@ fn reader(path: &Path) -> store::Result<Store> {
             read_only: true,
             keep_backups: 0,
             purpose: "a hand-over pack".into(),
+            key: store::known_key(path),
             ..OpenOptions::default()
         },
     )
@@ -479,4 +480,70 @@ fn check_database(path: &Path, m: &Manifest) -> store::Result<Vec<String>> {
         }
     }
     Ok(out)
+}
+
+/// The files of the pack folder `dir`, zipped in memory (for sealing).
+pub fn zip_folder(dir: &Path) -> store::Result<Vec<u8>> {
+    use zip::write::SimpleFileOptions;
+    let failed = |e: &dyn std::fmt::Display| Error::Io(format!("cannot zip the pack: {e}"));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let folder = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "pack".into());
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .map_err(|e| failed(&e))?
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in names {
+        zip.start_file(format!("{folder}/{name}"), opts)
+            .map_err(|e| failed(&e))?;
+        let bytes = fs::read(dir.join(&name)).map_err(|e| failed(&e))?;
+        zip.write_all(&bytes).map_err(|e| failed(&e))?;
+    }
+    Ok(zip.finish().map_err(|e| failed(&e))?.into_inner())
+}
+
+/// Unzip a sealed pack's contents into `into` (a private folder); returns
+/// the pack folder.
+pub fn unzip_folder(zipped: &[u8], into: &Path) -> anyhow::Result<PathBuf> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zipped))
+        .map_err(|e| anyhow::anyhow!("the sealed pack holds no pack: {e}"))?;
+    let mut folder = None;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i)?;
+        let Some(name) = entry.enclosed_name() else {
+            anyhow::bail!("the sealed pack holds a file with an unsafe name");
+        };
+        let (Some(dir), Some(file)) = (name.parent(), name.file_name()) else {
+            anyhow::bail!("the sealed pack holds a file outside its folder");
+        };
+        if dir.components().count() != 1 {
+            anyhow::bail!("the sealed pack holds a nested folder");
+        }
+        let target = into.join(dir);
+        store::create_data_dir(&target)?;
+        let mut out = fs::File::create(target.join(file))?;
+        std::io::copy(&mut entry, &mut out)?;
+        folder = Some(target);
+    }
+    folder.ok_or_else(|| anyhow::anyhow!("the sealed pack is empty"))
+}
+
+/// Overwrite every file under `dir` with zeros and remove it all (the
+/// clear-text files a sealed pack was made from, or opened into).
+pub fn wipe_folder(dir: &Path) {
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            wipe_folder(&p);
+        } else {
+            let _ = store::wipe_file(&p);
+        }
+    }
+    let _ = fs::remove_dir_all(dir);
 }

@@ -52,7 +52,7 @@ pub fn backup(ctx: &Context_, a: BackupArgs) -> Result<()> {
 }
 
 pub fn restore(ctx: &Context_, a: RestoreArgs) -> Result<()> {
-    let (audits, findings) = backup::inspect(&a.from)?;
+    let (audits, findings) = backup::inspect(&a.from, ctx.key()?.as_ref())?;
     let path = ctx.db_path()?;
     let what = format!(
         "{} ({audits} audits, {findings} findings)",
@@ -83,7 +83,7 @@ pub fn restore(ctx: &Context_, a: RestoreArgs) -> Result<()> {
                     crate::text::one_line(&e.to_string())
                 ),
             )?;
-            let opts = ctx.open_options(false, store::WhenLocked::Refuse);
+            let opts = ctx.keyed_options(false, store::WhenLocked::Refuse)?;
             let aside = store::Store::restore_over_damaged(&path, &a.from, &opts)?;
             outln!(
                 "Restored {what}. The damaged file is kept as {}.",

@@ -20,18 +20,21 @@ mod backup;
 mod carried;
 mod catalogue;
 mod client;
+mod crypt;
 mod demo;
 mod export;
 mod finding;
 mod list;
 mod new;
 mod pack;
+pub mod passphrase;
 mod plan;
 mod programme;
 mod readiness;
 mod report;
 mod response;
 mod scales;
+mod sealing;
 mod team;
 mod time;
 
@@ -142,6 +145,12 @@ pub enum Command {
     /// The audit team: share the audit, join it, merge teammates' files, settle conflicts.
     #[command(subcommand)]
     Team(team::Command),
+    /// Encrypt the audit file (SQLCipher) under a new passphrase; atomic.
+    Encrypt(crypt::Args),
+    /// Turn an encrypted audit file back into a plain one; atomic.
+    Decrypt(crypt::Args),
+    /// Give an encrypted audit file a new passphrase; atomic.
+    Rekey(crypt::Args),
 }
 
 pub use pack::PackDiffers;
@@ -182,6 +191,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Backup(args)) => backup::backup(&ctx, args),
         Some(Command::Restore(args)) => backup::restore(&ctx, args),
         Some(Command::Team(cmd)) => team::run(&ctx, cmd),
+        Some(Command::Encrypt(args)) => crypt::encrypt(&ctx, args),
+        Some(Command::Decrypt(args)) => crypt::decrypt(&ctx, args),
+        Some(Command::Rekey(args)) => crypt::rekey(&ctx, args),
     }
 }
 
@@ -192,9 +204,31 @@ pub(crate) struct Context_ {
     auditor: String,
     keep_backups: usize,
     purpose: String,
+    /// The file's key, asked for once (None inside: the file is plain).
+    key: std::cell::RefCell<Option<Option<store::Key>>>,
 }
 
 impl Context_ {
+    /// The key of the audit file when it is encrypted (asked for once: from
+    /// `AUDITBENCH_PASSPHRASE_FILE`, else on the terminal), None when plain.
+    pub(crate) fn key(&self) -> Result<Option<store::Key>> {
+        if let Some(k) = self.key.borrow().as_ref() {
+            return Ok(k.clone());
+        }
+        let path = self.db_path()?;
+        let key = if store::looks_encrypted(&path) {
+            Some(store::Key::new(passphrase::for_file(&path, false)?))
+        } else {
+            None
+        };
+        *self.key.borrow_mut() = Some(key.clone());
+        Ok(key)
+    }
+
+    /// Use `key` for the audit file from now on (a file just encrypted or made).
+    pub(crate) fn set_key(&self, key: Option<store::Key>) {
+        *self.key.borrow_mut() = Some(key);
+    }
     /// Who is working: `--auditor`, else `default` (the lead auditor).
     pub(crate) fn auditor_or<'a>(&'a self, default: &'a str) -> &'a str {
         if self.auditor.trim().is_empty() {
@@ -215,6 +249,7 @@ impl Context_ {
             auditor: cli.auditor.clone().unwrap_or_default(),
             keep_backups: cli.keep_backups,
             purpose,
+            key: std::cell::RefCell::new(None),
         }
     }
 
@@ -234,15 +269,27 @@ impl Context_ {
         }
     }
 
+    /// [`Self::open_options`] with the file's key, asked for if it is encrypted.
+    pub(crate) fn keyed_options(
+        &self,
+        create: bool,
+        when_locked: store::WhenLocked,
+    ) -> Result<store::OpenOptions> {
+        Ok(store::OpenOptions {
+            key: self.key()?,
+            ..self.open_options(create, when_locked)
+        })
+    }
+
     /// Open (creating if needed) the audit file, for writing.
     pub(crate) fn open(&self) -> Result<Store> {
-        let opts = self.open_options(true, store::WhenLocked::Refuse);
+        let opts = self.keyed_options(true, store::WhenLocked::Refuse)?;
         Ok(Store::open_with(&self.db_path()?, &opts)?)
     }
 
     /// Open the audit file, which must exist, for writing.
     pub(crate) fn open_existing(&self) -> Result<Store> {
-        let opts = self.open_options(false, store::WhenLocked::Refuse);
+        let opts = self.keyed_options(false, store::WhenLocked::Refuse)?;
         Ok(Store::open_with(&self.db_path()?, &opts)?)
     }
 
@@ -251,7 +298,7 @@ impl Context_ {
     pub(crate) fn open_to_read(&self) -> Result<Store> {
         let opts = store::OpenOptions {
             read_only: true,
-            ..self.open_options(false, store::WhenLocked::ReadOnly)
+            ..self.keyed_options(false, store::WhenLocked::ReadOnly)?
         };
         Ok(Store::open_with(&self.db_path()?, &opts)?)
     }
@@ -326,6 +373,9 @@ fn command_name(c: &Command) -> &'static str {
         Command::Backup(_) => "backup",
         Command::Restore(_) => "restore",
         Command::Team(_) => "team",
+        Command::Encrypt(_) => "encrypt",
+        Command::Decrypt(_) => "decrypt",
+        Command::Rekey(_) => "rekey",
     }
 }
 

@@ -52,10 +52,26 @@ pub struct Args {
     /// Last day, YYYY-MM-DD.
     #[arg(long, default_value = "")]
     end: String,
+    /// Make the new audit file encrypted (SQLCipher), under a passphrase asked
+    /// for twice (or read from AUDITBENCH_PASSPHRASE_FILE).
+    #[arg(long)]
+    encrypt: bool,
 }
 
 pub fn run(ctx: &Context_, args: Args) -> Result<()> {
     let audit_type = AuditType::parse(&args.audit_type).map_err(|e| anyhow!(e))?;
+    if args.encrypt {
+        let path = ctx.db_path()?;
+        if path.exists() {
+            anyhow::bail!(
+                "{} exists; --encrypt makes a new file (encrypt an existing one with `auditbench encrypt`)",
+                path.display()
+            );
+        }
+        let shown = path.display().to_string();
+        let pass = super::passphrase::new_one(super::passphrase::PASSPHRASE_FILE, &shown)?;
+        ctx.set_key(Some(crate::store::Key::new(pass)));
+    }
     if let Some(prev) = &args.follow_up {
         let mut store = ctx.open()?;
         let prev = store.find_audit(prev)?;

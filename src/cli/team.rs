@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 
+use super::sealing::{OpenArgs, SealArgs};
 use super::Context_;
 use crate::store::{MergeReport, Settle};
 
@@ -17,16 +18,27 @@ pub enum Command {
         /// The team file to write (replaced if it exists).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        #[command(flatten)]
+        seal: SealArgs,
     },
     /// Start a teammate's audit on this laptop from the lead's team file.
     Join {
         #[arg(value_name = "FILE")]
         file: PathBuf,
+        #[command(flatten)]
+        open: OpenArgs,
     },
     /// Merge a teammate's team file into the audit here (any order, any number of times).
     Merge {
         #[arg(value_name = "FILE")]
         file: PathBuf,
+        #[command(flatten)]
+        open: OpenArgs,
+    },
+    /// This laptop's key pair for sealed team files and packs: made the first time, then shown.
+    Keys {
+        #[command(flatten)]
+        open: OpenArgs,
     },
     /// List the fields written differently on two laptops: each value, who, when.
     Conflicts {
@@ -66,19 +78,43 @@ pub enum Command {
 
 pub fn run(ctx: &Context_, cmd: Command) -> Result<()> {
     match cmd {
-        Command::Share { audit, out } => {
+        Command::Share { audit, out, seal } => {
+            let to = seal.seal_to(&out.display().to_string())?;
             let mut store = ctx.open_existing()?;
             let a = store.find_audit(&audit)?;
-            let n = store.team_share(&a.id, &out)?;
+            let n = match &to {
+                None => {
+                    let n = store.team_share(&a.id, &out)?;
+                    if store.is_encrypted() {
+                        eprintln!(
+                            "auditbench: note: {} is not encrypted, though the audit file is; seal it with --to KEY or --passphrase",
+                            crate::text::inert(&out.display().to_string())
+                        );
+                    }
+                    n
+                }
+                Some(to) => {
+                    let (n, mut plain) = store.team_share_bytes(&a.id)?;
+                    let sealed = crate::seal::seal(&plain, to).map_err(|e| anyhow::anyhow!(e));
+                    plain.iter_mut().for_each(|b| *b = 0);
+                    crate::seal::write_file(&out, &sealed?)
+                        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
+                    n
+                }
+            };
             outln!("{}", out.display())?;
+            if to.is_some() {
+                outln!("sealed: only its readers can open it (their key, or the passphrase)")?;
+            }
             outln!(
                 "{n} records of {} for the team; teammates start with `auditbench team join FILE`, merge with `auditbench team merge FILE`",
                 a.organisation
             )?;
         }
-        Command::Join { file } => {
+        Command::Join { file, open } => {
+            let data = open.unseal_file(&file)?;
             let mut store = ctx.open()?;
-            let r = store.team_join(&file)?;
+            let r = store.team_join_data(&file, data)?;
             outln!("{}", r.audit_id)?;
             outln!(
                 "joined {} {}",
@@ -92,9 +128,10 @@ pub fn run(ctx: &Context_, cmd: Command) -> Result<()> {
                 )?;
             }
         }
-        Command::Merge { file } => {
+        Command::Merge { file, open } => {
+            let data = open.unseal_file(&file)?;
             let mut store = ctx.open_existing()?;
-            let r = store.team_merge(&file)?;
+            let r = store.team_merge_data(&file, data)?;
             outln!("{}: merged {}", r.organisation, report_line(&r))?;
             if r.conflicts > 0 {
                 outln!(
@@ -102,6 +139,18 @@ pub fn run(ctx: &Context_, cmd: Command) -> Result<()> {
                     &r.audit_id[..8.min(r.audit_id.len())]
                 )?;
             }
+        }
+        Command::Keys { open } => {
+            let path = open.identity_path().ok_or_else(|| {
+                anyhow::anyhow!("cannot find a data folder for this user; give --identity FILE")
+            })?;
+            let (id, made) = crate::seal::identity(&path).map_err(|e| anyhow::anyhow!(e))?;
+            outln!("{}", id.to_public())?;
+            outln!(
+                "{} {}: the secret key stays there (mode 0600). Give the public key above to whoever seals team files or packs for you (--to).",
+                if made { "made the key pair" } else { "your key pair is in" },
+                path.display()
+            )?;
         }
         Command::Conflicts { audit } => {
             let store = ctx.open_to_read()?;

@@ -136,7 +136,7 @@ fn up_to_date(db: &Path) -> bool {
 }
 
 /// A new, unused name in `backups/`: `STEM-{kind}STAMP.sqlite`.
-fn next_name(db: &Path, kind: &str) -> Result<PathBuf> {
+pub(crate) fn next_name(db: &Path, kind: &str) -> Result<PathBuf> {
     let dir = backup_dir(db);
     create_private_dirs(&dir).map_err(|e| {
         Error::Io(format!(
@@ -170,7 +170,7 @@ fn settle(db: &Path, dest: &Path, modified: Option<std::time::SystemTime>, keep:
 /// Named `STEM-before-restore-STAMP.sqlite`: rolling backups never prune it.
 pub(crate) fn safety_copy(conn: &Connection, db: &Path) -> Result<PathBuf> {
     let dest = next_name(db, "before-restore-")?;
-    copy_to(conn, &dest)?;
+    copy_to(conn, db, &dest)?;
     Ok(dest)
 }
 
@@ -209,6 +209,7 @@ pub(crate) fn start_background(db: &Path, keep: usize, check: bool) -> Result<Op
         db,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
+    .and_then(|c| super::key::key_if_known(&c, db).map(|_| c))
     .map_err(|e| Error::Sqlite(format!("cannot read {} to back it up: {e}", db.display())))?;
     let dest = if due { Some(next_name(db, "")?) } else { None };
     if dest.is_some() {
@@ -253,7 +254,7 @@ pub(crate) fn start_background(db: &Path, keep: usize, check: bool) -> Result<Op
         // dies mid-copy leaves no half backup among the real ones (and the
         // next open removes the `.part`).
         let part = dest.with_extension("sqlite.part");
-        copy_until(&src, &part, &stopped)?;
+        copy_until(&src, &db, &part, &stopped)?;
         let _ = src.execute_batch("COMMIT");
         fs::rename(&part, &dest).map_err(|e| {
             let _ = fs::remove_file(&part);
@@ -271,9 +272,10 @@ pub(crate) fn start_background(db: &Path, keep: usize, check: bool) -> Result<Op
     }))
 }
 
-/// Copy the database behind `conn` to a new file `dest` (mode 0600), fsynced.
-pub(crate) fn copy_to(conn: &Connection, dest: &Path) -> Result<()> {
-    copy_until(conn, dest, &std::sync::atomic::AtomicBool::new(false))
+/// Copy the database behind `conn` (the file at `db`) to a new file `dest`
+/// (mode 0600), fsynced; encrypted with the file's key when it is.
+pub(crate) fn copy_to(conn: &Connection, db: &Path, dest: &Path) -> Result<()> {
+    copy_until(conn, db, dest, &std::sync::atomic::AtomicBool::new(false))
 }
 
 /// Pages copied per step of a backup: `stop` is looked at between steps
@@ -281,7 +283,12 @@ pub(crate) fn copy_to(conn: &Connection, dest: &Path) -> Result<()> {
 const BACKUP_STEP_PAGES: std::ffi::c_int = 1024;
 
 /// [`copy_to`], stopped (and `dest` removed) when `stop` is set.
-fn copy_until(conn: &Connection, dest: &Path, stop: &std::sync::atomic::AtomicBool) -> Result<()> {
+fn copy_until(
+    conn: &Connection,
+    db: &Path,
+    dest: &Path,
+    stop: &std::sync::atomic::AtomicBool,
+) -> Result<()> {
     let shown = dest.display();
     let mut opts = fs::OpenOptions::new();
     opts.write(true).create_new(true);
@@ -299,6 +306,8 @@ fn copy_until(conn: &Connection, dest: &Path, stop: &std::sync::atomic::AtomicBo
         use rusqlite::backup::{Backup, StepResult};
         let failed = |e: rusqlite::Error| Error::Sqlite(format!("backup to {shown} failed: {e}"));
         let mut dst = Connection::open(dest).map_err(failed)?;
+        // the same key and salt: the file's passphrase opens its backups
+        super::key::key_if_known(&dst, db).map_err(failed)?;
         let backup = Backup::new_with_names(conn, MAIN_DB, &mut dst, MAIN_DB).map_err(failed)?;
         loop {
             if stop.load(std::sync::atomic::Ordering::Relaxed) {
@@ -324,7 +333,7 @@ fn copy_until(conn: &Connection, dest: &Path, stop: &std::sync::atomic::AtomicBo
 
 /// Check that `path` is a healthy auditbench file, without writing to it.
 /// Returns (audits, findings) for the confirmation prompt.
-pub fn inspect(path: &Path) -> Result<(u64, u64)> {
+pub fn inspect(path: &Path, key: Option<&super::Key>) -> Result<(u64, u64)> {
     if !path.is_file() {
         return Err(Error::NotFound(format!(
             "no backup file at {}; list them in {}",
@@ -332,12 +341,7 @@ pub fn inspect(path: &Path) -> Result<(u64, u64)> {
             backup_dir(path).display()
         )));
     }
-    check_header(path)?;
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| Error::BadFile(format!("{} cannot be opened: {e}", path.display())))?;
+    let conn = open_backup(path, key)?;
     check_contents(&conn, path, true)?;
     let count = |table: &str| -> Result<u64> {
         let n: i64 = conn
@@ -351,6 +355,60 @@ pub fn inspect(path: &Path) -> Result<(u64, u64)> {
         Ok(n.max(0) as u64)
     };
     Ok((count("audits")?, count("findings")?))
+}
+
+/// A backup file opened read-only: plain, or encrypted with `key`.
+fn open_backup(path: &Path, key: Option<&super::Key>) -> Result<Connection> {
+    let encrypted = super::key::looks_encrypted(path);
+    if !encrypted {
+        check_header(path)?;
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| Error::BadFile(format!("{} cannot be opened: {e}", path.display())))?;
+    if encrypted {
+        let Some(key) = key else {
+            return Err(Error::Encrypted(format!(
+                "{} is encrypted and the audit file is not: restore it over an encrypted file, or decrypt it first",
+                path.display()
+            )));
+        };
+        super::open::key_connection(&conn, key, path)?;
+    }
+    Ok(conn)
+}
+
+/// Copy the backup at `src` over the database behind `conn` (the restore),
+/// through the online backup API; an encrypted backup with `key`.
+pub(crate) fn restore_into(
+    conn: &mut Connection,
+    src: &Path,
+    key: Option<&super::Key>,
+) -> Result<()> {
+    use rusqlite::backup::{Backup, StepResult};
+    let failed =
+        |e: rusqlite::Error| Error::Sqlite(format!("restoring {} failed: {e}", src.display()));
+    let from = open_backup(src, key)?;
+    let restore = Backup::new_with_names(&from, MAIN_DB, conn, MAIN_DB).map_err(failed)?;
+    let mut busy = 0;
+    loop {
+        match restore.step(BACKUP_STEP_PAGES).map_err(failed)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More => {}
+            _ if busy < 30 => {
+                busy += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            _ => {
+                return Err(Error::Sqlite(format!(
+                    "restoring {} failed: the file stayed busy",
+                    src.display()
+                )))
+            }
+        }
+    }
 }
 
 fn wal_path(db: &Path) -> PathBuf {

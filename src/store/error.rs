@@ -17,6 +17,10 @@ pub enum Error {
     ReadOnly(String),
     /// Another auditbench process is writing this file.
     Locked(String),
+    /// The file is encrypted and no passphrase was given.
+    Encrypted(String),
+    /// The passphrase given does not open the file (which is unchanged).
+    WrongPassphrase(String),
 }
 
 impl fmt::Display for Error {
@@ -27,7 +31,9 @@ impl fmt::Display for Error {
             | Error::Invalid(m)
             | Error::Io(m)
             | Error::ReadOnly(m)
-            | Error::Locked(m) => f.write_str(m),
+            | Error::Locked(m)
+            | Error::Encrypted(m)
+            | Error::WrongPassphrase(m) => f.write_str(m),
             Error::Sqlite(m) => write!(f, "database error: {m}"),
         }
     }

@@ -8,6 +8,7 @@ mod citations;
 mod clause_time;
 mod clients;
 mod context;
+mod crypt;
 mod edits;
 mod error;
 mod finding_edits;
@@ -15,6 +16,7 @@ mod findings;
 mod gaps;
 mod history;
 mod interviews;
+mod key;
 pub mod lock;
 mod open;
 pub mod pack;
@@ -37,6 +39,7 @@ pub use audits::AuditSummary;
 pub use batch::Batch;
 pub use citations::{cited_by, Citation};
 pub use clients::{ClientSummary, FollowUp, OutcomeRecord};
+pub use crypt::{backups_of, convert, wipe_file, Converted};
 pub use edits::{DocField, Draft, EditTarget, InterviewField, SampleField};
 pub use error::{Error, Result};
 pub use findings::{
@@ -44,6 +47,8 @@ pub use findings::{
 };
 pub use history::{chain_hash, ChainReport, HistoryEntry};
 pub use interviews::{interview_clauses, record_indexes_at, RecordIndex, RecordIndexes};
+pub(crate) use key::known as known_key;
+pub use key::{looks_encrypted, wipe, Key, Passphrase, MIN_PASSPHRASE};
 pub use open::{
     default_path, latest_schema_version, migrations, validate_migrations, OpenOptions, WhenLocked,
     APPLICATION_ID,
@@ -68,6 +73,8 @@ pub struct Store {
     // Held for as long as the store is open for writing; boxed because the
     // connection's WAL hook points at it. Dropped after `conn`.
     lock: Option<Box<lock::WriterLock>>,
+    /// The file's key, when it is encrypted.
+    key: Option<Key>,
 }
 
 /// The background work of this opening (page check, rolling backup): still
@@ -154,7 +161,18 @@ impl Store {
                 None => BackupJob::Done(None),
             },
             lock: opened.lock,
+            key: opts.key.clone(),
         })
+    }
+
+    /// Whether the file is encrypted (opened with a passphrase).
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// The file's key, when it is encrypted.
+    pub fn key(&self) -> Option<&Key> {
+        self.key.as_ref()
     }
 
     /// Run `f` as one transaction: everything it writes lands together, or,
@@ -253,7 +271,7 @@ impl Store {
     /// A consistent copy of the whole file at `dest` (a new file, mode 0600),
     /// through SQLite's online backup API.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        backup::copy_to(&self.conn, dest)
+        backup::copy_to(&self.conn, &self.path, dest)
     }
 
     /// Replace this file's contents with the backup at `src` (checked first),
@@ -265,7 +283,7 @@ impl Store {
         if let Some(why) = &self.read_only {
             return Err(Error::ReadOnly(why.clone()));
         }
-        backup::inspect(src)?;
+        backup::inspect(src, self.key.as_ref())?;
         // A failed opening backup is no reason not to restore: the safety
         // copy below is the one that counts.
         let _ = self.opening_backup();
@@ -278,13 +296,7 @@ impl Store {
                 stmt.query_map([crate::domain::AuditStatus::Reported.code()], |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        self.conn
-            .restore(
-                rusqlite::MAIN_DB,
-                src,
-                None::<fn(rusqlite::backup::Progress)>,
-            )
-            .map_err(|e| Error::Sqlite(format!("restoring {} failed: {e}", src.display())))?;
+        backup::restore_into(&mut self.conn, src, self.key.as_ref())?;
         migrations()
             .to_latest(&mut self.conn)
             .map_err(|e| Error::Sqlite(format!("schema migration after restore failed: {e}")))?;
@@ -324,7 +336,7 @@ impl Store {
     /// under `NAME.damaged-STAMP` (returned), never deleted, and the backup
     /// is copied in whole before it takes the name.
     pub fn restore_over_damaged(path: &Path, src: &Path, opts: &OpenOptions) -> Result<PathBuf> {
-        backup::inspect(src)?;
+        backup::inspect(src, opts.key.as_ref())?;
         let now = opts.clock.as_ref()().to_rfc3339_opts(SecondsFormat::Secs, true);
         let held = lock::acquire(path, &opts.purpose, &now)?;
         let stamp = (opts.clock)().format("%Y%m%dT%H%M%SZ");
@@ -561,6 +573,7 @@ pub(crate) fn read_only(
         path,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    key::key_if_known(&conn, path)?;
     conn.busy_timeout(busy)?;
     Ok(conn)
 }

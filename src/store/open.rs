@@ -203,6 +203,8 @@ pub struct OpenOptions {
     /// What this process is doing, shown to a second process that finds the file locked.
     pub purpose: String,
     pub clock: super::Clock,
+    /// The key of an encrypted file (or of a new file to encrypt).
+    pub key: Option<super::Key>,
 }
 
 impl Default for OpenOptions {
@@ -215,6 +217,7 @@ impl Default for OpenOptions {
             actor: String::new(),
             purpose: "auditbench".into(),
             clock: std::sync::Arc::new(chrono::Utc::now),
+            key: None,
         }
     }
 }
@@ -283,6 +286,21 @@ pub(crate) fn open_connection(path: &Path, opts: &OpenOptions) -> Result<Opened>
         }
     }
 
+    // An encrypted file shows no header: it needs its passphrase; a plain
+    // one is never encrypted by accident (that is `auditbench encrypt`).
+    let encrypted = existed && super::key::looks_encrypted(path);
+    if encrypted && opts.key.is_none() {
+        return Err(Error::Encrypted(format!(
+            "{shown} is encrypted; give its passphrase at the prompt on a terminal, or in the file named by AUDITBENCH_PASSPHRASE_FILE"
+        )));
+    }
+    if existed && !encrypted && opts.key.is_some() && fs::metadata(path).is_ok_and(|m| m.len() > 0)
+    {
+        return Err(Error::Invalid(format!(
+            "{shown} is not encrypted, so it has no passphrase; encrypt it with `auditbench encrypt`"
+        )));
+    }
+
     // Everything that can refuse the file is judged from its bytes first,
     // so that nothing is created or replayed beside a refused file.
     let live_writer = existed && lock::held_elsewhere(path);
@@ -293,7 +311,9 @@ pub(crate) fn open_connection(path: &Path, opts: &OpenOptions) -> Result<Opened>
         String::new()
     };
     if existed {
-        check_header(path)?;
+        if !encrypted {
+            check_header(path)?;
+        }
         if !live_writer {
             lock::check_side_files(path, &note)?;
         }
@@ -336,6 +356,10 @@ pub(crate) fn open_connection(path: &Path, opts: &OpenOptions) -> Result<Opened>
             "{shown} cannot be opened: {e}; check the path and its permissions"
         ))
     })?;
+    if let Some(key) = &opts.key {
+        key_connection(&conn, key, path)?;
+        super::key::remember(path, key);
+    }
     super::history::register_functions(&conn, &opts.actor)
         .map_err(|e| Error::Sqlite(format!("{shown}: cannot set up the audit trail: {e}")))?;
     if let Some(l) = &lock {
@@ -409,6 +433,25 @@ pub(crate) fn open_connection(path: &Path, opts: &OpenOptions) -> Result<Opened>
         lock,
         backup,
     })
+}
+
+/// Give `conn` the file's key and read once: a wrong passphrase is refused
+/// here, before anything is written.
+pub(crate) fn key_connection(conn: &Connection, key: &super::Key, path: &Path) -> Result<()> {
+    let shown = path.display();
+    key.apply(conn, path)
+        .map_err(|e| Error::Sqlite(format!("{shown}: cannot set the key: {e}")))?;
+    match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => Ok(()),
+        Err(e) if super::key::is_wrong_key(&e) => Err(Error::WrongPassphrase(format!(
+            "the passphrase does not open {shown} (a wrong passphrase, or not an audit file); the file is unchanged"
+        ))),
+        Err(e) => Err(Error::BadFile(format!(
+            "{shown} cannot be read as an audit file ({e}); it may be damaged: restore it from a backup"
+        ))),
+    }
 }
 
 /// Pragmas for durability: WAL, every commit fsynced, foreign keys enforced.

@@ -71,11 +71,43 @@ impl Store {
         // a consistent snapshot, whatever another process writes meanwhile
         // (the online backup API: VACUUM INTO is refused on a read-only
         // connection)
-        let mut conn = Connection::open(dest)?;
-        {
-            let backup = rusqlite::backup::Backup::new(&self.conn, &mut conn)?;
-            backup.run_to_completion(4096, std::time::Duration::ZERO, None)?;
-        }
+        let conn = if let (Some(key), Some(salt)) = (&self.key, super::key::salt_of(&self.path)) {
+            // the backup API does not copy from an encrypted file to a
+            // plain one: SQLCipher's export does, in one statement (one
+            // snapshot), from the file attached with its key to the pack's
+            // copy, which is in the clear
+            let conn = Connection::open(dest)?;
+            let mut raw = key.raw_text(salt);
+            let attached = conn.execute(
+                "ATTACH DATABASE ?1 AS source KEY ?2",
+                params![self.path.to_string_lossy(), raw],
+            );
+            super::wipe(&mut raw);
+            attached?;
+            let copied = (|| -> Result<()> {
+                conn.query_row("SELECT sqlcipher_export('main', 'source')", [], |_| Ok(()))?;
+                let version: i64 =
+                    conn.query_row("PRAGMA source.user_version", [], |r| r.get(0))?;
+                conn.pragma_update(None, "user_version", version)?;
+                conn.pragma_update(None, "application_id", super::APPLICATION_ID)?;
+                Ok(())
+            })();
+            conn.execute_batch("DETACH DATABASE source")?;
+            drop(conn);
+            if let Err(e) = copied {
+                let _ = std::fs::remove_file(dest);
+                return Err(e);
+            }
+            // a fresh connection: the export wrote the schema behind this one's back
+            Connection::open(dest)?
+        } else {
+            let mut conn = Connection::open(dest)?;
+            {
+                let backup = rusqlite::backup::Backup::new(&self.conn, &mut conn)?;
+                backup.run_to_completion(4096, std::time::Duration::ZERO, None)?;
+            }
+            conn
+        };
         conn.pragma_update(None, "journal_mode", "DELETE")?;
         conn.pragma_update(None, "secure_delete", true)?;
         let tx = conn.unchecked_transaction()?;

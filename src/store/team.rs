@@ -383,15 +383,23 @@ pub enum Settle {
     KeepBoth,
 }
 
-/// A team file, opened: its manifest and its path.
+/// A team file, opened: its manifest and its path; a decrypted one is held
+/// in memory (never written out in the clear).
 struct TeamFile {
     path: PathBuf,
     manifest: BTreeMap<String, String>,
+    memory: Option<Connection>,
 }
 
 impl TeamFile {
-    fn open(path: &Path) -> Result<TeamFile> {
-        if !path.is_file() {
+    fn open(path: &Path, data: Option<Vec<u8>>) -> Result<TeamFile> {
+        if data.is_none() && crate::seal::is_sealed(path) {
+            return Err(Error::Encrypted(format!(
+                "{} is an encrypted team file; decrypt it with your key (`auditbench team keys`) or its passphrase",
+                path.display()
+            )));
+        }
+        if data.is_none() && !path.is_file() {
             return Err(Error::NotFound(format!(
                 "no team file at {}; give the path of a file written by `auditbench team share`",
                 path.display()
@@ -403,11 +411,21 @@ impl TeamFile {
                 path.display()
             ))
         };
-        let conn = Connection::open_with_flags(
-            path,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|_| not_team())?;
+        let conn = match data {
+            Some(bytes) => {
+                let mut c = Connection::open_in_memory().map_err(|_| not_team())?;
+                let n = bytes.len();
+                c.deserialize_read_exact(rusqlite::MAIN_DB, &bytes[..], n, true)
+                    .map_err(|_| not_team())?;
+                c
+            }
+            None => Connection::open_with_flags(
+                path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|_| not_team())?,
+        };
         let manifest: BTreeMap<String, String> = (|| -> rusqlite::Result<_> {
             let mut s = conn.prepare("SELECT key, value FROM manifest")?;
             let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -427,9 +445,11 @@ impl TeamFile {
                 path.display()
             )));
         }
+        let in_memory = conn.path().is_none_or(str::is_empty);
         Ok(TeamFile {
             path: path.to_path_buf(),
             manifest,
+            memory: in_memory.then_some(conn),
         })
     }
 
@@ -544,6 +564,21 @@ impl Store {
     /// (catalogue, client, grade scale). The first share makes this laptop
     /// the team's lead and the documents from the audit as it stands.
     pub fn team_share(&mut self, audit_id: &str, out: &Path) -> Result<usize> {
+        Ok(self.team_share_to(audit_id, Some(out))?.0)
+    }
+
+    /// [`Self::team_share`] into memory: the team file's bytes, for sealing
+    /// (nothing of it written in the clear).
+    pub fn team_share_bytes(&mut self, audit_id: &str) -> Result<(usize, Vec<u8>)> {
+        let (n, bytes) = self.team_share_to(audit_id, None)?;
+        Ok((n, bytes.unwrap_or_default()))
+    }
+
+    fn team_share_to(
+        &mut self,
+        audit_id: &str,
+        out: Option<&Path>,
+    ) -> Result<(usize, Option<Vec<u8>>)> {
         let (organisation, status): (String, String) = self
             .conn
             .query_row(
@@ -570,10 +605,10 @@ impl Store {
             |r| r.get(0),
         )?;
         let dir = out
-            .parent()
+            .and_then(Path::parent)
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        if !dir.is_dir() {
+        if out.is_some() && !dir.is_dir() {
             return Err(Error::Io(format!(
                 "the folder {} does not exist; create it or give another --out",
                 dir.display()
@@ -581,23 +616,32 @@ impl Store {
         }
         let tmp = dir.join(format!(
             ".{}.{}.tmp",
-            out.file_name().and_then(|n| n.to_str()).unwrap_or("team"),
+            out.and_then(Path::file_name)
+                .and_then(|n| n.to_str())
+                .unwrap_or("team"),
             std::process::id()
         ));
-        let _ = std::fs::remove_file(&tmp);
+        let target = match out {
+            Some(_) => {
+                let _ = std::fs::remove_file(&tmp);
+                tmp.to_string_lossy().into_owned()
+            }
+            None => ":memory:".to_string(),
+        };
+        let mut bytes = None;
         let written = (|| -> Result<usize> {
-            let f = Connection::open(&tmp)?;
-            f.execute_batch(
-                "PRAGMA journal_mode = DELETE;
-                 CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-                 CREATE TABLE docs (entity TEXT NOT NULL, row_key TEXT NOT NULL, heads TEXT NOT NULL,
-                                    conflicts INTEGER NOT NULL, doc BLOB NOT NULL,
-                                    PRIMARY KEY (entity, row_key));",
-            )?;
-            drop(f);
+            // KEY '': never the audit file's key (a teammate has their own);
+            // an encrypted team file is sealed with age instead
             self.conn
-                .execute("ATTACH DATABASE ?1 AS tf", params![tmp.to_string_lossy()])?;
+                .execute("ATTACH DATABASE ?1 AS tf KEY ''", params![target])?;
             let r = (|| -> Result<usize> {
+                self.conn.execute_batch(
+                    "PRAGMA tf.journal_mode = DELETE;
+                     CREATE TABLE tf.manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                     CREATE TABLE tf.docs (entity TEXT NOT NULL, row_key TEXT NOT NULL, heads TEXT NOT NULL,
+                                        conflicts INTEGER NOT NULL, doc BLOB NOT NULL,
+                                        PRIMARY KEY (entity, row_key));",
+                )?;
                 let tx = self.conn.unchecked_transaction()?;
                 tx.execute(
                     "INSERT INTO tf.docs SELECT entity, row_key, heads, conflicts, doc FROM main.team_docs WHERE audit_id = ?1",
@@ -656,6 +700,9 @@ impl Store {
                     )?;
                 }
                 tx.commit()?;
+                if out.is_none() {
+                    bytes = Some(self.conn.serialize("tf")?.to_vec());
+                }
                 Ok(n)
             })();
             self.conn.execute_batch("DETACH DATABASE tf")?;
@@ -664,9 +711,14 @@ impl Store {
         let n = match written {
             Ok(n) => n,
             Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
+                if out.is_some() {
+                    let _ = std::fs::remove_file(&tmp);
+                }
                 return Err(e);
             }
+        };
+        let Some(out) = out else {
+            return Ok((n, bytes));
         };
         // a team file holds the client's findings: readable by its owner
         // only, as the audit file
@@ -683,7 +735,7 @@ impl Store {
             let _ = std::fs::remove_file(&tmp);
             Error::Io(format!("cannot write {}: {e}", out.display()))
         })?;
-        Ok(n)
+        Ok((n, None))
     }
 
     /// Make this laptop part of the audit's team if it is not (as lead: the
@@ -722,7 +774,13 @@ impl Store {
     /// and every record, the trail naming who made each; this laptop a
     /// member, with its own provisional references. Returns what came.
     pub fn team_join(&mut self, file: &Path) -> Result<MergeReport> {
-        let tf = TeamFile::open(file)?;
+        self.team_join_data(file, None)
+    }
+
+    /// [`Self::team_join`] with the team file's contents already decrypted
+    /// (`data`; `file` names it in messages).
+    pub fn team_join_data(&mut self, file: &Path, data: Option<Vec<u8>>) -> Result<MergeReport> {
+        let tf = TeamFile::open(file, data)?;
         let audit_id = tf.get("audit_id");
         let here: bool = self.conn.query_row(
             "SELECT count(*) > 0 FROM audits WHERE id = ?1",
@@ -745,10 +803,31 @@ impl Store {
         tf: &TeamFile,
         f: impl FnOnce(&mut Store) -> Result<T>,
     ) -> Result<T> {
-        self.conn.execute(
-            "ATTACH DATABASE ?1 AS tf",
-            params![tf.path.to_string_lossy()],
-        )?;
+        // KEY '': a team file is never encrypted with the audit file's key
+        // (a teammate has their own); it is sealed with age instead.
+        match &tf.memory {
+            None => {
+                self.conn.execute(
+                    "ATTACH DATABASE ?1 AS tf KEY ''",
+                    params![tf.path.to_string_lossy()],
+                )?;
+            }
+            Some(mem) => {
+                self.conn
+                    .execute_batch("ATTACH DATABASE ':memory:' AS tf KEY ''")?;
+                let copied = rusqlite::backup::Backup::new_with_names(
+                    mem,
+                    rusqlite::MAIN_DB,
+                    &mut self.conn,
+                    "tf",
+                )
+                .and_then(|b| b.run_to_completion(4096, std::time::Duration::ZERO, None));
+                if let Err(e) = copied {
+                    self.conn.execute_batch("DETACH DATABASE tf")?;
+                    return Err(e.into());
+                }
+            }
+        }
         let r = f(self);
         self.conn.execute_batch("DETACH DATABASE tf")?;
         r
@@ -854,7 +933,13 @@ impl Store {
     /// from their documents, the trail naming who made each change.
     /// Merging the same file twice changes nothing.
     pub fn team_merge(&mut self, file: &Path) -> Result<MergeReport> {
-        let tf = TeamFile::open(file)?;
+        self.team_merge_data(file, None)
+    }
+
+    /// [`Self::team_merge`] with the team file's contents already decrypted
+    /// (`data`; `file` names it in messages).
+    pub fn team_merge_data(&mut self, file: &Path, data: Option<Vec<u8>>) -> Result<MergeReport> {
+        let tf = TeamFile::open(file, data)?;
         let audit_id = tf.get("audit_id");
         let role: Option<String> = self
             .conn
