@@ -19,6 +19,9 @@ pub const PACK_EXTENSION: &str = "age";
 
 /// Whether the file at `path` is sealed (an age file).
 pub fn is_sealed(path: &Path) -> bool {
+    if !path.is_file() {
+        return false;
+    }
     let mut head = [0u8; 22];
     std::fs::File::open(path)
         .and_then(|mut f| f.read_exact(&mut head))

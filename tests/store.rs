@@ -557,6 +557,13 @@ fn text_and_random_files_are_refused() {
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
     std::fs::write(&env.db, noise).unwrap();
+    // whole pages of noise are what an encrypted file looks like without
+    // its key: refused untouched all the same, saying both
+    refused(&env, "not a plain SQLite database");
+    let noise: Vec<u8> = (0..4000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&env.db, noise).unwrap();
     refused(&env, "not an SQLite database");
 }
 

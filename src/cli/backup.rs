@@ -52,7 +52,18 @@ pub fn backup(ctx: &Context_, a: BackupArgs) -> Result<()> {
 }
 
 pub fn restore(ctx: &Context_, a: RestoreArgs) -> Result<()> {
-    let (audits, findings) = backup::inspect(&a.from, ctx.key()?.as_ref())?;
+    // An encrypted backup has its file's passphrase: asked once, it opens
+    // both. A plain one needs none (a file that then does not open, being
+    // encrypted or damaged, is restored over as a damaged one, after asking).
+    let key = if store::looks_encrypted(&a.from) {
+        Some(store::Key::new(super::passphrase::for_file(
+            &a.from, false,
+        )?))
+    } else {
+        None
+    };
+    ctx.set_key(key.clone());
+    let (audits, findings) = backup::inspect(&a.from, key.as_ref())?;
     let path = ctx.db_path()?;
     let what = format!(
         "{} ({audits} audits, {findings} findings)",
@@ -74,7 +85,16 @@ pub fn restore(ctx: &Context_, a: RestoreArgs) -> Result<()> {
             )?;
         }
         // The case restore exists for: a file that cannot be opened.
-        Err(e) if matches!(e.downcast_ref(), Some(store::Error::BadFile(_))) && path.is_file() => {
+        Err(e)
+            if matches!(
+                e.downcast_ref(),
+                Some(
+                    store::Error::BadFile(_)
+                        | store::Error::Encrypted(_)
+                        | store::Error::WrongPassphrase(_)
+                )
+            ) && path.is_file() =>
+        {
             confirm(
                 a.yes,
                 &format!(

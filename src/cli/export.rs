@@ -76,6 +76,7 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
         };
         let store = ctx.open_to_read()?;
         let audit = store.find_audit(&args.audit)?;
+        super::note_plain(&store, "the workbook");
         let rows = crate::export::file::replace_atomically(&path, "the workbook", |out| {
             crate::export::xlsx::write_workbook(&store, &audit, out)
         })?;
@@ -85,6 +86,7 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
     if args.format == ExportFormat::Oscal {
         let store = ctx.open_to_read()?;
         let audit = store.find_audit(&args.audit)?;
+        super::note_plain(&store, "the OSCAL document");
         let with_notes = args.with_notes;
         match args.out.clone().filter(|p| p.as_os_str() != "-") {
             Some(path) => {
@@ -119,6 +121,7 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
     };
     let store = ctx.open_to_read()?;
     let audit = store.find_audit(&args.audit)?;
+    super::note_plain(&store, "the CSV");
     let with_notes = args.with_notes;
     let what = match args.what {
         What::Findings => "findings",

@@ -155,6 +155,16 @@ pub enum Command {
 
 pub use pack::PackDiffers;
 
+/// An export in a plain format (CSV, XLSX, HTML, DOCX, OSCAL) of an
+/// encrypted audit file: said once, on stderr, as the command's note.
+pub(crate) fn note_plain(store: &Store, what: &str) {
+    if store.is_encrypted() {
+        eprintln!(
+            "auditbench: note: {what} is not encrypted, though the audit file is; keep it somewhere safe"
+        );
+    }
+}
+
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     let ctx = Context_::new(&cli);

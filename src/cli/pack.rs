@@ -50,11 +50,7 @@ pub fn pack(ctx: &Context_, args: Args) -> Result<()> {
     }
     let store = ctx.open_to_read()?;
     let audit = store.find_audit(&args.audit)?;
-    if store.is_encrypted() {
-        eprintln!(
-            "auditbench: note: the pack is not encrypted, though the audit file is; seal it with --to KEY or --passphrase"
-        );
-    }
+    super::note_plain(&store, "the pack (seal it with --to KEY or --passphrase)");
     let made = crate::pack::make(&store, &audit, &args.out, args.with_notes)?;
     outln!(
         "Wrote the hand-over pack of {} to {}: {} (with {} findings), and MANIFEST.",

@@ -36,7 +36,7 @@ pub fn for_file(db: &Path, masked: bool) -> Result<Passphrase> {
     let shown = crate::text::one_line(&db.display().to_string());
     ask(&format!("Passphrase for {shown}: "), masked).map_err(|e| {
         anyhow!(
-            "{shown} is encrypted and its passphrase could not be asked: {e}; put it in a file (mode 0600) and name that file in {PASSPHRASE_FILE}"
+            "{shown} is not a plain SQLite database: an encrypted audit file, whose passphrase could not be asked ({e}: put it in a file, mode 0600, and name that file in {PASSPHRASE_FILE}), or not an audit file at all"
         )
     })
 }
@@ -78,7 +78,13 @@ pub fn has_tty() -> bool {
     open_tty().is_ok()
 }
 
+/// The terminal to ask on: only when standard input is one (a script, a
+/// pipe or a test never gets a prompt that waits), read through /dev/tty.
 fn open_tty() -> Result<std::fs::File> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        bail!("there is no terminal to ask on");
+    }
     std::fs::OpenOptions::new()
         .read(true)
         .write(true)
@@ -98,10 +104,11 @@ impl Drop for Raw {
 /// Ask on the terminal, without echo (`masked`: a `*` per character).
 pub fn ask(prompt: &str, masked: bool) -> Result<Passphrase> {
     let mut tty = open_tty()?;
-    write!(tty, "{prompt}")?;
-    tty.flush()?;
+    // raw (no echo) before the prompt shows: nothing typed ahead is echoed
     terminal::enable_raw_mode()?;
     let raw = Raw;
+    write!(tty, "{prompt}")?;
+    tty.flush()?;
     let mut text = String::new();
     let outcome = loop {
         let ev = match event::read() {
@@ -115,6 +122,8 @@ pub fn ask(prompt: &str, masked: bool) -> Result<Passphrase> {
         let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
         match k.code {
             KeyCode::Enter => break Ok(()),
+            // a line feed typed ahead of the prompt
+            KeyCode::Char('j') if ctrl => break Ok(()),
             KeyCode::Esc => break Err(anyhow!("cancelled")),
             KeyCode::Char('c' | 'd') if ctrl => break Err(anyhow!("cancelled")),
             KeyCode::Char('u') if ctrl => {

@@ -94,6 +94,7 @@ pub fn run(ctx: &Context_, args: Args) -> Result<()> {
     };
     let store = ctx.open_to_read()?;
     let audit = store.find_audit(args.audit.as_deref().unwrap_or_default())?;
+    super::note_plain(&store, "the report");
     let offset = *chrono::Local::now().offset();
     let data = gather(&store, &audit, args.with_notes, offset)?;
     let template = template.as_ref().map(|(n, t)| (n.as_str(), t.as_slice()));

@@ -85,12 +85,10 @@ pub fn run(ctx: &Context_, cmd: Command) -> Result<()> {
             let n = match &to {
                 None => {
                     let n = store.team_share(&a.id, &out)?;
-                    if store.is_encrypted() {
-                        eprintln!(
-                            "auditbench: note: {} is not encrypted, though the audit file is; seal it with --to KEY or --passphrase",
-                            crate::text::inert(&out.display().to_string())
-                        );
-                    }
+                    super::note_plain(
+                        &store,
+                        "the team file (seal it with --to KEY or --passphrase)",
+                    );
                     n
                 }
                 Some(to) => {

@@ -47,14 +47,34 @@ pub(crate) fn register_functions(conn: &Connection, actor: &str) -> rusqlite::Re
             Ok(chain_hash(&values))
         },
     )?;
-    register_actor(conn, actor)
+    // Who acts is held beside the functions, and changed through
+    // `ab_set_actor(name)`, a statement: redefining a function is refused
+    // while any statement is active (FTS5 keeps a reader open inside a
+    // transaction), and would expire every prepared statement.
+    let who = std::sync::Arc::new(std::sync::Mutex::new(actor.to_string()));
+    let read = who.clone();
+    conn.create_scalar_function("ab_actor", 0, flags, move |_| {
+        Ok(read.lock().map(|a| a.clone()).unwrap_or_default())
+    })?;
+    conn.create_scalar_function(
+        "ab_set_actor",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DIRECTONLY,
+        move |ctx| {
+            let name: String = ctx.get(0)?;
+            if let Ok(mut a) = who.lock() {
+                *a = name;
+            }
+            Ok(true)
+        },
+    )?;
+    Ok(())
 }
 
-/// (Re)define `ab_actor()`: who the trail names for the changes from now on.
+/// Who the trail names for the changes from now on, on a connection whose
+/// functions [`register_functions`] set up.
 pub(crate) fn register_actor(conn: &Connection, actor: &str) -> rusqlite::Result<()> {
-    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_INNOCUOUS;
-    let actor = actor.to_string();
-    conn.create_scalar_function("ab_actor", 0, flags, move |_| Ok(actor.clone()))
+    conn.query_row("SELECT ab_set_actor(?1)", [actor], |_| Ok(()))
 }
 
 /// SHA-256, in hex, over an unambiguous encoding of the values (type tag,

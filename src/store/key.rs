@@ -241,10 +241,14 @@ pub(crate) fn salt_of(path: &Path) -> Option<[u8; SALT_LEN]> {
 /// nothing tells it from random bytes of that size; a wrong passphrase is
 /// then refused by SQLCipher.)
 pub fn looks_encrypted(path: &Path) -> bool {
+    // a FIFO would block the open: only regular files are looked into
+    let len = match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => m.len(),
+        _ => return false,
+    };
     let Ok(mut file) = std::fs::File::open(path) else {
         return false;
     };
-    let len = file.metadata().map_or(0, |m| m.len());
     if len < 1024 || len % 1024 != 0 {
         return false;
     }

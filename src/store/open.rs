@@ -291,7 +291,7 @@ pub(crate) fn open_connection(path: &Path, opts: &OpenOptions) -> Result<Opened>
     let encrypted = existed && super::key::looks_encrypted(path);
     if encrypted && opts.key.is_none() {
         return Err(Error::Encrypted(format!(
-            "{shown} is encrypted; give its passphrase at the prompt on a terminal, or in the file named by AUDITBENCH_PASSPHRASE_FILE"
+            "{shown} is not a plain SQLite database: an encrypted audit file (give its passphrase at the prompt on a terminal, or in the file named by AUDITBENCH_PASSPHRASE_FILE), or not an audit file at all"
         )));
     }
     if existed && !encrypted && opts.key.is_some() && fs::metadata(path).is_ok_and(|m| m.len() > 0)

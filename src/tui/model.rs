@@ -87,9 +87,22 @@ pub struct Model {
     pub utc_offset: chrono::FixedOffset,
     /// The user's settings (`config.toml`).
     pub settings: crate::config::Settings,
+    /// The audit file is encrypted and no plain export has said so yet
+    /// (said once per session, after the first).
+    pub plain_note_due: bool,
 }
 
 impl Model {
+    /// After a plain export (CSV, report, team file): the note that it is
+    /// not encrypted, the first time in the session the file is.
+    pub fn plain_note(&mut self) -> &'static str {
+        if std::mem::take(&mut self.plain_note_due) {
+            " — not encrypted, though the audit file is: keep it somewhere safe"
+        } else {
+            ""
+        }
+    }
+
     pub fn new(store: &Store) -> Model {
         Model {
             theme: Theme::from_env(),
@@ -109,6 +122,7 @@ impl Model {
             working_as: store.actor(),
             given_auditor: store.actor(),
             settings: crate::config::Settings::default(),
+            plain_note_due: store.is_encrypted(),
         }
     }
 

@@ -181,7 +181,8 @@ pub fn submit(
                 .map(|d| d.display().to_string())
                 .unwrap_or_default();
             Ok(vec![Effect::Info(format!(
-                "Wrote {rows} findings to {name} in {dir}"
+                "Wrote {rows} findings to {name} in {dir}{}",
+                ctx.model.plain_note()
             ))])
         }
         FormKind::MakeReport => {
@@ -217,13 +218,14 @@ pub fn submit(
             }
             let missing = report.missing.len();
             Ok(vec![Effect::Info(format!(
-                "Wrote the report to {}{}",
+                "Wrote the report to {}{}{}",
                 path.display(),
                 match missing {
                     0 => String::new(),
                     1 => " (1 item not recorded yet, listed at its top)".to_string(),
                     n => format!(" ({n} items not recorded yet, listed at its top)"),
-                }
+                },
+                ctx.model.plain_note()
             ))])
         }
         FormKind::FollowUp => {
@@ -392,8 +394,9 @@ pub fn submit(
             Ok(vec![
                 Effect::Reload(Slice::Team),
                 Effect::Info(format!(
-                    "Wrote {} ({n} records): a teammate joins with `auditbench team join`, or merges it here with m",
-                    path.display()
+                    "Wrote {} ({n} records): a teammate joins with `auditbench team join`, or merges it here with m{}",
+                    path.display(),
+                    ctx.model.plain_note()
                 )),
             ])
         }
