@@ -420,7 +420,12 @@ fn plain_files_from_earlier_versions_open_without_a_prompt() {
 fn dump(db: &Path, key: Option<&str>) -> Vec<String> {
     let conn = rusqlite::Connection::open(db).unwrap();
     if let Some(k) = key {
+        // what any SQLCipher 4 needs to open our files (README → Confidentiality)
         conn.pragma_update(None, "key", k).unwrap();
+        conn.pragma_update(None, "cipher_page_size", auditbench::store::PAGE_SIZE)
+            .unwrap();
+        conn.pragma_update(None, "cipher_hmac_algorithm", auditbench::store::HMAC)
+            .unwrap();
     }
     let tables: Vec<String> = conn
         .prepare(

@@ -34,6 +34,7 @@ pub fn convert(
     kind: &str,
 ) -> Result<Converted> {
     let shown = path.display();
+    key::cipher_settings();
     if !path.is_file() {
         return Err(Error::NotFound(format!(
             "no audit file at {shown}; pass the right file with --db"

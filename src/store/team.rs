@@ -395,7 +395,7 @@ impl TeamFile {
     fn open(path: &Path, data: Option<Vec<u8>>) -> Result<TeamFile> {
         if data.is_none() && crate::seal::is_sealed(path) {
             return Err(Error::Encrypted(format!(
-                "{} is an encrypted team file; decrypt it with your key (`auditbench team keys`) or its passphrase",
+                "{} is a sealed (encrypted) team file: merge it with `auditbench team merge FILE`, which opens it with this laptop's key (`auditbench team keys`) or asks its passphrase",
                 path.display()
             )));
         }

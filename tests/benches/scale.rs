@@ -18,6 +18,11 @@
 //! `screenshots/scale.svg` (README → Performance).
 //!
 //! Run: `cargo bench --bench scale` (Linux; needs `sqlite3` for the anchors).
+//!
+//! `AUDITBENCH_BENCH_ENCRYPTED=1` measures instead the same figures at
+//! 100 000 findings on a plain file and on the same file encrypted (issue
+//! 18), side by side with their ratio; the encrypted file's anchor for the
+//! first frame is SQLCipher's own key derivation, measured in the same run.
 
 #[path = "binary.rs"]
 mod binary;
@@ -30,7 +35,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use auditbench::store::Store;
+use auditbench::store::{Key, OpenOptions, Passphrase, Store};
 use auditbench::tui::action::Action;
 use auditbench::tui::app::App;
 use plotters::prelude::*;
@@ -44,6 +49,12 @@ use binary::{median, proc_kb, BIN, EXPORT_SQL};
 #[derive(Default, Clone)]
 struct Row {
     size: usize,
+    /// The file is encrypted (the encrypted column).
+    encrypted: bool,
+    /// `auditbench encrypt` of the generated file (encrypted column).
+    encrypt: Duration,
+    /// One connection keyed with the passphrase: SQLCipher's KDF.
+    key_derivation: Duration,
     generation: Duration,
     generation_anchor: Duration,
     bytes_per_finding: u64,
@@ -130,6 +141,23 @@ fn walk_script() -> Vec<KeyEvent> {
     .collect()
 }
 
+/// The passphrase of the encrypted column.
+const BENCH_PASS: &str = "a passphrase for the encrypted column";
+
+/// The store on `db`, with its key when it is encrypted.
+fn open_store(db: &Path) -> Store {
+    let key = auditbench::store::looks_encrypted(db)
+        .then(|| Key::new(Passphrase::new(BENCH_PASS.into()).expect("passphrase")));
+    Store::open_with(
+        db,
+        &OpenOptions {
+            key,
+            ..OpenOptions::default()
+        },
+    )
+    .expect("open")
+}
+
 fn in_process(db: &Path, row: &mut Row) {
     let mut term = Terminal::new(TestBackend::new(120, 36)).expect("terminal");
     // the anchor: a frame with nothing in it
@@ -145,7 +173,7 @@ fn in_process(db: &Path, row: &mut Row) {
     let mut paints = Vec::new();
     let mut completes = Vec::new();
     for _ in 0..3 {
-        let store = Store::open(db).expect("open");
+        let store = open_store(db);
         let mut app = App::new(store).expect("app");
         app.draw(&mut term).expect("draw");
         let t = Instant::now();
@@ -158,7 +186,7 @@ fn in_process(db: &Path, row: &mut Row) {
     row.open_complete = median(completes);
 
     // The walk, started at once after opening (work still pending).
-    let store = Store::open(db).expect("open");
+    let store = open_store(db);
     let mut app = App::new(store).expect("app");
     press(&mut app, &mut term, key(KeyCode::Enter));
     let script = walk_script();
@@ -241,9 +269,10 @@ fn memory(db: &Path) -> u64 {
     peak
 }
 
-fn measure(dir: &Path, size: usize) -> Row {
+fn measure(dir: &Path, size: usize, encrypted: bool) -> Row {
     let mut row = Row {
         size,
+        encrypted,
         ..Row::default()
     };
     let db = dir.join(format!("scale-{size}.sqlite"));
@@ -252,10 +281,35 @@ fn measure(dir: &Path, size: usize) -> Row {
     row.generation = t.elapsed();
     // a clean close (checkpoint) before the file is measured
     run(&db, &["list"]);
+    if encrypted {
+        // AUDITBENCH_PASSPHRASE_FILE is set for the whole run (main)
+        let t = Instant::now();
+        run(&db, &["encrypt", "--wipe-old-backups"]);
+        row.encrypt = t.elapsed();
+        run(&db, &["list"]);
+        let mut kdf = Vec::new();
+        for _ in 0..3 {
+            let t = Instant::now();
+            let c = rusqlite::Connection::open(&db).expect("open");
+            c.pragma_update(None, "key", BENCH_PASS).expect("key");
+            c.pragma_update(None, "cipher_page_size", auditbench::store::PAGE_SIZE)
+                .expect("page size");
+            c.pragma_update(None, "cipher_hmac_algorithm", auditbench::store::HMAC)
+                .expect("hmac");
+            c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .expect("read");
+            kdf.push(t.elapsed());
+        }
+        row.key_derivation = median(kdf);
+    }
     row.bytes_per_finding = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0) / size as u64;
 
     let bare = dir.join("bare.sqlite");
-    row.generation_anchor = sqlite3(
+    // sqlite3 cannot read an encrypted file: the plain column is its anchor
+    if !encrypted {
+        row.generation_anchor = sqlite3(
         &bare,
         &format!(
             "PRAGMA journal_mode=WAL; CREATE TABLE t (id INTEGER PRIMARY KEY, title TEXT, body TEXT); \
@@ -265,9 +319,10 @@ fn measure(dir: &Path, size: usize) -> Row {
         ),
         None,
     );
-    let _ = std::fs::remove_file(&bare);
-    let _ = std::fs::remove_file(bare.with_extension("sqlite-wal"));
-    let _ = std::fs::remove_file(bare.with_extension("sqlite-shm"));
+        let _ = std::fs::remove_file(&bare);
+        let _ = std::fs::remove_file(bare.with_extension("sqlite-wal"));
+        let _ = std::fs::remove_file(bare.with_extension("sqlite-shm"));
+    }
 
     let mut starts = Vec::new();
     let mut anchors = Vec::new();
@@ -278,10 +333,16 @@ fn measure(dir: &Path, size: usize) -> Row {
         starts.push(t.elapsed());
         tui.keys("q");
         tui.wait();
-        anchors.push(sqlite3(&db, "select count(*) from findings", None));
+        if !encrypted {
+            anchors.push(sqlite3(&db, "select count(*) from findings", None));
+        }
     }
     row.first_frame = median(starts);
-    row.first_frame_anchor = median(anchors);
+    row.first_frame_anchor = if encrypted {
+        row.key_derivation
+    } else {
+        median(anchors)
+    };
 
     in_process(&db, &mut row);
     row.peak_mb = memory(&db);
@@ -303,10 +364,16 @@ fn measure(dir: &Path, size: usize) -> Row {
             ],
         );
         exports.push(t.elapsed());
-        anchors.push(sqlite3(&db, EXPORT_SQL, Some(&anchor_out)));
+        if !encrypted {
+            anchors.push(sqlite3(&db, EXPORT_SQL, Some(&anchor_out)));
+        }
     }
     row.export = median(exports);
-    row.export_anchor = median(anchors);
+    row.export_anchor = if encrypted {
+        Duration::ZERO
+    } else {
+        median(anchors)
+    };
     for f in [&out, &anchor_out, &db] {
         let _ = std::fs::remove_file(f);
     }
@@ -328,7 +395,11 @@ fn ms(d: Duration) -> String {
 fn table(rows: &[Row]) -> String {
     let mut s = String::from("| figure |");
     for r in rows {
-        s += &format!(" {} |", r.size);
+        s += &format!(
+            " {}{} |",
+            r.size,
+            if r.encrypted { " encrypted" } else { "" }
+        );
     }
     s += " anchor, same run |\n|---|";
     for _ in rows {
@@ -530,7 +601,86 @@ fn plot(rows: &[Row], path: &Path) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// Encrypted / plain, per figure (issue 18: each within 1.3×).
+fn ratios(plain: &Row, enc: &Row) -> String {
+    let r = |a: Duration, b: Duration| {
+        if a.is_zero() {
+            "–".to_string()
+        } else {
+            format!("{:.2}×", b.as_secs_f64() / a.as_secs_f64())
+        }
+    };
+    let mut s =
+        String::from("| figure | plain | encrypted | encrypted / plain |\n|---|---|---|---|\n");
+    let mut line = |name: &str, a: Duration, b: Duration| {
+        s += &format!("| {name} | {} | {} | {} |\n", ms(a), ms(b), r(a, b));
+    };
+    line("start → first frame", plain.first_frame, enc.first_frame);
+    line(
+        "start → first frame, less the key derivation",
+        plain.first_frame,
+        enc.first_frame.saturating_sub(enc.key_derivation),
+    );
+    line(
+        "opening an audit → painted",
+        plain.open_paint,
+        enc.open_paint,
+    );
+    line(
+        "opening an audit → complete",
+        plain.open_complete,
+        enc.open_complete,
+    );
+    line("key → frame p50", plain.key_p50, enc.key_p50);
+    line("key → frame p99", plain.key_p99, enc.key_p99);
+    line("key → frame, slowest key", plain.key_max, enc.key_max);
+    line("longest idle-turn slice", plain.slice_max, enc.slice_max);
+    line(
+        "finder: slowest keystroke → frame",
+        plain.finder_key_max,
+        enc.finder_key_max,
+    );
+    line(
+        "finder: first records ranked from the file",
+        plain.finder_first_max,
+        enc.finder_first_max,
+    );
+    line("finder: full ranking", plain.finder_full, enc.finder_full);
+    line("CSV export", plain.export, enc.export);
+    s += &format!(
+        "| peak resident memory | {} MB | {} MB | {:.2}× |\n",
+        plain.peak_mb,
+        enc.peak_mb,
+        enc.peak_mb as f64 / plain.peak_mb.max(1) as f64
+    );
+    s += &format!(
+        "| file size per finding | {} B | {} B | {:.2}× |\n",
+        plain.bytes_per_finding,
+        enc.bytes_per_finding,
+        enc.bytes_per_finding as f64 / plain.bytes_per_finding.max(1) as f64
+    );
+    s += &format!(
+        "\nSQLCipher's key derivation (one connection keyed with the passphrase): {}; `auditbench encrypt` of the file: {}\n",
+        ms(enc.key_derivation),
+        ms(enc.encrypt)
+    );
+    s
+}
+
 fn main() {
+    if std::env::var_os("AUDITBENCH_BENCH_ENCRYPTED").is_some() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let pass = dir.path().join("passphrase");
+        std::fs::write(&pass, format!("{BENCH_PASS}\n")).expect("passphrase file");
+        // read by every auditbench this run starts (plain files ignore it)
+        std::env::set_var("AUDITBENCH_PASSPHRASE_FILE", &pass);
+        let plain = measure(dir.path(), 100_000, false);
+        eprintln!("measured the plain file");
+        let enc = measure(dir.path(), 100_000, true);
+        println!("{}", table(&[plain.clone(), enc.clone()]));
+        println!("{}", ratios(&plain, &enc));
+        return;
+    }
     let mut sizes = vec![1_000, 10_000, 100_000];
     if std::env::var_os("AUDITBENCH_BENCH_1M").is_some() {
         sizes.push(1_000_000);
@@ -539,7 +689,7 @@ fn main() {
     let mut rows = Vec::new();
     for size in sizes {
         let t = Instant::now();
-        let row = measure(dir.path(), size);
+        let row = measure(dir.path(), size, false);
         eprintln!("measured {size} findings in {:.0?}", t.elapsed());
         rows.push(row);
         // the table so far, in case a larger size does not finish
