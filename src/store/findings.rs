@@ -560,14 +560,35 @@ impl Store {
         let clause = filter.clause_id.as_deref().unwrap_or("");
         sql.push_str(" AND (?2 = '' OR grade = ?2) AND (?3 = '' OR status = ?3) AND (?4 = '' OR clause_id = ?4)");
         sql.push_str(&format!(" ORDER BY {REPORT_ORDER}"));
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(params![audit_id, grade, status, clause])?;
-        while let Some(row) = rows.next()? {
-            f(from_row(row)?)?;
+        // Report order reads the table's pages out of order; an encrypted
+        // page is decrypted each time it is read from disk, so a larger
+        // cache for the walk (given back after) saves most of them.
+        let widened = self.key.is_some();
+        if widened {
+            self.conn
+                .pragma_update(None, "cache_size", -SCAN_CACHE_KIB)?;
         }
-        Ok(())
+        let walked = (|| -> Result<()> {
+            let mut stmt = self.conn.prepare(&sql)?;
+            let mut rows = stmt.query(params![audit_id, grade, status, clause])?;
+            while let Some(row) = rows.next()? {
+                f(from_row(row)?)?;
+            }
+            Ok(())
+        })();
+        if widened {
+            self.conn.pragma_update(None, "cache_size", -2000)?;
+            let _ = self.conn.execute_batch("PRAGMA shrink_memory");
+        }
+        walked
     }
 }
+
+/// The page cache of an encrypted file's report-order walk, in KiB: at
+/// 100 000 findings the CSV export took 2.8 s with SQLite's default 2 MB,
+/// 1.5 s with 32 MB and 1.0 s with 64 MB (plain: 0.7 s); it fills only as
+/// far as the walk reads, and is given back after.
+const SCAN_CACHE_KIB: i64 = 64 * 1024;
 
 /// Where a page of one grade's findings ends, in report order (clause in
 /// natural order, then reference): the next page starts after it.
