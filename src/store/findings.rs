@@ -577,7 +577,8 @@ impl Store {
             Ok(())
         })();
         if widened {
-            self.conn.pragma_update(None, "cache_size", -2000)?;
+            self.conn
+                .pragma_update(None, "cache_size", -super::open::ENCRYPTED_CACHE_KIB)?;
             let _ = self.conn.execute_batch("PRAGMA shrink_memory");
         }
         walked

@@ -361,6 +361,9 @@ pub(crate) fn open_connection(path: &Path, opts: &OpenOptions) -> Result<Opened>
     if let Some(key) = &opts.key {
         key_connection(&conn, key, path)?;
         super::key::remember(path, key);
+        // a page read again from the cache is not decrypted again: 8 MB
+        // (512 pages of 16 KiB) instead of SQLite's 2 MB
+        conn.pragma_update(None, "cache_size", -ENCRYPTED_CACHE_KIB)?;
     }
     super::history::register_functions(&conn, &opts.actor)
         .map_err(|e| Error::Sqlite(format!("{shown}: cannot set up the audit trail: {e}")))?;
@@ -617,6 +620,9 @@ fn say_long_check(path: &Path) {
         );
     }
 }
+
+/// The page cache of an encrypted file's connection, in KiB.
+pub(crate) const ENCRYPTED_CACHE_KIB: i64 = 8 * 1024;
 
 /// Files from this size on say that they are being checked.
 const LONG_CHECK_BYTES: u64 = 64 * 1024 * 1024;
