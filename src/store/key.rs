@@ -102,6 +102,17 @@ struct KeyInner {
     derived: Mutex<Option<([u8; SALT_LEN], [u8; KEY_LEN])>>,
 }
 
+impl Drop for KeyInner {
+    /// The derived key is overwritten too (the passphrase wipes itself).
+    fn drop(&mut self) {
+        if let Ok(mut held) = self.derived.lock() {
+            if let Some((_, key)) = held.as_mut() {
+                zeroize::Zeroize::zeroize(key);
+            }
+        }
+    }
+}
+
 impl std::fmt::Debug for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Key(hidden)")
