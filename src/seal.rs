@@ -118,35 +118,15 @@ pub fn unseal(sealed: &[u8], with: &Unseal) -> Result<Vec<u8>, String> {
     Ok(plain)
 }
 
-/// Write `bytes` to `out` whole or not at all (a hidden file beside it,
-/// flushed, renamed), readable by its owner only.
-pub fn write_file(out: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "sealed".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let written = (|| {
-        let mut f = opts.open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, out)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
+/// Write `bytes` to `out` whole or not at all, readable by its owner only
+/// (the exports' atomic replace: a private temporary file beside it,
+/// flushed, renamed).
+pub fn write_file(out: &Path, what: &str, bytes: &[u8]) -> crate::store::Result<()> {
+    crate::export::file::replace_atomically(out, what, |mut w| {
+        w.write_all(bytes)
+            .map_err(|e| crate::store::Error::Io(format!("cannot write {}: {e}", out.display())))?;
+        Ok(((), w))
+    })
 }
 
 /// This laptop's key file: `--identity`, else `keys/identity.txt` in
@@ -194,7 +174,6 @@ pub fn identity(path: &Path) -> Result<(age::x25519::Identity, bool), String> {
         id.to_public(),
         id.to_string().expose_secret()
     );
-    write_file(path, text.as_bytes())
-        .map_err(|e| format!("cannot write the key file {}: {e}", path.display()))?;
+    write_file(path, "the key file", text.as_bytes()).map_err(|e| e.to_string())?;
     Ok((id, true))
 }

@@ -95,8 +95,7 @@ fn sealed_pack(ctx: &Context_, args: Args) -> Result<()> {
     let (made, mut zipped) = result?;
     let sealed = crate::seal::seal(&zipped, &to).map_err(|e| anyhow::anyhow!(e));
     zipped.iter_mut().for_each(|b| *b = 0);
-    crate::seal::write_file(&args.out, &sealed?)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", args.out.display()))?;
+    crate::seal::write_file(&args.out, "the sealed pack", &sealed?)?;
     outln!(
         "Wrote the sealed hand-over pack of {} to {}: {} (with {} findings) and MANIFEST, encrypted with age; only its readers can open it.",
         audit.organisation,

@@ -95,8 +95,7 @@ pub fn run(ctx: &Context_, cmd: Command) -> Result<()> {
                     let (n, mut plain) = store.team_share_bytes(&a.id)?;
                     let sealed = crate::seal::seal(&plain, to).map_err(|e| anyhow::anyhow!(e));
                     plain.iter_mut().for_each(|b| *b = 0);
-                    crate::seal::write_file(&out, &sealed?)
-                        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
+                    crate::seal::write_file(&out, "the team file", &sealed?)?;
                     n
                 }
             };

@@ -77,7 +77,8 @@ pub fn convert(
     let tmp = lock::side_path(path, ".converting");
     let _ = fs::remove_file(&tmp);
     let made = (|| -> Result<u64> {
-        create_private(&tmp)?;
+        open::create_private_file(&tmp)
+            .map_err(|e| Error::Io(format!("cannot create {}: {e}", tmp.display())))?;
         let pass = to.map(|k| k.passphrase().as_str()).unwrap_or("");
         conn.execute(
             "ATTACH DATABASE ?1 AS converted KEY ?2",
@@ -234,17 +235,4 @@ fn tables(conn: &Connection) -> Result<Vec<String>> {
     )?;
     let rows = s.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn create_private(path: &Path) -> Result<()> {
-    let mut opts = fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    opts.open(path)
-        .map_err(|e| Error::Io(format!("cannot create {}: {e}", path.display())))?;
-    Ok(())
 }

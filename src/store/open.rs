@@ -476,7 +476,17 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 fn create_file(path: &Path) -> Result<()> {
-    let shown = path.display();
+    create_private_file(path).map_err(|e| {
+        Error::Io(format!(
+            "cannot create the audit file {}: {e}; choose another --db",
+            path.display()
+        ))
+    })?;
+    Ok(())
+}
+
+/// A new, empty file readable by its owner only (mode 0600 from the start).
+pub(crate) fn create_private_file(path: &Path) -> std::io::Result<fs::File> {
     let mut opts = fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -484,12 +494,7 @@ fn create_file(path: &Path) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    opts.open(path).map_err(|e| {
-        Error::Io(format!(
-            "cannot create the audit file {shown}: {e}; choose another --db"
-        ))
-    })?;
-    Ok(())
+    opts.open(path)
 }
 
 pub(crate) fn create_private_dirs(dir: &Path) -> std::io::Result<()> {

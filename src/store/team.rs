@@ -626,14 +626,7 @@ impl Store {
                 // made here, empty and private: ATTACH opens it (the store's
                 // connection may not create files)
                 let _ = std::fs::remove_file(&tmp);
-                let mut f = std::fs::OpenOptions::new();
-                f.write(true).create_new(true);
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::OpenOptionsExt;
-                    f.mode(0o600);
-                }
-                f.open(&tmp)
+                super::open::create_private_file(&tmp)
                     .map_err(|e| Error::Io(format!("cannot write {}: {e}", tmp.display())))?;
                 tmp.to_string_lossy().into_owned()
             }
