@@ -325,7 +325,7 @@ pub fn add_scale(store: &mut Store, audit_id: &str, cat: &Catalogue, n: usize) -
     // Many rows at once: the findings' listing indexes are built once after
     // the rows are in, rather than kept up to date row by row.
     if n >= 10_000 {
-        return store.with_listing_indexes_rebuilt(|store| {
+        return store.with_audit_bulk_loaded(audit_id, |store| {
             add_rows(store, audit_id, &clauses, n, &mut next)
         });
     }
@@ -340,26 +340,38 @@ fn add_rows(
     next: &mut impl FnMut() -> u64,
 ) -> Result<()> {
     store.batch(|b| {
+        // findings go in ten at a time (see `Batch::add_findings`); each
+        // tenth is followed by its sample (and every twentieth by its
+        // interview) as before, so that the trail's rows are in the same
+        // order, which packs its pages as tightly as before
+        let mut pending = Vec::with_capacity(10);
         for i in 0..n {
             let r = next();
             let clause = clauses[(r % clauses.len() as u64) as usize];
             let grade = Grade::ALL[((r >> 16) % 5) as usize];
-            b.add_finding(
-                audit_id,
-                &NewFinding {
-                    clause_id: clause.into(),
-                    stage: if (r >> 24).is_multiple_of(4) { Stage::ONE } else { Stage::TWO },
-                    grade,
-                    title: format!("Generated finding {i} on {clause}"),
-                    requirement: format!("ISO/IEC 20000-1:2018 {clause}"),
-                    statement: format!(
-                        "Sampled record {i} did not show the expected control for clause {clause}, \"as described\", in the period."
-                    ),
-                    evidence: format!("REC-{:06}, REC-{:06}; interview note {}", r % 1_000_000, (r >> 20) % 1_000_000, i / 20),
-                    raised_by: "Generator".into(),
-                    due_date: if grade.is_nonconformity() { "2027-03-01".into() } else { String::new() },
-                },
-            )?;
+            pending.push(NewFinding {
+                clause_id: clause.into(),
+                stage: if (r >> 24).is_multiple_of(4) { Stage::ONE } else { Stage::TWO },
+                grade,
+                title: format!("Generated finding {i} on {clause}"),
+                requirement: format!("ISO/IEC 20000-1:2018 {clause}"),
+                statement: format!(
+                    "Sampled record {i} did not show the expected control for clause {clause}, \"as described\", in the period."
+                ),
+                evidence: format!(
+                    "REC-{:06}, REC-{:06}; interview note {}",
+                    r % 1_000_000,
+                    (r >> 20) % 1_000_000,
+                    i / 20
+                ),
+                raised_by: "Generator".into(),
+                due_date: if grade.is_nonconformity() { "2027-03-01".into() } else { String::new() },
+            });
+            if i % 10 != 0 {
+                continue;
+            }
+            b.add_findings(audit_id, &pending)?;
+            pending.clear();
             if i % 20 == 0 {
                 b.interview(&Interview {
                     id: String::new(),
@@ -374,24 +386,22 @@ fn add_rows(
                     interviewer: String::new(),
                 })?;
             }
-            if i % 10 == 0 {
-                b.sample(&Sample {
-                    id: String::new(),
-                    audit_id: audit_id.into(),
-                    clause_id: clause.into(),
-                    population: format!("Records for {clause} in the period"),
-                    method: SampleMethod::Judgement,
-                    size: 5,
-                    items: format!("REC-{i}, REC-{}", i + 1),
-                    result: "Generated".into(),
-                    created_at: String::new(),
-                    updated_at: String::new(),
-                    period_from: String::new(),
-                    period_to: String::new(),
-                })?;
-            }
+            b.sample(&Sample {
+                id: String::new(),
+                audit_id: audit_id.into(),
+                clause_id: clause.into(),
+                population: format!("Records for {clause} in the period"),
+                method: SampleMethod::Judgement,
+                size: 5,
+                items: format!("REC-{i}, REC-{}", i + 1),
+                result: "Generated".into(),
+                created_at: String::new(),
+                updated_at: String::new(),
+                period_from: String::new(),
+                period_to: String::new(),
+            })?;
         }
-        Ok(())
+        b.add_findings(audit_id, &pending)
     })
 }
 

@@ -1062,3 +1062,108 @@ fn a_bulk_load_puts_the_journal_and_cache_back() {
     drop(s);
     assert_eq!(modes(&env.db), "wal");
 }
+
+/// A bulk load (the demo's scale, 10 000 findings and more) sets aside
+/// what is kept in step row by row and makes it once at the end: the file
+/// after it is what one insert at a time would have left.
+#[test]
+fn a_bulk_load_leaves_what_row_by_row_inserts_would() {
+    let env = Env::new();
+    let mut s = Store::open(&env.db).unwrap();
+    let audit = new_audit(&mut s);
+    assert_eq!(audit.status, AuditStatus::Planned);
+    let cat = s.catalogue(&audit.catalogue_id).unwrap();
+    auditbench::demo::add_scale(&mut s, &audit.id, &cat, 10_000).unwrap();
+
+    // the audit started, as its first finding would have started it
+    assert_eq!(s.audit(&audit.id).unwrap().status, AuditStatus::InProgress);
+    let conn = s.connection();
+    let one = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(one("SELECT count(*) FROM findings"), 10_000);
+    assert_eq!(one("SELECT count(*) FROM interviews"), 500);
+    assert_eq!(one("SELECT count(*) FROM samples"), 1_000);
+    // the tally counts every finding, by clause, grade and status
+    assert_eq!(
+        one(
+            "SELECT count(*) FROM (
+               SELECT audit_id, clause_key, clause_id, grade_rank, status, count(*) FROM findings
+                 GROUP BY 1, 2, 3, 4, 5
+               EXCEPT SELECT audit_id, clause_key, clause_id, grade_rank, status, n FROM finding_tally)"
+        ),
+        0
+    );
+    assert_eq!(one("SELECT sum(n) FROM finding_tally"), 10_000);
+    // references: 1, 2, 3... per prefix, none twice, none missing
+    assert_eq!(
+        one(
+            "SELECT count(*) FROM (SELECT ref_prefix FROM findings GROUP BY ref_prefix
+               HAVING min(ref_seq) <> 1 OR max(ref_seq) <> count(*)
+                   OR count(DISTINCT reference) <> count(*))"
+        ),
+        0
+    );
+    // made in order, the ids sort in the order the rows were made
+    assert_eq!(
+        one(
+            "SELECT count(*) FROM (SELECT id, lag(id) OVER (ORDER BY rowid) AS before
+               FROM findings) WHERE before >= id"
+        ),
+        0
+    );
+    // every index and trigger is back; the text index finds the rows
+    assert_eq!(s.verify_schema().unwrap(), None);
+    assert_eq!(
+        one("SELECT count(*) FROM finding_text WHERE body LIKE '%interview note 499%'"),
+        20
+    );
+    let chain = s.verify_history().unwrap();
+    assert_eq!(chain.broken, None);
+    assert_eq!(
+        one("SELECT count(*) FROM history WHERE entity = 'finding' AND field = 'created'"),
+        10_000
+    );
+    assert_eq!(s.verify_data().unwrap(), None, "every record matches the trail");
+    // a single insert after it keeps the tally and the numbering going
+    let f = s
+        .add_finding(&audit.id, &finding("8.2", Grade::Major, "After the load"))
+        .unwrap();
+    let majors = s
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM findings WHERE ref_prefix = ?1",
+            [&f.reference[..f.reference.rfind('-').unwrap()]],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap();
+    assert_eq!(f.reference, format!("NC-{majors:03}"));
+    assert_eq!(
+        one_of(&s, "SELECT sum(n) FROM finding_tally"),
+        10_001,
+        "the tally's trigger is back"
+    );
+}
+
+fn one_of(s: &Store, sql: &str) -> i64 {
+    s.connection().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// A reported audit is read-only: a bulk load into it is refused before
+/// anything is written, as each of its inserts would have been.
+#[test]
+fn a_bulk_load_into_a_reported_audit_is_refused_and_writes_nothing() {
+    let env = Env::new();
+    let mut s = Store::open(&env.db).unwrap();
+    let audit = new_audit(&mut s);
+    s.set_audit_status(&audit.id, AuditStatus::Reported).unwrap();
+    let cat = s.catalogue(&audit.catalogue_id).unwrap();
+    let before = one_of(&s, "SELECT count(*) FROM history");
+    let schema = one_of(&s, "SELECT count(*) FROM sqlite_schema");
+    let err = auditbench::demo::add_scale(&mut s, &audit.id, &cat, 10_000)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("the audit is reported"), "{err}");
+    assert_eq!(one_of(&s, "SELECT count(*) FROM findings"), 0);
+    assert_eq!(one_of(&s, "SELECT count(*) FROM history"), before);
+    assert_eq!(one_of(&s, "SELECT count(*) FROM sqlite_schema"), schema);
+    assert_eq!(s.verify_schema().unwrap(), None);
+}

@@ -5,7 +5,7 @@
 use rusqlite::{params, Connection};
 
 use super::findings::FindingField;
-use super::{new_id, Error, Result, Store};
+use super::{new_id, new_ordered_id, Error, Result, Store};
 use crate::catalogue::natural;
 use crate::domain::{check_date, Finding, FindingStatus, Grade, NewFinding, Stage};
 
@@ -81,6 +81,65 @@ pub(crate) fn insert_finding(
         now,
     ])?;
     Ok((id, reference))
+}
+
+/// Insert many findings of one audit inside an open transaction, numbered
+/// as [`insert_finding`] numbers them, in few statements (see
+/// [`super::insert_many`]). Each row gives the finding and its reference
+/// prefix in the audit's scale. Their ids are ordered ones.
+pub(crate) fn insert_findings(
+    tx: &Connection,
+    audit_id: &str,
+    rows: &[(&NewFinding, &str)],
+    now: &str,
+) -> Result<()> {
+    use rusqlite::types::Value;
+    // the next number of each prefix, read once for all the rows
+    let mut next: Vec<(String, String, i64)> = Vec::new(); // (scale prefix, full prefix, next seq)
+    let mut numbered = Vec::with_capacity(rows.len());
+    for (new, prefix) in rows {
+        let i = match next.iter().position(|(p, _, _)| p == prefix) {
+            Some(i) => i,
+            None => {
+                let (full, seq, _) = next_reference(tx, audit_id, prefix)?;
+                next.push((prefix.to_string(), full, seq));
+                next.len() - 1
+            }
+        };
+        let (_, full, seq) = &mut next[i];
+        numbered.push((*new, full.clone(), *seq));
+        *seq += 1;
+    }
+    super::insert_many(
+        tx,
+        "INSERT INTO findings (id, audit_id, reference, ref_prefix, ref_seq, clause_id, clause_key, stage,
+             grade, title, requirement, statement, evidence, status, due_date, raised_by, created_at, updated_at)
+         VALUES ",
+        &numbered,
+        |(new, prefix, seq)| {
+            let text = |s: &str| Value::Text(s.to_string());
+            vec![
+                Value::Text(new_ordered_id()),
+                text(audit_id),
+                Value::Text(format!("{prefix}-{seq:03}")),
+                text(prefix),
+                Value::Integer(*seq),
+                text(&new.clause_id),
+                Value::Text(natural::sort_key(&new.clause_id)),
+                Value::Integer(new.stage.number().into()),
+                text(new.grade.code()),
+                text(&new.title),
+                text(&new.requirement),
+                text(&new.statement),
+                text(&new.evidence),
+                text("open"),
+                text(&new.due_date),
+                text(&new.raised_by),
+                text(now),
+                text(now),
+            ]
+        },
+    )
 }
 
 impl Store {
