@@ -322,8 +322,8 @@ pub fn add_scale(store: &mut Store, audit_id: &str, cat: &Catalogue, n: usize) -
         rng ^= rng << 17;
         rng
     };
-    // Many rows at once: the findings' listing indexes are built once after
-    // the rows are in, rather than kept up to date row by row.
+    // Many rows at once: the indexes, the text index and the tally are made
+    // once after the rows are in, rather than kept up to date row by row.
     if n >= 10_000 {
         return store.with_audit_bulk_loaded(audit_id, |store| {
             add_rows(store, audit_id, &clauses, n, &mut next)

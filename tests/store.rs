@@ -1122,7 +1122,11 @@ fn a_bulk_load_leaves_what_row_by_row_inserts_would() {
         one("SELECT count(*) FROM history WHERE entity = 'finding' AND field = 'created'"),
         10_000
     );
-    assert_eq!(s.verify_data().unwrap(), None, "every record matches the trail");
+    assert_eq!(
+        s.verify_data().unwrap(),
+        None,
+        "every record matches the trail"
+    );
     // a single insert after it keeps the tally and the numbering going
     let f = s
         .add_finding(&audit.id, &finding("8.2", Grade::Major, "After the load"))
@@ -1154,7 +1158,8 @@ fn a_bulk_load_into_a_reported_audit_is_refused_and_writes_nothing() {
     let env = Env::new();
     let mut s = Store::open(&env.db).unwrap();
     let audit = new_audit(&mut s);
-    s.set_audit_status(&audit.id, AuditStatus::Reported).unwrap();
+    s.set_audit_status(&audit.id, AuditStatus::Reported)
+        .unwrap();
     let cat = s.catalogue(&audit.catalogue_id).unwrap();
     let before = one_of(&s, "SELECT count(*) FROM history");
     let schema = one_of(&s, "SELECT count(*) FROM sqlite_schema");

@@ -11,6 +11,10 @@ pub struct Batch<'a> {
     now: String,
     /// The scale of the audit written to last (read once, not per finding).
     scale: Option<(String, crate::domain::Scale)>,
+    /// The next reference number of each prefix, for `add_findings` into
+    /// this audit (read once per prefix; forgotten when a finding is added
+    /// otherwise).
+    numbering: Option<(String, finding_edits::Numbering)>,
 }
 
 impl Store {
@@ -22,6 +26,7 @@ impl Store {
             tx,
             now,
             scale: None,
+            numbering: None,
         };
         let out = f(&mut batch)?;
         batch.tx.commit()?;
@@ -41,6 +46,7 @@ impl Batch<'_> {
             .as_ref()
             .map_or("", |(_, s)| s.prefix(new.grade))
             .to_string();
+        self.numbering = None;
         finding_edits::insert_finding(&self.tx, audit_id, new, &prefix, &self.now)
     }
 
@@ -56,7 +62,18 @@ impl Batch<'_> {
             .iter()
             .map(|n| (n, scale.map_or("", |s| s.prefix(n.grade))))
             .collect();
-        finding_edits::insert_findings(&self.tx, audit_id, &rows, &self.now)
+        if self.numbering.as_ref().is_none_or(|(a, _)| a != audit_id) {
+            self.numbering = Some((audit_id.to_string(), Vec::new()));
+        }
+        let next = self.numbering.as_mut().map(|(_, n)| n);
+        let mut fresh = Vec::new();
+        finding_edits::insert_findings(
+            &self.tx,
+            audit_id,
+            &rows,
+            &self.now,
+            next.unwrap_or(&mut fresh),
+        )
     }
 
     /// Fill in the client's response and the finding's status.

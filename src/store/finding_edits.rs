@@ -83,19 +83,26 @@ pub(crate) fn insert_finding(
     Ok((id, reference))
 }
 
+/// The next reference number of each prefix of an audit: (the scale's
+/// prefix, the full prefix, the number).
+pub(crate) type Numbering = Vec<(String, String, i64)>;
+
 /// Insert many findings of one audit inside an open transaction, numbered
 /// as [`insert_finding`] numbers them, in few statements (see
 /// [`super::insert_many`]). Each row gives the finding and its reference
-/// prefix in the audit's scale. Their ids are ordered ones.
+/// prefix in the audit's scale. Their ids are ordered ones. `next` holds
+/// the next number of each prefix (scale prefix, full prefix, number) of
+/// this audit, read from the file the first time a prefix comes and kept
+/// by the caller for its next rows: valid while only these calls add
+/// findings to the audit.
 pub(crate) fn insert_findings(
     tx: &Connection,
     audit_id: &str,
     rows: &[(&NewFinding, &str)],
     now: &str,
+    next: &mut Numbering,
 ) -> Result<()> {
     use rusqlite::types::Value;
-    // the next number of each prefix, read once for all the rows
-    let mut next: Vec<(String, String, i64)> = Vec::new(); // (scale prefix, full prefix, next seq)
     let mut numbered = Vec::with_capacity(rows.len());
     for (new, prefix) in rows {
         let i = match next.iter().position(|(p, _, _)| p == prefix) {
