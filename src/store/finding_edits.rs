@@ -45,6 +45,12 @@ fn retire_reference(tx: &Connection, f: &Finding) -> Result<()> {
     Ok(())
 }
 
+/// The head of a new finding's insert, up to its values (the status is
+/// given as 'open').
+const INSERT_FINDING: &str = "INSERT INTO findings (id, audit_id, reference, ref_prefix, ref_seq,
+     clause_id, clause_key, stage, grade, title, requirement, statement, evidence, status, due_date,
+     raised_by, created_at, updated_at) VALUES ";
+
 /// Insert one finding inside an open transaction; allocates the next
 /// reference of its prefix (`NC-004` after `NC-003`). Shared by the CLI path
 /// and bulk generation.
@@ -57,11 +63,9 @@ pub(crate) fn insert_finding(
 ) -> Result<(String, String)> {
     let (prefix, seq, reference) = next_reference(tx, audit_id, prefix)?;
     let id = new_id();
-    tx.prepare_cached(
-        "INSERT INTO findings (id, audit_id, reference, ref_prefix, ref_seq, clause_id, clause_key, stage,
-             grade, title, requirement, statement, evidence, status, due_date, raised_by, created_at, updated_at)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,'open',?14,?15,?16,?16)",
-    )?
+    tx.prepare_cached(&format!(
+        "{INSERT_FINDING} (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,'open',?14,?15,?16,?16)"
+    ))?
     .execute(params![
         id,
         audit_id,
@@ -117,36 +121,29 @@ pub(crate) fn insert_findings(
         numbered.push((*new, full.clone(), *seq));
         *seq += 1;
     }
-    super::insert_many(
-        tx,
-        "INSERT INTO findings (id, audit_id, reference, ref_prefix, ref_seq, clause_id, clause_key, stage,
-             grade, title, requirement, statement, evidence, status, due_date, raised_by, created_at, updated_at)
-         VALUES ",
-        &numbered,
-        |(new, prefix, seq)| {
-            let text = |s: &str| Value::Text(s.to_string());
-            vec![
-                Value::Text(new_ordered_id()),
-                text(audit_id),
-                Value::Text(format!("{prefix}-{seq:03}")),
-                text(prefix),
-                Value::Integer(*seq),
-                text(&new.clause_id),
-                Value::Text(natural::sort_key(&new.clause_id)),
-                Value::Integer(new.stage.number().into()),
-                text(new.grade.code()),
-                text(&new.title),
-                text(&new.requirement),
-                text(&new.statement),
-                text(&new.evidence),
-                text("open"),
-                text(&new.due_date),
-                text(&new.raised_by),
-                text(now),
-                text(now),
-            ]
-        },
-    )
+    super::insert_many(tx, INSERT_FINDING, &numbered, |(new, prefix, seq)| {
+        let text = |s: &str| Value::Text(s.to_string());
+        vec![
+            Value::Text(new_ordered_id()),
+            text(audit_id),
+            Value::Text(format!("{prefix}-{seq:03}")),
+            text(prefix),
+            Value::Integer(*seq),
+            text(&new.clause_id),
+            Value::Text(natural::sort_key(&new.clause_id)),
+            Value::Integer(new.stage.number().into()),
+            text(new.grade.code()),
+            text(&new.title),
+            text(&new.requirement),
+            text(&new.statement),
+            text(&new.evidence),
+            text("open"),
+            text(&new.due_date),
+            text(&new.raised_by),
+            text(now),
+            text(now),
+        ]
+    })
 }
 
 impl Store {
