@@ -1172,3 +1172,208 @@ fn a_bulk_load_into_a_reported_audit_is_refused_and_writes_nothing() {
     assert_eq!(one_of(&s, "SELECT count(*) FROM sqlite_schema"), schema);
     assert_eq!(s.verify_schema().unwrap(), None);
 }
+
+fn interview_for(audit_id: &str, who: &str) -> Interview {
+    Interview {
+        id: String::new(),
+        audit_id: audit_id.into(),
+        interviewee: who.into(),
+        role: "Change manager".into(),
+        held_at: "2026-11-16 11:00 UTC".into(),
+        clauses: "8.5.1.3".into(),
+        notes: "notes, \"quoted\"\nsecond line é".into(),
+        created_at: String::new(),
+        updated_at: String::new(),
+        interviewer: "Jordan Lee".into(),
+    }
+}
+
+fn sample_for(audit_id: &str, items: &str) -> Sample {
+    Sample {
+        id: String::new(),
+        audit_id: audit_id.into(),
+        clause_id: "8.5.1.3".into(),
+        population: "changes Q3 (214)".into(),
+        method: SampleMethod::Judgement,
+        size: 5,
+        items: items.into(),
+        result: "1 NC".into(),
+        created_at: String::new(),
+        updated_at: String::new(),
+        period_from: String::new(),
+        period_to: String::new(),
+    }
+}
+
+/// A row of the trail: seq, at, actor, "entity label", field, old, new.
+type TrailRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+/// The trail's rows after `from` as a person reads them (who, what, which
+/// field, the values), leaving out what differs between two files made
+/// alike: ids, hashes.
+fn trail_after(s: &Store, from: i64) -> Vec<TrailRow> {
+    s.connection()
+        .prepare(
+            "SELECT seq, at, actor, entity || ' ' || label, field, old, new FROM history
+             WHERE seq > ?1 ORDER BY seq",
+        )
+        .unwrap()
+        .query_map([from], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+/// In a bulk load auditbench writes the "created" rows of the trail for
+/// findings, samples and interviews itself, instead of their triggers:
+/// the rows, their order, numbering, actor and chain are the triggers'.
+#[test]
+fn a_bulk_load_writes_the_trail_its_triggers_would() {
+    let rows = |b: &mut store::Batch<'_>, audit_id: &str| -> store::Result<()> {
+        let many: Vec<NewFinding> = (0..12)
+            .map(|i| {
+                let grade = Grade::ALL[i % 5];
+                let mut f = finding("8.5.1.3", grade, &format!("Finding {i}, \"quoted\" é"));
+                f.evidence = format!("CHG-{i}\nline two");
+                f
+            })
+            .collect();
+        b.add_findings(audit_id, &many[..5])?;
+        b.sample(&sample_for(audit_id, "CHG-1, CHG-2"))?;
+        b.add_findings(audit_id, &many[5..])?;
+        b.interview(&interview_for(audit_id, "Marc Olsen"))?;
+        b.add_finding(audit_id, &finding("9.2", Grade::Ofi, "one at a time"))?;
+        b.sample(&sample_for(audit_id, "CHG-3"))?;
+        Ok(())
+    };
+    let made = |bulk: bool| {
+        let env = Env::new();
+        let mut s = Store::open_with_clock(&env.db, fixed_clock()).unwrap();
+        let audit = new_audit(&mut s);
+        let from = one_of(&s, "SELECT max(seq) FROM history");
+        if bulk {
+            s.with_audit_bulk_loaded(&audit.id, |s| s.batch(|b| rows(b, &audit.id)))
+                .unwrap();
+        } else {
+            s.batch(|b| rows(b, &audit.id)).unwrap();
+        }
+        assert_eq!(s.verify_history().unwrap().broken, None, "bulk: {bulk}");
+        assert_eq!(s.verify_data().unwrap(), None, "bulk: {bulk}");
+        assert_eq!(s.verify_schema().unwrap(), None, "bulk: {bulk}");
+        let trail = trail_after(&s, from);
+        (env, trail)
+    };
+    let (_a, by_triggers) = made(false);
+    let (_b, by_bulk) = made(true);
+    // 13 findings, 2 samples, 1 interview; the audit starts (one row, by
+    // the trigger at the first finding, or once after the bulk load)
+    assert_eq!(
+        by_triggers.iter().filter(|r| r.4 == "created").count(),
+        16,
+        "{by_triggers:#?}"
+    );
+    let created = |t: &[TrailRow]| {
+        // in order, without the numbers: the audit's start is recorded
+        // before the first finding by its trigger, after the load by the
+        // bulk load
+        t.iter()
+            .filter(|r| r.4 == "created")
+            .map(|r| {
+                (
+                    r.1.clone(),
+                    r.2.clone(),
+                    r.3.clone(),
+                    r.5.clone(),
+                    r.6.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(created(&by_bulk), created(&by_triggers));
+    assert!(by_bulk.iter().all(|r| r.2 == "Jordan Lee"), "{by_bulk:#?}");
+}
+
+/// A bulk load records the rows it was not handed through a batch too
+/// (here a finding raised the interactive way), and a batch rolled back
+/// inside it leaves no trace in the trail.
+#[test]
+fn a_bulk_load_records_every_row_and_forgets_a_rolled_back_batch() {
+    let env = Env::new();
+    let mut s = Store::open(&env.db).unwrap();
+    let audit = new_audit(&mut s);
+    let id = audit.id.clone();
+    s.with_audit_bulk_loaded(&id, |s| {
+        s.batch(|b| b.add_findings(&id, &[finding("8.2", Grade::Minor, "kept 1")]))?;
+        let failed: store::Result<()> = s.batch(|b| {
+            b.add_findings(&id, &[finding("8.2", Grade::Minor, "rolled back")])?;
+            b.sample(&sample_for(&id, "rolled back"))?;
+            Err(store::Error::Invalid("stopped".into()))
+        });
+        assert!(failed.is_err());
+        s.batch(|b| {
+            b.add_findings(&id, &[finding("8.3", Grade::Major, "kept 2")])?;
+            b.sample(&sample_for(&id, "kept"))?;
+            Ok(())
+        })?;
+        s.add_finding(
+            &id,
+            &finding("9.1", Grade::Ofi, "raised the interactive way"),
+        )?;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(s.verify_history().unwrap().broken, None);
+    assert_eq!(
+        s.verify_data().unwrap(),
+        None,
+        "every record matches the trail"
+    );
+    assert_eq!(s.verify_schema().unwrap(), None);
+    let titles: Vec<String> = s
+        .connection()
+        .prepare(
+            "SELECT json_extract(new, '$.title') FROM history
+             WHERE entity = 'finding' AND field = 'created' ORDER BY seq",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(titles, ["kept 1", "kept 2", "raised the interactive way"]);
+    assert_eq!(
+        one_of(
+            &s,
+            "SELECT count(*) FROM history WHERE entity = 'sample' AND field = 'created'"
+        ),
+        1
+    );
+    // the insert triggers are back: a finding added now is recorded by them
+    s.add_finding(&id, &finding("9.2", Grade::Ofi, "after"))
+        .unwrap();
+    assert_eq!(
+        one_of(
+            &s,
+            "SELECT count(*) FROM history WHERE entity = 'finding' AND field = 'created'"
+        ),
+        4
+    );
+}

@@ -3,6 +3,7 @@
 
 use rusqlite::{params, Savepoint};
 
+use super::bulk_trail::BulkTrail;
 use super::{finding_edits, interviews, new_ordered_id, reviews, Result, Store};
 use crate::domain::{ClauseReview, DocumentReview, FindingStatus, Interview, NewFinding, Sample};
 
@@ -15,18 +16,25 @@ pub struct Batch<'a> {
     /// this audit (read once per prefix; forgotten when a finding is added
     /// otherwise).
     numbering: Option<(String, finding_edits::Numbering)>,
+    /// During a bulk load: writes the trail rows of the findings, samples
+    /// and interviews this batch adds.
+    trail: Option<&'a mut BulkTrail>,
 }
 
 impl Store {
     /// Run `f` inside one transaction; commit if it succeeds, roll back if not.
     pub fn batch<T>(&mut self, f: impl FnOnce(&mut Batch<'_>) -> Result<T>) -> Result<T> {
         let now = self.now();
+        if let Some(trail) = self.bulk_trail.as_mut() {
+            trail.resync(&self.conn)?;
+        }
         let tx = self.conn.savepoint()?;
         let mut batch = Batch {
             tx,
             now,
             scale: None,
             numbering: None,
+            trail: self.bulk_trail.as_mut(),
         };
         let out = f(&mut batch)?;
         batch.tx.commit()?;
@@ -47,7 +55,18 @@ impl Batch<'_> {
             .map_or("", |(_, s)| s.prefix(new.grade))
             .to_string();
         self.numbering = None;
-        finding_edits::insert_finding(&self.tx, audit_id, new, &prefix, &self.now)
+        let out = finding_edits::insert_finding(&self.tx, audit_id, new, &prefix, &self.now)?;
+        self.recorded("findings")?;
+        Ok(out)
+    }
+
+    /// During a bulk load, append the trail rows of what was just added to
+    /// `table`.
+    fn recorded(&mut self, table: &str) -> Result<()> {
+        match self.trail.as_mut() {
+            Some(trail) => trail.record(&self.tx, table),
+            None => Ok(()),
+        }
     }
 
     /// Insert many findings of one audit (no catalogue check), numbered
@@ -69,7 +88,8 @@ impl Batch<'_> {
             .numbering
             .get_or_insert_with(|| (audit_id.to_string(), Vec::new()))
             .1;
-        finding_edits::insert_findings(&self.tx, audit_id, &rows, &self.now, next)
+        finding_edits::insert_findings(&self.tx, audit_id, &rows, &self.now, next)?;
+        self.recorded("findings")
     }
 
     /// Fill in the client's response and the finding's status.
@@ -135,6 +155,7 @@ impl Batch<'_> {
         i.created_at = self.now.clone();
         i.updated_at = self.now.clone();
         interviews::upsert_interview(&self.tx, &i)?;
+        self.recorded("interviews")?;
         Ok(i.id)
     }
 
@@ -170,6 +191,7 @@ impl Batch<'_> {
         s.created_at = self.now.clone();
         s.updated_at = self.now.clone();
         interviews::upsert_sample(&self.tx, &s)?;
+        self.recorded("samples")?;
         Ok(s.id)
     }
 }
@@ -221,10 +243,11 @@ impl Store {
     ///   at 100 000 findings than its triggers);
     /// - the per-finding tally is counted again for the audit;
     /// - the two per-finding checks on the audit (not reported; planned
-    ///   becomes in progress) are made once, before and after.
-    ///
-    /// The audit trail's triggers stay: every row is recorded as it is
-    /// added.
+    ///   becomes in progress) are made once, before and after;
+    /// - the trail's rows for the findings, samples and interviews added
+    ///   are written by auditbench instead of their insert triggers (see
+    ///   `bulk_trail`): the same rows, in the same order, after each
+    ///   batch write.
     pub fn with_audit_bulk_loaded(
         &mut self,
         audit_id: &str,
@@ -269,7 +292,13 @@ impl Store {
             for (name, _) in &triggers {
                 store.conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
             }
-            f(store)?;
+            store.bulk_trail = Some(BulkTrail::begin(&store.conn)?);
+            let added = f(store);
+            let trail = store.bulk_trail.take();
+            added?;
+            if let Some(trail) = trail {
+                trail.finish(&store.conn)?;
+            }
             for (_, sql) in indexes.iter().chain(&triggers) {
                 store.conn.execute_batch(sql)?;
             }

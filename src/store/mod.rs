@@ -4,6 +4,7 @@
 mod audits;
 pub mod backup;
 mod batch;
+mod bulk_trail;
 mod citations;
 mod clause_time;
 mod clients;
@@ -75,6 +76,8 @@ pub struct Store {
     lock: Option<Box<lock::WriterLock>>,
     /// The file's key, when it is encrypted.
     key: Option<Key>,
+    /// The trail writer of the bulk load under way, if one is.
+    bulk_trail: Option<bulk_trail::BulkTrail>,
 }
 
 /// The background work of this opening (page check, rolling backup): still
@@ -162,6 +165,7 @@ impl Store {
             },
             lock: opened.lock,
             key: opts.key.clone(),
+            bulk_trail: None,
         })
     }
 
