@@ -1028,9 +1028,23 @@ fn a_bulk_load_puts_the_journal_and_cache_back() {
         c.query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))
             .unwrap()
     };
+    let settings = |s: &Store| -> Vec<i64> {
+        ["cache_size", "threads", "temp_store"]
+            .iter()
+            .map(|p| {
+                s.connection()
+                    .query_row(&format!("PRAGMA {p}"), [], |r| r.get(0))
+                    .unwrap()
+            })
+            .collect()
+    };
+    let before = settings(&s);
     let id = s
         .bulk_load(|s| {
             assert_eq!(modes(&env.db), "delete", "a rollback journal");
+            // a plain file's index builds sort in temporary files, with
+            // helper threads
+            assert_eq!(settings(s)[1..], [2, 1]);
             let id = auditbench::demo::create_demo(s)?;
             let cat = s.catalogue(&s.audit(&id)?.catalogue_id)?;
             auditbench::demo::add_scale(s, &id, &cat, 500)?;
@@ -1038,6 +1052,7 @@ fn a_bulk_load_puts_the_journal_and_cache_back() {
         })
         .unwrap();
     assert_eq!(modes(&env.db), "wal");
+    assert_eq!(settings(&s), before);
     // closed cleanly right after: the next opening skips the full page
     // check (a check of every page before the first frame)
     drop(s);

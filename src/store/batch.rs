@@ -203,13 +203,19 @@ impl Store {
     /// file, with a rollback journal instead of the WAL, so that the new
     /// pages are written once into the file instead of into the WAL and
     /// then again by the checkpoint; its index builds sort with helper
-    /// threads. All are put back after; the load is still one transaction.
+    /// threads, in temporary files unless the file is encrypted (they are
+    /// not encrypted; SQLCipher keeps them in memory). All are put back
+    /// after; the load is still one transaction.
     pub fn bulk_load<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
         let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         let threads: i64 = self.conn.query_row("PRAGMA threads", [], |r| r.get(0))?;
+        let temp_store: i64 = self.conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
         self.conn.execute_batch(&format!(
             "PRAGMA cache_size = {BULK_CACHE_KIB}; PRAGMA threads = {BULK_SORT_THREADS}"
         ))?;
+        if !self.is_encrypted() {
+            self.conn.execute_batch("PRAGMA temp_store = FILE")?;
+        }
         let journal: String = self
             .conn
             .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
@@ -228,7 +234,7 @@ impl Store {
                 })?;
         }
         self.conn.execute_batch(&format!(
-            "PRAGMA cache_size = {cache}; PRAGMA threads = {threads}"
+            "PRAGMA cache_size = {cache}; PRAGMA threads = {threads}; PRAGMA temp_store = {temp_store}"
         ))?;
         out
     }
@@ -247,7 +253,9 @@ impl Store {
     /// - the trail's rows for the findings, samples and interviews added
     ///   are written by auditbench instead of their insert triggers (see
     ///   `bulk_trail`): the same rows, in the same order, after each
-    ///   batch write.
+    ///   batch write;
+    /// - the indexes are built with a small page cache (see
+    ///   [`INDEX_BUILD_CACHE_KIB`]).
     pub fn with_audit_bulk_loaded(
         &mut self,
         audit_id: &str,
@@ -299,9 +307,23 @@ impl Store {
             if let Some(trail) = trail {
                 trail.finish(&store.conn)?;
             }
+            // SQLite's sorter works in runs of at most the page cache's
+            // size, which its helper threads sort while the table is read
+            // when they are kept in temporary files (see `bulk_load`). One
+            // run of the whole index (the bulk load's large cache), or runs
+            // kept in memory, are sorted by this thread alone.
+            let cache: i64 = store
+                .conn
+                .query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+            store
+                .conn
+                .execute_batch(&format!("PRAGMA cache_size = {INDEX_BUILD_CACHE_KIB}"))?;
             for (_, sql) in indexes.iter().chain(&triggers) {
                 store.conn.execute_batch(sql)?;
             }
+            store
+                .conn
+                .execute_batch(&format!("PRAGMA cache_size = {cache}"))?;
             rebuild_text_index(&store.conn)?;
             store.conn.execute(
                 "DELETE FROM finding_tally WHERE audit_id = ?1",
@@ -350,6 +372,13 @@ const FTS5_HASH_BYTES: i64 = 1 << 20;
 /// Helper threads of SQLite's sorter while a bulk load builds its indexes
 /// (the machines this runs on have two cores or more).
 const BULK_SORT_THREADS: i64 = 2;
+
+/// The page cache while a bulk load builds its indexes, in KiB (negative:
+/// SQLite's unit): the size of the sorter's runs. One listing index at
+/// 1 000 000 findings, measured side by side: 5.7 s with the bulk load's
+/// cache; with 8 MiB, 2.5 s with the runs in memory and 1.3-1.4 s with them
+/// in temporary files.
+const INDEX_BUILD_CACHE_KIB: i64 = -8192;
 
 /// The page cache of a bulk load, in KiB (negative: SQLite's unit).
 const BULK_CACHE_KIB: i64 = -262_144;
