@@ -48,10 +48,13 @@ impl BulkTrail {
     pub(crate) fn begin(conn: &Connection) -> Result<BulkTrail> {
         let mut sources = Vec::with_capacity(SOURCES.len());
         for (table, trigger) in SOURCES {
-            let sql: String = conn.query_row(
-                "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
-                [trigger],
-                |r| r.get(0),
+            let sql: String = super::found(
+                conn.query_row(
+                    "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
+                    [trigger],
+                    |r| r.get(0),
+                ),
+                || format!("the audit trail's trigger {trigger} (run `auditbench verify`)"),
             )?;
             let values = trigger_values(&sql).ok_or_else(|| {
                 Error::Invalid(format!(
