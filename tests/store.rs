@@ -4,7 +4,7 @@
 mod common;
 
 use auditbench::domain::*;
-use auditbench::store::{self, FindingField, FindingFilter, Store};
+use auditbench::store::{self, FindingField, FindingFilter, HistoryEntry, Store};
 use common::{bytes, fixed_clock, Env};
 
 fn new_audit(store: &mut Store) -> Audit {
@@ -1220,43 +1220,6 @@ fn sample_for(audit_id: &str, items: &str) -> Sample {
     }
 }
 
-/// A row of the trail: seq, at, actor, "entity label", field, old, new.
-type TrailRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-);
-
-/// The trail's rows after `from` as a person reads them (who, what, which
-/// field, the values), leaving out what differs between two files made
-/// alike: ids, hashes.
-fn trail_after(s: &Store, from: i64) -> Vec<TrailRow> {
-    s.connection()
-        .prepare(
-            "SELECT seq, at, actor, entity || ' ' || label, field, old, new FROM history
-             WHERE seq > ?1 ORDER BY seq",
-        )
-        .unwrap()
-        .query_map([from], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
-        })
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap()
-}
-
 /// In a bulk load auditbench writes the "created" rows of the trail for
 /// findings, samples and interviews itself, instead of their triggers:
 /// the rows, their order, numbering, actor and chain are the triggers'.
@@ -1293,7 +1256,12 @@ fn a_bulk_load_writes_the_trail_its_triggers_would() {
         assert_eq!(s.verify_history().unwrap().broken, None, "bulk: {bulk}");
         assert_eq!(s.verify_data().unwrap(), None, "bulk: {bulk}");
         assert_eq!(s.verify_schema().unwrap(), None, "bulk: {bulk}");
-        let trail = trail_after(&s, from);
+        let trail: Vec<_> = s
+            .audit_history(&audit.id)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.seq > from)
+            .collect();
         (env, trail)
     };
     let (_a, by_triggers) = made(false);
@@ -1301,29 +1269,27 @@ fn a_bulk_load_writes_the_trail_its_triggers_would() {
     // 13 findings, 2 samples, 1 interview; the audit starts (one row, by
     // the trigger at the first finding, or once after the bulk load)
     assert_eq!(
-        by_triggers.iter().filter(|r| r.4 == "created").count(),
+        by_triggers.iter().filter(|e| e.field == "created").count(),
         16,
         "{by_triggers:#?}"
     );
-    let created = |t: &[TrailRow]| {
+    let created = |t: &[HistoryEntry]| {
         // in order, without the numbers: the audit's start is recorded
         // before the first finding by its trigger, after the load by the
         // bulk load
         t.iter()
-            .filter(|r| r.4 == "created")
-            .map(|r| {
-                (
-                    r.1.clone(),
-                    r.2.clone(),
-                    r.3.clone(),
-                    r.5.clone(),
-                    r.6.clone(),
-                )
+            .filter(|e| e.field == "created")
+            .map(|e| HistoryEntry {
+                seq: 0,
+                ..e.clone()
             })
             .collect::<Vec<_>>()
     };
     assert_eq!(created(&by_bulk), created(&by_triggers));
-    assert!(by_bulk.iter().all(|r| r.2 == "Jordan Lee"), "{by_bulk:#?}");
+    assert!(
+        by_bulk.iter().all(|e| e.actor == "Jordan Lee"),
+        "{by_bulk:#?}"
+    );
 }
 
 /// A bulk load records the rows it was not handed through a batch too
