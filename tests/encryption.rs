@@ -560,3 +560,39 @@ fn the_workbench_asks_masked_three_times_and_the_passphrase_is_never_on_the_comm
     tui.keys("q");
     assert_eq!(tui.exit_code(), Some(0));
 }
+
+/// A bulk load (the demo's scale) of an encrypted file keeps SQLite's
+/// temporary data, its index builds' sort runs among them, in memory: a
+/// plain file's go to temporary files, which are not encrypted.
+#[test]
+fn a_bulk_load_of_an_encrypted_file_keeps_its_temporary_data_in_memory() {
+    let env = Env::new();
+    let mut s = Store::open_with(
+        &env.db,
+        &OpenOptions {
+            key: Some(Key::new(Passphrase::new(PASS.into()).unwrap())),
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap();
+    let temp_store = |s: &Store| -> i64 {
+        s.connection()
+            .query_row("PRAGMA temp_store", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = temp_store(&s);
+    s.bulk_load(|s| {
+        assert_ne!(temp_store(s), 1, "no temporary files");
+        let id = auditbench::demo::create_demo(s)?;
+        let cat = s.catalogue(&s.audit(&id)?.catalogue_id)?;
+        auditbench::demo::add_scale(s, &id, &cat, 10_000)
+    })
+    .unwrap();
+    assert_eq!(temp_store(&s), before);
+    assert_eq!(s.verify_history().unwrap().broken, None);
+    assert_eq!(s.verify_data().unwrap(), None);
+    drop(s);
+    let file = bytes(&env.db);
+    assert!(file.len() > 10_000 * 1_000, "{}", file.len());
+    assert!(!contains(&file, "Generated finding"));
+}
