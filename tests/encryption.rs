@@ -52,6 +52,18 @@ fn ok(env: &Env, vars: &[(&str, &Path)], args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The audit file at `db`, opened (or made) encrypted under [`PASS`].
+fn open_encrypted(db: &Path) -> Store {
+    Store::open_with(
+        db,
+        &OpenOptions {
+            key: Some(Key::new(Passphrase::new(PASS.into()).unwrap())),
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap()
+}
+
 fn contains(hay: &[u8], needle: &str) -> bool {
     hay.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
@@ -176,14 +188,7 @@ fn nothing_of_an_encrypted_file_its_wal_backups_or_sealed_team_files_and_packs_i
     // the WAL while a change is in it
     let wal_canary = "Zanzibar Quartermaster Holdings";
     {
-        let mut store = Store::open_with(
-            &env.db,
-            &OpenOptions {
-                key: Some(Key::new(Passphrase::new(PASS.into()).unwrap())),
-                ..OpenOptions::default()
-            },
-        )
-        .unwrap();
+        let mut store = open_encrypted(&env.db);
         store.set_local_setting("note", wal_canary).unwrap();
         let wal = bytes(&PathBuf::from(format!("{}-wal", env.db.display())));
         assert!(wal.len() > 4096, "the change is in the WAL: {}", wal.len());
@@ -567,14 +572,7 @@ fn the_workbench_asks_masked_three_times_and_the_passphrase_is_never_on_the_comm
 #[test]
 fn a_bulk_load_of_an_encrypted_file_keeps_its_temporary_data_in_memory() {
     let env = Env::new();
-    let mut s = Store::open_with(
-        &env.db,
-        &OpenOptions {
-            key: Some(Key::new(Passphrase::new(PASS.into()).unwrap())),
-            ..OpenOptions::default()
-        },
-    )
-    .unwrap();
+    let mut s = open_encrypted(&env.db);
     let temp_store = |s: &Store| -> i64 {
         s.connection()
             .query_row("PRAGMA temp_store", [], |r| r.get(0))
