@@ -1440,6 +1440,69 @@ fn the_finder_finds_a_finding_by_a_record_quoted_in_its_evidence() {
     assert!(!screen(&mut app, 120, 36).contains("evidence   "));
 }
 
+/// The finder's threads outlive the finder: the next finder takes them
+/// back (their connections, and the texts the ranker holds), answers its
+/// own query only, never one left running by the finder before, and finds a
+/// title changed in between by its new words.
+#[test]
+fn the_next_finder_reuses_the_threads_and_sees_a_title_changed_meanwhile() {
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    let all = findings(&app);
+    let (a, b) = (&all[0], &all[1]);
+    let workers = |app: &App| {
+        let w = &app.model.data.as_ref().unwrap().finder_workers;
+        (w.text.is_some(), w.ranker.is_some())
+    };
+    assert_eq!(workers(&app), (false, false));
+
+    app.dispatch(Action::OpenFinder);
+    type_text(&mut app, &a.title);
+    app.finder_poll(true);
+    assert!(screen(&mut app, 120, 36).contains(&format!("finding    {} {}", a.reference, a.title)));
+    // a query left running: Esc at once
+    type_text(&mut app, " ");
+    app.handle_key(key(KeyCode::Esc));
+    assert_eq!(workers(&app), (true, true), "handed back");
+
+    app.store
+        .set_finding_field(&b.id, FindingField::Title, "Plugh review of the changes")
+        .unwrap();
+    app.dispatch(Action::OpenFinder);
+    assert_eq!(workers(&app), (false, false), "taken by the finder");
+    type_text(&mut app, "plugh review");
+    app.finder_poll(true);
+    let text = screen(&mut app, 120, 36);
+    assert!(
+        text.contains(&format!(
+            "finding    {} Plugh review of the changes",
+            b.reference
+        )),
+        "{text}"
+    );
+    // only this query's findings: nothing of the one before
+    let Some(Popup::Finder(f)) = app.popups.last() else {
+        panic!("the finder is open");
+    };
+    let held = &app.model.data.as_ref().unwrap().finder;
+    let ranked: Vec<&str> = f
+        .rows(held)
+        .iter()
+        .filter(|r| r.kind == "finding")
+        .map(|r| r.text)
+        .collect();
+    assert_eq!(
+        ranked,
+        [format!("{} Plugh review of the changes", b.reference)],
+        "{text}"
+    );
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(app.mode(), Mode::FindingDetail);
+    assert!(screen(&mut app, 120, 36).contains("Plugh review of the changes"));
+    app.handle_key(key(KeyCode::Esc));
+    assert_eq!(workers(&app), (true, true), "handed back on a jump too");
+}
+
 /// The text index follows edits: a statement changed in the editor is
 /// found by its new words and no longer by its old ones.
 #[test]

@@ -287,7 +287,7 @@ fn the_ranking_from_the_file_ends_with_the_best_of_every_entry() {
     // more findings than the ranker reads in a page (4 096)
     auditbench::demo::add_scale(&mut s, &id, &cat, 10_000).unwrap();
     // every entry, scored at once
-    let reader = TitleReader::open(&env.db, &id).unwrap();
+    let mut reader = TitleReader::open(&env.db, &id).unwrap();
     let mut all: Vec<(String, &'static str, String)> = Vec::new();
     for table in Titled::ALL {
         let mut after = i64::MIN;
@@ -337,4 +337,87 @@ fn the_ranking_from_the_file_ends_with_the_best_of_every_entry() {
         let want: Vec<(i64, &str, &str)> = want.iter().map(|w| (w.0, w.2, w.3)).collect();
         assert_eq!(got, want, "{q}");
     }
+}
+
+/// Every entry of every table, read `at` records a page, with the last
+/// row id of each page (what the ranker goes on from).
+fn read_every_entry(
+    reader: &mut auditbench::store::TitleReader,
+    at: usize,
+) -> Vec<(i64, String, &'static str, String)> {
+    let mut all = Vec::new();
+    for table in auditbench::store::Titled::ALL {
+        let mut after = i64::MIN;
+        loop {
+            let more = reader
+                .page(table, after, at, |e| {
+                    all.push((e.rowid, e.id.to_string(), e.kind, e.text.to_string()))
+                })
+                .unwrap();
+            match more {
+                Some(last) => after = last,
+                None => break,
+            }
+        }
+    }
+    all
+}
+
+/// The finder's reader keeps what it read: the next reading gives exactly
+/// the same entries in the same order (whatever the pages' size, with only
+/// the first records held when the bound is small), and a write to the
+/// file by anyone else makes it read the file again.
+#[test]
+fn the_finders_reader_holds_what_it_read_until_the_file_changes() {
+    use auditbench::store::{FindingField, TitleReader, HELD_BYTES};
+    let env = Env::new();
+    let mut s = auditbench::store::Store::open(&env.db).unwrap();
+    let id = auditbench::demo::create_demo(&mut s).unwrap();
+    let cat = s.catalogue(&s.audit(&id).unwrap().catalogue_id).unwrap();
+    auditbench::demo::add_scale(&mut s, &id, &cat, 6_000).unwrap();
+
+    let mut reader = TitleReader::open(&env.db, &id).unwrap();
+    assert_eq!(reader.held_bytes(), 0);
+    let first = read_every_entry(&mut reader, 700);
+    assert!(first.len() > 6_000);
+    assert!(first.iter().any(|e| e.2 == "notes") && first.iter().any(|e| e.2 == "sample"));
+    let held = reader.held_bytes();
+    assert!(held > 0 && held <= HELD_BYTES, "{held}");
+    // from memory, in pages of other sizes: the same
+    for at in [700, 1, 999, 10_000] {
+        assert_eq!(read_every_entry(&mut reader, at), first, "pages of {at}");
+    }
+    assert_eq!(reader.held_bytes(), held);
+
+    // a small bound: the first records from memory, the rest from the file
+    let mut small = TitleReader::open(&env.db, &id).unwrap();
+    small.hold_at_most(64 << 10);
+    assert_eq!(read_every_entry(&mut small, 500), first);
+    let kept = small.held_bytes();
+    assert!(kept > 0 && kept <= 64 << 10, "{kept}");
+    assert_eq!(read_every_entry(&mut small, 333), first);
+    assert_eq!(small.held_bytes(), kept);
+
+    // a title changed by another connection is read anew
+    let (rowid, text) = first
+        .iter()
+        .find(|e| e.2 == "finding")
+        .map(|e| (e.0, e.3.clone()))
+        .unwrap();
+    let f = s.findings_by_rowid(&[rowid]).unwrap().remove(0);
+    s.set_finding_field(&f.id, FindingField::Title, "Plugh review of the changes")
+        .unwrap();
+    let after = read_every_entry(&mut reader, 700);
+    assert_eq!(after.len(), first.len());
+    let changed = after
+        .iter()
+        .find(|e| e.0 == rowid && e.2 == "finding")
+        .unwrap();
+    assert_eq!(
+        changed.3,
+        format!("{} Plugh review of the changes", f.reference)
+    );
+    assert_ne!(changed.3, text);
+    let small_after = read_every_entry(&mut small, 500);
+    assert_eq!(small_after, after);
 }

@@ -58,7 +58,7 @@ pub use pack::{check_trail, AuditTrail};
 pub use responses::NewResponse;
 pub use team::{tag_for, ListedConflict, MergeRecord, MergeReport, Settle, TeamInfo, TEAM_FORMAT};
 pub use text_search::{
-    Interrupt, TextHit, TextSearcher, TitleReader, Titled, TitledEntry, MIN_QUERY,
+    Interrupt, TextHit, TextSearcher, TitleReader, Titled, TitledEntry, HELD_BYTES, MIN_QUERY,
 };
 
 /// The clock, injectable so tests can fix time.

@@ -39,9 +39,119 @@ pub struct TextHit {
 /// An audit's records as the fuzzy finder ranks them, read a page at a
 /// time by row id on a read-only connection of its own: the finder holds
 /// the best matches, never every record.
+///
+/// What it reads it also keeps, up to [`HELD_BYTES`], as the one-line
+/// texts the finder ranks: the next query (a key typed, the finder opened
+/// again) ranks them from memory instead of reading and, for an encrypted
+/// file, decrypting the table's pages again. They are dropped as soon as
+/// anything else writes to the file (`PRAGMA data_version`).
 pub struct TitleReader {
     conn: Connection,
     audit_id: String,
+    held: Held,
+}
+
+/// The most the reader keeps of the texts it read, in bytes (texts and
+/// their places): every text of 100 000 findings with their interviews and
+/// samples is about 8.5 MB; of a larger audit, the first records read.
+pub const HELD_BYTES: usize = 12 << 20;
+
+/// The texts of the records read so far, table by table from the first
+/// row id on, while nothing else writes to the file.
+#[derive(Default)]
+struct Held {
+    /// The most that is kept, in bytes ([`HELD_BYTES`]).
+    bound: usize,
+    /// The file's `data_version` when they were read.
+    version: Option<i64>,
+    /// Every record's id and one-line texts, one after the other.
+    text: String,
+    tables: [HeldTable; 3],
+    /// [`HELD_BYTES`] was reached: no more is kept.
+    full: bool,
+}
+
+#[derive(Default)]
+struct HeldTable {
+    records: Vec<HeldRecord>,
+    /// The table's end was read: every record of it is held.
+    complete: bool,
+}
+
+/// A record in [`Held::text`]: its id at `start..id_end`, its first entry
+/// at `id_end..first_end`, an interview's notes at `first_end..end`.
+#[derive(Clone, Copy)]
+struct HeldRecord {
+    rowid: i64,
+    start: u32,
+    id_end: u32,
+    first_end: u32,
+    end: u32,
+}
+
+impl Held {
+    fn bytes(&self) -> usize {
+        self.text.capacity()
+            + self
+                .tables
+                .iter()
+                .map(|t| t.records.capacity() * std::mem::size_of::<HeldRecord>())
+                .sum::<usize>()
+    }
+
+    /// Room for `text` more bytes and one more record of `table`, within
+    /// the bound (grown a step at a time, never doubled past it).
+    fn make_room(&mut self, table: usize, text: usize) -> bool {
+        let step = (self.bound / 8).clamp(1, 1 << 20);
+        if self.full {
+            return false;
+        }
+        let record = std::mem::size_of::<HeldRecord>();
+        let mut need = 0;
+        if self.text.len() + text > self.text.capacity() {
+            need += text.max(step);
+        }
+        let records = &self.tables[table].records;
+        if records.len() == records.capacity() {
+            need += (step / record).max(1) * record;
+        }
+        if self.bytes() + need > self.bound || u32::try_from(self.text.len() + text).is_err() {
+            self.full = true;
+            return false;
+        }
+        if self.text.len() + text > self.text.capacity() {
+            self.text.reserve_exact(text.max(step));
+        }
+        let records = &mut self.tables[table].records;
+        if records.len() == records.capacity() {
+            records.reserve_exact((step / record).max(1));
+        }
+        true
+    }
+
+    /// Keep a record of `table` read from the file: its id, its entry and
+    /// an interview's notes (empty for other records).
+    fn keep(&mut self, table: usize, rowid: i64, id: &str, first: &str, notes: &str) {
+        if !self.make_room(table, id.len() + first.len() + notes.len()) {
+            return;
+        }
+        // (make_room keeps every offset within u32)
+        let at = |s: &String| s.len() as u32;
+        let start = at(&self.text);
+        self.text.push_str(id);
+        let id_end = at(&self.text);
+        self.text.push_str(first);
+        let first_end = at(&self.text);
+        self.text.push_str(notes);
+        let end = at(&self.text);
+        self.tables[table].records.push(HeldRecord {
+            rowid,
+            start,
+            id_end,
+            first_end,
+            end,
+        });
+    }
 }
 
 /// The tables the finder ranks from the file, in the order it reads them.
@@ -54,6 +164,15 @@ pub enum Titled {
 
 impl Titled {
     pub const ALL: [Titled; 3] = [Titled::Findings, Titled::Interviews, Titled::Samples];
+
+    /// The kind of a record's (first) entry.
+    fn kind(self) -> &'static str {
+        match self {
+            Titled::Findings => "finding",
+            Titled::Interviews => "interview",
+            Titled::Samples => "sample",
+        }
+    }
 }
 
 /// One entry the finder ranks, borrowed while it is looked at: what is
@@ -86,7 +205,41 @@ impl TitleReader {
         Ok(TitleReader {
             conn,
             audit_id: audit_id.to_string(),
+            held: Held {
+                bound: HELD_BYTES,
+                ..Held::default()
+            },
         })
+    }
+
+    /// How many bytes of texts are held (at most [`HELD_BYTES`]).
+    pub fn held_bytes(&self) -> usize {
+        self.held.bytes()
+    }
+
+    /// Hold at most `bytes` of texts from now on, instead of [`HELD_BYTES`]
+    /// (what is held is dropped).
+    pub fn hold_at_most(&mut self, bytes: usize) {
+        self.held = Held {
+            bound: bytes,
+            ..Held::default()
+        };
+    }
+
+    /// Drop what is held if anything else wrote to the file since it was
+    /// read.
+    fn check_held(&mut self) -> Result<()> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if self.held.version != Some(version) {
+            self.held = Held {
+                bound: self.held.bound,
+                version: Some(version),
+                ..Held::default()
+            };
+        }
+        Ok(())
     }
 
     /// The query reading a page of `table`.
@@ -121,14 +274,58 @@ impl TitleReader {
     /// Show `each` the entries of up to `limit` records of `table` after
     /// row id `after` (an interview is two: who, and what was said),
     /// borrowed: nothing is allocated per record but one reused line.
-    /// Returns the last row id read (None: no more).
+    /// Records held from an earlier read are shown from memory, the others
+    /// read from the file (and held, within [`HELD_BYTES`]).
+    /// Returns the last row id shown (None: no more).
     pub fn page(
-        &self,
+        &mut self,
         table: Titled,
         after: i64,
         limit: usize,
         mut each: impl FnMut(TitledEntry<'_>),
     ) -> Result<Option<i64>> {
+        if after == i64::MIN {
+            // a table read from its start: a new query's ranking
+            self.check_held()?;
+        }
+        let t = table as usize;
+        let held = &self.held.tables[t];
+        // The held records are the table's first ones, without a gap: those
+        // after `after` are shown from memory; past the last of them, the
+        // file is read (and what it gives is held if it follows on).
+        let from = held.records.partition_point(|r| r.rowid <= after);
+        let last_held = held.records.last().map(|r| r.rowid);
+        if from < held.records.len() {
+            let upto = held.records.len().min(from + limit);
+            for r in &held.records[from..upto] {
+                let text = |a: u32, b: u32| &self.held.text[a as usize..b as usize];
+                let id = text(r.start, r.id_end);
+                each(TitledEntry::of(
+                    r.rowid,
+                    id,
+                    table.kind(),
+                    text(r.id_end, r.first_end),
+                ));
+                if r.first_end < r.end {
+                    each(TitledEntry::of(
+                        r.rowid,
+                        id,
+                        "notes",
+                        text(r.first_end, r.end),
+                    ));
+                }
+            }
+            let more = upto - from == limit || !held.complete;
+            return Ok(more.then(|| held.records[upto - 1].rowid));
+        }
+        if held.complete {
+            return Ok(None);
+        }
+        let follows = match last_held {
+            Some(last) => after == last,
+            None => after == i64::MIN,
+        };
+        let mut hold = follows && !self.held.full;
         let mut stmt = self.conn.prepare_cached(Self::sql(table))?;
         let mut rows = stmt.query(rusqlite::params![
             self.audit_id,
@@ -137,6 +334,7 @@ impl TitleReader {
         ])?;
         let (mut last, mut n) = (None, 0);
         let mut line = String::new();
+        let mut notes_line = String::new();
         while let Some(r) = rows.next()? {
             let rowid: i64 = r.get(0)?;
             let text = |i| super::text_ref(r, i);
@@ -144,29 +342,34 @@ impl TitleReader {
             last = Some(rowid);
             n += 1;
             line.clear();
+            notes_line.clear();
             match table {
-                Titled::Findings => {
-                    line.extend([text(2)?, " ", text(3)?]);
-                    each(TitledEntry::of(rowid, id, "finding", &line));
-                }
+                Titled::Findings => line.extend([text(2)?, " ", text(3)?]),
                 Titled::Interviews => {
                     let (who, notes) = (text(2)?, text(4)?);
                     line.extend([who, " (", text(3)?, ")"]);
-                    each(TitledEntry::of(rowid, id, "interview", &line));
                     // the notes too (a change record id said in an interview)
                     if !notes.trim().is_empty() {
-                        line.clear();
-                        line.extend([who, " · "]);
-                        push_one_line(&mut line, notes);
-                        each(TitledEntry::of(rowid, id, "notes", &line));
+                        notes_line.extend([who, " · "]);
+                        push_one_line(&mut notes_line, notes);
                     }
                 }
                 Titled::Samples => {
                     line.extend([text(2)?, " ", text(3)?, " · "]);
                     push_one_line(&mut line, text(4)?);
-                    each(TitledEntry::of(rowid, id, "sample", &line));
                 }
             }
+            each(TitledEntry::of(rowid, id, table.kind(), &line));
+            if !notes_line.is_empty() {
+                each(TitledEntry::of(rowid, id, "notes", &notes_line));
+            }
+            if hold {
+                self.held.keep(t, rowid, id, &line, &notes_line);
+                hold = !self.held.full;
+            }
+        }
+        if hold && n < limit {
+            self.held.tables[t].complete = true;
         }
         Ok((n == limit).then_some(last).flatten())
     }

@@ -260,8 +260,16 @@ impl App {
                 if let Some(d) = &mut self.model.data {
                     d.finder_extras();
                     // without the text search, the rest of the finder works
-                    let text = super::search::TextWorker::spawn(&self.store, &d.audit.id);
-                    let ranker = super::search::RecordRanker::spawn(&self.store, &d.audit.id);
+                    // the threads of the finder opened before, or new ones
+                    let held = std::mem::take(&mut d.finder_workers);
+                    let text = match held.text {
+                        Some(t) => Ok(t),
+                        None => super::search::TextWorker::spawn(&self.store, &d.audit.id),
+                    };
+                    let ranker = match held.ranker {
+                        Some(r) => Ok(r),
+                        None => super::search::RecordRanker::spawn(&self.store, &d.audit.id),
+                    };
                     let (text, problem) = match text {
                         Ok(t) => (Some(t), None),
                         Err(e) => (None, Some(e)),

@@ -111,7 +111,12 @@ impl App {
                     },
                 };
                 if let Some(i) = at {
-                    self.popups.remove(i);
+                    // a finder hands its threads back for the next one
+                    if let Popup::Finder(f) = self.popups.remove(i) {
+                        if let Some(d) = &mut self.model.data {
+                            d.finder_workers = f.into_workers();
+                        }
+                    }
                 }
             }
             Effect::Info(m) => self.model.info(m),

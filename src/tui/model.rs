@@ -296,6 +296,9 @@ pub struct AuditData {
     pub team: Option<store::TeamInfo>,
     /// The team's conflicts not settled (read only when there are some).
     pub conflicts: Vec<store::ListedConflict>,
+    /// The finder's threads while no finder is open (spawned by the first
+    /// one, handed back when it closes).
+    pub finder_workers: search::FinderWorkers,
 }
 
 /// Interviews and samples read at once when an audit has at most this
@@ -604,6 +607,7 @@ impl AuditData {
             trend: Vec::new(),
             team: None,
             conflicts: Vec::new(),
+            finder_workers: search::FinderWorkers::default(),
         };
         d.reload_team(store)?;
         d.reload_ratings(store)?;

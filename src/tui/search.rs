@@ -255,6 +255,15 @@ impl Search {
     }
 }
 
+/// The finder's two threads, kept while the audit is open: the next
+/// finder opened reuses their connections and what the ranker's reader
+/// holds, instead of opening (and, for an encrypted file, decrypting) again.
+#[derive(Default)]
+pub struct FinderWorkers {
+    pub text: Option<TextWorker>,
+    pub ranker: Option<RecordRanker>,
+}
+
 /// Findings read and scored per page of the ranker.
 const RANK_PAGE: usize = 4_096;
 /// How often the ranker sends its best matches while it reads on.
@@ -279,32 +288,42 @@ pub struct Ranked {
 /// any time, never every record. A new query stops the ranking of the
 /// previous one.
 pub struct RecordRanker {
-    queries: std::sync::mpsc::Sender<String>,
-    answers: std::sync::mpsc::Receiver<Ranked>,
+    /// Queries, numbered: an answer is taken only for the number asked.
+    queries: std::sync::mpsc::Sender<(u64, String)>,
+    answers: std::sync::mpsc::Receiver<(u64, Ranked)>,
     /// The latest answer for the query asked.
     pub latest: Ranked,
-    /// The query asked (its ranking not done yet).
-    waiting: Option<String>,
+    /// The number of the last query sent.
+    asked: u64,
+    /// The number of the query asked (its ranking not done yet).
+    waiting: Option<u64>,
 }
 
 impl RecordRanker {
+    /// A ranker of the audit's records on a thread of its own. It lives as
+    /// long as the audit is open (the finder hands it back when it closes):
+    /// its connection and the texts its reader holds serve every query.
     pub fn spawn(store: &crate::store::Store, audit_id: &str) -> crate::store::Result<Self> {
-        let reader = crate::store::TitleReader::open(store.path(), audit_id)?;
-        let (qtx, qrx) = std::sync::mpsc::channel::<String>();
+        let mut reader = crate::store::TitleReader::open(store.path(), audit_id)?;
+        let (qtx, qrx) = std::sync::mpsc::channel::<(u64, String)>();
         let (atx, arx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             // while the first key is typed (a failure shows at the first page)
             let _ = reader.warm();
-            let mut next: Option<String> = None;
+            let mut next: Option<(u64, String)> = None;
             loop {
-                let q = match next.take() {
+                let (n, q) = match next.take() {
                     Some(q) => q,
                     None => match qrx.recv() {
                         Ok(q) => q,
                         Err(_) => break,
                     },
                 };
-                match rank(&reader, &q, &qrx, &atx) {
+                // an empty query stops the ranking (the finder closed)
+                if q.is_empty() {
+                    continue;
+                }
+                match rank(&mut reader, n, &q, &qrx, &atx) {
                     Ok(newer) => next = newer,
                     Err(()) => break,
                 }
@@ -314,6 +333,7 @@ impl RecordRanker {
             queries: qtx,
             answers: arx,
             latest: Ranked::default(),
+            asked: 0,
             waiting: None,
         })
     }
@@ -325,11 +345,21 @@ impl RecordRanker {
             best: Vec::new(),
             done: q.trim().is_empty(),
         };
-        if self.latest.done {
-            self.waiting = None;
-        } else if self.queries.send(q.to_string()).is_ok() {
-            self.waiting = Some(q.to_string());
+        self.waiting = None;
+        if !self.latest.done {
+            self.asked += 1;
+            if self.queries.send((self.asked, q.to_string())).is_ok() {
+                self.waiting = Some(self.asked);
+            }
         }
+    }
+
+    /// Stop the ranking under way, and forget its answers (the finder
+    /// closed; the next one asks anew).
+    pub fn stop(&mut self) {
+        self.ask("");
+        self.asked += 1;
+        let _ = self.queries.send((self.asked, String::new()));
     }
 
     /// Whether the ranking of the query asked is still going on.
@@ -348,7 +378,7 @@ impl RecordRanker {
     /// Returns whether the best matches changed.
     pub fn poll_until(&mut self, until: Option<Option<Instant>>) -> bool {
         let mut changed = false;
-        while let Some(want) = self.waiting.clone() {
+        while let Some(want) = self.waiting {
             let got = match until {
                 None => self.answers.try_recv().ok(),
                 Some(None) => match self.answers.recv() {
@@ -364,10 +394,10 @@ impl RecordRanker {
                     .recv_timeout(t.saturating_duration_since(Instant::now()))
                     .ok(),
             };
-            let Some(answer) = got else {
+            let Some((n, answer)) = got else {
                 break;
             };
-            if answer.query != want {
+            if n != want {
                 continue;
             }
             if answer.done {
@@ -384,11 +414,12 @@ impl RecordRanker {
 /// Returns a newer query if one came meanwhile (the ranking stops), Err if
 /// the finder is gone.
 fn rank(
-    reader: &crate::store::TitleReader,
+    reader: &mut crate::store::TitleReader,
+    asked: u64,
     q: &str,
-    queries: &std::sync::mpsc::Receiver<String>,
-    answers: &std::sync::mpsc::Sender<Ranked>,
-) -> Result<Option<String>, ()> {
+    queries: &std::sync::mpsc::Receiver<(u64, String)>,
+    answers: &std::sync::mpsc::Sender<(u64, Ranked)>,
+) -> Result<Option<(u64, String)>, ()> {
     use crate::store::Titled;
     // (score, order read, entry): among equal scores, the one read first
     type Scored = (i64, u64, Candidate);
@@ -464,7 +495,7 @@ fn rank(
                 best: top(&mut best),
                 done,
             };
-            answers.send(answer).map_err(|_| ())?;
+            answers.send((asked, answer)).map_err(|_| ())?;
             sent = Some(Instant::now());
         }
     }
@@ -478,18 +509,23 @@ pub const MAX_TEXT_HITS: usize = 50;
 /// hands the query over (and stops the search of the previous one), the
 /// hits come back to be taken on an idle turn with [`TextWorker::poll`].
 pub struct TextWorker {
-    queries: std::sync::mpsc::Sender<String>,
-    hits: std::sync::mpsc::Receiver<(String, Vec<crate::store::TextHit>)>,
+    /// Queries, numbered: hits are taken only for the number asked.
+    queries: std::sync::mpsc::Sender<(u64, String)>,
+    hits: std::sync::mpsc::Receiver<(u64, Vec<crate::store::TextHit>)>,
     interrupt: crate::store::Interrupt,
-    /// The query asked for and not yet answered.
-    waiting: Option<String>,
+    /// The number of the last query sent.
+    asked: u64,
+    /// The number of the query asked for and not yet answered.
+    waiting: Option<u64>,
 }
 
 impl TextWorker {
+    /// A searcher of the audit's texts on a thread of its own, for as long
+    /// as the audit is open (the finder hands it back when it closes).
     pub fn spawn(store: &crate::store::Store, audit_id: &str) -> crate::store::Result<Self> {
         let searcher = crate::store::TextSearcher::open(store.path(), audit_id)?;
         let interrupt = searcher.interrupt_handle();
-        let (qtx, qrx) = std::sync::mpsc::channel::<String>();
+        let (qtx, qrx) = std::sync::mpsc::channel::<(u64, String)>();
         let (htx, hrx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             while let Ok(mut q) = qrx.recv() {
@@ -498,8 +534,8 @@ impl TextWorker {
                     q = newer;
                 }
                 // an interrupted or failed search finds nothing
-                let hits = searcher.search(&q, MAX_TEXT_HITS).unwrap_or_default();
-                if htx.send((q, hits)).is_err() {
+                let hits = searcher.search(&q.1, MAX_TEXT_HITS).unwrap_or_default();
+                if htx.send((q.0, hits)).is_err() {
                     break;
                 }
             }
@@ -508,21 +544,24 @@ impl TextWorker {
             queries: qtx,
             hits: hrx,
             interrupt,
+            asked: 0,
             waiting: None,
         })
     }
 
     /// Search for `q` (stopping a search still running for an older query).
     pub fn ask(&mut self, q: &str) {
-        if self.waiting.is_some() {
+        if self.waiting.take().is_some() {
             self.interrupt.interrupt();
         }
-        if self.queries.send(q.to_string()).is_ok() {
-            self.waiting = Some(q.to_string());
+        self.asked += 1;
+        if self.queries.send((self.asked, q.to_string())).is_ok() {
+            self.waiting = Some(self.asked);
         }
     }
 
-    /// No answer is wanted any more (the query became too short).
+    /// No answer is wanted any more (the query became too short, or the
+    /// finder closed).
     pub fn cancel(&mut self) {
         if self.waiting.take().is_some() {
             self.interrupt.interrupt();
@@ -538,19 +577,19 @@ impl TextWorker {
     /// for them, as tests do). Answers to older queries are dropped.
     pub fn poll(&mut self, wait: bool) -> Option<Vec<crate::store::TextHit>> {
         loop {
-            let want = self.waiting.clone()?;
+            let want = self.waiting?;
             let got = if wait {
                 self.hits.recv().ok()
             } else {
                 self.hits.try_recv().ok()
             };
-            let Some((q, hits)) = got else {
+            let Some((n, hits)) = got else {
                 if wait {
                     self.waiting = None;
                 }
                 return None;
             };
-            if q == want {
+            if n == want {
                 self.waiting = None;
                 return Some(hits);
             }

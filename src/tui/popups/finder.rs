@@ -19,7 +19,7 @@ use crate::tui::component::{none, Component, Ctx};
 use crate::tui::effect::{Effect, Which};
 use crate::tui::keymap::Mode;
 use crate::tui::model::Model;
-use crate::tui::search::{Candidate, RecordRanker, Search, Target, TextWorker};
+use crate::tui::search::{Candidate, FinderWorkers, RecordRanker, Search, Target, TextWorker};
 use crate::tui::theme::Theme;
 
 pub struct FinderState {
@@ -79,6 +79,22 @@ impl FinderState {
             hits: Vec::new(),
             due: None,
         }
+    }
+
+    /// Its threads, their work stopped, for the next finder.
+    pub fn into_workers(self) -> FinderWorkers {
+        let FinderState {
+            mut text,
+            mut ranker,
+            ..
+        } = self;
+        if let Some(t) = &mut text {
+            t.cancel();
+        }
+        if let Some(r) = &mut ranker {
+            r.stop();
+        }
+        FinderWorkers { text, ranker }
     }
 
     pub fn query(&self) -> String {
