@@ -239,6 +239,20 @@ impl Store {
             .query_row([audit_id], |r| r.get(0))?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
+
+    /// Whether an audit has more than `n` interviews and samples together:
+    /// at most `n + 1` of each are counted, not all of them.
+    pub fn more_records_than(&self, audit_id: &str, n: usize) -> Result<bool> {
+        let cap = i64::try_from(n).unwrap_or(i64::MAX).saturating_add(1);
+        let seen: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT (SELECT count(*) FROM (SELECT 1 FROM interviews WHERE audit_id = ?1 LIMIT ?2))
+                  + (SELECT count(*) FROM (SELECT 1 FROM samples WHERE audit_id = ?1 LIMIT ?2))",
+            )?
+            .query_row(rusqlite::params![audit_id, cap], |r| r.get(0))?;
+        Ok(usize::try_from(seen).unwrap_or(usize::MAX) > n)
+    }
 }
 
 /// An audit's interviews or samples as the workbench holds them: row ids

@@ -246,8 +246,13 @@ pub struct AuditData {
     /// The findings screen's list: row ids, filtered and sorted. Rows are
     /// read from the store a screenful at a time.
     pub findings: FindingList,
-    /// Open nonconformities for the overview (the first of them, report order).
+    /// Open nonconformities for the overview (the first of them, report
+    /// order), read when the overview is drawn: as many as its body has
+    /// rows.
     pub open_ncs: Vec<Finding>,
+    /// How many open nonconformities were asked for (0: none read since
+    /// the findings changed).
+    pub open_ncs_asked: usize,
     /// What the fuzzy finder searches in memory (clauses, intents, notes:
     /// the findings, interviews and samples are ranked from the file).
     pub finder: Vec<search::Candidate>,
@@ -314,9 +319,6 @@ pub const CLAUSE_LISTED: usize = 12;
 pub fn first_shown(selected: usize, height: usize) -> usize {
     selected.saturating_sub(height.saturating_sub(1))
 }
-
-/// How many open nonconformities the overview lists.
-pub const OPEN_NC_ROWS: usize = 200;
 
 /// A list of findings by row id, in display order. Only the ids around
 /// what is on screen are read, in runs: moving on extends a run by a
@@ -585,6 +587,7 @@ impl AuditData {
             docs: HashMap::new(),
             findings: FindingList::default(),
             open_ncs: Vec::new(),
+            open_ncs_asked: 0,
             finder: Vec::new(),
             counts: [0; 6],
             tally: NcTally::default(),
@@ -731,7 +734,9 @@ impl AuditData {
         sort: FindingOrder,
     ) -> store::Result<()> {
         let id = &self.audit.id;
-        self.open_ncs = store.open_nonconformities(id, OPEN_NC_ROWS)?;
+        // read again when the overview is drawn (see Model::read_frame)
+        self.open_ncs.clear();
+        self.open_ncs_asked = 0;
         self.counts = store.finding_counts(id)?;
         self.tally = store.nc_tally(id)?;
         self.by_clause = store.finding_counts_by_clause(id)?;
@@ -797,6 +802,16 @@ impl Model {
         // the interviews' and samples' lists fill the body, in a border
         let records = (body.saturating_sub(2) as usize).max(1);
         match screen {
+            Screen::Overview => {
+                // no more than its body has rows: the overview's list of
+                // open nonconformities is shorter (each row is a page of
+                // the table read, and decrypted for an encrypted file)
+                let want = usize::from(body).max(1);
+                if d.open_ncs_asked < want {
+                    d.open_ncs = store.open_nonconformities(&d.audit.id, want)?;
+                    d.open_ncs_asked = want;
+                }
+            }
             Screen::Findings => {
                 let v = &screens.findings;
                 let height = super::views::findings::FindingsView::list_height(body);
@@ -884,7 +899,7 @@ impl AuditData {
     pub fn reload_interviews(&mut self, store: &Store) -> store::Result<()> {
         let id = &self.audit.id;
         self.citations = store.citations(id)?;
-        if store.interview_and_sample_count(id)? <= LISTS_AT_ONCE {
+        if !store.more_records_than(id, LISTS_AT_ONCE)? {
             let lists = store.record_indexes(id)?;
             self.take_lists(lists);
             self.lists_loading = None;
