@@ -1358,3 +1358,19 @@ fn a_bulk_load_records_every_row_and_forgets_a_rolled_back_batch() {
         4
     );
 }
+
+/// Whether an audit has more interviews and samples than a number: counted
+/// only up to one more than it.
+#[test]
+fn more_records_than_counts_interviews_and_samples_together() {
+    let env = Env::new();
+    let mut s = Store::open(&env.db).unwrap();
+    let id = auditbench::demo::create_demo(&mut s).unwrap();
+    let n = s.interview_and_sample_count(&id).unwrap();
+    assert!(n > 3, "{n}");
+    assert!(s.more_records_than(&id, 0).unwrap());
+    assert!(s.more_records_than(&id, n - 1).unwrap());
+    assert!(!s.more_records_than(&id, n).unwrap());
+    assert!(!s.more_records_than(&id, usize::MAX).unwrap());
+    assert!(!s.more_records_than("no such audit", 0).unwrap());
+}

@@ -1052,6 +1052,46 @@ fn a_large_audit_opens_before_its_interviews_and_samples_are_read() {
     assert!(shown.contains(&elsewhere.label()), "{shown}");
 }
 
+/// The overview reads the open nonconformities it can show (as many as its
+/// body has rows), not a long list of them, and reads them again after the
+/// findings change: a major raised meanwhile is listed first.
+#[test]
+fn the_overview_reads_the_open_ncs_it_shows_and_again_after_a_change() {
+    let env = Env::new();
+    let mut app = app(&env);
+    let id = auditbench::demo::create_demo(&mut app.store).unwrap();
+    let audit = app.store.audit(&id).unwrap();
+    let cat = app.store.catalogue(&audit.catalogue_id).unwrap();
+    auditbench::demo::add_scale(&mut app.store, &id, &cat, 1_000).unwrap();
+    app.open_audit(&id).unwrap();
+    let open = app.store.open_nonconformities(&id, 300).unwrap();
+    assert!(open.len() > 200, "{}", open.len());
+    let text = screen(&mut app, 120, 24);
+    let d = app.model.data.as_ref().unwrap();
+    assert!(
+        (1..=24).contains(&d.open_ncs.len()),
+        "{} read for a body of at most 24 rows",
+        d.open_ncs.len()
+    );
+    assert_eq!(d.open_ncs[0].id, open[0].id);
+    assert!(text.contains(&open[0].reference), "{text}");
+    // a taller terminal: more are read
+    screen(&mut app, 120, 60);
+    let read = app.model.data.as_ref().unwrap().open_ncs.len();
+    assert!((25..=60).contains(&read), "{read}");
+
+    // the first of them deleted (elsewhere, then the findings reloaded as
+    // after any write): the overview reads its list again
+    app.store.delete_finding(&open[0].id).unwrap();
+    app.reload(auditbench::tui::effect::Slice::Findings)
+        .unwrap();
+    let text = screen(&mut app, 120, 24);
+    let d = app.model.data.as_ref().unwrap();
+    assert_eq!(d.open_ncs[0].id, open[1].id);
+    assert!(d.open_ncs.iter().all(|f| f.id != open[0].id));
+    assert!(!text.contains(&format!("{} ", open[0].reference)), "{text}");
+}
+
 #[test]
 fn a_long_findings_list_reads_its_ids_in_chunks_and_jumps_anywhere() {
     let env = Env::new();
