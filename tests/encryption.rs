@@ -594,3 +594,123 @@ fn a_bulk_load_of_an_encrypted_file_keeps_its_temporary_data_in_memory() {
     assert!(file.len() > 10_000 * 1_000, "{}", file.len());
     assert!(!contains(&file, "Generated finding"));
 }
+
+/// Whether `db` opens under [`PASS`] with pages of `size` bytes (a fresh
+/// connection, as any SQLCipher 4 would open it).
+fn opens_with_pages(db: &Path, size: u32) -> bool {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    // (SQLCipher's own log lines of a failed read, silenced)
+    let _ = conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()));
+    conn.pragma_update(None, "key", PASS).unwrap();
+    conn.pragma_update(None, "cipher_page_size", size).unwrap();
+    conn.pragma_update(None, "cipher_hmac_algorithm", auditbench::store::HMAC)
+        .unwrap();
+    conn.query_row("SELECT count(*) FROM findings", [], |r| r.get::<_, i64>(0))
+        .is_ok()
+}
+
+/// Files encrypted before new files got 4 KiB pages have 16 KiB pages: they
+/// still open (in the workbench, the CLI, the finder's thread), their
+/// backups are written and opened with the same pages, and `rekey` turns
+/// them into today's.
+#[test]
+fn an_encrypted_file_with_the_older_16_kib_pages_still_opens_and_rekey_updates_it() {
+    use auditbench::store::{TitleReader, Titled};
+    let env = Env::new();
+    env.demo();
+    let rows = dump(&env.db, None);
+    // encrypted as the version before did: 16 KiB pages
+    let old = env.path("old.sqlite");
+    {
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        conn.execute(
+            "ATTACH DATABASE ?1 AS old KEY ?2",
+            rusqlite::params![old.to_string_lossy(), PASS],
+        )
+        .unwrap();
+        conn.execute_batch(&format!(
+            "PRAGMA old.cipher_page_size = 16384;
+             PRAGMA old.cipher_hmac_algorithm = {};",
+            auditbench::store::HMAC
+        ))
+        .unwrap();
+        conn.query_row("SELECT sqlcipher_export('old')", [], |_| Ok(()))
+            .unwrap();
+        conn.pragma_update(Some("old"), "user_version", version)
+            .unwrap();
+        conn.pragma_update(
+            Some("old"),
+            "application_id",
+            auditbench::store::APPLICATION_ID,
+        )
+        .unwrap();
+    }
+    for side in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{side}", env.db.display()));
+    }
+    std::fs::rename(&old, &env.db).unwrap();
+    assert!(opens_with_pages(&env.db, 16384));
+    assert!(!opens_with_pages(&env.db, 4096));
+
+    // the CLI
+    let pass = write_secret(&env, "pass", PASS);
+    let var = [("AUDITBENCH_PASSPHRASE_FILE", pass.as_path())];
+    assert!(ok(&env, &var, &["list"]).contains("Northwind"));
+    let v = ok(&env, &var, &["verify"]);
+    assert!(v.contains("The file is intact"), "{v}");
+
+    // the workbench's store and the finder's own connection; a backup
+    let store = open_encrypted(&env.db);
+    let audit = store.list_audits().unwrap()[0].audit.id.clone();
+    let mut reader = TitleReader::open(&env.db, &audit).unwrap();
+    let mut titles = 0;
+    reader
+        .page(Titled::Findings, i64::MIN, 100, |_| titles += 1)
+        .unwrap();
+    assert!(titles > 5, "{titles}");
+    let copy = env.path("copy.sqlite");
+    store.backup_to(&copy).unwrap();
+    drop(store);
+    assert!(
+        opens_with_pages(&copy, 16384),
+        "the backup has the file's pages"
+    );
+    assert_eq!(
+        open_encrypted(&copy).list_audits().unwrap().len(),
+        open_encrypted(&env.db).list_audits().unwrap().len()
+    );
+
+    // a wrong passphrase is still refused in one line, the file unchanged
+    let before = std::fs::read(&env.db).unwrap();
+    let wrong = write_secret(&env, "wrong", "not the passphrase");
+    let out = run(
+        &env,
+        &[("AUDITBENCH_PASSPHRASE_FILE", wrong.as_path())],
+        &["list"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the passphrase does not open"));
+    assert_eq!(std::fs::read(&env.db).unwrap(), before);
+
+    // rekey (here to the same passphrase) writes today's pages
+    ok(
+        &env,
+        &[var[0], ("AUDITBENCH_NEW_PASSPHRASE_FILE", pass.as_path())],
+        &["rekey", "--wipe-old-backups"],
+    );
+    assert!(opens_with_pages(&env.db, 4096));
+    assert!(!opens_with_pages(&env.db, 16384));
+    let v = ok(&env, &var, &["verify"]);
+    assert!(v.contains("The file is intact"), "{v}");
+    let findings = |rows: Vec<String>| -> Vec<String> {
+        rows.into_iter()
+            .filter(|r| r.starts_with("findings: "))
+            .collect()
+    };
+    let now = findings(dump(&env.db, Some(PASS)));
+    assert!(now.len() > 5);
+    assert_eq!(now, findings(rows));
+}

@@ -363,11 +363,9 @@ fn open_backup(path: &Path, key: Option<&super::Key>) -> Result<Connection> {
     if !encrypted {
         check_header(path)?;
     }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| Error::BadFile(format!("{} cannot be opened: {e}", path.display())))?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags)
+        .map_err(|e| Error::BadFile(format!("{} cannot be opened: {e}", path.display())))?;
     if encrypted {
         let Some(key) = key else {
             return Err(Error::Encrypted(format!(
@@ -375,7 +373,7 @@ fn open_backup(path: &Path, key: Option<&super::Key>) -> Result<Connection> {
                 path.display()
             )));
         };
-        super::open::key_connection(&conn, key, path)?;
+        super::open::key_connection(&mut conn, key, path, flags)?;
     }
     Ok(conn)
 }

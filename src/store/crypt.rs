@@ -55,10 +55,10 @@ pub fn convert(
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let held = lock::acquire(path, purpose, &now)?;
 
-    let conn = Connection::open(path)
+    let mut conn = Connection::open(path)
         .map_err(|e| Error::BadFile(format!("{shown} cannot be opened: {e}")))?;
     if let Some(k) = from {
-        open::key_connection(&conn, k, path)?;
+        open::key_connection(&mut conn, k, path, rusqlite::OpenFlags::default())?;
     }
     open::check_contents(&conn, path, true)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;

@@ -359,7 +359,7 @@ pub(crate) fn open_connection(path: &Path, opts: &OpenOptions) -> Result<Opened>
         ))
     })?;
     if let Some(key) = &opts.key {
-        key_connection(&conn, key, path)?;
+        key_connection(&mut conn, key, path, flags)?;
         super::key::remember(path, key);
         // a page read again from the cache is not decrypted again: 8 MB
         // (512 pages of 16 KiB) instead of SQLite's 2 MB
@@ -442,13 +442,41 @@ pub(crate) fn open_connection(path: &Path, opts: &OpenOptions) -> Result<Opened>
 
 /// Give `conn` the file's key and read once: a wrong passphrase is refused
 /// here, before anything is written.
-pub(crate) fn key_connection(conn: &Connection, key: &super::Key, path: &Path) -> Result<()> {
+pub(crate) fn key_connection(
+    conn: &mut Connection,
+    key: &super::Key,
+    path: &Path,
+    flags: OpenFlags,
+) -> Result<()> {
     let shown = path.display();
-    key.apply(conn, path)
-        .map_err(|e| Error::Sqlite(format!("{shown}: cannot set the key: {e}")))?;
-    match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
-        r.get::<_, i64>(0)
-    }) {
+    let failed = |e: rusqlite::Error| Error::Sqlite(format!("{shown}: cannot set the key: {e}"));
+    key.apply(conn, path).map_err(failed)?;
+    let read = |c: &Connection| {
+        c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+            r.get::<_, i64>(0)
+        })
+    };
+    let mut outcome = read(conn);
+    // a file encrypted by an earlier version, with larger pages: a
+    // connection of its own for each (one that failed to read stays failed)
+    if let (Err(e), Some(salt)) = (&outcome, super::key::salt_of(path)) {
+        if super::key::is_wrong_key(e) && super::key::page_size_of(salt) == super::PAGE_SIZE {
+            for size in super::key::OLDER_PAGE_SIZES {
+                let older = Connection::open_with_flags(path, flags).map_err(failed)?;
+                key.apply(&older, path).map_err(failed)?;
+                older
+                    .pragma_update(None, "cipher_page_size", size)
+                    .map_err(failed)?;
+                if read(&older).is_ok() {
+                    super::key::remember_page_size(salt, size);
+                    *conn = older;
+                    outcome = Ok(0);
+                    break;
+                }
+            }
+        }
+    }
+    match outcome {
         Ok(_) => Ok(()),
         Err(e) if super::key::is_wrong_key(&e) => Err(Error::WrongPassphrase(format!(
             "the passphrase does not open {shown} (a wrong passphrase, or not an audit file); the file is unchanged"
