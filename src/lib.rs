@@ -5,6 +5,7 @@
 //! (the hand-over pack), `text` (the display boundary) and `cli`. None of these import
 //! ratatui or crossterm.
 
+pub mod background;
 pub mod catalogue;
 pub mod cli;
 pub mod config;

@@ -2693,3 +2693,78 @@ fn the_team_screen_settles_conflicts_and_merges_a_teammates_file() {
         "{st:?}"
     );
 }
+
+/// The threads of this process named `name`: (nice, scheduling policy),
+/// read from /proc.
+#[cfg(target_os = "linux")]
+fn threads_named(name: &str) -> Vec<(i64, i64)> {
+    let mut out = Vec::new();
+    for task in std::fs::read_dir("/proc/self/task").unwrap().flatten() {
+        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        if comm.trim() != name {
+            continue;
+        }
+        let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+        // the fields after the command's closing parenthesis, from the 3rd
+        let f: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        let field = |n: usize| f.get(n - 3).and_then(|v| v.parse().ok()).unwrap_or(-1);
+        out.push((field(19), field(41)));
+    }
+    out
+}
+
+/// The finder's threads run at a lower priority than the workbench's own
+/// (a woken ranking never takes the core from a key being handled), and
+/// idle work (the opening's page check and backup) only on a free core.
+#[cfg(target_os = "linux")]
+#[test]
+fn background_threads_run_below_the_workbench() {
+    use auditbench::background::{spawn, Priority, NICE};
+    let env = Env::new();
+    let mut app = demo_app(&env);
+    app.dispatch(Action::OpenFinder);
+    type_text(&mut app, "backup");
+    app.finder_poll(true);
+    const SCHED_OTHER: i64 = 0;
+    const SCHED_IDLE: i64 = 5;
+    for name in ["finder-rank", "finder-text"] {
+        assert_eq!(
+            threads_named(name),
+            [(i64::from(NICE), SCHED_OTHER)],
+            "{name}"
+        );
+    }
+    assert_eq!(
+        auditbench::background::nice(),
+        0,
+        "the workbench's own thread"
+    );
+    // the two priorities, as the threads see themselves
+    let low = spawn("test-low", Priority::Low, || {
+        (
+            auditbench::background::nice(),
+            auditbench::background::is_idle(),
+        )
+    })
+    .unwrap()
+    .join()
+    .unwrap();
+    assert_eq!(low, (NICE, false));
+    let idle = spawn("test-idle", Priority::Idle, || {
+        (
+            threads_named("test-idle"),
+            auditbench::background::is_idle(),
+        )
+    })
+    .unwrap()
+    .join()
+    .unwrap();
+    assert!(idle.1);
+    assert_eq!(idle.0.len(), 1);
+    assert_eq!(idle.0[0].1, SCHED_IDLE);
+}

@@ -228,41 +228,46 @@ pub(crate) fn start_background(db: &Path, keep: usize, check: bool) -> Result<Op
     let (cancel, cancelled) = std::sync::mpsc::channel::<()>();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let stopped = stop.clone();
-    let handle = std::thread::spawn(move || {
-        if check {
-            if dest.is_none() {
-                use std::sync::mpsc::RecvTimeoutError;
-                if cancelled.recv_timeout(CHECK_DELAY) != Err(RecvTimeoutError::Timeout) {
-                    return Ok(None);
+    let handle = crate::background::spawn(
+        "opening-backup",
+        crate::background::Priority::Idle,
+        move || {
+            if check {
+                if dest.is_none() {
+                    use std::sync::mpsc::RecvTimeoutError;
+                    if cancelled.recv_timeout(CHECK_DELAY) != Err(RecvTimeoutError::Timeout) {
+                        return Ok(None);
+                    }
+                }
+                match page_check(&src, &db) {
+                    // Interrupted by a closing store: no verdict, nothing to say.
+                    Err(_)
+                        if dest.is_none()
+                            && cancelled.try_recv().is_err_and(|e| {
+                                e == std::sync::mpsc::TryRecvError::Disconnected
+                            }) =>
+                    {
+                        return Ok(None)
+                    }
+                    r => r?,
                 }
             }
-            match page_check(&src, &db) {
-                // Interrupted by a closing store: no verdict, nothing to say.
-                Err(_)
-                    if dest.is_none()
-                        && cancelled
-                            .try_recv()
-                            .is_err_and(|e| e == std::sync::mpsc::TryRecvError::Disconnected) =>
-                {
-                    return Ok(None)
-                }
-                r => r?,
-            }
-        }
-        let Some(dest) = dest else { return Ok(None) };
-        // Written under another name and renamed when whole: a process that
-        // dies mid-copy leaves no half backup among the real ones (and the
-        // next open removes the `.part`).
-        let part = dest.with_extension("sqlite.part");
-        copy_until(&src, &db, &part, &stopped)?;
-        let _ = src.execute_batch("COMMIT");
-        fs::rename(&part, &dest).map_err(|e| {
-            let _ = fs::remove_file(&part);
-            Error::Io(format!("cannot name the backup {}: {e}", dest.display()))
-        })?;
-        settle(&db, &dest, modified, keep);
-        Ok(Some(dest))
-    });
+            let Some(dest) = dest else { return Ok(None) };
+            // Written under another name and renamed when whole: a process that
+            // dies mid-copy leaves no half backup among the real ones (and the
+            // next open removes the `.part`).
+            let part = dest.with_extension("sqlite.part");
+            copy_until(&src, &db, &part, &stopped)?;
+            let _ = src.execute_batch("COMMIT");
+            fs::rename(&part, &dest).map_err(|e| {
+                let _ = fs::remove_file(&part);
+                Error::Io(format!("cannot name the backup {}: {e}", dest.display()))
+            })?;
+            settle(&db, &dest, modified, keep);
+            Ok(Some(dest))
+        },
+    )
+    .map_err(|e| Error::Io(format!("cannot start the opening's backup: {e}")))?;
     Ok(Some(Running {
         handle,
         check_only,

@@ -908,9 +908,14 @@ impl AuditData {
         let (tx, rx) = std::sync::mpsc::channel();
         let path = store.path().to_path_buf();
         let id = id.clone();
-        std::thread::spawn(move || {
-            let _ = tx.send(store::record_indexes_at(&path, &id));
-        });
+        crate::background::spawn(
+            "record-index",
+            crate::background::Priority::Low,
+            move || {
+                let _ = tx.send(store::record_indexes_at(&path, &id));
+            },
+        )
+        .map_err(|e| store::Error::Io(format!("cannot start indexing the interviews: {e}")))?;
         self.lists_loading = Some(rx);
         Ok(())
     }

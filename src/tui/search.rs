@@ -3,6 +3,7 @@
 //! slices, the findings ranked from the file on a thread. The popup
 //! (`popups/finder.rs`) only holds the query line and draws.
 
+use crate::background::Priority;
 use std::time::{Duration, Instant};
 
 use fuzzy_matcher::clangd::ClangdMatcher;
@@ -307,7 +308,7 @@ impl RecordRanker {
         let mut reader = crate::store::TitleReader::open(store.path(), audit_id)?;
         let (qtx, qrx) = std::sync::mpsc::channel::<(u64, String)>();
         let (atx, arx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
+        let thread = crate::background::spawn("finder-rank", Priority::Low, move || {
             // while the first key is typed (a failure shows at the first page)
             let _ = reader.warm();
             let mut next: Option<(u64, String)> = None;
@@ -329,6 +330,7 @@ impl RecordRanker {
                 }
             }
         });
+        thread.map_err(|e| crate::store::Error::Io(format!("cannot start the finder: {e}")))?;
         Ok(RecordRanker {
             queries: qtx,
             answers: arx,
@@ -527,7 +529,7 @@ impl TextWorker {
         let interrupt = searcher.interrupt_handle();
         let (qtx, qrx) = std::sync::mpsc::channel::<(u64, String)>();
         let (htx, hrx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
+        let thread = crate::background::spawn("finder-text", Priority::Low, move || {
             while let Ok(mut q) = qrx.recv() {
                 // only the latest query matters
                 while let Ok(newer) = qrx.try_recv() {
@@ -540,6 +542,8 @@ impl TextWorker {
                 }
             }
         });
+        thread
+            .map_err(|e| crate::store::Error::Io(format!("cannot start the text search: {e}")))?;
         Ok(TextWorker {
             queries: qtx,
             hits: hrx,
