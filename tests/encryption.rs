@@ -52,6 +52,16 @@ fn ok(env: &Env, vars: &[(&str, &Path)], args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// `list` on the file with a passphrase that is not its own.
+fn list_with_a_wrong_passphrase(env: &Env) -> Output {
+    let wrong = write_secret(env, "wrong", "not the passphrase");
+    run(
+        env,
+        &[("AUDITBENCH_PASSPHRASE_FILE", wrong.as_path())],
+        &["list"],
+    )
+}
+
 /// The audit file at `db`, opened (or made) encrypted under [`PASS`].
 fn open_encrypted(db: &Path) -> Store {
     Store::open_with(
@@ -351,12 +361,7 @@ fn a_wrong_passphrase_leaves_the_file_byte_identical_and_says_one_line() {
     ok(&env, &var, &["demo"]);
     let before = bytes(&env.db);
     let backups_before = backups(&env.db);
-    let wrong = write_secret(&env, "wrong", "not the passphrase");
-    let out = run(
-        &env,
-        &[("AUDITBENCH_PASSPHRASE_FILE", wrong.as_path())],
-        &["list"],
-    );
+    let out = list_with_a_wrong_passphrase(&env);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.trim_end().lines().count(), 1, "{err:?}");
@@ -685,12 +690,7 @@ fn an_encrypted_file_with_the_older_16_kib_pages_still_opens_and_rekey_updates_i
 
     // a wrong passphrase is still refused in one line, the file unchanged
     let before = std::fs::read(&env.db).unwrap();
-    let wrong = write_secret(&env, "wrong", "not the passphrase");
-    let out = run(
-        &env,
-        &[("AUDITBENCH_PASSPHRASE_FILE", wrong.as_path())],
-        &["list"],
-    );
+    let out = list_with_a_wrong_passphrase(&env);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("the passphrase does not open"));
     assert_eq!(std::fs::read(&env.db).unwrap(), before);

@@ -278,31 +278,17 @@ fn the_findings_list_reads_runs_that_agree_with_the_whole_list() {
 /// best MAX_MATCHES of every entry scored at once (ties: the first read).
 #[test]
 fn the_ranking_from_the_file_ends_with_the_best_of_every_entry() {
-    use auditbench::store::{TitleReader, Titled};
+    use auditbench::store::TitleReader;
     use auditbench::tui::search::{RecordRanker, Search, MAX_MATCHES};
     let env = Env::new();
-    let mut s = auditbench::store::Store::open(&env.db).unwrap();
-    let id = auditbench::demo::create_demo(&mut s).unwrap();
-    let cat = s.catalogue(&s.audit(&id).unwrap().catalogue_id).unwrap();
     // more findings than the ranker reads in a page (4 096)
-    auditbench::demo::add_scale(&mut s, &id, &cat, 10_000).unwrap();
+    let (s, id) = demo_with_findings(&env, 10_000);
     // every entry, scored at once
     let mut reader = TitleReader::open(&env.db, &id).unwrap();
-    let mut all: Vec<(String, &'static str, String)> = Vec::new();
-    for table in Titled::ALL {
-        let mut after = i64::MIN;
-        loop {
-            let more = reader
-                .page(table, after, 700, |e| {
-                    all.push((e.id.to_string(), e.kind, e.text.to_string()))
-                })
-                .unwrap();
-            match more {
-                Some(last) => after = last,
-                None => break,
-            }
-        }
-    }
+    let all: Vec<(String, &'static str, String)> = read_every_entry(&mut reader, 700)
+        .into_iter()
+        .map(|(_, id, kind, text)| (id, kind, text))
+        .collect();
     assert!(all.iter().any(|e| e.1 == "notes") && all.iter().any(|e| e.1 == "sample"));
     let scorer = Search::new(&[]);
     let mut ranker = RecordRanker::spawn(&s, &id).unwrap();
@@ -339,6 +325,16 @@ fn the_ranking_from_the_file_ends_with_the_best_of_every_entry() {
     }
 }
 
+/// The demo file with `n` more findings in its stage 2 audit: the store
+/// and the audit's id.
+fn demo_with_findings(env: &Env, n: usize) -> (auditbench::store::Store, String) {
+    let mut s = auditbench::store::Store::open(&env.db).unwrap();
+    let id = auditbench::demo::create_demo(&mut s).unwrap();
+    let cat = s.catalogue(&s.audit(&id).unwrap().catalogue_id).unwrap();
+    auditbench::demo::add_scale(&mut s, &id, &cat, n).unwrap();
+    (s, id)
+}
+
 /// Every entry of every table, read `at` records a page, with the last
 /// row id of each page (what the ranker goes on from).
 fn read_every_entry(
@@ -371,10 +367,7 @@ fn read_every_entry(
 fn the_finders_reader_holds_what_it_read_until_the_file_changes() {
     use auditbench::store::{FindingField, TitleReader, HELD_BYTES};
     let env = Env::new();
-    let mut s = auditbench::store::Store::open(&env.db).unwrap();
-    let id = auditbench::demo::create_demo(&mut s).unwrap();
-    let cat = s.catalogue(&s.audit(&id).unwrap().catalogue_id).unwrap();
-    auditbench::demo::add_scale(&mut s, &id, &cat, 6_000).unwrap();
+    let (mut s, id) = demo_with_findings(&env, 6_000);
 
     let mut reader = TitleReader::open(&env.db, &id).unwrap();
     assert_eq!(reader.held_bytes(), 0);
