@@ -34,6 +34,17 @@ fn findings(app: &App) -> Vec<Finding> {
     app.store.findings(id, &FindingFilter::default()).unwrap()
 }
 
+/// A workbench on the demo file with `n` more findings in its stage 2
+/// audit (not opened yet), and that audit's id.
+fn demo_with_findings(env: &Env, n: usize) -> (App, String) {
+    let mut app = app(env);
+    let id = auditbench::demo::create_demo(&mut app.store).unwrap();
+    let audit = app.store.audit(&id).unwrap();
+    let cat = app.store.catalogue(&audit.catalogue_id).unwrap();
+    auditbench::demo::add_scale(&mut app.store, &id, &cat, n).unwrap();
+    (app, id)
+}
+
 fn goto_clause(app: &mut App, query: &str) {
     app.handle_key(key(KeyCode::Char('/')));
     assert_eq!(app.mode(), Mode::Finder);
@@ -929,12 +940,8 @@ fn h_shows_a_findings_history() {
 #[test]
 fn a_large_audit_opens_before_its_interviews_and_samples_are_read() {
     let env = Env::new();
-    let mut app = app(&env);
-    let id = auditbench::demo::create_demo(&mut app.store).unwrap();
-    let audit = app.store.audit(&id).unwrap();
-    let cat = app.store.catalogue(&audit.catalogue_id).unwrap();
     // a sample every 10 findings, an interview every 20: 3 000 in all
-    auditbench::demo::add_scale(&mut app.store, &id, &cat, 20_000).unwrap();
+    let (mut app, id) = demo_with_findings(&env, 20_000);
     let samples = app.store.samples(&id).unwrap().len();
     let interviews = app.store.interviews(&id).unwrap().len();
     assert!(samples + interviews > 2_000);
@@ -1054,15 +1061,11 @@ fn a_large_audit_opens_before_its_interviews_and_samples_are_read() {
 
 /// The overview reads the open nonconformities it can show (as many as its
 /// body has rows), not a long list of them, and reads them again after the
-/// findings change: a major raised meanwhile is listed first.
+/// findings change: the first of them deleted is no longer listed.
 #[test]
 fn the_overview_reads_the_open_ncs_it_shows_and_again_after_a_change() {
     let env = Env::new();
-    let mut app = app(&env);
-    let id = auditbench::demo::create_demo(&mut app.store).unwrap();
-    let audit = app.store.audit(&id).unwrap();
-    let cat = app.store.catalogue(&audit.catalogue_id).unwrap();
-    auditbench::demo::add_scale(&mut app.store, &id, &cat, 1_000).unwrap();
+    let (mut app, id) = demo_with_findings(&env, 1_000);
     app.open_audit(&id).unwrap();
     let open = app.store.open_nonconformities(&id, 300).unwrap();
     assert!(open.len() > 200, "{}", open.len());
@@ -1095,11 +1098,7 @@ fn the_overview_reads_the_open_ncs_it_shows_and_again_after_a_change() {
 #[test]
 fn a_long_findings_list_reads_its_ids_in_chunks_and_jumps_anywhere() {
     let env = Env::new();
-    let mut app = app(&env);
-    let id = auditbench::demo::create_demo(&mut app.store).unwrap();
-    let audit = app.store.audit(&id).unwrap();
-    let cat = app.store.catalogue(&audit.catalogue_id).unwrap();
-    auditbench::demo::add_scale(&mut app.store, &id, &cat, 2_500).unwrap();
+    let (mut app, id) = demo_with_findings(&env, 2_500);
     app.open_audit(&id).unwrap();
     app.finder_poll(true);
     app.dispatch(Action::GoFindings);
