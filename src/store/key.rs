@@ -298,10 +298,10 @@ pub(crate) fn cipher_settings() {
 /// read from disk, at a cost per byte: what the workbench reads as keys
 /// are pressed (a clause's findings, a screenful of rows) is a few dozen
 /// pages scattered over the file, and with 16 KiB pages each of them cost
-/// four times as much to decrypt (an audit opened, the slowest keys: 1.4×
-/// to 2.5× the plain file's; with 4 KiB, within 1.2×). Whole-file reads
-/// are faster with larger pages (the CSV export's walk: 1.05× the plain
-/// file with 16 KiB, 1.15× with 4 KiB).
+/// four times as much to decrypt (the first paint of an opened audit:
+/// 1.85–2.5× the plain file's; with 4 KiB, 1.03–1.19×). Whole-file reads
+/// are faster with larger pages (the CSV export's walk, in-process:
+/// 1.03–1.10× the plain file with 16 KiB, 1.08–1.24× with 4 KiB).
 pub const PAGE_SIZE: u32 = 4096;
 /// The page sizes of encrypted files written by earlier versions (16 KiB),
 /// tried when [`PAGE_SIZE`] does not open a file with the right key.
