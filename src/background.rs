@@ -76,11 +76,10 @@ pub fn idle_priority() {
 pub fn is_idle() -> bool {
     #[cfg(target_os = "linux")]
     // SAFETY: no pointers.
-    unsafe {
-        return libc::sched_getscheduler(0) == libc::SCHED_IDLE;
-    }
-    #[allow(unreachable_code)]
-    false
+    let idle = unsafe { libc::sched_getscheduler(0) == libc::SCHED_IDLE };
+    #[cfg(not(target_os = "linux"))]
+    let idle = false;
+    idle
 }
 
 /// The calling thread's nice value (Linux; 0 elsewhere).

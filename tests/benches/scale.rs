@@ -460,8 +460,9 @@ fn medians(rows: &[Row]) -> Row {
         |r| &mut r.first_frame_keyed,
         |r| &mut r.export_keyed,
     ];
+    let mut rows = rows.to_vec();
     for field in fields {
-        let values: Vec<Duration> = rows.iter().map(|r| *field(&mut r.clone())).collect();
+        let values: Vec<Duration> = rows.iter_mut().map(|r| *field(r)).collect();
         *field(&mut out) = median(values);
     }
     out
