@@ -1095,6 +1095,76 @@ fn the_overview_reads_the_open_ncs_it_shows_and_again_after_a_change() {
     assert!(!text.contains(&format!("{} ", open[0].reference)), "{text}");
 }
 
+/// The right half of row `y` of a 120-column screen, inside the clause
+/// pane's border.
+fn pane_row(text: &str, y: usize) -> String {
+    let row: Vec<char> = text.chars().skip(120 * y).take(120).collect();
+    row[row.len() / 2..]
+        .iter()
+        .filter(|c| **c != '│')
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn the_clause_pane_reads_the_rows_it_can_show_and_more_when_scrolled() {
+    let env = Env::new();
+    let (mut app, id) = demo_with_findings(&env, 3_000);
+    app.open_audit(&id).unwrap();
+    let d = app.model.data.as_ref().unwrap();
+    let (clause, total) = d
+        .by_clause
+        .iter()
+        .max_by_key(|(_, (n, _))| *n)
+        .map(|(c, (n, _))| (c.clone(), *n as usize))
+        .unwrap();
+    assert!(total > 40, "{total}");
+    let samples = d.samples.of_clause(&clause, usize::MAX).1;
+    assert!(samples > 0, "{clause} has samples");
+    app.dispatch(Action::OpenFinder);
+    app.handle_paste(&format!("{clause} "));
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(current_clause(&app), clause);
+    let read = |app: &App| {
+        let c = app.model.frame.clause.as_ref().map_or(0, |(_, r)| r.len());
+        let r = app.model.frame.clause_records.as_ref().unwrap();
+        (c, r.samples.len() + r.interviews.len())
+    };
+
+    // 120×36: the pane has 31 rows inside its border, the clause's text
+    // takes some of them; no more findings are read than can be shown,
+    // no samples or interviews below them, and the pane is full
+    let text = screen(&mut app, 120, 36);
+    let (findings, records) = read(&app);
+    assert!((1..31).contains(&findings), "{findings} read");
+    assert_eq!(records, 0);
+    assert!(text.contains(&format!("Findings ({total}; the first {findings} shown)")));
+    assert!(!pane_row(&text, 32).is_empty(), "{text}");
+
+    // scrolled: more are read, the pane still full
+    for _ in 0..3 {
+        app.dispatch(Action::ScrollDetailDown);
+    }
+    let text = screen(&mut app, 120, 36);
+    let (more, _) = read(&app);
+    assert!(
+        more > findings && more <= findings + 9,
+        "{findings} → {more}"
+    );
+    assert!(!pane_row(&text, 32).is_empty(), "{text}");
+
+    // scrolled past the 40 it lists: its samples are read and shown
+    for _ in 0..20 {
+        app.dispatch(Action::ScrollDetailDown);
+    }
+    let text = screen(&mut app, 120, 36);
+    let (findings, records) = read(&app);
+    assert_eq!(findings, 40);
+    assert!(records > 0 && records <= 24, "{records}");
+    assert!(text.contains("Sample "), "{text}");
+}
+
 #[test]
 fn a_long_findings_list_reads_its_ids_in_chunks_and_jumps_anywhere() {
     let env = Env::new();

@@ -310,10 +310,6 @@ pub struct AuditData {
 /// many (else on a thread).
 const LISTS_AT_ONCE: usize = 2_000;
 
-/// Samples and interviews listed in a stage 2 clause's pane at most (the
-/// rest are counted, and listed on their own screens).
-pub const CLAUSE_LISTED: usize = 12;
-
 /// The first row shown of a list of `height` rows with `selected` chosen
 /// (the selection kept on the last row as it moves down).
 pub fn first_shown(selected: usize, height: usize) -> usize {
@@ -795,6 +791,18 @@ impl Model {
         body: u16,
     ) -> store::Result<()> {
         use super::app::Screen;
+        // as many of the clause's findings, samples and interviews as its
+        // pane can show (each a page of the file read, and decrypted for an
+        // encrypted file): 40, 12 and 12 at most
+        let room = match (&self.data, screen) {
+            (Some(d), Screen::Stage2) => Some(super::views::stage2::PaneRoom::of(
+                &screens.stage2,
+                self,
+                d,
+                body,
+            )),
+            _ => None,
+        };
         let Some(d) = &mut self.data else {
             self.frame = FrameRows::default();
             return Ok(());
@@ -846,22 +854,19 @@ impl Model {
             }
             Screen::Stage2 => {
                 let id = screens.stage2.current_id(&d.catalogue).map(str::to_string);
+                let room = room.unwrap_or_default();
                 self.frame.clause = match &id {
                     Some(id) if d.by_clause.get(id).is_some_and(|(n, _)| *n > 0) => {
-                        let rows = store.clause_findings(
-                            &d.audit.id,
-                            id,
-                            super::views::stage2::CLAUSE_FINDINGS_SHOWN,
-                        )?;
+                        let rows = store.clause_findings(&d.audit.id, id, room.findings)?;
                         Some((id.clone(), rows))
                     }
                     _ => None,
                 };
                 self.frame.clause_records = match id {
                     Some(clause) => {
-                        let (samples, sample_count) = d.samples.of_clause(&clause, CLAUSE_LISTED);
+                        let (samples, sample_count) = d.samples.of_clause(&clause, room.samples);
                         let (interviews, interview_count) =
-                            d.interviews.of_clause(&clause, CLAUSE_LISTED);
+                            d.interviews.of_clause(&clause, room.interviews);
                         Some(ClauseRecords {
                             samples: store.samples_by_rowid(&samples)?,
                             sample_count,

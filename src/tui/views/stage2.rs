@@ -452,8 +452,57 @@ fn render_tree(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: Re
     f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-/// Findings listed under a clause in its detail pane (all of them are on the findings screen).
+/// Findings listed under a clause in its detail pane at most (all of them
+/// are on the findings screen).
 pub const CLAUSE_FINDINGS_SHOWN: usize = 40;
+
+/// Samples, and interviews, listed under a clause in its detail pane at
+/// most (a clause of a large audit has thousands; the rest are counted).
+pub const CLAUSE_RECORDS_SHOWN: usize = 12;
+
+/// How many of the clause's findings, samples and interviews the next frame
+/// of the clause pane can show, at most: what `Model::read_frame` reads for
+/// it (a page of the file each, decrypted for an encrypted file). Each line
+/// of the pane takes a row at least, so the pane's rows (`body`, and how far
+/// it is scrolled) less the lines above a list bound what the list shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PaneRoom {
+    pub findings: usize,
+    pub samples: usize,
+    pub interviews: usize,
+}
+
+impl PaneRoom {
+    pub fn of(s: &Stage2View, m: &Model, d: &AuditData, body: u16) -> PaneRoom {
+        let Some(c) = s
+            .current_id(&d.catalogue)
+            .and_then(|id| d.catalogue.get(id))
+        else {
+            return PaneRoom::default();
+        };
+        // the question kept in view scrolls the pane no further than itself
+        let scrolled = if s.focus_questions {
+            s.question
+        } else {
+            usize::from(s.detail_scroll)
+        };
+        let mut left = (usize::from(body) + scrolled).saturating_sub(head(s, m, d, c).len());
+        let total = d.by_clause.get(&c.id).map_or(0, |(n, _)| *n as usize);
+        let mut findings = 0;
+        if total > 0 {
+            left = left.saturating_sub(1);
+            findings = left.min(total).min(CLAUSE_FINDINGS_SHOWN);
+            left -= findings;
+        }
+        left = left.saturating_sub(after_findings(m, d, c).len());
+        let samples = left.min(CLAUSE_RECORDS_SHOWN);
+        PaneRoom {
+            findings,
+            samples,
+            interviews: (left - samples).min(CLAUSE_RECORDS_SHOWN),
+        }
+    }
+}
 
 fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: Rect) {
     let t = &m.theme;
@@ -463,6 +512,115 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
     else {
         return;
     };
+    let mut lines = head(s, m, d, c);
+    // The first findings on the clause, read before drawing (one indexed
+    // query); the count comes from the per-clause tally.
+    let total = d.by_clause.get(&c.id).map_or(0, |(n, _)| *n);
+    if total > 0 {
+        let findings: &[crate::domain::Finding] = match &m.frame.clause {
+            Some((id, rows)) if *id == c.id => rows,
+            _ => &[],
+        };
+        let more = (total as usize).saturating_sub(findings.len());
+        lines.push(Line::styled(
+            if more > 0 {
+                format!("Findings ({total}; the first {} shown)", findings.len())
+            } else {
+                format!("Findings ({total})")
+            },
+            t.title(),
+        ));
+        for x in findings.iter() {
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("{:<8}{:<6}", inert(&x.reference), d.scale.short(x.grade)),
+                    t.grade(x.grade),
+                ),
+                Span::raw(inert(&x.title).into_owned()),
+            ]));
+        }
+    }
+    lines.extend(after_findings(m, d, c));
+    // a pane's worth of each (a clause of a large audit has thousands),
+    // read before drawing: the rest is counted, and listed on their own
+    // screens
+    let none = crate::tui::model::ClauseRecords::default();
+    let records = match &m.frame.clause_records {
+        Some(r) if r.clause == c.id => r,
+        _ => &none,
+    };
+    let more_samples = records.sample_count.saturating_sub(records.samples.len());
+    for smp in &records.samples {
+        lines.push(Line::from(vec![
+            Span::styled("Sample ", t.title()),
+            Span::raw(format!(
+                "{} — {} of {}: {} → {}",
+                smp.method.label(),
+                smp.size,
+                inert(&smp.population),
+                inert(&smp.items),
+                inert(&smp.result)
+            )),
+        ]));
+    }
+    if more_samples > 0 {
+        lines.push(Line::styled(
+            format!("… and {more_samples} more samples (the samples screen lists them)"),
+            t.dim(),
+        ));
+    }
+    let more_interviews = records
+        .interview_count
+        .saturating_sub(records.interviews.len());
+    for i in &records.interviews {
+        lines.push(Line::from(vec![
+            Span::styled("Interview ", t.title()),
+            Span::raw(format!(
+                "{} ({}) {}",
+                inert(&i.interviewee),
+                inert(&i.role),
+                inert(&i.held_at)
+            )),
+        ]));
+    }
+    if more_interviews > 0 {
+        lines.push(Line::styled(
+            format!("… and {more_interviews} more interviews (the interviews screen lists them)"),
+            t.dim(),
+        ));
+    }
+    let block = Block::bordered()
+        .title(" Clause ")
+        .title_bottom(if s.detail_scroll > 0 {
+            format!(" scrolled {} lines ", s.detail_scroll)
+        } else {
+            String::new()
+        })
+        .border_style(if s.focus_questions { t.key() } else { t.dim() });
+    // keep the selected question in view
+    let scroll_y = if s.focus_questions {
+        (s.question as u16).saturating_sub(area.height.saturating_sub(10) / 2)
+    } else {
+        s.detail_scroll
+    };
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll_y, 0)),
+        area,
+    );
+}
+
+/// The clause pane's lines above its findings: the clause, its status, its
+/// intent, questions, evidence to sample, whom to interview and the notes.
+fn head<'a>(
+    s: &Stage2View,
+    m: &'a Model,
+    d: &'a AuditData,
+    c: &'a crate::catalogue::Clause,
+) -> Vec<Line<'a>> {
+    let t = &m.theme;
     let review = d.stage2.get(&c.id);
     let status = review.map_or(ClauseStatus::NotStarted, |r| r.status);
     let result = review.map_or(ClauseResult::NotAssessed, |r| r.result);
@@ -560,33 +718,19 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
             lines.push(Line::raw(inert(l).into_owned()));
         }
     }
-    // The first findings on the clause, read before drawing (one indexed
-    // query); the count comes from the per-clause tally.
-    let total = d.by_clause.get(&c.id).map_or(0, |(n, _)| *n);
-    if total > 0 {
-        let findings: &[crate::domain::Finding] = match &m.frame.clause {
-            Some((id, rows)) if *id == c.id => rows,
-            _ => &[],
-        };
-        let more = (total as usize).saturating_sub(findings.len());
-        lines.push(Line::styled(
-            if more > 0 {
-                format!("Findings ({total}; the first {} shown)", findings.len())
-            } else {
-                format!("Findings ({total})")
-            },
-            t.title(),
-        ));
-        for x in findings.iter() {
-            lines.push(Line::from(vec![
-                Span::styled(
-                    format!("{:<8}{:<6}", inert(&x.reference), d.scale.short(x.grade)),
-                    t.grade(x.grade),
-                ),
-                Span::raw(inert(&x.title).into_owned()),
-            ]));
-        }
-    }
+    lines
+}
+
+/// The clause pane's lines between its findings and its samples: the time
+/// walked and planned, when the plan takes the clause, and the findings
+/// carried from earlier audits.
+fn after_findings<'a>(
+    m: &'a Model,
+    d: &'a AuditData,
+    c: &'a crate::catalogue::Clause,
+) -> Vec<Line<'a>> {
+    let t = &m.theme;
+    let mut lines = Vec::new();
     // time walked here, against the plan
     let walked = d.clause_time.get(&c.id).copied().unwrap_or(0);
     let assessable = d.catalogue.assessable_ids();
@@ -642,73 +786,5 @@ fn render_detail(s: &Stage2View, m: &Model, d: &AuditData, f: &mut Frame, area: 
             )),
         ]));
     }
-    // a pane's worth of each (a clause of a large audit has thousands),
-    // read before drawing: the rest is counted, and listed on their own
-    // screens
-    let none = crate::tui::model::ClauseRecords::default();
-    let records = match &m.frame.clause_records {
-        Some(r) if r.clause == c.id => r,
-        _ => &none,
-    };
-    let more_samples = records.sample_count.saturating_sub(records.samples.len());
-    for smp in &records.samples {
-        lines.push(Line::from(vec![
-            Span::styled("Sample ", t.title()),
-            Span::raw(format!(
-                "{} — {} of {}: {} → {}",
-                smp.method.label(),
-                smp.size,
-                inert(&smp.population),
-                inert(&smp.items),
-                inert(&smp.result)
-            )),
-        ]));
-    }
-    if more_samples > 0 {
-        lines.push(Line::styled(
-            format!("… and {more_samples} more samples (the samples screen lists them)"),
-            t.dim(),
-        ));
-    }
-    let more_interviews = records
-        .interview_count
-        .saturating_sub(records.interviews.len());
-    for i in &records.interviews {
-        lines.push(Line::from(vec![
-            Span::styled("Interview ", t.title()),
-            Span::raw(format!(
-                "{} ({}) {}",
-                inert(&i.interviewee),
-                inert(&i.role),
-                inert(&i.held_at)
-            )),
-        ]));
-    }
-    if more_interviews > 0 {
-        lines.push(Line::styled(
-            format!("… and {more_interviews} more interviews (the interviews screen lists them)"),
-            t.dim(),
-        ));
-    }
-    let block = Block::bordered()
-        .title(" Clause ")
-        .title_bottom(if s.detail_scroll > 0 {
-            format!(" scrolled {} lines ", s.detail_scroll)
-        } else {
-            String::new()
-        })
-        .border_style(if s.focus_questions { t.key() } else { t.dim() });
-    // keep the selected question in view
-    let scroll_y = if s.focus_questions {
-        (s.question as u16).saturating_sub(area.height.saturating_sub(10) / 2)
-    } else {
-        s.detail_scroll
-    };
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll_y, 0)),
-        area,
-    );
+    lines
 }
