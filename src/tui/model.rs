@@ -795,13 +795,10 @@ impl Model {
         // pane can show (each a page of the file read, and decrypted for an
         // encrypted file): 40, 12 and 12 at most
         let room = match (&self.data, screen) {
-            (Some(d), Screen::Stage2) => Some(super::views::stage2::PaneRoom::of(
-                &screens.stage2,
-                self,
-                d,
-                body,
-            )),
-            _ => None,
+            (Some(d), Screen::Stage2) => {
+                super::views::stage2::PaneRoom::of(&screens.stage2, self, d, body)
+            }
+            _ => super::views::stage2::PaneRoom::default(),
         };
         let Some(d) = &mut self.data else {
             self.frame = FrameRows::default();
@@ -854,7 +851,6 @@ impl Model {
             }
             Screen::Stage2 => {
                 let id = screens.stage2.current_id(&d.catalogue).map(str::to_string);
-                let room = room.unwrap_or_default();
                 self.frame.clause = match &id {
                     Some(id) if d.by_clause.get(id).is_some_and(|(n, _)| *n > 0) => {
                         let rows = store.clause_findings(&d.audit.id, id, room.findings)?;
